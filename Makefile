@@ -1,0 +1,46 @@
+# oralblanc — the two commands a newcomer needs: `make run` and `make test`.
+# Both bootstrap what they need: Debian packages (when root), a .venv, the project and its test extras.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Debian packages the project needs at run time and in tests.
+APT_PACKAGES := espeak-ng libespeak-ng1 postgresql python3-grammalecte
+
+.PHONY: run test install apt-deps clean
+
+run: $(STAMP)
+	@if [ -n "$$TELEGRAM_BOT_TOKEN" ] && $(BIN)/oralblanc bot --help >/dev/null 2>&1; then \
+		$(BIN)/oralblanc bot; \
+	else \
+		$(BIN)/oralblanc play; \
+	fi
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml Makefile
+	@$(MAKE) --no-print-directory apt-deps
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $(STAMP)
+
+apt-deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			echo "Installing Debian packages:$$missing"; \
+			apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+		else \
+			echo "Missing Debian packages. Run: sudo apt-get update && sudo apt-get install -y$$missing"; exit 1; \
+		fi; \
+	fi
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache
