@@ -1,0 +1,51 @@
+"""`oralblanc`: the command line of the project."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from bot.commands import scenarios as scenarios_commands
+
+app = typer.Typer(
+    help="oralblanc — rehearse the oral exams of 'Manager du développement commercial' (RNCP level 7).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(scenarios_commands.app, name="scenarios")
+
+
+@app.callback()
+def main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens.")] = False,
+) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+@app.command()
+def play(
+    scenario_id: Annotated[Optional[str], typer.Argument(help="Scenario id (default: ORALBLANC_DEFAULT_SCENARIO).")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the session: fr or en.")] = "fr",
+    engine: Annotated[Optional[str], typer.Option("--engine", help="Who speaks the persona: scripted or llm.")] = None,
+    transcript_out: Annotated[Optional[Path], typer.Option("--transcript-out", help="Write the transcript (JSON) here.")] = None,
+    user: Annotated[Optional[str], typer.Option("--user", help="Whose rehearsal this is (default: your login name).")] = None,
+    resume: Annotated[Optional[int], typer.Option("--resume", help="Continue a stored session by its number.")] = None,
+) -> None:
+    """Rehearse a scenario in the terminal. Without a terminal, reads one candidate turn per line."""
+    from bot.terminal import run_terminal
+
+    if lang not in ("fr", "en"):
+        raise typer.BadParameter("--lang must be fr or en")
+    if engine not in (None, "scripted", "llm"):
+        raise typer.BadParameter("--engine must be scripted or llm")
+    code = run_terminal(
+        scenario_id=scenario_id, language=lang, engine=engine, transcript_out=transcript_out, user=user, resume=resume
+    )
+    raise typer.Exit(code)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,90 @@
+"""`oralblanc scenarios …`: the jury's tools to check, list and read scripts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from bot.catalog import lint_paths, load_catalog
+from scenarios.loader import json_schema
+from scenarios.model import Lang
+
+app = typer.Typer(help="Check, list and read the standardized role-play scripts.", no_args_is_help=True)
+
+
+@app.command()
+def lint(
+    paths: Annotated[list[Path], typer.Argument(help="Script and persona files or folders.")],
+) -> None:
+    """Check scripts and personas: one `FILE:LINE: message` per problem; exit 1 if any."""
+    problems = lint_paths(paths)
+    for problem in problems:
+        typer.echo(str(problem))
+    if problems:
+        typer.echo(f"{len(problems)} problem(s) found.", err=True)
+        raise typer.Exit(1)
+    typer.echo("All files are valid.", err=True)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of a script (for editors' autocompletion)."""
+    typer.echo(json_schema())
+
+
+@app.command("list")
+def list_(
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list.")] = False,
+) -> None:
+    """List the scripts of the library: id, kind, languages, persona, difficulty."""
+    catalog = load_catalog()
+    rows = [
+        {
+            "id": s.id,
+            "version": s.version,
+            "kind": s.kind.value,
+            "languages": s.languages,
+            "persona": s.persona,
+            "difficulty": s.difficulty.value,
+            "title": {"fr": s.title.fr, "en": s.title.en},
+            "switches_language": any(stage.switch_language for stage in s.stages),
+        }
+        for s in sorted(catalog.scenarios.values(), key=lambda s: (s.kind.value, s.id))
+    ]
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for row in rows:
+        typer.echo(
+            f"{row['id']:<40} {row['kind']:<12} {','.join(row['languages']):<6} "
+            f"{row['persona']:<24} {row['difficulty']:<7} {row['title']['en']}"
+        )
+
+
+@app.command()
+def show(
+    scenario_id: Annotated[str, typer.Argument(help="A scenario id (see `oralblanc scenarios list`).")],
+    lang: Annotated[Optional[str], typer.Option("--lang", help="fr or en (default: both).")] = None,
+) -> None:
+    """Show a script as the candidate and the jury see it (not the persona's hidden brief)."""
+    catalog = load_catalog()
+    try:
+        scenario = catalog.scenario(scenario_id)
+    except KeyError as exc:
+        typer.echo(str(exc.args[0]), err=True)
+        raise typer.Exit(2) from None
+    persona = catalog.persona_of(scenario)
+    langs: list[Lang] = [lang] if lang in ("fr", "en") else ["fr", "en"]  # type: ignore[list-item]
+    typer.echo(f"{scenario.id} v{scenario.version} — {scenario.kind.value}, {scenario.difficulty.value}, "
+               f"~{scenario.duration_min} min, at most {scenario.max_turns} turns")
+    for code in langs:
+        typer.echo(f"\n[{code}] {scenario.title.get(code)}")
+        typer.echo(f"{persona.name} — {persona.role.get(code)}, {persona.company.get(code)}")
+        typer.echo(scenario.briefing.get(code).strip())
+    typer.echo("\nStages: " + " → ".join(
+        stage.id + (f" (switch to {stage.switch_language})" if stage.switch_language else "")
+        for stage in scenario.stages))
+    typer.echo("Scored on: " + ", ".join(f"{c.id} ×{c.weight:g}" for c in scenario.criteria))

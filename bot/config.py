@@ -1,0 +1,68 @@
+"""One Settings object, read from the environment (and overridable in tests)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from platformdirs import user_data_dir
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _env(*names: str) -> AliasChoices:
+    return AliasChoices(*names)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    # where personal data lives
+    data_dir: Path = Field(
+        default_factory=lambda: Path(user_data_dir("oralblanc", appauthor=False)),
+        validation_alias=_env("ORALBLANC_DATA_DIR"),
+    )
+    database_url: str | None = Field(None, validation_alias=_env("DATABASE_URL"))
+    audio_retention_days: int = Field(30, ge=0, validation_alias=_env("ORALBLANC_AUDIO_RETENTION_DAYS"))
+
+    # rehearsal
+    default_scenario: str = Field(
+        "negotiation-nordis-packaging", validation_alias=_env("ORALBLANC_DEFAULT_SCENARIO")
+    )
+    engine: Literal["scripted", "llm"] | None = Field(None, validation_alias=_env("ORALBLANC_ENGINE"))
+
+    # LLM (any OpenAI-compatible chat API)
+    openai_base_url: str | None = Field(None, validation_alias=_env("OPENAI_BASE_URL"))
+    openai_api_key: str | None = Field(None, validation_alias=_env("OPENAI_API_KEY"))
+    llm_model: str = Field("gpt-4o-mini", validation_alias=_env("ORALBLANC_LLM_MODEL"))
+
+    # speech
+    stt_model: str | None = Field(None, validation_alias=_env("ORALBLANC_STT_MODEL"))
+    max_audio_seconds: float = Field(180.0, gt=0, validation_alias=_env("ORALBLANC_MAX_AUDIO_SECONDS"))
+
+    # Telegram
+    telegram_bot_token: str | None = Field(None, validation_alias=_env("TELEGRAM_BOT_TOKEN"))
+    telegram_api_base_url: str = Field(
+        "https://api.telegram.org/bot", validation_alias=_env("TELEGRAM_API_BASE_URL")
+    )
+    telegram_file_base_url: str | None = Field(None, validation_alias=_env("TELEGRAM_FILE_BASE_URL"))
+    admins: str = Field("", validation_alias=_env("ORALBLANC_ADMINS"))
+
+    @property
+    def effective_engine(self) -> Literal["scripted", "llm"]:
+        """`llm` when an API key or base URL is configured, `scripted` otherwise, unless set."""
+        if self.engine is not None:
+            return self.engine
+        return "llm" if (self.openai_api_key or self.openai_base_url) else "scripted"
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'oralblanc.sqlite3'}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
