@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from bot.commands import scenarios as scenarios_commands
+from bot.commands.data import data_app, db_app
 
 app = typer.Typer(
     help="oralblanc — rehearse the oral exams of 'Manager du développement commercial' (RNCP level 7).",
@@ -16,6 +17,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(scenarios_commands.app, name="scenarios")
+app.add_typer(db_app, name="db")
+app.add_typer(data_app, name="data")
 
 
 @app.callback()

@@ -28,7 +28,7 @@ class Settings(BaseSettings):
 
     # rehearsal
     default_scenario: str = Field(
-        "negotiation-nordis-packaging", validation_alias=_env("ORALBLANC_DEFAULT_SCENARIO")
+        "negotiation-castelnau-arrosage", validation_alias=_env("ORALBLANC_DEFAULT_SCENARIO")
     )
     engine: Literal["scripted", "llm"] | None = Field(None, validation_alias=_env("ORALBLANC_ENGINE"))
 

@@ -100,6 +100,8 @@ async def _play(
                 break
             if not line.strip():
                 continue
+            if not interactive:
+                _say(ui["you"], line.strip())
             reply = await rehearsal.turn(session_id, line.strip())
             _say(persona_name, reply.text)
             ended = reply.ended

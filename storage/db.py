@@ -1,0 +1,130 @@
+"""The database engine and its schema migrations.
+
+- `make_engine(url)` builds an engine for a URL and, by default, brings the schema up to date
+  (`upgrade`), so every entry point (the bot, `oralblanc play`, the CLI) starts on the current schema.
+  Pass `migrate=False` to skip that (e.g. inside `upgrade` itself, or when a deployment runs
+  `oralblanc db upgrade` as a separate step).
+- SQLite (the default, a file in the user's data directory): the parent directory is created, and
+  each connection gets `journal_mode=WAL`, `busy_timeout`, `foreign_keys=ON`, `synchronous=NORMAL`
+  and `secure_delete=ON` (erased personal data is overwritten, not just unlinked).
+- PostgreSQL: `postgresql+psycopg://user:pass@host/db` (psycopg 3); plain `postgresql://` and
+  `postgres://` URLs are rewritten to use psycopg.
+- `upgrade(url)` runs the Alembic migrations of `storage/migrations/` to head, without an
+  `alembic.ini` (the configuration is built here; the scripts ship as package data). On PostgreSQL an
+  advisory lock serialises workers that start at the same time.
+
+This module never reads the environment: callers pass the URL (`bot.config` owns the settings).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+
+logger = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+# Any constant: the key of the PostgreSQL advisory lock taken while migrating.
+_MIGRATION_LOCK_KEY = 0x6F72616C  # "oral"
+
+
+def sqlite_url(path: Path) -> str:
+    """The SQLAlchemy URL of a SQLite file."""
+    return f"sqlite:///{Path(path).expanduser().resolve()}"
+
+
+def normalize_url(url: str) -> str:
+    """Make PostgreSQL URLs use psycopg 3 (`postgresql+psycopg://`); leave others as they are."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA secure_delete = ON")  # erased and purged data is zeroed on disk
+    finally:
+        cursor.close()
+
+
+def make_engine(url: str, *, migrate: bool = True, echo: bool = False) -> Engine:
+    """An engine for `url`, with the schema upgraded to the latest migration unless `migrate=False`."""
+    url = normalize_url(url)
+    parsed = make_url(url)
+    kwargs: dict[str, Any] = {"echo": echo}
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+    else:
+        kwargs["pool_pre_ping"] = True
+    engine = create_engine(url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    if migrate:
+        try:
+            upgrade_engine(engine)
+        except BaseException:
+            engine.dispose()
+            raise
+    return engine
+
+
+def alembic_config() -> Config:
+    """The Alembic configuration of storage's migrations (no alembic.ini needed)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def upgrade_engine(engine: Engine, revision: str = "head") -> None:
+    """Run the migrations up to `revision` on `engine`'s database."""
+    config = alembic_config()
+    with engine.connect() as connection:
+        locked = connection.dialect.name == "postgresql"
+        if locked:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+            connection.commit()
+        try:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+            connection.commit()
+        except BaseException:
+            connection.rollback()
+            raise
+        finally:
+            if locked:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+                connection.commit()
+    logger.info("database schema at %s (%s)", revision, engine.url.render_as_string(hide_password=True))
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Run the migrations up to `revision` on the database at `url` (`oralblanc db upgrade`)."""
+    engine = make_engine(url, migrate=False)
+    try:
+        upgrade_engine(engine, revision)
+    finally:
+        engine.dispose()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The migration the database is at (None when never migrated)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()

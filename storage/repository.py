@@ -1,0 +1,1003 @@
+"""The only code that reads and writes the database: rows in, domain objects out.
+
+`Repository` is synchronous and thread-safe (one short transaction per method, each committed before
+it returns). `AsyncRepository` runs the same methods in a worker thread (`asyncio.to_thread`) so the
+bot never blocks its event loop.
+
+Guarantees the rest of the application relies on:
+- **write-ahead**: `add_turn` commits the turn (and its raw audio) before it returns, so a turn is
+  never lost to what follows (transcription, LLM, a crash); `session()` then resumes from the last
+  committed turn;
+- **turn numbers** start at 1 (the numbers scorecards quote) and are assigned atomically by
+  incrementing `sessions.turn_count` in the same transaction as the insert: concurrent writers get
+  distinct consecutive numbers on SQLite (the write lock) and on PostgreSQL (the row lock);
+- **idempotent updates**: `mark_update_processed` and `add_turn(update_id=...)` rely on the unique
+  key of `processed_updates` (INSERT ... ON CONFLICT DO NOTHING), so a redelivered Telegram update is
+  handled once, even by two workers at the same time;
+- **frozen scripts**: a session stores the scenario as played; `session().scenario` re-validates
+  that copy, never the current library file;
+- **privacy**: `export_user`, `erase_user` (nothing left that names the user; on SQLite deleted
+  pages are zeroed and the WAL truncated) and `purge_audio` (raw audio past its retention period).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import functools
+import logging
+from collections.abc import Callable, Coroutine, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
+
+from pydantic import BaseModel
+from sqlalchemy import Engine, delete, select, text, update
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+from sqlmodel import col
+
+from scenarios.model import Audio, Lang, Scenario, Transcript, Turn, Word
+from storage.tables import (
+    AssignmentRow,
+    AudioBlobRow,
+    CohortRow,
+    MembershipRow,
+    ProcessedUpdateRow,
+    ScorecardRow,
+    SessionRow,
+    TurnRow,
+    UserRow,
+    utcnow,
+)
+
+logger = logging.getLogger(__name__)
+
+Role = Literal["candidate", "trainer", "jury", "admin"]
+SessionMode = Literal["text", "voice"]
+SessionStatus = Literal["active", "finished", "abandoned"]
+ReviewStatus = Literal["proposed", "confirmed", "amended"]
+AssignmentMode = Literal["exam", "practice"]
+
+EXPORT_FORMAT = "oralblanc.user-export/1"
+_MAX_ID = 2**31 - 1  # primary keys are 32-bit integers
+
+T = TypeVar("T")
+R = TypeVar("R")
+P = ParamSpec("P")
+
+
+# --- errors ------------------------------------------------------------------------------------
+
+
+class StorageError(Exception):
+    """Base of the errors storage raises on purpose."""
+
+
+class NotFound(StorageError, LookupError):
+    """No such user, session or scorecard."""
+
+
+class AmbiguousUser(StorageError):
+    """A user reference (e.g. a display name) matches several users."""
+
+
+class SessionClosed(StorageError):
+    """A turn was added to a session that is no longer active."""
+
+
+class DuplicateUpdate(StorageError):
+    """`add_turn(update_id=...)` for a Telegram update already processed: nothing was stored."""
+
+
+# --- what the repository returns -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    id: int
+    telegram_id: int | None
+    display_name: str
+    language: Lang
+    role: Role
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class TurnMeta:
+    """What storage knows about a turn beyond the transcript."""
+
+    number: int
+    engine: str | None
+    fell_back: bool
+    confidence: float | None
+    fluency: dict[str, Any] | None
+    has_audio: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    id: int
+    user_id: int
+    scenario_id: str
+    scenario_version: int
+    language: Lang
+    mode: SessionMode
+    engine: str
+    status: SessionStatus
+    turn_count: int
+    started_at: datetime
+    ended_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """A session as stored: the frozen scenario, its settings and every committed turn."""
+
+    id: int
+    user_id: int
+    assignment_id: int | None
+    scenario: Scenario
+    language: Lang
+    mode: SessionMode
+    engine: str
+    status: SessionStatus
+    started_at: datetime
+    ended_at: datetime | None
+    state: dict[str, Any]
+    turns: list[Turn]
+    meta: list[TurnMeta]
+
+    @property
+    def scenario_id(self) -> str:
+        return self.scenario.id
+
+    @property
+    def scenario_version(self) -> int:
+        return self.scenario.version
+
+    @property
+    def next_turn_number(self) -> int:
+        return len(self.turns) + 1
+
+    def transcript(self) -> Transcript:
+        """The session in the public `oralblanc.transcript/1` format."""
+        return Transcript(
+            scenario=self.scenario.id, kind=self.scenario.kind, language=self.language, turns=self.turns
+        )
+
+
+@dataclass(frozen=True)
+class ScorecardRecord:
+    id: int
+    session_id: int
+    data: dict[str, Any]
+    scorer_version: str
+    review_status: ReviewStatus
+    amended_data: dict[str, Any] | None
+    reviewer_id: int | None
+    reviewed_at: datetime | None
+    comment: str | None
+    created_at: datetime
+
+    @property
+    def effective(self) -> dict[str, Any]:
+        """The scorecard that counts: the trainer's amendment if any, else the proposal."""
+        return self.amended_data if self.amended_data is not None else self.data
+
+
+@dataclass(frozen=True)
+class CohortRecord:
+    id: int
+    name: str
+    invite_code: str | None
+    owner_id: int | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class AssignmentRecord:
+    id: int
+    scenario_id: str
+    scenario_version: int | None
+    cohort_id: int | None
+    user_id: int | None
+    due_at: datetime | None
+    mode: AssignmentMode
+    created_by: int | None
+    created_at: datetime
+
+
+@dataclass
+class ErasureReport:
+    """How many rows `erase_user` deleted (or detached), per table."""
+
+    user_id: int
+    deleted: dict[str, int] = field(default_factory=dict)
+    detached: dict[str, int] = field(default_factory=dict)
+
+
+# --- row <-> domain mapping ----------------------------------------------------------------------
+
+
+def _user(row: UserRow) -> UserRecord:
+    assert row.id is not None
+    return UserRecord(
+        id=row.id,
+        telegram_id=row.telegram_id,
+        display_name=row.display_name,
+        language=row.language,  # type: ignore[arg-type]
+        role=row.role,  # type: ignore[arg-type]
+        created_at=row.created_at,
+    )
+
+
+def _turn(row: TurnRow) -> Turn:
+    audio = None
+    if row.audio_duration_s is not None:
+        audio = Audio(duration_s=row.audio_duration_s, words=[Word(**w) for w in row.words or []])
+    return Turn(speaker=row.speaker, text=row.text, lang=row.language, audio=audio)  # type: ignore[arg-type]
+
+
+def _turn_meta(row: TurnRow, has_audio: bool) -> TurnMeta:
+    return TurnMeta(
+        number=row.number,
+        engine=row.engine,
+        fell_back=row.fell_back,
+        confidence=row.confidence,
+        fluency=row.fluency,
+        has_audio=has_audio,
+        created_at=row.created_at,
+    )
+
+
+def _summary(row: SessionRow) -> SessionSummary:
+    assert row.id is not None
+    return SessionSummary(
+        id=row.id,
+        user_id=row.user_id,
+        scenario_id=row.scenario_id,
+        scenario_version=row.scenario_version,
+        language=row.language,  # type: ignore[arg-type]
+        mode=row.mode,  # type: ignore[arg-type]
+        engine=row.engine,
+        status=row.status,  # type: ignore[arg-type]
+        turn_count=row.turn_count,
+        started_at=row.started_at,
+        ended_at=row.ended_at,
+    )
+
+
+def _scorecard(row: ScorecardRow) -> ScorecardRecord:
+    assert row.id is not None
+    return ScorecardRecord(
+        id=row.id,
+        session_id=row.session_id,
+        data=row.data,
+        scorer_version=row.scorer_version,
+        review_status=row.review_status,  # type: ignore[arg-type]
+        amended_data=row.amended_data,
+        reviewer_id=row.reviewer_id,
+        reviewed_at=row.reviewed_at,
+        comment=row.comment,
+        created_at=row.created_at,
+    )
+
+
+def _cohort(row: CohortRow) -> CohortRecord:
+    assert row.id is not None
+    return CohortRecord(
+        id=row.id, name=row.name, invite_code=row.invite_code, owner_id=row.owner_id, created_at=row.created_at
+    )
+
+
+def _assignment(row: AssignmentRow) -> AssignmentRecord:
+    assert row.id is not None
+    return AssignmentRecord(
+        id=row.id,
+        scenario_id=row.scenario_id,
+        scenario_version=row.scenario_version,
+        cohort_id=row.cohort_id,
+        user_id=row.user_id,
+        due_at=row.due_at,
+        mode=row.mode,  # type: ignore[arg-type]
+        created_by=row.created_by,
+        created_at=row.created_at,
+    )
+
+
+def _as_json_dict(value: Mapping[str, Any] | BaseModel) -> dict[str, Any]:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    return dict(value)
+
+
+def _row_json(row: Any, *, exclude: set[str] | None = None) -> dict[str, Any]:
+    """A row as JSON-able data (datetimes as ISO 8601)."""
+    return row.model_dump(mode="json", exclude=exclude)
+
+
+# --- the repository ------------------------------------------------------------------------------
+
+
+class Repository:
+    """Synchronous storage API; every method is one committed transaction."""
+
+    def __init__(self, engine: Engine, *, clock: Callable[[], datetime] = utcnow) -> None:
+        if engine.dialect.name not in ("sqlite", "postgresql"):
+            raise StorageError(f"unsupported database: {engine.dialect.name}")
+        self.engine = engine
+        self._clock = clock
+
+    # helpers ---------------------------------------------------------------------------------
+
+    def _session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    def _insert_ignore(self, s: Session, row_class: type[Any], values: dict[str, Any]) -> bool:
+        """INSERT ... ON CONFLICT DO NOTHING; True if a row was inserted."""
+        dialect_insert = sqlite.insert if self.engine.dialect.name == "sqlite" else postgresql.insert
+        key = sa_inspect(row_class).primary_key[0]
+        statement = dialect_insert(row_class).values(**values).on_conflict_do_nothing().returning(key)
+        return s.execute(statement).first() is not None  # rowcount is not reliable here (psycopg)
+
+    @staticmethod
+    def _get(s: Session, row_class: type[T], key: int, what: str) -> T:
+        row = s.get(row_class, key) if 0 < key <= _MAX_ID else None
+        if row is None:
+            raise NotFound(f"no {what} {key}")
+        return row
+
+    # users -----------------------------------------------------------------------------------
+
+    def get_or_create_user(
+        self,
+        *,
+        telegram_id: int | None = None,
+        display_name: str,
+        language: Lang = "fr",
+        role: Role = "candidate",
+    ) -> int:
+        """The id of the user with this Telegram id (or, without one, this display name, among users
+        without Telegram), created with these values if new; an existing user is left unchanged
+        (see `update_user`, and `user` for the record). Race-safe for Telegram users (unique key).
+        """
+        with self._session() as s, s.begin():
+            if telegram_id is not None:
+                values = dict(
+                    telegram_id=telegram_id,
+                    display_name=display_name,
+                    language=language,
+                    role=role,
+                    created_at=self._clock(),
+                )
+                if self._insert_ignore(s, UserRow, values):
+                    logger.info("new user for a Telegram account")
+                found_id = s.scalars(select(UserRow.id).where(col(UserRow.telegram_id) == telegram_id)).one()
+                assert found_id is not None
+                return found_id
+            found = s.scalars(
+                select(UserRow.id)
+                .where(col(UserRow.telegram_id).is_(None), col(UserRow.display_name) == display_name)
+                .order_by(col(UserRow.id))
+            ).first()
+            if found is not None:
+                return found
+            row = UserRow(display_name=display_name, language=language, role=role, created_at=self._clock())
+            s.add(row)
+            s.flush()
+            assert row.id is not None
+            logger.info("new local user %s", row.id)
+            return row.id
+
+    def user(self, user_id: int) -> UserRecord:
+        with self._session() as s:
+            return _user(self._get(s, UserRow, user_id, "user"))
+
+    def update_user(
+        self,
+        user_id: int,
+        *,
+        display_name: str | None = None,
+        language: Lang | None = None,
+        role: Role | None = None,
+    ) -> UserRecord:
+        """Change a user's display name, language or role (None leaves a field as it is)."""
+        with self._session() as s, s.begin():
+            row = self._get(s, UserRow, user_id, "user")
+            if display_name is not None:
+                row.display_name = display_name
+            if language is not None:
+                row.language = language
+            if role is not None:
+                row.role = role
+            return _user(row)
+
+    def find_user(self, ref: str | int) -> UserRecord:
+        """A user by reference, for the CLI.
+
+        `id:12`, `tg:123456789` (or `telegram:`), `name:Alice` are explicit; a bare number is a user
+        id or a Telegram id (ambiguous if it is both, for different users); anything else a display
+        name. Raises `NotFound` or `AmbiguousUser`.
+        """
+        with self._session() as s:
+            if isinstance(ref, int):
+                return _user(self._get(s, UserRow, ref, "user"))
+            ref = ref.strip()
+            kind, _, value = ref.partition(":")
+            if value and kind in ("id", "tg", "telegram", "name"):
+                if kind == "name":
+                    return self._by_name(s, value)
+                if not value.lstrip("-").isdigit():
+                    raise NotFound(f"not a number: {value!r}")
+                if kind == "id":
+                    return _user(self._get(s, UserRow, int(value), "user"))
+                row = s.scalars(select(UserRow).where(col(UserRow.telegram_id) == int(value))).first()
+                if row is None:
+                    raise NotFound(f"no user with Telegram id {value}")
+                return _user(row)
+            if ref.isdigit():
+                by_id = s.get(UserRow, int(ref)) if int(ref) <= _MAX_ID else None
+                by_tg = s.scalars(select(UserRow).where(col(UserRow.telegram_id) == int(ref))).first()
+                if by_id is not None and by_tg is not None and by_id.id != by_tg.id:
+                    raise AmbiguousUser(f"{ref} is user id {by_id.id} and the Telegram id of user {by_tg.id}")
+                found = by_id or by_tg
+                if found is not None:
+                    return _user(found)
+            return self._by_name(s, ref)
+
+    @staticmethod
+    def _by_name(s: Session, name: str) -> UserRecord:
+        rows = list(s.scalars(select(UserRow).where(col(UserRow.display_name) == name)))
+        if not rows:
+            raise NotFound(f"no user named {name!r}")
+        if len(rows) > 1:
+            ids = ", ".join(str(r.id) for r in rows)
+            raise AmbiguousUser(f"{len(rows)} users are named {name!r} (ids {ids}): use id:N")
+        return _user(rows[0])
+
+    # cohorts and assignments -------------------------------------------------------------------
+
+    def create_cohort(self, name: str, *, owner_id: int | None = None, invite_code: str | None = None) -> int:
+        with self._session() as s, s.begin():
+            row = CohortRow(name=name, owner_id=owner_id, invite_code=invite_code, created_at=self._clock())
+            s.add(row)
+            s.flush()
+            assert row.id is not None
+            return row.id
+
+    def cohort_by_invite(self, invite_code: str) -> CohortRecord | None:
+        with self._session() as s:
+            row = s.scalars(select(CohortRow).where(col(CohortRow.invite_code) == invite_code)).first()
+            return _cohort(row) if row else None
+
+    def add_member(self, cohort_id: int, user_id: int) -> bool:
+        """Put a user in a cohort; False if they already were."""
+        with self._session() as s, s.begin():
+            values = dict(cohort_id=cohort_id, user_id=user_id, joined_at=self._clock())
+            return self._insert_ignore(s, MembershipRow, values)
+
+    def members(self, cohort_id: int) -> list[UserRecord]:
+        with self._session() as s:
+            rows = s.scalars(
+                select(UserRow)
+                .join(MembershipRow, col(MembershipRow.user_id) == col(UserRow.id))
+                .where(col(MembershipRow.cohort_id) == cohort_id)
+                .order_by(col(UserRow.id))
+            )
+            return [_user(r) for r in rows]
+
+    def assign(
+        self,
+        scenario_id: str,
+        *,
+        scenario_version: int | None = None,
+        cohort_id: int | None = None,
+        user_id: int | None = None,
+        due_at: datetime | None = None,
+        mode: AssignmentMode = "practice",
+        created_by: int | None = None,
+    ) -> int:
+        """Assign a scenario to a cohort or to one user (exactly one of them)."""
+        if (cohort_id is None) == (user_id is None):
+            raise ValueError("assign to a cohort or to a user (exactly one)")
+        with self._session() as s, s.begin():
+            row = AssignmentRow(
+                scenario_id=scenario_id,
+                scenario_version=scenario_version,
+                cohort_id=cohort_id,
+                user_id=user_id,
+                due_at=due_at,
+                mode=mode,
+                created_by=created_by,
+                created_at=self._clock(),
+            )
+            s.add(row)
+            s.flush()
+            assert row.id is not None
+            return row.id
+
+    def assignments_for_user(self, user_id: int) -> list[AssignmentRecord]:
+        """What a user has to play: assigned to them or to one of their cohorts."""
+        with self._session() as s:
+            cohorts = select(MembershipRow.cohort_id).where(col(MembershipRow.user_id) == user_id)
+            rows = s.scalars(
+                select(AssignmentRow)
+                .where((col(AssignmentRow.user_id) == user_id) | col(AssignmentRow.cohort_id).in_(cohorts))
+                .order_by(col(AssignmentRow.id))
+            )
+            return [_assignment(r) for r in rows]
+
+    # sessions --------------------------------------------------------------------------------
+
+    def start_session(
+        self,
+        user_id: int,
+        scenario: Scenario,
+        language: Lang,
+        mode: SessionMode = "text",
+        engine: str = "scripted",
+        *,
+        assignment_id: int | None = None,
+    ) -> int:
+        """Open a session with the scenario frozen as it is now; returns its id."""
+        with self._session() as s, s.begin():
+            row = SessionRow(
+                user_id=user_id,
+                assignment_id=assignment_id,
+                scenario_id=scenario.id,
+                scenario_version=scenario.version,
+                script=scenario.model_dump(mode="json"),
+                language=language,
+                mode=mode,
+                engine=engine,
+                status="active",
+                state={},
+                started_at=self._clock(),
+            )
+            s.add(row)
+            s.flush()
+            assert row.id is not None
+            logger.info("session %s started (user %s, %s v%s)", row.id, user_id, scenario.id, scenario.version)
+            return row.id
+
+    def session(self, session_id: int) -> SessionRecord:
+        """The session with its frozen scenario and every committed turn, in order."""
+        with self._session() as s:
+            row = self._get(s, SessionRow, session_id, "session")
+            return self._record(s, row)
+
+    def _record(self, s: Session, row: SessionRow) -> SessionRecord:
+        assert row.id is not None
+        turns = list(
+            s.scalars(select(TurnRow).where(col(TurnRow.session_id) == row.id).order_by(col(TurnRow.number)))
+        )
+        with_audio = set(
+            s.scalars(
+                select(AudioBlobRow.turn_id).where(col(AudioBlobRow.turn_id).in_([t.id for t in turns]))
+            )
+        ) if turns else set()
+        return SessionRecord(
+            id=row.id,
+            user_id=row.user_id,
+            assignment_id=row.assignment_id,
+            scenario=Scenario.model_validate(row.script),
+            language=row.language,  # type: ignore[arg-type]
+            mode=row.mode,  # type: ignore[arg-type]
+            engine=row.engine,
+            status=row.status,  # type: ignore[arg-type]
+            started_at=row.started_at,
+            ended_at=row.ended_at,
+            state=dict(row.state or {}),
+            turns=[_turn(t) for t in turns],
+            meta=[_turn_meta(t, t.id in with_audio) for t in turns],
+        )
+
+    def transcript(self, session_id: int) -> Transcript:
+        return self.session(session_id).transcript()
+
+    def active_session(self, user_id: int) -> SessionRecord | None:
+        """The user's most recently started session still active, if any."""
+        with self._session() as s:
+            row = s.scalars(
+                select(SessionRow)
+                .where(col(SessionRow.user_id) == user_id, col(SessionRow.status) == "active")
+                .order_by(col(SessionRow.started_at).desc(), col(SessionRow.id).desc())
+            ).first()
+            return self._record(s, row) if row is not None else None
+
+    def sessions_for_user(self, user_id: int, status: SessionStatus | None = None) -> list[SessionSummary]:
+        """The user's sessions, oldest first (summaries: no script, no turns)."""
+        with self._session() as s:
+            query = select(SessionRow).where(col(SessionRow.user_id) == user_id)
+            if status is not None:
+                query = query.where(col(SessionRow.status) == status)
+            rows = s.scalars(query.order_by(col(SessionRow.started_at), col(SessionRow.id)))
+            return [_summary(r) for r in rows]
+
+    def finish_session(self, session_id: int, status: SessionStatus = "finished") -> bool:
+        """Close an active session as finished or abandoned; False if it was already closed."""
+        if status == "active":
+            raise ValueError("finish_session closes a session: status is 'finished' or 'abandoned'")
+        with self._session() as s, s.begin():
+            result = s.execute(
+                update(SessionRow)
+                .where(col(SessionRow.id) == session_id, col(SessionRow.status) == "active")
+                .values(status=status, ended_at=self._clock())
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount:  # type: ignore[attr-defined]
+                logger.info("session %s %s", session_id, status)
+                return True
+            self._get(s, SessionRow, session_id, "session")
+            return False
+
+    def set_session_state(self, session_id: int, state: Mapping[str, Any]) -> None:
+        """Replace the session's `state` (JSON: transport caches, never the only copy of a turn)."""
+        with self._session() as s, s.begin():
+            row = self._get(s, SessionRow, session_id, "session")
+            row.state = dict(state)
+
+    # turns -----------------------------------------------------------------------------------
+
+    def add_turn(
+        self,
+        session_id: int,
+        turn: Turn,
+        *,
+        engine: str | None = None,
+        fell_back: bool = False,
+        confidence: float | None = None,
+        fluency: Mapping[str, Any] | None = None,
+        audio_bytes: bytes | None = None,
+        audio_mime_type: str = "audio/ogg",
+        update_id: int | None = None,
+    ) -> int:
+        """Commit a turn (write-ahead) and return its number (1, 2, ...).
+
+        The number comes from incrementing the session's `turn_count` in the same transaction, so
+        concurrent writers get distinct consecutive numbers. With `update_id`, the Telegram update
+        is marked processed in the same transaction: a redelivery raises `DuplicateUpdate` and
+        stores nothing. Raw audio is kept in `audio_blobs` until `purge_audio`.
+        """
+        now = self._clock()
+        with self._session() as s, s.begin():
+            number = s.execute(
+                update(SessionRow)
+                .where(col(SessionRow.id) == session_id, col(SessionRow.status) == "active")
+                .values(turn_count=col(SessionRow.turn_count) + 1)
+                .returning(col(SessionRow.turn_count))
+                .execution_options(synchronize_session=False)
+            ).scalar_one_or_none()
+            if number is None:
+                row = self._get(s, SessionRow, session_id, "session")
+                raise SessionClosed(f"session {session_id} is {row.status}")
+            if update_id is not None:
+                values = dict(update_id=update_id, processed_at=now)
+                if not self._insert_ignore(s, ProcessedUpdateRow, values):
+                    raise DuplicateUpdate(f"update {update_id} already processed")
+            row = TurnRow(
+                session_id=session_id,
+                number=number,
+                speaker=turn.speaker,
+                text=turn.text,
+                language=turn.lang,
+                audio_duration_s=turn.audio.duration_s if turn.audio else None,
+                words=[w.model_dump(mode="json") for w in turn.audio.words] if turn.audio else None,
+                confidence=confidence,
+                fluency=dict(fluency) if fluency is not None else None,
+                engine=engine,
+                fell_back=fell_back,
+                created_at=now,
+            )
+            s.add(row)
+            s.flush()
+            if audio_bytes is not None:
+                assert row.id is not None
+                s.add(AudioBlobRow(turn_id=row.id, mime_type=audio_mime_type, data=audio_bytes, created_at=now))
+        logger.debug("session %s: turn %s committed (%s)", session_id, number, turn.speaker)
+        return number
+
+    def audio(self, session_id: int, number: int) -> bytes | None:
+        """The raw audio of a turn, if still kept."""
+        with self._session() as s:
+            return s.scalars(
+                select(AudioBlobRow.data)
+                .join(TurnRow, col(TurnRow.id) == col(AudioBlobRow.turn_id))
+                .where(col(TurnRow.session_id) == session_id, col(TurnRow.number) == number)
+            ).first()
+
+    # scorecards ------------------------------------------------------------------------------
+
+    def save_scorecard(
+        self, session_id: int, scorecard: Mapping[str, Any] | BaseModel, scorer_version: str
+    ) -> int:
+        """Store the scorer's proposal (status `proposed`); returns the scorecard id."""
+        with self._session() as s, s.begin():
+            self._get(s, SessionRow, session_id, "session")
+            row = ScorecardRow(
+                session_id=session_id,
+                data=_as_json_dict(scorecard),
+                scorer_version=scorer_version,
+                review_status="proposed",
+                created_at=self._clock(),
+            )
+            s.add(row)
+            s.flush()
+            assert row.id is not None
+            return row.id
+
+    def scorecards(self, session_id: int) -> list[ScorecardRecord]:
+        """Every scorecard of a session, oldest first."""
+        with self._session() as s:
+            rows = s.scalars(
+                select(ScorecardRow).where(col(ScorecardRow.session_id) == session_id).order_by(col(ScorecardRow.id))
+            )
+            return [_scorecard(r) for r in rows]
+
+    def latest_scorecard(self, session_id: int) -> ScorecardRecord | None:
+        cards = self.scorecards(session_id)
+        return cards[-1] if cards else None
+
+    def review_scorecard(
+        self,
+        scorecard_id: int,
+        *,
+        reviewer_id: int,
+        status: Literal["confirmed", "amended"],
+        comment: str | None = None,
+        amended: Mapping[str, Any] | BaseModel | None = None,
+    ) -> ScorecardRecord:
+        """A person's decision: confirm the proposal, or amend it (the amended scorecard required)."""
+        if status == "amended" and amended is None:
+            raise ValueError("an amended review needs the amended scorecard")
+        if status == "confirmed" and amended is not None:
+            raise ValueError("a confirmed review keeps the proposal: no amended scorecard")
+        with self._session() as s, s.begin():
+            row = self._get(s, ScorecardRow, scorecard_id, "scorecard")
+            row.review_status = status
+            row.amended_data = _as_json_dict(amended) if amended is not None else None
+            row.reviewer_id = reviewer_id
+            row.reviewed_at = self._clock()
+            row.comment = comment
+            s.flush()
+            return _scorecard(row)
+
+    # Telegram updates ------------------------------------------------------------------------
+
+    def mark_update_processed(self, update_id: int) -> bool:
+        """Record a Telegram update as handled; False if it already was (race-safe)."""
+        with self._session() as s, s.begin():
+            return self._insert_ignore(s, ProcessedUpdateRow, dict(update_id=update_id, processed_at=self._clock()))
+
+    def forget_processed_updates(self, older_than: timedelta) -> int:
+        """Drop update ids older than `older_than` (Telegram stops redelivering after 24 h)."""
+        with self._session() as s, s.begin():
+            result = s.execute(
+                delete(ProcessedUpdateRow).where(col(ProcessedUpdateRow.processed_at) < self._clock() - older_than)
+            )
+            return int(result.rowcount)  # type: ignore[attr-defined]
+
+    # privacy ---------------------------------------------------------------------------------
+
+    def export_user(self, user_id: int, *, include_audio: bool = True) -> dict[str, Any]:
+        """Everything stored about a user, as JSON-able data (raw audio base64-encoded)."""
+        with self._session() as s:
+            user = self._get(s, UserRow, user_id, "user")
+            memberships = [
+                {**_row_json(m, exclude={"id", "user_id"}), "cohort_name": c.name}
+                for m, c in s.execute(
+                    select(MembershipRow, CohortRow)
+                    .join(CohortRow, col(CohortRow.id) == col(MembershipRow.cohort_id))
+                    .where(col(MembershipRow.user_id) == user_id)
+                    .order_by(col(MembershipRow.id))
+                ).all()
+            ]
+            assignments = [
+                _row_json(a)
+                for a in s.scalars(select(AssignmentRow).where(col(AssignmentRow.user_id) == user_id))
+            ]
+            sessions = [
+                self._export_session(s, row, include_audio)
+                for row in s.scalars(
+                    select(SessionRow).where(col(SessionRow.user_id) == user_id).order_by(col(SessionRow.id))
+                )
+            ]
+            owned = [_row_json(c) for c in s.scalars(select(CohortRow).where(col(CohortRow.owner_id) == user_id))]
+            created = [
+                _row_json(a) for a in s.scalars(select(AssignmentRow).where(col(AssignmentRow.created_by) == user_id))
+            ]
+            reviews = [
+                {
+                    "scorecard_id": r.id,
+                    "review_status": r.review_status,
+                    "reviewed_at": r.reviewed_at.isoformat() if r.reviewed_at else None,
+                    "comment": r.comment,
+                }
+                for r in s.scalars(select(ScorecardRow).where(col(ScorecardRow.reviewer_id) == user_id))
+            ]
+            return {
+                "format": EXPORT_FORMAT,
+                "exported_at": self._clock().isoformat(),
+                "user": _row_json(user),
+                "memberships": memberships,
+                "assignments": assignments,
+                "sessions": sessions,
+                "cohorts_owned": owned,
+                "assignments_created": created,
+                "reviews_written": reviews,
+            }
+
+    def _export_session(self, s: Session, row: SessionRow, include_audio: bool) -> dict[str, Any]:
+        turns = []
+        for turn in s.scalars(select(TurnRow).where(col(TurnRow.session_id) == row.id).order_by(col(TurnRow.number))):
+            data = _row_json(turn, exclude={"session_id"})
+            blob = s.scalars(select(AudioBlobRow).where(col(AudioBlobRow.turn_id) == turn.id)).first()
+            data["raw_audio"] = None
+            if blob is not None:
+                data["raw_audio"] = {
+                    "mime_type": blob.mime_type,
+                    "size": len(blob.data),
+                    "created_at": blob.created_at.isoformat(),
+                    "base64": base64.b64encode(blob.data).decode("ascii") if include_audio else None,
+                }
+            turns.append(data)
+        scorecards = [
+            _row_json(c, exclude={"session_id"})
+            for c in s.scalars(select(ScorecardRow).where(col(ScorecardRow.session_id) == row.id))
+        ]
+        return {**_row_json(row, exclude={"user_id"}), "turns": turns, "scorecards": scorecards}
+
+    def erase_user(self, user_id: int) -> ErasureReport:
+        """Delete a user and everything that names them, in one transaction.
+
+        Deleted: their sessions, turns, raw audio, scorecards, memberships, the assignments made to
+        them, and the user row. Detached (kept for the other people they concern, with the link to
+        this user set to NULL): cohorts they own, assignments they created, reviews they wrote
+        (a review's comment stays with the other candidate's scorecard it is about).
+        On SQLite the freed pages are zeroed and the WAL truncated; on PostgreSQL the deleted rows
+        are invisible at once and their space is reclaimed by (auto)vacuum.
+        """
+        report = ErasureReport(user_id=user_id)
+        with self._session() as s, s.begin():
+            self._get(s, UserRow, user_id, "user")
+            sessions = select(SessionRow.id).where(col(SessionRow.user_id) == user_id)
+            turns = select(TurnRow.id).where(col(TurnRow.session_id).in_(sessions))
+            own_assignments = select(AssignmentRow.id).where(col(AssignmentRow.user_id) == user_id)
+
+            def run(kind: dict[str, int], name: str, statement: Any) -> None:
+                kind[name] = int(s.execute(statement.execution_options(synchronize_session=False)).rowcount)
+
+            d, u = report.deleted, report.detached
+            run(d, "audio_blobs", delete(AudioBlobRow).where(col(AudioBlobRow.turn_id).in_(turns)))
+            run(d, "turns", delete(TurnRow).where(col(TurnRow.session_id).in_(sessions)))
+            run(d, "scorecards", delete(ScorecardRow).where(col(ScorecardRow.session_id).in_(sessions)))
+            run(d, "sessions", delete(SessionRow).where(col(SessionRow.user_id) == user_id))
+            run(
+                u,
+                "sessions.assignment_id",
+                update(SessionRow).where(col(SessionRow.assignment_id).in_(own_assignments)).values(assignment_id=None),
+            )
+            run(d, "assignments", delete(AssignmentRow).where(col(AssignmentRow.user_id) == user_id))
+            run(d, "memberships", delete(MembershipRow).where(col(MembershipRow.user_id) == user_id))
+            run(u, "cohorts.owner_id", update(CohortRow).where(col(CohortRow.owner_id) == user_id).values(owner_id=None))
+            run(
+                u,
+                "assignments.created_by",
+                update(AssignmentRow).where(col(AssignmentRow.created_by) == user_id).values(created_by=None),
+            )
+            run(
+                u,
+                "scorecards.reviewer_id",
+                update(ScorecardRow).where(col(ScorecardRow.reviewer_id) == user_id).values(reviewer_id=None),
+            )
+            run(d, "users", delete(UserRow).where(col(UserRow.id) == user_id))
+        self._scrub_sqlite()
+        logger.info("user %s erased: %s", user_id, report.deleted)
+        return report
+
+    def purge_audio(self, older_than: timedelta) -> int:
+        """Delete raw audio stored more than `older_than` ago; returns how many were deleted.
+
+        Turns keep what was derived from the audio (duration, word timings, confidence).
+        """
+        with self._session() as s, s.begin():
+            result = s.execute(
+                delete(AudioBlobRow).where(col(AudioBlobRow.created_at) < self._clock() - older_than)
+            )
+            count = int(result.rowcount)  # type: ignore[attr-defined]
+        if count:
+            self._scrub_sqlite()
+        logger.info("purged %s raw audio older than %s", count, older_than)
+        return count
+
+    def _scrub_sqlite(self) -> None:
+        """SQLite: deleted pages are zeroed (`secure_delete`); also fold and truncate the WAL."""
+        if self.engine.dialect.name != "sqlite":
+            return
+        with self.engine.connect() as connection:
+            busy, _, _ = connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)")).one()
+            if busy:
+                logger.warning("WAL checkpoint incomplete (a reader is active): old pages remain until the next one")
+
+
+# --- async wrapper -------------------------------------------------------------------------------
+
+
+def _in_thread(
+    method: Callable[Concatenate[Repository, P], R],
+) -> Callable[Concatenate[AsyncRepository, P], Coroutine[Any, Any, R]]:
+    """An async method running `Repository.<method>` in a worker thread, same signature."""
+
+    name = method.__name__
+
+    @functools.wraps(method)
+    async def threaded(self: AsyncRepository, *args: P.args, **kwargs: P.kwargs) -> R:
+        bound: Callable[P, R] = getattr(self.sync, name)  # honours subclasses of Repository
+        return await asyncio.to_thread(bound, *args, **kwargs)
+
+    return threaded
+
+
+class AsyncRepository:
+    """The same API as `Repository`, each call run in a worker thread (never blocks the event loop).
+
+    Signatures and documentation are those of the `Repository` methods of the same names.
+    """
+
+    def __init__(self, repository: Repository) -> None:
+        self.sync = repository
+
+    @classmethod
+    def from_engine(cls, engine: Engine) -> AsyncRepository:
+        return cls(Repository(engine))
+
+    get_or_create_user = _in_thread(Repository.get_or_create_user)
+    user = _in_thread(Repository.user)
+    update_user = _in_thread(Repository.update_user)
+    find_user = _in_thread(Repository.find_user)
+    create_cohort = _in_thread(Repository.create_cohort)
+    cohort_by_invite = _in_thread(Repository.cohort_by_invite)
+    add_member = _in_thread(Repository.add_member)
+    members = _in_thread(Repository.members)
+    assign = _in_thread(Repository.assign)
+    assignments_for_user = _in_thread(Repository.assignments_for_user)
+    start_session = _in_thread(Repository.start_session)
+    session = _in_thread(Repository.session)
+    transcript = _in_thread(Repository.transcript)
+    active_session = _in_thread(Repository.active_session)
+    sessions_for_user = _in_thread(Repository.sessions_for_user)
+    finish_session = _in_thread(Repository.finish_session)
+    set_session_state = _in_thread(Repository.set_session_state)
+    add_turn = _in_thread(Repository.add_turn)
+    audio = _in_thread(Repository.audio)
+    save_scorecard = _in_thread(Repository.save_scorecard)
+    scorecards = _in_thread(Repository.scorecards)
+    latest_scorecard = _in_thread(Repository.latest_scorecard)
+    review_scorecard = _in_thread(Repository.review_scorecard)
+    mark_update_processed = _in_thread(Repository.mark_update_processed)
+    forget_processed_updates = _in_thread(Repository.forget_processed_updates)
+    export_user = _in_thread(Repository.export_user)
+    erase_user = _in_thread(Repository.erase_user)
+    purge_audio = _in_thread(Repository.purge_audio)
+
+
+__all__: Sequence[str] = (
+    "AmbiguousUser",
+    "AssignmentRecord",
+    "AsyncRepository",
+    "CohortRecord",
+    "DuplicateUpdate",
+    "ErasureReport",
+    "NotFound",
+    "Repository",
+    "ScorecardRecord",
+    "SessionClosed",
+    "SessionRecord",
+    "SessionSummary",
+    "StorageError",
+    "TurnMeta",
+    "UserRecord",
+)
