@@ -27,6 +27,8 @@ $(STAMP): pyproject.toml Makefile
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test]'
+	@# Debian's grammalecte (offline French grammar) is pure Python: expose only it to the venv.
+	ln -sfn /usr/lib/python3/dist-packages/grammalecte "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/grammalecte"
 	@touch $(STAMP)
 
 apt-deps:

@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from bot.commands import language as language_commands
 from bot.commands import scenarios as scenarios_commands
 from bot.commands.data import data_app, db_app
 
@@ -17,6 +18,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(scenarios_commands.app, name="scenarios")
+app.add_typer(language_commands.app)
 app.add_typer(db_app, name="db")
 app.add_typer(data_app, name="data")
 
