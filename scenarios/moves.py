@@ -10,7 +10,12 @@ conditional concession, "je ne comprends pas pourquoi vous..." is not empathy. S
 others in the same sentence: a leading question is neither an open nor a closed question, a concession
 tied to a counterpart is conditional and not unconditional, a figure that only quantifies a concession,
 a question or a date is not a quantified argument. A question the candidate answers at once ("Le
-résultat ? 15 % d'économies.") is rhetorical and not a question.
+résultat ? 15 % d'économies.") is rhetorical and not a question. A figure argues only when the
+sentence compares it or ties it to a cause, a consequence or a gain: a list of figures is not an argument.
+
+The declared language is a hint: a sentence plainly in the other language (the exam switches language
+mid-session) is read with that language's rules. French rules are written for "vous"; a sentence said
+with "tu" is first rewritten with "vous" ("si je te comprends bien" -> "si je vous comprends bien").
 
 Only the standard library is used; everything is deterministic.
 """
@@ -111,10 +116,11 @@ def _normalize(text: str) -> str:
 
 
 _TERMINATOR = re.compile(r"(?:[.?!;\u2026]+)[\"'\u2019\u201d\u00bb)\]]*(?=\s|$)|[?!]+(?=[^\W\d_])")
-_ABBREVIATIONS = frozenset(
-    "m mm mme mmes mlle mlles dr pr me mr mrs ms st ste prof etc cf p pp art al no vs env approx "
-    "ex tel fig vol chap inc ltd co jr sr av bd ca resp min max nb ref".split()
+_TITLES = frozenset("mm mme mmes mlle mlles dr pr mr mrs ms prof st ste".split())  # "M. Dupont", "Dr. Smith"
+_ABBREVIATIONS = frozenset(  # no stop when the sentence goes on in lower case: "etc. et", "approx. 3"
+    "etc cf vs env approx inc ltd co jr sr resp min max nb ex tel al av bd ca".split()
 )
+_NUMBER_ABBREVIATIONS = frozenset("art p pp no n vol fig chap ref tel".split())  # "art. L441-10", "p. 3"
 _WORD_BEFORE = re.compile(r"([^\W_]+)$")
 _ACRONYM_BEFORE = re.compile(r"(?:\b[^\W\d_]\.)+[^\W\d_]$")
 
@@ -147,6 +153,7 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _is_false_stop(text: str, seg_start: int, m: re.Match[str]) -> bool:
+    """Whether a period ends an abbreviation, an initial or a list number rather than a sentence."""
     if m.group().rstrip("\"'\u2019\u201d\u00bb)]") != ".":
         return False
     before = text[seg_start : m.start()]
@@ -155,10 +162,13 @@ def _is_false_stop(text: str, seg_start: int, m: re.Match[str]) -> bool:
     word_match = _WORD_BEFORE.search(before)
     if not word_match:
         return False
-    word = word_match.group(1)
-    if word.lower() == "etc":
-        return not _next_is_upper(text, m.end())
-    if word.lower() in _ABBREVIATIONS and (len(word) > 1 or word == "M"):
+    word, lower = word_match.group(1), word_match.group(1).lower()
+    following = text[m.end() :].lstrip()[:2]
+    if word == "M" or lower in _TITLES:
+        return bool(following) and following[0].isalpha()
+    if lower in _ABBREVIATIONS and following and (following[0].islower() or following[0].isdigit()):
+        return True
+    if lower in _NUMBER_ABBREVIATIONS and re.match(r"\d|[LRD]\.?\d|[LRD]\s?\d", following):
         return True
     if word.isdigit() and not before[: word_match.start()].strip():
         return True  # "1. " opening a numbered item
@@ -166,11 +176,6 @@ def _is_false_stop(text: str, seg_start: int, m: re.Match[str]) -> bool:
         previous = before[: word_match.start()].split()
         return not previous or previous[-1][:1].isupper()  # an initial: "J. Dupont", "Jean P. Martin"
     return False
-
-
-def _next_is_upper(text: str, index: int) -> bool:
-    rest = text[index:].lstrip()
-    return bool(rest) and rest[0].isupper()
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -186,7 +191,87 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
 def _sentence(text: str, start: int, end: int, langs: tuple[str, ...]) -> _Sentence:
     raw = text[start:end]
     norm = _normalize(raw)
+    if len(langs) == 1:
+        langs = (_sentence_language(norm, langs[0]),)
+    if langs == ("fr",):
+        norm = _as_vous(norm)
     return _Sentence(start, end, raw, norm, langs, _is_question_form(norm, langs))
+
+
+# The session's language is a hint: a sentence plainly in the other language (the exam switches
+# language mid-session) is read with that language's rules.
+_FUNCTION_WORDS = {
+    "fr": frozenset(
+        "le la les des du un une et est je j vous nous pour que qui dans pas avec sur ce cette ces votre vos notre"
+        " nos mais ou au aux il elle c qu l d n tu te ton ta tes mon mes sont avez sommes etes comment pourquoi"
+        " quel quelle bonjour merci oui tres aussi donc alors si ne se sa son leur leurs chez depuis entre par"
+        " sans ca cela moi toi en".split()
+    ),
+    "en": frozenset(
+        "the and is are i you we for that this with not your our but or of to it be have has do does will would"
+        " can could what how why which who there they my at from if so was were about thank thanks hello hi yes"
+        " just all an in by".split()
+    ),
+}
+_WORD = re.compile(r"[a-z\u00f9]+")
+
+
+def _sentence_language(norm: str, declared: str) -> str:
+    other = "en" if declared == "fr" else "fr"
+    words = _WORD.findall(norm)
+    ours = sum(word in _FUNCTION_WORDS[declared] for word in words)
+    theirs = sum(word in _FUNCTION_WORDS[other] for word in words)
+    return other if theirs >= 3 and theirs >= 2 * ours else declared
+
+
+# French rules are written for "vous"; a manager speaking to a team member says "tu".
+_TU_VERBS = {
+    "as": "avez", "es": "etes", "vas": "allez", "peux": "pouvez", "veux": "voulez", "dois": "devez",
+    "sais": "savez", "vois": "voyez", "crois": "croyez", "fais": "faites", "dis": "dites", "prends": "prenez",
+    "comprends": "comprenez", "apprends": "apprenez", "viens": "venez", "tiens": "tenez",
+    "connais": "connaissez", "mets": "mettez", "sens": "sentez", "pars": "partez", "ecris": "ecrivez",
+    "lis": "lisez", "vis": "vivez", "suis": "suivez", "rejoins": "rejoignez", "perds": "perdez",
+    "attends": "attendez", "reponds": "repondez", "entends": "entendez", "finis": "finissez",
+    "choisis": "choisissez", "reussis": "reussissez",
+}
+_TU_IMPERATIVES = {
+    "dis": "dites", "parle": "parlez", "explique": "expliquez", "raconte": "racontez", "decris": "decrivez",
+    "presente": "presentez", "detaille": "detaillez", "precise": "precisez", "montre": "montrez",
+    "donne": "donnez", "excuse": "excusez", "rassure": "rassurez", "aide": "aidez",
+}
+_TU_CLITICS = r"(?:(?:ne|me|te|se|nous|vous|le|la|les|lui|leur|y|en) |[mtsln]')*"
+_TU_SUBJECT = re.compile(r"\b(?:tu |t'(?=as\b))(" + _TU_CLITICS + r")([a-z]+)\b")
+_TU_ELIDED_SUBJECT = re.compile(r"(?:^|(?<=[,;:] ))t'(en |y )?([a-z]+)\b")  # spoken: "t'en penses quoi ?"
+_TU_INVERSION = re.compile(r"\b([a-z]+)-tu\b")
+_TU_IMPERATIVE = re.compile(r"\b([a-z]+)-(moi|nous|m'en|toi)\b")
+
+
+def _vous_verb(verb: str) -> str:
+    if verb in _TU_VERBS:
+        return _TU_VERBS[verb]
+    for ending, plural in (("rais", "riez"), ("ras", "rez"), ("ais", "iez"), ("es", "ez")):
+        if verb.endswith(ending) and len(verb) > len(ending) + 1:
+            return verb[: -len(ending)] + plural
+    return verb
+
+
+def _as_vous(norm: str) -> str:
+    """The same French sentence said with "vous": "si je te comprends bien" -> "si je vous comprends bien"."""
+    if not re.search(r"\b(?:tu|te|toi|ton|ta|tes)\b|\bt'|-tu\b|\b(?:" + "|".join(_TU_IMPERATIVES) + r")-", norm):
+        return norm
+    norm = _TU_IMPERATIVE.sub(
+        lambda m: f"{_TU_IMPERATIVES.get(m.group(1), m.group(1))}-{'vous' if m.group(2) == 'toi' else m.group(2)}",
+        norm,
+    )
+    norm = _TU_INVERSION.sub(lambda m: f"{_vous_verb(m.group(1))}-vous", norm)
+    norm = _TU_SUBJECT.sub(
+        lambda m: "vous " + re.sub(r"\bte |\bt'", "vous ", m.group(1)) + _vous_verb(m.group(2)), norm
+    )
+    norm = _TU_ELIDED_SUBJECT.sub(lambda m: f"vous {m.group(1) or ''}{_vous_verb(m.group(2))}", norm)
+    norm = re.sub(r"\bt'", "vous ", norm)
+    norm = re.sub(r"\b(?:te|toi|tu)\b", "vous", norm)
+    norm = re.sub(r"\b(?:ton|ta)\b", "votre", norm)
+    return re.sub(r"\btes\b", "vos", norm)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -364,6 +449,10 @@ _LEADING_WHEN_ASKED = _by_lang(
         r"\bvous (?:voyez|savez|comprenez|imaginez|sentez) bien (?:que|qu')",
         r"\bil (?:est|serait|parait) (?:evident|clair|logique|dommage|absurde|indispensable)\b",
         r"\bc'est (?:quand meme|tout de meme|evidemment|clairement|forcement)\b",
+        r"\b(?:quand meme|tout de meme)\b",
+        r"^(?:(?:et|mais|alors|donc),? )?pourquoi (?:est-ce que )?(?:vous )?(?:ne |n')[^?]*\bpas\b",
+        r"\b(?:je suppose|j'imagine|je presume|je pars du principe) (?:que|qu')",
+        r"\b(?:simplement|juste)\b.*\b(?:c'est bien (?:ca|cela)|non|pas vrai)\s*\?",
     ],
     en=[
         r"^(?:(?:so|and|but|well|now|ok|okay),? )?(?:isn't|aren't|don't|doesn't|wouldn't|won't|can't"
@@ -372,15 +461,22 @@ _LEADING_WHEN_ASKED = _by_lang(
         r"\byou (?:surely|certainly|obviously|must) (?:want|need|agree|see|know|realise|realize|understand)\b",
         r"\bisn't that (?:true|right|clear|obvious|better|what|so|fair)\b",
         r"\byou(?:'d| would) (?:surely |certainly )?agree\b",
+        r"\bwhy (?:don't|didn't|won't|wouldn't|haven't|aren't) you\b",
+        r"\bi (?:guess|assume|suppose|presume|take it)\b",
+        r"\b(?:simply|just)\b.*\b(?:is that right|right|isn't it|no)\s*\?",
     ],
 )
 _LEADING_TAG = _by_lang(  # "..., non ?", "..., right?", "..., don't you?"
-    fr=[r"(?:,|\s)\s*(?:non|pas vrai|hein|vrai|oui ou non)\s*\?"],
+    fr=[
+        r"(?:,\s*|(?<!\bou)\s)(?:non|pas vrai|hein|vrai|oui ou non|j'imagine|je suppose|je presume|j'espere)\s*\?"
+    ],
     en=[
-        r",\s*(?:right|no|yes|yeah|surely|isn't it|aren't you|aren't they|aren't we|don't you|don't they"
-        r"|don't we|doesn't it|won't you|won't it|wouldn't it|wouldn't you|can't you|can't we|haven't you"
+        r",\s*(?:right|no|yes|yeah|surely|i suppose|i imagine|i hope|isn't it|aren't you|aren't they|aren't we"
+        r"|don't you|don't they|don't we|doesn't it|won't you|won't it|wouldn't it|wouldn't you|can't you|can't we|haven't you"
         r"|hasn't it|didn't you|didn't it|wasn't it|weren't you|shouldn't we|shouldn't you|isn't that so"
-        r"|don't you agree|do you|would you|are you|will you|is it|does it|can you|have you|did you)\s*\?"
+        r"|don't you agree)\s*\?",
+        r",\s*(?:is|are|was|were|do|does|did|has|have|had|will|would|can|could|should|shall)(?:n't)?"
+        r" (?:it|you|we|they|he|she|there|i|that)\s*\?"
     ],
 )
 
@@ -474,7 +570,7 @@ _OPEN_REQUEST = _by_lang(
         r"\bi (?:want|need) to (?:understand|know)\b",
         r"\bi(?: wonder|'m wondering| am wondering) (?:how|what|why|who|which|where|when)\b",
         r"\bdo you (?:know|have any idea) (?:what|how|why|who|where|when|which)\b",
-        r"\bmay i ask (?:how|what|why|who|which|where|when)\b",
+        r"\b(?:may|can|could) i ask (?:how|what|why|who|which|where|when)\b",
     ],
 )
 _YES_NO_AFTER_REQUEST = re.compile(r"^\s*(?:me |us |moi |nous )?(?:si\b|s'il\b|s'ils\b|if\b|whether\b)")
@@ -532,13 +628,11 @@ def _is_rhetorical_statement(s: _Sentence) -> bool:
     return _has(_RHETORICAL_STATEMENT, s, negatable=False)
 
 
-_SELF_ANSWER = {
-    "fr": re.compile(
-        r"^(?!parce qu'?e? sinon)(?:parce qu|car\b|simple|c'est simple|tout simplement|la reponse|reponse\b"
-        r"|eh bien|et bien|grace a)"
-    ),
-    "en": re.compile(r"^(?!because otherwise)(?:because|simple|it's simple|simply|the answer|answer\b|well,|thanks to|easy)"),
-}
+_SELF_ANSWER = re.compile(  # what opens the candidate's own answer to the question just asked
+    r"^(?:c'est simple|tout simplement|simple|la reponse|reponse\b|eh bien|et bien|grace a|it's simple|simply"
+    r"|simple|the answer|answer\b|well,|thanks to)"
+)
+_WHY_ANSWERED = re.compile(r"^(?:parce qu|because\b)(?! ?e? sinon| otherwise)")
 _FRAGMENT_OPENING = re.compile(
     r"^(?:le|la|les|l'|notre|nos|mon|ma|mes|son|sa|ses|leur|leurs|un|une|du|the|our|my|a|an|their|its)\b"
 )
@@ -552,7 +646,8 @@ def _drop_rhetorical_questions(sentences: list[_Sentence], found: list[set[Move]
         if not s.question or nxt.question or not found[i] & {Move.open_question, Move.closed_question}:
             continue
         words = s.norm.rstrip(" ?!.").split()
-        answered = any(_SELF_ANSWER[lang].match(nxt.norm) for lang in s.langs)
+        why = re.match(r"^(?:(?:et|mais|alors|and|but|so),? )?(?:pourquoi|why)\b", s.norm)
+        answered = bool(_SELF_ANSWER.match(nxt.norm) or (why and _WHY_ANSWERED.match(nxt.norm)))
         fragment = (
             len(words) <= 4 and _FRAGMENT_OPENING.match(s.norm) and not _ADDRESSES_LISTENER.search(s.norm)
         )
@@ -722,7 +817,8 @@ _UNIT_FIGURE = re.compile(
     rf"|(?:{_NUM}|{_WORD_NUM})\s?(?:{_PERCENT_WORDS}|euros?\b|dollars?\b)"
     r"|\bx\s?\d+(?:[.,]\d+)?\b|\b\d+(?:[.,]\d+)?\s?x\b"
 )
-_DURATION_FIGURE = re.compile(rf"(?:{_NUM}|{_WORD_NUM})\s?(?:{_DURATION})")
+_DURATION_FIGURE = re.compile(rf"(?:{_NUM})\s?(?:{_DURATION})")
+_WORDED_DURATION_FIGURE = re.compile(rf"(?:{_WORD_NUM})\s?(?:{_DURATION})")
 _SHORT_TIME_FIGURE = re.compile(rf"(?:{_NUM}|{_WORD_NUM})\s?(?:{_SHORT_TIME})")
 _GAIN_CONTEXT = re.compile(
     r"\b(?:gagn\w*|gain\w*|econom\w*|save[sd]?|saving\w*|faster|plus rapide\w*|moins|less|fewer|reduit\w*"
@@ -746,7 +842,33 @@ _KPI = re.compile(
     r"|taux de \w+|nps|chiffre d'affaires|turnover|revenue)\b"
 )
 _BARE_NUMBER = re.compile(_NUM)
-_RHETORICAL_FACT = re.compile(r"\b(?:le )?saviez<H>vous\b|\bvous saviez que\b|\bdid you know\b|\bimagine[zr]?\b".replace("<H>", _H))
+_ARGUMENT_LINK = {  # what turns a figure into an argument: a cause, a consequence, a comparison, a gain
+    "fr": re.compile(
+        r"\b(?:parce qu|car\b|donc\b|ainsi\b|grace a|puisqu|ce qui (?:\w+ )?\w+|cela (?:represente|signifie"
+        r"|permet|fait|vous fera|equivaut)|ca (?:represente|fait|vous fait)|contre\b|au lieu de|par rapport a"
+        r"|alors que|tandis que|seulement\b|seule?s?\b|autant que|de moins\b|de plus que|moins cher|plus cher|(?:plus|moins"
+        r"|mieux) (?:\w+ ){0,2}(?:que|qu')|redui\w*|diminu\w+|baiss\w+|econom\w+|gagn\w+|gain\w*|amelior\w+"
+        r"|augment\w+|pass\w* (?:de|a)\b|tomb\w* a\b|recul\w*|liber\w+|rapport\w+|rentab\w+|retour (?:sur|en)\b"
+        r"|point mort|amorti\w*|roi\b|cree\w*|gener\w+|permet\w*|evit\w+|plafonn\w+|nous (?:livrons|garantissons"
+        r"|equipons|servons|accompagnons|tenons|assurons)|nos clients|vous (?:gagnez|economisez|reduisez|evitez"
+        r"|recuperez)|(?:sous|en moins de|en) \d+ ?(?:h|heures|jours|semaines)\b)"
+        r"|%\s*(?:plus|moins|de plus|de moins|d'economies?|de gain)\b"
+    ),
+    "en": re.compile(
+        r"\b(?:because|therefore|thus|thanks to|which (?:\w+ )?\w+s\b|that (?:means|represents|saves)|this"
+        r" (?:means|represents|saves|keeps|gives)|against|instead of|compared|versus|vs\b|whereas|while\b"
+        r"|only\b|than\b|as much as|(?:more|less) expensive|cheaper|cut\w*|reduc\w+|lower\w*|sav\w+|gain\w*"
+        r"|improv\w+|increas\w+|ris\w+ (?:to|by)|fall\w* (?:to|by)|drop\w*|goes down|go down|frees?|brings? in"
+        r"|payback|pays? (?:for itself|back)|break-even|roi\b|return on|creat\w+|generat\w+|enables?|allows?"
+        r"|helps?|avoids?|caps?\b|capped|we (?:deliver|guarantee|equip|serve|support|commit)|our (?:clients"
+        r"|customers)|you (?:save|gain|cut|avoid|get back)|(?:within|in less than|in under) \d+ (?:hours?|days?"
+        r"|weeks?))"
+        r"|%\s*(?:more|less|fewer|lower|higher|cheaper|savings?)\b"
+    ),
+}
+_RHETORICAL_FACT = re.compile(
+    r"\b(?:le )?saviez" + _H + r"vous\b|\bvous saviez que\b|\bdid you know\b|\bimagine[zr]?\b"
+)
 _QUESTION_CLAUSE = re.compile(
     r"^(?:et |mais |alors |donc |and |but |so )?(?:est-ce|est ce|qu'|que |qui |quel|quand|comment|pourquoi"
     r"|combien|où|[a-z]+-(?:t-)?(?:vous|il|elle|on|tu|nous)\b|vous |tu |c'est |ca |cela |what|who|how|why"
@@ -772,14 +894,19 @@ def _mask_non_figures(norm: str) -> str:
 
 
 def _is_quantified_argument(s: _Sentence, scheduling: bool) -> bool:
+    """A figure that argues: compared, or tied to a cause, a consequence or a gain (a list of figures is not)."""
     text = _mask_non_figures(_statement_part(s))
-    if _UNIT_FIGURE.search(text) or _COMPARATIVE_MULTIPLIER.search(text) or _FIGURE_COMPARISON.search(text):
+    if not text:
+        return False
+    if _COMPARATIVE_MULTIPLIER.search(text) or _FIGURE_COMPARISON.search(text):
         return True
-    if _DURATION_FIGURE.search(text) and not scheduling:
-        return True
-    if _SHORT_TIME_FIGURE.search(text) and _GAIN_CONTEXT.search(text):
-        return True
-    return bool(_KPI.search(text) and _BARE_NUMBER.search(text))
+    figure = (
+        _UNIT_FIGURE.search(text)
+        or (not scheduling and (_DURATION_FIGURE.search(text) or _WORDED_DURATION_FIGURE.search(text)))
+        or (_SHORT_TIME_FIGURE.search(text) and _GAIN_CONTEXT.search(text))
+        or (_KPI.search(text) and _BARE_NUMBER.search(text))
+    )
+    return bool(figure) and any(_ARGUMENT_LINK[lang].search(text) for lang in s.langs)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -801,6 +928,8 @@ _COUNTERPART = _by_lang(  # words that tie what we give to what the other side g
         r"\bsi et seulement si\b",
         r"\bpour autant que\b",
         r"\bdes lors que (?:vous|votre|vos)\b",
+        r"\bcontre (?:un|une|votre|vos|l'|le|la) (?:\w+ )?(?:engagement|commande|signature|exclusivite|contrat"
+        r"|acompte|previsions?|volume|garantie de volume)\b",
     ],
     en=[
         r"\bprovid(?:ed|ing)(?: that)? (?:you|your|we|the|a)\b",
@@ -814,6 +943,7 @@ _COUNTERPART = _by_lang(  # words that tie what we give to what the other side g
         r"\bquid pro quo\b",
         r"\bon the understanding that\b",
         r"\bwhat (?:can|could|would|will) you (?:give|offer|do for) us\b",
+        r"\bagainst (?:a|an|your|the) (?:\w+ )?(?:commitment|order|signature|exclusivity|contract|deposit)\b",
     ],
 )
 _NOTHING_IN_RETURN = _by_lang(
@@ -867,12 +997,22 @@ _OFFER_VERB = _by_lang(  # what the candidate's side would give, in the main cla
         r"|vous engage\w*|nous engage\w*|m'engage\w*)\b",
         r"\b(?:nous |je |j'|on )(?:vous )?(?:accorde|consens|offre|fais|propose|laisse)\b",
         r"\bje (?:suis|serais) (?:pret|prete|dispose|disposee|ouvert|ouverte) a\b",
+        # "si vous vous engagez sur 24 mois, nous limitons la hausse à 3 %": any verb we commit to
+        r"\bnous (?:vous |leur |lui )?(?!sommes\b|avons\b)[a-z]+(?:ons|rons)\b",
+        r"\bje (?:vous )?[a-z]+rai\b",
     ],
     en=[
         r"\b(?:we|i)(?:'ll|'d| can| could| will| would| might| may| shall)\b",
         r"\b(?:we|i)(?:'re| are|'m| am) (?:prepared|willing|able|happy|ready|open) to\b",
-        r"\b(?:we|i) (?:offer|give|grant|extend|lower|reduce|drop|include|throw in|match|waive|accept|agree)\b",
+        r"\b(?:we|i) (?:offer|give|grant|extend|lower|reduce|drop|include|throw in|match|waive|accept|agree|limit"
+        r"|cap|keep|hold|freeze|cut|cover|absorb|move|go|add|deliver|guarantee)\b",
     ],
+)
+
+
+_IF_THEN_OFFER = _by_lang(  # "si Castelnau commande des camions complets, alors nous pouvons ..."
+    fr=[r"(?<![\w'])si (?!je\b|j'|nous\b|on\b)[^,;:]{3,90}, alors (?:nous|je|j'|on) (?!ne\b|n')"],
+    en=[r"\bif (?!i\b|we\b)[^,;:]{3,90}, then (?:we|i)\b(?!(?:'ll| will| can| could)? not\b| can't| won't)"],
 )
 
 
@@ -902,59 +1042,89 @@ def _counterpart_if_clause(s: _Sentence) -> bool:
     return False
 
 
+def _refuses_without_counterpart(s: _Sentence) -> bool:
+    """ "Je ne peux pas l'accorder sans contrepartie" states the condition (and gives nothing yet)."""
+    return (
+        _has(_NOTHING_IN_RETURN, s, negatable=False)
+        and _has(_OFFER_VERB, s, negatable=False)
+        and not _has(_OFFER_VERB, s)
+    )
+
+
 def _is_conditional_concession(s: _Sentence) -> bool:
-    if _has(_NOTHING_IN_RETURN, s, negatable=False):
-        return False
-    return _has(_COUNTERPART, s) or _counterpart_if_clause(s)
+    if _has(_NOTHING_IN_RETURN, s, negatable=False):  # "je vous l'accorde sans contrepartie" gives it away
+        return _refuses_without_counterpart(s)
+    return _has(_COUNTERPART, s) or _counterpart_if_clause(s) or _has(_IF_THEN_OFFER, s)
 
 
-_GIVEN_FR = (
-    r"(?:(?:une |un |la |le |les |des |d'|de |du |vos |votre |ces |cette )?(?:\w+ )?(?:remise|rabais|ristourne"
-    r"|reduction|geste|baisse|prix|tarif|delai|delais|jours|mois|semaines|\d|livraison|frais|avoir|credit"
-    r"|gratuit\w*|offert\w*|extension|allongement|echeance|escompte|penalites|conditions|effort|pourcentage))"
+_FIGURE_GIVEN = r"\d+(?:[.,]\d+)? ?(?:%|pour ?cents?\b|percent\b|euros?\b|€|\$|dollars?\b|jours?\b|mois\b|days?\b|weeks?\b|months?\b|points?\b)"
+_GIVEN_FR = (  # what a seller gives away
+    r"(?:une |un |la |le |les |des |d'|de |du |vos |votre |ces |cette |encore )?(?:\S+ ){0,2}(?:(?:remise|rabais"
+    r"|ristourne|reduction|geste|baisse|prix|tarif|delai|delais|livraison|frais|avoir|credit|gratuit\w*"
+    r"|offert\w*|extension|allongement|echeance|escompte|penalites|conditions|effort|pourcentage)\b|"
+    + _FIGURE_GIVEN + ")"
 )
 _GIVEN_EN = (
-    r"(?:(?:a |an |the |your |some |another |extra |an extra |additional |further )?(?:\w+ )?(?:discount|rebate"
-    r"|reduction|price cut|\d|free|extension|credit|waiver|refund|gesture|better price|lower price|months?|days?"
-    r"|weeks?|delivery|shipping|percent|points?|terms))"
+    r"(?:a |an |the |your |some |another |extra |an extra |additional |further )?(?:\S+ ){0,2}(?:(?:discount|rebate"
+    r"|reduction|price cut|free|extension|credit|waiver|refund|gesture|better price|lower price|free delivery"
+    r"|free shipping|terms)\b|" + _FIGURE_GIVEN + ")"
+)
+_PRICE_FR = (
+    r"(?:(?:le |les |nos |notre |ce |du |mon |ma |mes |un peu (?:le |les )?)?(?:prix|tarifs?|facture|marge"
+    r"|montant|devis|remise)\b|(?:de|a|jusqu'a) \d)"
+)
+_PRICE_EN = (
+    r"(?:(?:the |our |my |that |this |your )?(?:price|prices|rate|rates|fee|fees|tariff|quote|invoice|bill"
+    r"|unit price|list price)\b|it\b|(?:to|by) \d|\d|(?:\w+ )?off\b)"
+)
+_MODAL_FR = (
+    r"(?:je|nous|on) (?:peux|pouvons|peut|pourrais|pourrions|pourrait|pourrai|pourrons|pourra|vais|allons|va"
+    r"|suis pret a|suis prete a|sommes prets a|est pret a|accepte de|acceptons de|veux bien|voulons bien)"
+)
+_MODAL_EN = (
+    r"(?:we|i)(?:'ll| will| can| could| would| are going to| am going to|'re going to|'m going to"
+    r"|(?:'re| are|'m| am) (?:prepared|willing|happy|ready) to| agree to)"
 )
 _UNCONDITIONAL = _by_lang(
     fr=[
         r"\b(?:je|nous|on) (?:vous |te )?(?:accorde|accordons|accorderai|accorderons|accorderais|accorderions"
         r"|consens|consent|consentons|consentirai|consentirons|fais|faisons|ferai|ferons|ferais|ferions|octroie"
-        r"|octroyons|laisse|laissons|cede|cedons) (?!que\b)" + _GIVEN_FR,
+        r"|octroyons|cede|cedons|ajoute|ajoutons|ajouterai|ajouterons) (?:en plus )?(?!que\b)" + _GIVEN_FR,
         r"\b(?:je|nous|on) vous (?:offre|offrons|offrirai|offrirons) " + _GIVEN_FR,
-        r"\b(?:je|nous|on) (?:peux|pouvons|peut|pourrais|pourrions|pourrait|pourrai|pourrons|pourra|vais"
-        r"|allons|va|suis pret a|suis prete a|sommes prets a|est pret a|accepte de|acceptons de|veux bien"
-        r"|voulons bien) (?:vous |te )?(?:accorder|consentir|offrir|faire|octroyer|ceder|laisser) " + _GIVEN_FR,
-        r"\b(?:je|nous|on) (?:peux|pouvons|peut|pourrais|pourrions|pourrait|pourrai|pourrons|pourra|vais"
-        r"|allons|va|suis pret a|suis prete a|sommes prets a|est pret a|accepte de|acceptons de|veux bien"
-        r"|voulons bien) (?:vous |te )?(?:baisser|reduire|diminuer|descendre|prolonger|allonger|rallonger"
-        r"|accepter|supprimer|annuler|prendre en charge|rembourser|nous aligner|m'aligner|s'aligner|lacher"
-        r"|geler|passer a|aller jusqu'a|etendre|retirer|renoncer)\b(?! (?:vos|votre|leurs?) )",
-        r"\b(?:je|nous|on) (?:baisse|baissons|reduis|reduisons|diminue|diminuons|descends|descendons|prolonge"
-        r"|prolongeons|allonge|allongeons|rembourse|remboursons|prends en charge|prenons en charge|prend en charge"
-        r"|m'aligne|nous alignons|s'aligne|renonce|renoncons|supprime|supprimons|annule|annulons|geler|gelons)"
-        r"\b(?! (?:vos|votre|leurs?) )",
+        r"\b" + _MODAL_FR + r" (?:vous |te )?(?:accorder|consentir|offrir|faire|octroyer|ceder|laisser) "
+        + _GIVEN_FR,
+        r"\b" + _MODAL_FR + r" (?:vous |te )?(?:baisser|descendre)\b(?! (?:vos|votre|leurs?) )",
+        r"\b" + _MODAL_FR + r" (?:vous |te )?(?:reduire|diminuer) " + _PRICE_FR,
+        r"\b" + _MODAL_FR + r" (?:vous |te )?(?:prolonger|allonger|rallonger|accepter|supprimer|annuler"
+        r"|prendre en charge|rembourser|nous aligner|m'aligner|s'aligner|lacher|geler|passer a|aller jusqu'a"
+        r"|etendre|retirer|renoncer)\b(?! (?:vos|votre|leurs?) )",
+        r"\b(?:je|nous|on) (?:baisse|baissons|reduis|reduisons|diminue|diminuons|descends|descendons) "
+        + _PRICE_FR,
+        r"\b(?:je|nous|on) (?:prolonge|prolongeons|allonge|allongeons|rembourse|remboursons|prends en charge"
+        r"|prenons en charge|prend en charge|m'aligne|nous alignons|s'aligne|renonce|renoncons|gelons)\b"
+        r"(?! (?:vos|votre|leurs?) )",
+        r"\b(?:je|nous|on) (?:passe|passons|passerai|passerons|passe) (?:a|de \d+ a) (?:\d|trente|quarante"
+        r"|soixante|quatre-vingt)",
         r"\b(?:nous |j'|je |on )(?:acceptons|accepte|accepterons|accepterai|validons|valide) (?:vos|votre|ces|ce"
         r"|cette|les|le|la|l'|de|d'|un|une|des|\d)",
         r"^(?:(?:bon|bien|tres bien|ok|okay|alors|ecoutez),? )?(?:j'accepte|nous acceptons|on accepte|c'est accepte)"
         r"\s*[.!]*$",
-        r"^(?:(?:bon|bien|tres bien|ok|okay|alors|ecoutez|bon ben),? )?(?:c'est |ok |okay |bon )?(?:d'accord|ok"
+        r"<CS>(?:(?:bon|bien|tres bien|ok|okay|alors|ecoutez|bon ben),? )?(?:c'est |ok |okay |bon )?(?:d'accord|ok"
         r"|okay|va|entendu) (?:pour|sur) (?:\d|vos|votre|ce|cette|ces|le|la|les|l'|un|une|trente|quarante"
         r"|soixante|quatre-vingt|cent)",
         r"^(?:(?:bon|bien|tres bien|ok|okay|alors|ecoutez),? )?(?:c'est d'accord|marche conclu|affaire conclue"
         r"|banco|vous avez gagne|topez la)\s*[.!]*$",
     ],
     en=[
-        r"\b(?:we|i)(?:'ll| will| can| could| would| are going to| am going to|'re going to|'m going to"
-        r"|(?:'re| are|'m| am) (?:prepared|willing|happy|ready) to| agree to)? (?:lower|reduce|drop|cut|decrease"
-        r"|bring down|knock|shave|waive|extend|absorb|refund|reimburse|match|forgo|forego|give up|lengthen"
-        r"|stretch|move to|go down to)\b(?! (?:your|their) )",
+        r"\b" + _MODAL_EN + r" (?:lower|drop|cut|decrease|reduce|bring down|knock|shave|go down) " + _PRICE_EN,
+        r"\b" + _MODAL_EN + r" (?:waive|extend|absorb|refund|reimburse|match|forgo|forego|give up|lengthen"
+        r"|stretch|move to|go down to|accept)\b(?! (?:your|their) )",
+        r"\b(?:we|i) (?:lower|drop|cut|reduce|waive) " + _PRICE_EN,
         r"\b(?:we|i)(?:'ll| will| can| could| would|(?:'re| are|'m| am) (?:prepared|willing|happy|ready) to)?"
         r" cover the (?:cost|costs|shipping|fees|difference|delivery)\b",
         r"\b(?:we|i)(?:'ll| will| can| could| would|(?:'re| are|'m| am) (?:prepared|willing|happy|ready) to)?"
-        r" (?:give|grant|offer|throw in|allow|accord|award|let you have)(?: you)? " + _GIVEN_EN,
+        r" (?:also )?(?:give|grant|offer|throw in|add|include|allow|accord|award|let you have)(?: you)? "
+        + _GIVEN_EN,
         r"\b(?:we|i) (?:accept|agree to) (?:your|the|these|those|this|that|a|an|payment|\d)\b",
         r"\b(?:ok|okay|fine|alright|agreed|deal),? (?:we|i) (?:accept|agree|can (?:do|accept|live with)"
         r"|'ll (?:accept|take|do))\b",
@@ -962,6 +1132,8 @@ _UNCONDITIONAL = _by_lang(
         r"^(?:(?:ok|okay|fine|alright|agreed),? )?(?:ok|okay|fine|agreed) (?:for|on|with) (?:\d|your|the|those"
         r"|these|that|thirty|sixty|ninety)",
         r"\byou(?:'ve| have) got (?:a|yourself a) deal\b",
+        r"<CS>(?:ok|okay|fine|agreed|alright|all right),? (?:\d+|thirty|forty-five|sixty|ninety) days\b",
+        r"\b\d+ days(?: payment| payment terms| terms)?,? (?:no problem|that's fine|fine by me|agreed)\b",
         r"^(?:(?:ok|okay|fine|alright),? )?(?:agreed|deal|it's a deal)\s*[.!]*$",
         r"\b(?:we|i) can do (?:\d|it for|that for)",
     ],
@@ -1067,7 +1239,8 @@ _EMPATHY = _by_lang(
         r"\bi (?:really )?(?:appreciate|value) (?:your (?:patience|honesty|feedback|concern|frankness|candou?r"
         r"|point)|that you|how)\b",
         r"\bi (?:realise|realize|know|recognise|recognize|acknowledge|understand) (?:that )?(?:(?:the|this|that)"
-        r" (?:change|situation|reorgani[sz]ation|move)|this|that|it|these changes|change)(?:'s| is| has been| was| will be| can be| may be)"
+        r" (?:change|situation|reorgani[sz]ation|move)|this|that|it|these changes|change)"
+        r"(?:'s| is| has been| was| will be| can be| may be)"
         r" (?:not easy|hard|difficult|frustrating|a lot|a big|unsettling|stressful|worrying|tough|disruptive"
         r"|challenging|inconvenient|painful|a (?:real )?(?:concern|worry|change|shock|blow))",
         r"\b(?:i|we) (?:share|get) your (?:concern|frustration|worry|point|disappointment)\b",
@@ -1105,6 +1278,8 @@ _PROPOSAL = _by_lang(
     en=[
         r"\b(?:i|we)(?:'d| would)? (?:like to )?(?:propose|suggest|recommend|advise)\b",
         r"\b(?:i|we)(?:'ll|'d| can| could| will| would| might) (?:offer|propose|suggest|recommend|provide you)\b",
+        r"\bwe (?:could|might) (?:set up|start with|try|run|put in place|organi[sz]e)\b",
+        r"\b(?:suggest|propose)(?: that)? we\b",
         r"\bwhat (?:i|we)(?:'d| would)? (?:recommend|suggest|propose)\b",
         r"\b(?:my|our) (?:proposal|suggestion|recommendation|offer|counter-?offer|counter-?proposal)\b",
         r"\bhere's (?:what (?:i|we) (?:propose|suggest|recommend|offer)|my proposal|our proposal|our offer)\b",
@@ -1185,9 +1360,11 @@ _NEXT_STEP = _by_lang(
         r"|transmettrons|transmettons|fais parvenir|ferai parvenir|ferons parvenir|adresse|adresserai"
         r"|adresserons|fais suivre|ferai suivre|recontacte|recontacterai|recontacterons|rappellerai"
         r"|rappellerons)\b",
+        r"\bje vous (?:confirme|confirmerai) (?:par (?:ecrit|mail|e-mail|courriel)|ce soir|demain|d'ici|avant)\b",
         r"\bje vous (?:prepare|preparerai|rappelle)\b(?! (?:que|qu'|l'article|la clause|les termes|le contrat))",
         r"\b(?:je|nous) (?:reviens|reviendrai|revenons|reviendrons) vers vous\b",
-        r"\bon se (?:revoit|rappelle|recontacte|reparle|cale|fixe|retrouve|voit|dit)\b",
+        r"\bon se (?:revoit|revoie|rappelle|recontacte|reparle|cale|fixe|retrouve|voit|dit)\b",
+        r"\bqu'on se (?:revoie|rappelle|recontacte|reparle|retrouve|voie)\b",
         r"\bnous nous (?:reverrons|revoyons|retrouverons|retrouvons|rappelons|recontacterons)\b",
         r"\b(?:fixons|calons|planifions|organisons|programmons|prevoyons|bloquons|convenons d') (?:un|une"
         r"|ensemble|des|le|la)\b",
@@ -1221,6 +1398,7 @@ _NEXT_STEP = _by_lang(
         r"\bbefore (?:" + _WEEKDAY_EN + r"|tomorrow|the end of (?:the|this|next) (?:week|month))\b",
         r"\bfollow[- ]up (?:meeting|call|e-?mail|session|visit)\b",
         r"\bmeet again\b|\b(?:speak|talk) again\b",
+        r"\blet's (?:talk|speak|meet|reconvene)(?: again)? (?:next|on|tomorrow)\b",
         r"\b(?:i|we) propose (?:a|to) (?:meeting|call|follow|meet|schedule|review|pilot|trial|demo)\b",
         r"\b(?:meeting|call|catch-up|review) (?:on " + _WEEKDAY_EN + r"|next week|in (?:two|three|\d) weeks)\b",
     ],
@@ -1249,6 +1427,7 @@ _FEEDBACK_WHEN_ASKED = _by_lang(
         r"\b(?:etes<H>vous|vous etes|seriez<H>vous|vous seriez) (?:d'accord|ok|a l'aise|partante?s?)\b"
         r"(?!\s*(?:que|qu'|pour dire|avec moi))",
         r"\bcomment reagissez<H>vous\b",
+        r"^(?:(?:alors|donc|bon),? )?on est (?:bien )?d'accord\s*\?",
     ],
     en=[
         r"\bis (?:that|this|it|everything) clear\b",
@@ -1320,6 +1499,9 @@ _BLAME = _by_lang(
         r"|de votre)\b",
         r"\bc'est (?:vous|votre equipe|vos equipes|votre service) qui (?:avez|a|ont|n'avez|n'a|n'ont)\b",
         r"\bvous etes (?:seule?s? )?responsables? (?:de|du|des)\b",
+        r"\b(?:les |des )?erreurs de vos\b|\bvos (?:erreurs|torts)\b",
+        r"\bc'est (?:d'abord |avant tout |bien )?votre probleme\b",
+        r"\bvous ne (?:lisez|respectez|suivez|repondez|ecoutez|verifiez) (?:jamais|pas|rien)\b",
         r"\bla responsabilite (?:vous incombe|est de votre cote|est la votre)\b",
     ],
     en=[
@@ -1343,6 +1525,7 @@ _BLAME = _by_lang(
         r"\bthat's on you\b",
         r"\byou(?:'re| are) (?:the ones? )?(?:to blame|responsible for (?:this|the|that))\b",
         r"\byou (?:misread|misunderstood|misused)\b",
+        r"\byou never (?:read|listen|follow|answer|respond|check|tell)\b",
     ],
 )
 _BLAME_DEFLECTION = _by_lang(  # refusing any share of the problem points at the other side
@@ -1388,6 +1571,11 @@ def _negated_before(norm: str, start: int, lang: str) -> bool:
 _IMPOSITION = _by_lang(
     fr=[
         r"\bc'est comme (?:ca|cela)\b(?! (?:que|qu'))",
+        r"\bc'est comme (?:ca|cela) que (?:ca|cela) (?:marche|fonctionne|se passe)\b",
+        r"\bvous vous y (?:ferez|habituerez)\b|\bil (?:faudra|faut) vous y faire\b",
+        r"\b(?:arretez|arrete) de (?:vous|te) plaindre\b",
+        r"\bc'est (?:pareil|la meme chose) pour tout le monde\b",
+        r"\b(?:le stress|la pression|la charge) fait partie du (?:job|metier|boulot|poste)\b",
         r"\bc'est ainsi\b(?! (?:que|qu'))",
         r"\bvous n'avez pas (?:le|d'autre|vraiment le) choix\b",
         r"\bvous n'avez pas voix au chapitre\b",
@@ -1401,18 +1589,21 @@ _IMPOSITION = _by_lang(
         r"\b(?:inutile|pas la peine) de (?:discuter|negocier|protester|revenir|en parler|contester)\b",
         r"\bil n'y a (?:rien|pas) a (?:discuter|negocier|debattre)\b",
         r"\bon ne (?:revient|reviendra) pas (?:la-?)?dessus\b",
+        r"\bne (?:vais|va|allons) pas (?:y )?revenir (?:la-?)?dessus\b|\bne (?:reviendrai|reviendrons) pas (?:la-?)?dessus\b",
         r"\bje ne vous demande pas (?:votre|ton) (?:avis|opinion)\b",
         r"\bje n'ai pas a (?:me justifier|vous expliquer|vous demander)\b",
         r"\bc'est un ordre\b",
         r"\ba prendre ou a laisser\b",
+        r"\bvous n'avez qu'a\b",
         r"\bque (?:ca|cela) vous plaise ou non\b",
         r"\bvous (?:allez|devrez|devez) (?:le faire|appliquer|vous y (?:faire|plier|adapter|conformer)|suivre"
         r" (?:la|les|cette|ces)|executer|accepter|vous adapter|vous conformer|vous plier|obeir)\b",
-        r"\bvous vous y ferez\b",
         r"\b(?:la direction|le siege|la hierarchie|le comite de direction|le codir|le comex|la dg|la drh|on|nous)"
-        r" (?:l'a|a|l'ont|ont|avons) (?:decide|tranche|acte)\b.*\b(?:il faut|vous devez|on applique|appliquez"
-        r"|appliquer|executez|point|c'est comme|pas le choix)\b",
-        r"\bil faut (?:appliquer|s'y (?:faire|plier|conformer)|obeir|executer)\b",
+        r" (?:l'a|a|l'ont|ont|avons) (?:decide|tranche|acte)\b.*\b(?:il faut (?:l')?appliquer|il faut s'y"
+        r"|il faut que vous|vous devez|on applique|appliquez|executez|point|c'est comme|pas le choix)\b",
+        r"\bil (?:faut|faudra) (?:l')?(?:appliquer|vous y (?:faire|plier|adapter)|s'y (?:faire|plier|conformer"
+        r"|adapter)|obeir|executer)\b",
+        r"\bon (?:ne|n'en) discute pas\b",
         r"^(?:appliquez|executez|obeissez)\b",
     ],
     en=[
@@ -1434,10 +1625,16 @@ _IMPOSITION = _by_lang(
         r"\bi(?:'m| am) not asking (?:for )?(?:your|you for your) (?:opinion|permission|view)\b",
         r"\bjust do it\b",
         r"\btake it or leave it\b",
+        r"\bget over it\b|\bstop complaining\b|\byou'll get used to it\b|\blet's not dwell on it\b",
+        r"\bthat's (?:just )?how (?:big |large )?companies work\b",
+        r"\bit's the same for everyone\b",
+        r"\b(?:stress|pressure) is part of the job\b",
+        r"\b(?:just )?deal with it\b",
         r"\bdo as (?:you're|you are) told\b",
         r"\bno (?:discussion|debate|arguments?|ifs,? (?:and |no )?buts)\b",
         r"\bthis is (?:an order|not a debate|not a discussion|final)\b",
         r"\bthat's final\b",
+        r"\bwe(?:'re| are) not (?:going to )?(?:discuss|debat)(?:e|ing) (?:this|it|that)\b",
         r"\b(?:management|headquarters|hq|the board|the direction|top management|senior management|the ceo)"
         r" (?:has|have) decided\b.*\b(?:you (?:must|will|have to)|full stop|period|just|no choice|apply)\b",
     ],
@@ -1478,9 +1675,11 @@ def _sentence_moves(s: _Sentence) -> set[Move]:
         moves.add(Move.blame)
     if _is_imposition(s):
         moves.add(Move.imposition)
-    conceding = moves & {Move.conditional_concession, Move.unconditional_concession}
-    if (
-        not conceding
+    sizes_a_concession = Move.unconditional_concession in moves or (
+        Move.conditional_concession in moves and not _refuses_without_counterpart(s)
+    )
+    if (  # a figure that only sizes what is given away, or that a leading question pushes, argues nothing
+        not sizes_a_concession
         and Move.leading_question not in moves
         and _is_quantified_argument(s, scheduling=Move.next_step in moves)
     ):
