@@ -57,7 +57,7 @@ def load_catalog() -> Catalog:
     report = lint_scenarios(sorted(SCENARIO_LIBRARY.glob("*.yaml")), references(personas))
     if report.problems:
         raise InvalidFile(report.problems)
-    return Catalog(report.scenarios, personas)
+    return Catalog(report.documents, personas)
 
 
 def lint_paths(paths: Iterable[Path]) -> list[Problem]:
@@ -78,7 +78,7 @@ def lint_paths(paths: Iterable[Path]) -> list[Problem]:
 
     persona_report = lint_personas(persona_files)
     problems += persona_report.problems
-    known = set(persona_report.personas)
+    known = set(persona_report.documents)
     if PERSONA_LIBRARY.is_dir():
         try:
             known |= set(load_personas(PERSONA_LIBRARY))

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Iterable
 
 from scenarios.model import LANGS, Scenario
 from scenarios.moves import Move
-from scenarios.yaml_source import InvalidFile, Loc, Problem, YamlSource
+from scenarios.yaml_source import InvalidFile, Linted, Loc, Problem, YamlSource, lint_documents
 
 LIBRARY = Path(str(resources.files("scenarios") / "library"))
 
@@ -35,16 +35,6 @@ class References:
     oral_criteria: frozenset[str] | None = None
 
 
-@dataclass
-class LintReport:
-    scenarios: dict[str, Scenario] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
 def load_scenario(path: Path, refs: References = References()) -> Scenario:
     """The script at `path`, or InvalidFile listing every problem with its line."""
     source = YamlSource.read(path)
@@ -60,29 +50,12 @@ def load_library(directory: Path = LIBRARY, refs: References = References()) -> 
     report = lint_scenarios(sorted(directory.glob("*.yaml")), refs)
     if report.problems:
         raise InvalidFile(report.problems)
-    return report.scenarios
+    return report.documents
 
 
-def lint_scenarios(paths: Iterable[Path], refs: References = References()) -> LintReport:
-    report = LintReport()
-    first_file: dict[str, str] = {}
-    for path in paths:
-        try:
-            source = YamlSource.read(path)
-            scenario = source.validate(Scenario)
-        except InvalidFile as exc:
-            report.problems.extend(exc.problems)
-            continue
-        report.problems.extend(source.problem(loc, msg) for loc, msg in check_scenario(scenario, refs))
-        if scenario.id in first_file:
-            report.problems.append(
-                source.problem(("id",), f"duplicate scenario id '{scenario.id}' (also in {first_file[scenario.id]})")
-            )
-        else:
-            first_file[scenario.id] = str(path)
-            report.scenarios[scenario.id] = scenario
-    report.problems.sort()
-    return report
+def lint_scenarios(paths: Iterable[Path], refs: References = References()) -> Linted[Scenario]:
+    """Every valid script by id, and every problem, of these files."""
+    return lint_documents(paths, Scenario, "scenario", lambda scenario: check_scenario(scenario, refs))
 
 
 def check_scenario(s: Scenario, refs: References) -> list[tuple[Loc, str]]:
@@ -162,7 +135,7 @@ __all__ = [
     "LANGS",
     "LIBRARY",
     "InvalidFile",
-    "LintReport",
+    "Linted",
     "Problem",
     "References",
     "check_scenario",

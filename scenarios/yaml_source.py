@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Generic, Iterable, Sequence, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
@@ -100,6 +100,44 @@ class YamlSource:
             if key not in seen:
                 seen.add(key)
                 yield Problem(self.file, key[0], message)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass
+class Linted(Generic[M]):
+    """The valid documents of a set of files, by id, and every problem found in the files."""
+
+    documents: dict[str, M] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def lint_documents(
+    paths: Iterable[Path],
+    model: type[M],
+    what: str,
+    check: Callable[[M], Iterable[tuple[Loc, str]]] = lambda _: (),
+) -> Linted[M]:
+    """Parse, validate and `check` each file; ids must be unique across the files."""
+    report: Linted[M] = Linted()
+    first_file: dict[str, str] = {}
+    for path in paths:
+        try:
+            source = YamlSource.read(path)
+            document = source.validate(model)
+        except InvalidFile as exc:
+            report.problems.extend(exc.problems)
+            continue
+        report.problems.extend(source.problem(loc, msg) for loc, msg in check(document))
+        doc_id = document.id  # type: ignore[attr-defined]
+        if doc_id in first_file:
+            report.problems.append(source.problem(("id",), f"duplicate {what} id '{doc_id}' (also in {first_file[doc_id]})"))
+        else:
+            first_file[doc_id] = str(path)
+            report.documents[doc_id] = document
+    report.problems.sort()
+    return report
 
 
 def _is_union_tag(part: str | int) -> bool:
