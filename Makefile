@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Debian packages the project needs at run time and in tests.
-APT_PACKAGES := espeak-ng libespeak-ng1 postgresql python3-grammalecte
+APT_PACKAGES := espeak-ng libespeak-ng1 postgresql python3-grammalecte libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 
 .PHONY: run test install apt-deps clean
 

@@ -10,6 +10,7 @@ import typer
 
 from bot.commands import language as language_commands
 from bot.commands import scenarios as scenarios_commands
+from bot.commands import score as score_commands
 from bot.commands.data import data_app, db_app
 
 app = typer.Typer(
@@ -18,6 +19,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(scenarios_commands.app, name="scenarios")
+app.command("score")(score_commands.score)
 app.add_typer(language_commands.app)
 app.add_typer(db_app, name="db")
 app.add_typer(data_app, name="data")

@@ -1,0 +1,110 @@
+"""`oralblanc score TRANSCRIPT [--json] [--report FILE.pdf|FILE.html]`: the scorecard of a transcript.
+
+The transcript (`oralblanc.transcript/1`, a file or `-` for standard input) names its scenario, found
+in the library, or only its `kind` (a trainer's typed record of a real mock exam), scored on the
+referential's oral criteria for that kind with equal weights. The LLM judge runs when a chat API is
+configured (OPENAI_API_KEY or OPENAI_BASE_URL), at temperature 0, unless `--no-judge`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from pydantic import ValidationError
+
+from feedback.judge import Judge
+from feedback.report import summary, write_report
+from feedback.scorer import ascore
+from scenarios.model import Scenario, Transcript
+
+logger = logging.getLogger(__name__)
+
+app = typer.Typer(help="Score a rehearsal transcript against the exam's criteria.")
+
+
+def _read(path: str) -> Transcript:
+    text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    return Transcript.model_validate_json(text)
+
+
+def find_scenario(transcript: Transcript) -> Scenario | None:
+    """The library scenario the transcript names; None (score by kind) when it names none or an unknown one."""
+    if transcript.scenario is None:
+        return None
+    from bot.catalog import load_catalog
+
+    try:
+        return load_catalog().scenario(transcript.scenario)
+    except KeyError:
+        if transcript.kind is None:
+            raise
+        logger.warning("scenario %s is not in the library: scored by kind %s", transcript.scenario, transcript.kind)
+        return None
+
+
+def judge_from_settings(settings: Any) -> Judge | None:
+    """A judge over the configured chat API (JSON-schema output, temperature 0), or None without one."""
+    if not (getattr(settings, "openai_api_key", None) or getattr(settings, "openai_base_url", None)):
+        return None
+    from bot.llm import make_client
+
+    client = make_client(settings, timeout=60.0)
+    model = getattr(settings, "llm_model", "gpt-4o-mini")
+
+    async def complete(messages: list[dict[str, str]], schema: dict[str, Any]) -> str:
+        response = await client.chat.completions.create(
+            model=model,
+            messages=messages,  # type: ignore[arg-type]
+            temperature=0,
+            response_format={
+                "type": "json_schema",
+                "json_schema": {"name": schema.get("title", "verdict"), "schema": schema, "strict": True},
+            },
+        )
+        return response.choices[0].message.content or ""
+
+    return Judge(complete, model=model)
+
+
+@app.command()
+def score(
+    transcript: Annotated[str, typer.Argument(help="Transcript JSON file, or - for standard input.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scorecard as JSON (oralblanc.scorecard/1).")] = False,
+    report: Annotated[Optional[Path], typer.Option("--report", help="Also write the full report: FILE.pdf or FILE.html.")] = None,
+    use_judge: Annotated[
+        Optional[bool], typer.Option("--judge/--no-judge", help="Ask the LLM judge (default: when a chat API is configured).")
+    ] = None,
+) -> None:
+    """Score TRANSCRIPT: criteria, levels, the candidate's words as evidence, advice and a score out of 20."""
+    try:
+        record = _read(transcript)
+    except (OSError, ValidationError, json.JSONDecodeError) as exc:
+        typer.echo(f"cannot read the transcript: {exc}", err=True)
+        raise typer.Exit(2) from None
+    try:
+        scenario = find_scenario(record)
+    except KeyError as exc:
+        typer.echo(f"{exc.args[0]}", err=True)
+        raise typer.Exit(2) from None
+    judge = None
+    if use_judge is not False:
+        from bot.config import Settings
+
+        judge = judge_from_settings(Settings())
+        if use_judge and judge is None:
+            typer.echo("no chat API configured for the judge (OPENAI_API_KEY or OPENAI_BASE_URL)", err=True)
+            raise typer.Exit(2)
+    card = asyncio.run(ascore(record, scenario, judge))
+    if report is not None:
+        if report.suffix.lower() not in (".pdf", ".html", ".htm"):
+            typer.echo("--report needs a .pdf or .html file name", err=True)
+            raise typer.Exit(2)
+        write_report(card, report)
+        typer.echo(f"report written to {report}", err=True)
+    typer.echo(card.to_json() if as_json else summary(card))
