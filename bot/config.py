@@ -36,6 +36,13 @@ class Settings(BaseSettings):
     openai_base_url: str | None = Field(None, validation_alias=_env("OPENAI_BASE_URL"))
     openai_api_key: str | None = Field(None, validation_alias=_env("OPENAI_API_KEY"))
     llm_model: str = Field("gpt-4o-mini", validation_alias=_env("ORALBLANC_LLM_MODEL"))
+    llm_call_timeout: float = Field(20.0, gt=0, validation_alias=_env("ORALBLANC_LLM_CALL_TIMEOUT"))
+    llm_turn_deadline: float = Field(30.0, gt=0, validation_alias=_env("ORALBLANC_LLM_TURN_DEADLINE"))
+    llm_max_retries: int = Field(2, ge=0, validation_alias=_env("ORALBLANC_LLM_MAX_RETRIES"))
+    llm_temperature: float | None = Field(0.7, ge=0, le=2, validation_alias=_env("ORALBLANC_LLM_TEMPERATURE"))
+    llm_reply_words: int = Field(80, ge=10, le=400, validation_alias=_env("ORALBLANC_LLM_REPLY_WORDS"))
+    llm_history_turns: int = Field(16, ge=0, validation_alias=_env("ORALBLANC_LLM_HISTORY_TURNS"))
+    judge: bool = Field(True, validation_alias=_env("ORALBLANC_JUDGE"))
 
     # speech
     stt_model: str | None = Field(None, validation_alias=_env("ORALBLANC_STT_MODEL"))

@@ -12,7 +12,11 @@ from dataclasses import dataclass
 from typing import Callable
 
 from bot.catalog import Catalog
-from personas.actors import Actor, Cue, ScriptedActor
+from feedback.judge import Judge
+from feedback.scorecard import Scorecard
+from feedback.scorer import SCORER_VERSION, ascore
+from personas.actors import Actor, ConversationCue, Cue, ScriptedActor, speak
+from personas.chat import TokenSink
 from personas.model import Persona
 from scenarios.director import Direction, Director
 from scenarios.model import Lang, Scenario, Transcript, Turn
@@ -55,10 +59,17 @@ def scripted_actor(scenario: Scenario, persona: Persona, engine: str) -> Actor:
 
 
 class Rehearsal:
-    def __init__(self, repo: AsyncRepository, catalog: Catalog, actor_factory: ActorFactory = scripted_actor):
+    def __init__(
+        self,
+        repo: AsyncRepository,
+        catalog: Catalog,
+        actor_factory: ActorFactory = scripted_actor,
+        judge: Judge | None = None,
+    ):
         self.repo = repo
         self.catalog = catalog
         self.actor_factory = actor_factory
+        self.judge = judge
 
     async def start(
         self, user_id: int, scenario_id: str, language: Lang, *, mode: str = "text", engine: str = "scripted"
@@ -77,8 +88,8 @@ class Rehearsal:
         )
         return Opening(session_id, scenario, persona, language, spoken.text)
 
-    async def turn(self, session_id: int, text: str, **turn_meta) -> Reply:
-        """Record the candidate's turn, then the persona's answer to it."""
+    async def turn(self, session_id: int, text: str, *, on_token: TokenSink | None = None, **turn_meta) -> Reply:
+        """Record the candidate's turn, then the persona's answer to it (streamed to `on_token` if given)."""
         record = await self.repo.session(session_id)
         if record.status != "active":
             raise SessionOver(f"session {session_id} is {record.status}")
@@ -91,7 +102,7 @@ class Rehearsal:
             **turn_meta,
         )
         state, direction = director.step(state, text)
-        return await self._answer(record, direction, text)
+        return await self._answer(record, direction, text, record.turns, on_token)
 
     async def resume(self, session_id: int) -> Reply | None:
         """Answer the candidate's last turn if a crash left it unanswered; None when nothing is owed."""
@@ -102,7 +113,7 @@ class Rehearsal:
         texts = _candidate_texts(record)
         state = director.replay(texts[:-1])
         state, direction = director.step(state, texts[-1])
-        return await self._answer(record, direction, texts[-1])
+        return await self._answer(record, direction, texts[-1], record.turns[:-1])
 
     async def finish(self, session_id: int, status: str = "finished") -> Transcript:
         record = await self.repo.session(session_id)
@@ -110,9 +121,29 @@ class Rehearsal:
             await self.repo.finish_session(session_id, status)
         return await self.repo.transcript(session_id)
 
-    async def _answer(self, record: SessionRecord, direction: Direction, text: str) -> Reply:
-        persona = self.catalog.personas.get(record.scenario.persona) or self.catalog.persona_of(record.scenario)
-        spoken = await self._speak(record.scenario, persona, record.engine, Cue(direction, text))
+    async def scorecard(self, session_id: int) -> Scorecard:
+        """The session's scorecard: the stored one (a trainer's amendment wins), else scored and stored now."""
+        stored = await self.repo.latest_scorecard(session_id)
+        if stored is not None:
+            return Scorecard.model_validate(stored.effective)
+        record = await self.repo.session(session_id)
+        card = await ascore(record.transcript(), record.scenario, self.judge)
+        await self.repo.save_scorecard(session_id, card, SCORER_VERSION)
+        log.info("session %s scored: %s/20", session_id, card.overall.score_20)
+        return card
+
+    async def _answer(
+        self,
+        record: SessionRecord,
+        direction: Direction,
+        text: str,
+        history: list[Turn],
+        on_token: TokenSink | None = None,
+    ) -> Reply:
+        """The persona's reply to `text`, given the conversation stored before it."""
+        persona = self.catalog.persona_of(record.scenario)
+        cue = ConversationCue(direction, text, tuple(history))
+        spoken = await self._speak(record.scenario, persona, record.engine, cue, on_token)
         await self.repo.add_turn(
             record.id, Turn(speaker="persona", text=spoken.text, lang=direction.language),
             engine=spoken.engine, fell_back=spoken.fell_back,
@@ -121,8 +152,10 @@ class Rehearsal:
             await self.repo.finish_session(record.id, "finished")
         return Reply(record.id, spoken.text, direction.language, direction.ended, spoken.engine, spoken.fell_back)
 
-    async def _speak(self, scenario: Scenario, persona: Persona, engine: str, cue: Cue):
-        return await self.actor_factory(scenario, persona, engine).speak(cue)
+    async def _speak(
+        self, scenario: Scenario, persona: Persona, engine: str, cue: Cue, on_token: TokenSink | None = None
+    ):
+        return await speak(self.actor_factory(scenario, persona, engine), cue, on_token)
 
 
 def _candidate_texts(record: SessionRecord) -> list[str]:

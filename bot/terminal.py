@@ -19,6 +19,7 @@ import typer
 from bot.config import Settings, get_settings
 from bot.rehearsal import Rehearsal, RehearsalError
 from bot.services import Services, open_services
+from feedback.report import summary
 from scenarios.model import Lang
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ UI = {
         "stored": "Séance n° {id} enregistrée.",
         "transcript": "Transcription écrite dans {path}.",
         "resume": "Reprise de la séance n° {id}.",
+        "scoring": "Évaluation en cours…\n",
     },
     "en": {
         "briefing": "Your brief",
@@ -43,6 +45,7 @@ UI = {
         "stored": "Session #{id} stored.",
         "transcript": "Transcript written to {path}.",
         "resume": "Resuming session #{id}.",
+        "scoring": "Scoring…\n",
     },
 }
 
@@ -102,11 +105,15 @@ async def _play(
                 continue
             if not interactive:
                 _say(ui["you"], line.strip())
-            reply = await rehearsal.turn(session_id, line.strip())
-            _say(persona_name, reply.text)
+            typer.echo(f"{persona_name}: ", nl=False)
+            reply = await rehearsal.turn(session_id, line.strip(), on_token=lambda piece: typer.echo(piece, nl=False))
+            typer.echo("")
             ended = reply.ended
         transcript = await rehearsal.finish(session_id)
         typer.echo(f"\n— {ui['ended']} {ui['stored'].format(id=session_id)}")
+        if any(t.speaker == "candidate" for t in transcript.turns):
+            typer.echo(ui["scoring"])
+            typer.echo(summary(await rehearsal.scorecard(session_id)))
         if transcript_out is not None:
             transcript_out.write_text(transcript.to_json() + "\n", encoding="utf-8")
             typer.echo(ui["transcript"].format(path=transcript_out))

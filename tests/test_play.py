@@ -18,6 +18,8 @@ from bot.config import Settings
 from bot.services import open_services
 from personas.actors import Cue, Spoken
 from scenarios.model import Transcript
+from storage.db import make_engine
+from storage.repository import Repository
 
 OBLANC = [sys.executable, "-m", "bot.cli"]
 
@@ -49,6 +51,11 @@ def test_play_reads_turns_from_stdin_and_writes_a_transcript(tmp_path: Path) -> 
     speakers = [t.speaker for t in transcript.turns]
     assert speakers == ["persona"] + ["candidate", "persona"] * len(FR_TURNS)
     assert [t.text for t in transcript.turns if t.speaker == "candidate"] == FR_TURNS
+    # the session is scored at the end, shown, and the scorecard stored as a proposal
+    assert "/20" in result.stdout and "BLOC2.A2.C2.CR2" in result.stdout
+    repo = Repository(make_engine(Settings(data_dir=tmp_path / "data").effective_database_url))
+    stored = repo.latest_scorecard(1)
+    assert stored is not None and stored.review_status == "proposed"
 
 
 def test_the_same_inputs_give_the_same_transcript(tmp_path: Path) -> None:
@@ -105,11 +112,11 @@ def test_a_killed_rehearsal_resumes_at_the_next_turn_with_nothing_lost(tmp_path:
     env = {**os.environ, "ORALBLANC_DATA_DIR": str(tmp_path / "data"), "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen([*OBLANC, "play", "negotiation-castelnau-arrosage"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
     try:
-        _read_until(proc, r"Claire Morel: ")
+        _read_until(proc, r"Claire Morel: [^\n]+\n")
         for n, line in enumerate(FR_TURNS[:2], start=1):
             proc.stdin.write((line + "\n").encode())
             proc.stdin.flush()
-            _read_until(proc, r"Claire Morel: ")
+            _read_until(proc, r"Claire Morel: [^\n]+\n")
     finally:
         proc.kill()  # SIGKILL between two turns: no clean shutdown
         proc.wait()

@@ -18,7 +18,6 @@ from typing import Annotated, Any, Optional
 import typer
 from pydantic import ValidationError
 
-from feedback.judge import Judge
 from feedback.report import summary, write_report
 from feedback.scorer import ascore
 from scenarios.model import Scenario, Transcript
@@ -48,30 +47,6 @@ def find_scenario(transcript: Transcript) -> Scenario | None:
         return None
 
 
-def judge_from_settings(settings: Any) -> Judge | None:
-    """A judge over the configured chat API (JSON-schema output, temperature 0), or None without one."""
-    if not (getattr(settings, "openai_api_key", None) or getattr(settings, "openai_base_url", None)):
-        return None
-    from bot.llm import make_client
-
-    client = make_client(settings, timeout=60.0)
-    model = getattr(settings, "llm_model", "gpt-4o-mini")
-
-    async def complete(messages: list[dict[str, str]], schema: dict[str, Any]) -> str:
-        response = await client.chat.completions.create(
-            model=model,
-            messages=messages,  # type: ignore[arg-type]
-            temperature=0,
-            response_format={
-                "type": "json_schema",
-                "json_schema": {"name": schema.get("title", "verdict"), "schema": schema, "strict": True},
-            },
-        )
-        return response.choices[0].message.content or ""
-
-    return Judge(complete, model=model)
-
-
 @app.command()
 def score(
     transcript: Annotated[str, typer.Argument(help="Transcript JSON file, or - for standard input.")],
@@ -95,6 +70,7 @@ def score(
     judge = None
     if use_judge is not False:
         from bot.config import Settings
+        from bot.engines import judge_from_settings
 
         judge = judge_from_settings(Settings())
         if use_judge and judge is None:
