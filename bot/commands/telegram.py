@@ -1,0 +1,55 @@
+"""`oralblanc bot`: run the Telegram bot (long polling by default, or a webhook).
+
+Mount with `app.add_typer(telegram_commands.app)` (no name: `bot` becomes a top-level command).
+Settings come from the environment (`bot.config.Settings`): `TELEGRAM_BOT_TOKEN` (from @BotFather),
+`TELEGRAM_API_BASE_URL` (default the public Bot API; a local Bot API server or a test server
+otherwise), `TELEGRAM_FILE_BASE_URL` (derived from it when absent).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated, Optional
+
+import typer
+
+from bot.config import get_settings
+
+log = logging.getLogger(__name__)
+
+app = typer.Typer(help="Run the Telegram bot.")
+
+
+@app.command("bot")
+def bot(
+    webhook_url: Annotated[Optional[str], typer.Option(
+        "--webhook-url", envvar="TELEGRAM_WEBHOOK_URL",
+        help="Public HTTPS URL Telegram posts updates to (webhook mode). Without it: long polling.")] = None,
+    listen: Annotated[str, typer.Option(
+        "--listen", envvar="TELEGRAM_WEBHOOK_LISTEN", help="Address the webhook server listens on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(
+        "--port", envvar="TELEGRAM_WEBHOOK_PORT", help="Port the webhook server listens on.")] = 8080,
+    url_path: Annotated[Optional[str], typer.Option(
+        "--url-path", help="Local path of the webhook (default: the path of --webhook-url).")] = None,
+    secret_token: Annotated[Optional[str], typer.Option(
+        "--secret-token", envvar="TELEGRAM_WEBHOOK_SECRET",
+        help="Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token (default: a random one per start).")] = None,
+    preload_speech: Annotated[bool, typer.Option(
+        "--preload-speech/--no-preload-speech", help="Load the speech-to-text model at start-up.")] = True,
+) -> None:
+    """Serve rehearsals on Telegram until interrupted (Ctrl-C, SIGTERM)."""
+    from bot.telegram.app import MissingToken, WebhookConfig, run_bot
+    from bot.telegram.runtime import BotOptions
+
+    settings = get_settings()
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per Bot API call otherwise
+    webhook = None
+    if webhook_url:
+        if not webhook_url.startswith("https://"):
+            typer.echo("warning: Telegram only posts to https:// webhook URLs", err=True)
+        webhook = WebhookConfig(webhook_url, listen, port, url_path, secret_token)
+    try:
+        run_bot(settings, webhook=webhook, options=BotOptions(preload_speech=preload_speech))
+    except MissingToken as exc:
+        typer.echo(f"oralblanc bot: {exc}", err=True)
+        raise typer.Exit(2) from None

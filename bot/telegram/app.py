@@ -1,0 +1,171 @@
+"""The PTB Application of oralblanc: built from the settings, run by long polling or a webhook.
+
+- `build_application(settings)`: token and Bot API address from the settings (`TELEGRAM_BOT_TOKEN`,
+  `TELEGRAM_API_BASE_URL`, `TELEGRAM_FILE_BASE_URL` or derived from it), the per-chat update
+  processor, flood control, the handlers; `post_init` opens the services (catalog, database,
+  rehearsal) and the speech providers once, `post_shutdown` closes them.
+- `run_bot(settings, webhook=None)`: blocks until SIGINT/SIGTERM; long polling by default, or a
+  webhook server (PTB's, on tornado) that checks Telegram's secret token header on every request.
+- `running(application, ...)`: the same life cycle as an async context manager, for tests and the
+  benchmark.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+from telegram import BotCommand
+from telegram.error import TelegramError
+from telegram.ext import Application, ApplicationBuilder
+
+from bot.config import Settings
+from bot.services import Services, open_services
+from bot.telegram import handlers
+from bot.telegram.flood import FloodControl
+from bot.telegram.processor import ChatSerialProcessor
+from bot.telegram.runtime import RUNTIME_KEY, BotOptions, BotRuntime
+from bot.speech.voice import SynthesizerFactory, TranscriberFactory, VoiceIO, default_synthesizer, default_transcriber
+
+log = logging.getLogger(__name__)
+
+ServicesFactory = Callable[[Settings], Awaitable[Services]]
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+
+
+@dataclass(frozen=True)
+class WebhookConfig:
+    """Where Telegram posts updates (`url`, public HTTPS) and where this process listens for them."""
+
+    url: str
+    listen: str = "127.0.0.1"
+    port: int = 8080
+    url_path: str | None = None  # default: the path of `url`
+    secret_token: str | None = None  # default: a fresh random token, registered with setWebhook
+
+    @property
+    def path(self) -> str:
+        return (self.url_path if self.url_path is not None else urlparse(self.url).path).strip("/")
+
+
+class MissingToken(ValueError):
+    """No bot token configured."""
+
+
+def file_base_url(settings: Settings) -> str:
+    """TELEGRAM_FILE_BASE_URL, else derived from the API base (`…/bot` → `…/file/bot`)."""
+    if settings.telegram_file_base_url:
+        return settings.telegram_file_base_url
+    base = settings.telegram_api_base_url.rstrip("/")
+    return base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base + "/file/bot"
+
+
+def build_application(
+    settings: Settings,
+    *,
+    options: BotOptions | None = None,
+    services_factory: ServicesFactory = open_services,
+    transcriber_factory: TranscriberFactory = default_transcriber,
+    synthesizer_factory: SynthesizerFactory = default_synthesizer,
+) -> Application:
+    """The Application, handlers attached; resources are opened by its `post_init`."""
+    if not settings.telegram_bot_token:
+        raise MissingToken("TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and export its token")
+    options = options or BotOptions()
+    processor = ChatSerialProcessor(options.max_concurrent_updates)
+
+    async def post_init(application: Application) -> None:
+        services = await services_factory(settings)
+        voice = VoiceIO(settings, transcriber_factory=transcriber_factory, synthesizer_factory=synthesizer_factory)
+        application.bot_data[RUNTIME_KEY] = BotRuntime(settings, services, voice, processor, options)
+        if options.preload_speech:
+            try:
+                await voice.preload()
+            except Exception:
+                log.exception("speech-to-text model not loaded: voice notes will be refused")
+        await _set_menu(application)
+        log.info("bot @%s ready (%s)", application.bot.username, settings.telegram_api_base_url)
+
+    async def post_shutdown(application: Application) -> None:
+        rt: BotRuntime | None = application.bot_data.pop(RUNTIME_KEY, None)
+        if rt is not None:
+            await rt.voice.aclose()
+            await rt.services.close()
+
+    application = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token)
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(file_base_url(settings))
+        .concurrent_updates(processor)
+        .rate_limiter(FloodControl(overall_rate=options.flood_overall_rate, max_retries=options.flood_max_retries))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    handlers.register(application)
+    return application
+
+
+async def _set_menu(application: Application) -> None:
+    """The command menu in Telegram's UI, in French for French users and English otherwise."""
+    try:
+        for lang, commands in handlers.MENU.items():
+            menu = [BotCommand(name, description) for name, description in commands]
+            await application.bot.set_my_commands(menu, language_code=None if lang == "en" else lang)
+    except TelegramError as exc:  # cosmetic: never prevents the bot from running
+        log.warning("could not set the command menu: %s", exc)
+
+
+def run_bot(settings: Settings, *, webhook: WebhookConfig | None = None, options: BotOptions | None = None) -> None:
+    """Run until interrupted: long polling, or the webhook server when `webhook` is given."""
+    application = build_application(settings, options=options)
+    if webhook is None:
+        log.info("long polling %s", settings.telegram_api_base_url)
+        application.run_polling(allowed_updates=ALLOWED_UPDATES)
+        return
+    log.info("webhook %s, listening on %s:%s/%s", webhook.url, webhook.listen, webhook.port, webhook.path)
+    application.run_webhook(
+        listen=webhook.listen,
+        port=webhook.port,
+        url_path=webhook.path,
+        webhook_url=webhook.url,
+        secret_token=webhook.secret_token or secrets.token_urlsafe(32),
+        allowed_updates=ALLOWED_UPDATES,
+    )
+
+
+@asynccontextmanager
+async def running(
+    application: Application, *, webhook: WebhookConfig | None = None, poll_timeout: float = 10.0
+) -> AsyncIterator[Application]:
+    """Initialise, `post_init`, start polling (or the webhook), start; the reverse on exit."""
+    await application.initialize()
+    try:
+        if application.post_init is not None:
+            await application.post_init(application)
+        assert application.updater is not None
+        if webhook is None:
+            await application.updater.start_polling(timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES)
+        else:
+            await application.updater.start_webhook(
+                listen=webhook.listen, port=webhook.port, url_path=webhook.path, webhook_url=webhook.url,
+                secret_token=webhook.secret_token or secrets.token_urlsafe(32), allowed_updates=ALLOWED_UPDATES,
+            )
+        await application.start()
+        yield application
+    finally:
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)
+
+
+__all__ = ["MissingToken", "WebhookConfig", "build_application", "file_base_url", "run_bot", "running"]

@@ -1,0 +1,272 @@
+"""The commands a candidate sends: /start, /help, /scenarios, /play, /end, /report, /progress, /hint,
+/voice, /lang, /mydata, /deletemydata. Each reads the update, calls one step of the rehearsal or the
+repository (through `bot.telegram.sessions` / `scorecards` when a step has several messages), replies.
+Commands out of context (/end without a session, /report without a scorecard…) get a short answer.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from telegram import Update
+from telegram.constants import ChatAction
+from telegram.ext import ContextTypes
+
+from bot.telegram import coaching, keyboards, sessions, views
+from bot.telegram.runtime import BotRuntime, chat_id, display_name, runtime
+from bot.telegram.scorecards import progress_png, report_pdf, scorecard_of, scored_history
+from bot.telegram.sending import ChatActionLoop, send_text
+from bot.telegram.texts import t
+from feedback.report import summary
+from storage.repository import UserRecord
+
+log = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+
+
+async def start(update: Update, context: Context) -> None:
+    """/start [invite code]: greeting, privacy notice, menu; a code joins a cohort."""
+    rt = runtime(context)
+    user = await rt.user(update.effective_user)
+    lang = user.language
+    await update.message.reply_text(
+        views.welcome(display_name(update.effective_user), lang, rt.settings), reply_markup=keyboards.welcome(lang)
+    )
+    if context.args:
+        await _join(rt, update, user, context.args[0])
+    active = await rt.services.repo.active_session(user.id)
+    if active is not None:
+        await update.message.reply_text(t(lang, "resume_hint", title=active.scenario.title.get(active.language)))
+
+
+async def _join(rt: BotRuntime, update: Update, user: UserRecord, code: str) -> None:
+    repo = rt.services.repo
+    cohort = await repo.cohort_by_invite(code[:64])
+    if cohort is None:
+        await update.message.reply_text(t(user.language, "bad_invite"))
+        return
+    added = await repo.add_member(cohort.id, user.id)
+    await update.message.reply_text(t(user.language, "joined_cohort" if added else "already_member", cohort=cohort.name))
+    await send_scenarios(rt, update, user)
+
+
+async def help_(update: Update, context: Context) -> None:
+    """/help: every command."""
+    user = await runtime(context).user(update.effective_user)
+    await update.message.reply_text(t(user.language, "help"))
+
+
+async def scenarios(update: Update, context: Context) -> None:
+    """/scenarios: the library, assigned scenarios first, one button each."""
+    rt = runtime(context)
+    await send_scenarios(rt, update, await rt.user(update.effective_user))
+
+
+async def _assigned(rt: BotRuntime, user: UserRecord) -> dict[str, str]:
+    """Scenario id → assignment mode (exam wins over practice) for the user's assignments."""
+    out: dict[str, str] = {}
+    for a in await rt.services.repo.assignments_for_user(user.id):
+        if a.scenario_id in rt.services.catalog.scenarios:
+            out[a.scenario_id] = "exam" if "exam" in (a.mode, out.get(a.scenario_id)) else a.mode
+    return out
+
+
+async def send_scenarios(rt: BotRuntime, update: Update, user: UserRecord) -> None:
+    """The scenario list with its buttons (also from /start <code> and the welcome button)."""
+    assigned = await _assigned(rt, user)
+    listed = views.ordered(rt.services.catalog, assigned)
+    await send_text(
+        update.get_bot(), chat_id(update), views.scenario_list(listed, user.language, assigned),
+        reply_markup=keyboards.scenario_list(listed, user.language),
+    )
+
+
+async def play(update: Update, context: Context) -> None:
+    """/play <scenario id> [fr|en]: start a session directly."""
+    rt = runtime(context)
+    user = await rt.user(update.effective_user)
+    if not context.args:
+        await update.message.reply_text(t(user.language, "play_usage"))
+        return
+    scenario = rt.services.catalog.scenarios.get(context.args[0])
+    if scenario is None:
+        await update.message.reply_text(t(user.language, "unknown_scenario", id=context.args[0][:64]))
+        return
+    lang = context.args[1] if len(context.args) > 1 and context.args[1] in ("fr", "en") else user.language
+    await start_scenario(rt, update, context, user, scenario.id, lang, abandon=False)
+
+
+async def start_scenario(
+    rt: BotRuntime, update: Update, context: Context, user: UserRecord, scenario_id: str, lang: str, *, abandon: bool
+) -> None:
+    """Start a session; with one already active, offer to abandon it (or do so when `abandon`)."""
+    scenario = rt.services.catalog.scenarios[scenario_id]
+    repo, bot, chat = rt.services.repo, update.get_bot(), chat_id(update)
+    active = await repo.active_session(user.id)
+    if active is not None and not abandon:
+        await bot.send_message(
+            chat, t(user.language, "active_exists", title=active.scenario.title.get(active.language)),
+            reply_markup=keyboards.abandon_and_start(scenario, lang, user.language),
+        )
+        return
+    if active is not None:
+        await rt.services.rehearsal.finish(active.id, "abandoned")
+        await bot.send_message(chat, t(user.language, "abandoned"))
+    voice = await sessions.preferred_voice(rt, user.id)
+    if voice is None:
+        voice = bool(context.user_data.get("voice", False)) if context.user_data is not None else False
+    exam = (await _assigned(rt, user)).get(scenario.id) == "exam"
+    await sessions.begin(rt, bot, chat, user, scenario, lang, voice=voice, exam=exam)
+
+
+async def end(update: Update, context: Context) -> None:
+    """/end: end the session; the scorecard summary and a button for the full report."""
+    rt = runtime(context)
+    user = await rt.user(update.effective_user)
+    active = await rt.services.repo.active_session(user.id)
+    if active is None:
+        await update.message.reply_text(t(user.language, "no_session"))
+        return
+    await sessions.conclude(rt, update.get_bot(), chat_id(update), user, active.id, t(user.language, "ending"))
+
+
+async def report(update: Update, context: Context) -> None:
+    """/report [n]: the summary and the PDF report of session n (default: the latest finished)."""
+    rt = runtime(context)
+    user = await rt.user(update.effective_user)
+    lang, bot, chat = user.language, update.get_bot(), chat_id(update)
+    all_sessions = await rt.services.repo.sessions_for_user(user.id)
+    if context.args:
+        number = int(context.args[0]) if context.args[0].isdigit() else 0
+        if not 1 <= number <= len(all_sessions):
+            await update.message.reply_text(t(lang, "report_usage"))
+            return
+    else:
+        finished = [n for n, s in enumerate(all_sessions, start=1) if s.status == "finished"]
+        if not finished:
+            await update.message.reply_text(t(lang, "no_reports"))
+            return
+        number = finished[-1]
+    session = all_sessions[number - 1]
+    if session.status != "finished":
+        await update.message.reply_text(t(lang, "report_active" if session.status == "active" else "report_unscored"))
+        return
+    async with ChatActionLoop(bot, chat, ChatAction.UPLOAD_DOCUMENT, rt.options.typing_interval):
+        card = await scorecard_of(rt.services, session)
+        await send_text(bot, chat, summary(card))
+        await send_report(rt, update, user, session.id, session.scenario_id, number)
+
+
+async def send_report(
+    rt: BotRuntime, update: Update, user: UserRecord, session_id: int, scenario_id: str, number: int
+) -> None:
+    """The full PDF report of one of the user's sessions (number `number` in their list)."""
+    title = views.scenario_title(rt.services.catalog, scenario_id, user.language)
+    pdf = await report_pdf(rt.services, user.id, session_id, title)
+    if pdf is None:
+        await update.get_bot().send_message(chat_id(update), t(user.language, "no_reports"))
+        return
+    await update.get_bot().send_document(
+        chat_id(update), pdf, filename=f"oralblanc-report-{number}.pdf",
+        caption=t(user.language, "report_caption", n=number, title=title),
+    )
+
+
+async def progress(update: Update, context: Context) -> None:
+    """/progress: the last scored sessions, each criterion's levels over them, and a chart."""
+    rt = runtime(context)
+    user = await rt.user(update.effective_user)
+    bot, chat = update.get_bot(), chat_id(update)
+    async with ChatActionLoop(bot, chat, interval=rt.options.typing_interval):
+        items = await scored_history(rt.services, user.id, limit=5)
+        if not items:
+            await update.message.reply_text(t(user.language, "progress_empty"))
+            return
+        await send_text(bot, chat, views.progress(items, rt.services.catalog, user.language))
+        chart = await progress_png(items)
+    if chart is not None:
+        await bot.send_photo(chat, chart)
+
+
+async def hint(update: Update, context: Context) -> None:
+    """/hint: a generic coaching hint (practice sessions only)."""
+    rt = runtime(context)
+    user = await rt.user(update.effective_user)
+    active = await rt.services.repo.active_session(user.id)
+    if active is None:
+        await update.message.reply_text(t(user.language, "no_session"))
+    elif sessions.is_exam(active):
+        await update.message.reply_text(t(user.language, "hint_exam"))
+    else:
+        await update.message.reply_text(f"{t(user.language, 'hint_title')}\n{coaching.hint(active, user.language)}")
+
+
+async def voice(update: Update, context: Context) -> None:
+    """/voice on|off: the persona also answers with voice notes (kept with the latest session)."""
+    rt = runtime(context)
+    user = await rt.user(update.effective_user)
+    lang = user.language
+    choice = context.args[0].lower() if context.args else ""
+    if choice not in ("on", "off"):
+        current = await sessions.preferred_voice(rt, user.id)
+        if current is None and context.user_data is not None:
+            current = bool(context.user_data.get("voice", False))
+        state = t(lang, "voice_state_on" if current else "voice_state_off")
+        await update.message.reply_text(t(lang, "voice_usage", state=state))
+        return
+    on = choice == "on"
+    if context.user_data is not None:
+        context.user_data["voice"] = on  # a cache: the stored preference is the session's
+    repo = rt.services.repo
+    record = await repo.active_session(user.id)
+    if record is None:
+        history = await repo.sessions_for_user(user.id)
+        record = await repo.session(history[-1].id) if history else None
+    if record is not None:
+        await sessions.set_prefs(rt, record, voice=on)
+    await update.message.reply_text(t(lang, "voice_on" if on else "voice_off"))
+
+
+async def lang(update: Update, context: Context) -> None:
+    """/lang fr|en: the interface language (buttons without an argument)."""
+    rt = runtime(context)
+    user = await rt.user(update.effective_user)
+    choice = context.args[0].lower() if context.args else ""
+    if choice not in ("fr", "en"):
+        await update.message.reply_text(t(user.language, "lang_usage"), reply_markup=keyboards.languages())
+        return
+    await set_language(rt, update, user, choice)
+
+
+async def set_language(rt: BotRuntime, update: Update, user: UserRecord, choice: str) -> None:
+    """Store the interface language; a session under way keeps its own."""
+    await rt.services.repo.update_user(user.id, language=choice)
+    text = t(choice, "lang_set")
+    active = await rt.services.repo.active_session(user.id)
+    if active is not None and active.language != choice:
+        text += "\n" + t(choice, "lang_session_note")
+    await update.get_bot().send_message(chat_id(update), text)
+
+
+async def mydata(update: Update, context: Context) -> None:
+    """/mydata: everything stored about the user, as a JSON document (raw audio too when it fits)."""
+    rt = runtime(context)
+    user = await rt.user(update.effective_user)
+    bot, chat = update.get_bot(), chat_id(update)
+    async with ChatActionLoop(bot, chat, ChatAction.UPLOAD_DOCUMENT, rt.options.typing_interval):
+        data = await rt.services.repo.export_user(user.id, include_audio=True)
+        document = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+        caption = t(user.language, "mydata_caption")
+        if len(document) > rt.options.max_export_bytes:
+            data = await rt.services.repo.export_user(user.id, include_audio=False)
+            document = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+            caption = t(user.language, "mydata_no_audio")
+        await bot.send_document(chat, document, filename="oralblanc-mydata.json", caption=caption)
+
+
+async def deletemydata(update: Update, context: Context) -> None:
+    """/deletemydata: ask for confirmation (the erasure itself is the button)."""
+    user = await runtime(context).user(update.effective_user)
+    await update.message.reply_text(t(user.language, "delete_confirm"), reply_markup=keyboards.confirm_delete(user.language))

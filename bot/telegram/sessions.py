@@ -1,0 +1,169 @@
+"""The rehearsal as Telegram plays it: start, answer a line, end with the scorecard.
+
+Each step reads what it needs from storage and calls one `bot.rehearsal.Rehearsal` method; nothing
+about a session is kept in memory. Per-session transport settings live in the session's `state`
+under `"telegram"`: the chat, voice replies on or off, and whether it is a mock exam (no hints).
+A candidate turn that a crash left unanswered is answered before the next one (`Rehearsal.resume`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from telegram import Bot
+from telegram.constants import ChatAction
+
+from bot.rehearsal import RehearsalError, SessionOver
+from bot.telegram import keyboards
+from bot.telegram.runtime import BotRuntime
+from bot.telegram.scorecards import score_session
+from bot.telegram.sending import ChatActionLoop, send_text
+from bot.telegram.texts import t
+from bot.telegram.views import persona_line
+from feedback.report import summary
+from personas.model import Persona
+from scenarios.model import Scenario
+from storage.repository import DuplicateUpdate, SessionClosed, SessionRecord, UserRecord
+
+log = logging.getLogger(__name__)
+
+STATE_KEY = "telegram"
+
+
+def session_prefs(record: SessionRecord) -> dict[str, Any]:
+    return dict(record.state.get(STATE_KEY) or {})
+
+
+def voice_replies(record: SessionRecord) -> bool:
+    return bool(session_prefs(record).get("voice", record.mode == "voice"))
+
+
+def is_exam(record: SessionRecord) -> bool:
+    return bool(session_prefs(record).get("exam", False))
+
+
+async def set_prefs(rt: BotRuntime, record: SessionRecord, **changes: Any) -> None:
+    state = dict(record.state)
+    state[STATE_KEY] = {**session_prefs(record), **changes}
+    await rt.services.repo.set_session_state(record.id, state)
+
+
+async def preferred_voice(rt: BotRuntime, user_id: int) -> bool | None:
+    """Voice replies as the candidate last set them (kept with their latest session)."""
+    sessions = await rt.services.repo.sessions_for_user(user_id)
+    if not sessions:
+        return None
+    latest = await rt.services.repo.session(sessions[-1].id)
+    prefs = session_prefs(latest)
+    return bool(prefs["voice"]) if "voice" in prefs else None
+
+
+def persona_of(rt: BotRuntime, scenario: Scenario) -> Persona | None:
+    return rt.services.catalog.personas.get(scenario.persona)
+
+
+async def say(
+    rt: BotRuntime, bot: Bot, chat_id: int, persona: Persona | None, text: str, *,
+    ui_lang: str, speech_lang: str, voice: bool, then: Callable[[], None] | None = None,
+) -> None:
+    """The persona's line as text (then `then()`), and as a voice note when voice replies are on."""
+    await send_text(bot, chat_id, persona_line(persona.name if persona else "…", text, ui_lang))
+    if then is not None:
+        then()
+    if not voice:
+        return
+    try:
+        async with ChatActionLoop(bot, chat_id, ChatAction.RECORD_VOICE, rt.options.typing_interval):
+            audio = await rt.voice.speak(text, persona, speech_lang)
+        await bot.send_voice(chat_id, audio)
+    except Exception:  # the text is there: a failed voice note (TTS, or voice notes refused) is only logged
+        log.exception("voice reply failed (chat %s)", chat_id)
+
+
+async def begin(
+    rt: BotRuntime, bot: Bot, chat_id: int, user: UserRecord, scenario: Scenario, lang: str,
+    *, voice: bool, exam: bool = False,
+) -> int:
+    """Start a session of `scenario` in `lang`; send the start notice and the persona's first words."""
+    async with ChatActionLoop(bot, chat_id, interval=rt.options.typing_interval):
+        opening = await rt.services.rehearsal.start(
+            user.id, scenario.id, "fr" if lang == "fr" else "en",
+            mode="voice" if voice else "text", engine=rt.settings.effective_engine,
+        )
+    await rt.services.repo.set_session_state(
+        opening.session_id, {STATE_KEY: {"chat_id": chat_id, "voice": voice, "exam": exam}}
+    )
+    await bot.send_message(chat_id, t(user.language, "started", title=scenario.title.get(opening.language)))
+    await say(rt, bot, chat_id, opening.persona, opening.text, ui_lang=user.language,
+              speech_lang=opening.language, voice=voice)
+    return opening.session_id
+
+
+async def play_turn(
+    rt: BotRuntime, bot: Bot, chat_id: int, user: UserRecord, record: SessionRecord, text: str,
+    *, answered: Callable[[], None] | None = None, **turn_meta: Any,
+) -> None:
+    """The candidate's line → the persona's answer (and the scorecard if that ends the scenario).
+
+    `answered()` is called as soon as the answer's text is sent (see `ChatSerialProcessor.answered`).
+    """
+    rehearsal = rt.services.rehearsal
+    persona = persona_of(rt, record.scenario)
+    voice = voice_replies(record)
+    if record.turns and record.turns[-1].speaker == "candidate":
+        owed_is_this = record.turns[-1].text == text  # most likely this very update, redelivered
+        if await _answer_owed(rt, bot, chat_id, user, record, persona, voice, then=answered if owed_is_this else None):
+            return  # that answer ended the scenario
+    try:
+        async with ChatActionLoop(bot, chat_id, interval=rt.options.typing_interval):
+            reply = await rehearsal.turn(record.id, text, **turn_meta)
+    except DuplicateUpdate:
+        log.info("session %s: update %s already stored", record.id, turn_meta.get("update_id"))
+        await _answer_owed(rt, bot, chat_id, user, record, persona, voice)
+        return
+    except (SessionOver, SessionClosed):
+        await bot.send_message(chat_id, t(user.language, "session_over"))
+        return
+    await say(rt, bot, chat_id, persona, reply.text, ui_lang=user.language, speech_lang=reply.language,
+              voice=voice, then=answered)
+    if reply.ended:
+        await conclude(rt, bot, chat_id, user, record.id, t(user.language, "ended_by_persona"))
+
+
+async def _answer_owed(
+    rt: BotRuntime, bot: Bot, chat_id: int, user: UserRecord, record: SessionRecord,
+    persona: Persona | None, voice: bool, then: Callable[[], None] | None = None,
+) -> bool:
+    """Answer a stored candidate turn that has no answer yet (the bot stopped in between).
+
+    True when that answer ended the scenario (the scorecard has then been sent).
+    """
+    try:
+        async with ChatActionLoop(bot, chat_id, interval=rt.options.typing_interval):
+            owed = await rt.services.rehearsal.resume(record.id)
+    except RehearsalError:
+        return False
+    if owed is None:
+        return False
+    log.info("session %s: answering a turn left unanswered", record.id)
+    await say(rt, bot, chat_id, persona, owed.text, ui_lang=user.language, speech_lang=owed.language,
+              voice=voice, then=then)
+    if owed.ended:
+        await conclude(rt, bot, chat_id, user, record.id, t(user.language, "ended_by_persona"))
+    return owed.ended
+
+
+async def conclude(rt: BotRuntime, bot: Bot, chat_id: int, user: UserRecord, session_id: int, notice: str) -> None:
+    """Close the session, score it, send the summary with a button for the full report."""
+    await bot.send_message(chat_id, notice)
+    async with ChatActionLoop(bot, chat_id, interval=rt.options.typing_interval):
+        await rt.services.rehearsal.finish(session_id)
+        try:
+            card = await score_session(rt.services, session_id)
+        except Exception:
+            log.exception("scoring session %s failed", session_id)
+            await bot.send_message(chat_id, t(user.language, "scoring_failed"))
+            return
+    await send_text(bot, chat_id, summary(card), reply_markup=keyboards.full_report(session_id, user.language))

@@ -1,0 +1,45 @@
+"""A voice note is a turn: downloaded through getFile, transcribed by faster-whisper (the bundled
+tiny.en model), shown back briefly, stored with its word timings, fluency and raw audio, answered;
+with voice replies on, the answer also comes as a voice note spoken by espeak-ng."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from storage.db import make_engine
+from storage.repository import Repository
+from tests.fake_bot_api import FakeBotAPI
+from tests.telegram_support import SCENARIO, bot_running, bot_settings
+
+SPEECH = Path(__file__).resolve().parents[2] / "shared" / "data" / "speech"
+
+
+@pytest.mark.slow
+async def test_a_voice_note_becomes_a_stored_turn_and_is_answered_aloud(tmp_path: Path) -> None:
+    audio = (SPEECH / "fleurs-en-000.ogg").read_bytes()
+    async with FakeBotAPI() as api:
+        settings = bot_settings(tmp_path, api)
+        async with bot_running(settings):
+            mia = api.user(1600, "Mia", "en")
+            await api.reply_to(mia, lambda: mia.send_text("/voice on"))
+            opening = await api.reply_to(mia, lambda: mia.send_text(f"/play {SCENARIO} en"), count=3, timeout=60)
+            assert opening[2].method == "sendVoice" and opening[2].files["voice"][1].startswith(b"OggS")
+            replies = await api.reply_to(mia, lambda: mia.send_voice(audio, duration=10), count=3, timeout=120)
+            understood, answer, spoken = replies
+            assert understood.text.startswith("🎙 I understood: “")
+            assert "communication channels" in understood.text.lower()
+            assert answer.text.startswith("🗣 Claire Morel:")
+            assert spoken.method == "sendVoice" and spoken.files["voice"][1].startswith(b"OggS")
+            assert api.calls_to("getFile", None)
+        repo = Repository(make_engine(settings.effective_database_url))
+        record = repo.active_session(repo.find_user("tg:1600").id)
+        turn, meta = record.turns[1], record.meta[1]
+        assert turn.speaker == "candidate" and "communication channels" in turn.text.lower()
+        assert turn.audio is not None and turn.audio.duration_s > 5 and len(turn.audio.words) > 10
+        assert meta.has_audio and meta.confidence is not None and 0 < meta.confidence <= 1
+        assert meta.fluency is not None and meta.fluency["speech_rate_wpm"] > 50
+        assert repo.audio(record.id, 2) == audio
+        assert record.turns[2].speaker == "persona"
+        repo.engine.dispose()
