@@ -44,8 +44,12 @@ def play(
     transcript_out: Annotated[Optional[Path], typer.Option("--transcript-out", help="Write the transcript (JSON) here.")] = None,
     user: Annotated[Optional[str], typer.Option("--user", help="Whose rehearsal this is (default: your login name).")] = None,
     resume: Annotated[Optional[int], typer.Option("--resume", help="Continue a stored session by its number.")] = None,
+    voice: Annotated[bool, typer.Option("--voice", help="Also write the persona's replies as voice notes (OGG/Opus).")] = False,
+    voice_dir: Annotated[Path, typer.Option("--voice-dir", help="Where --voice writes the voice notes.")] = Path("voice"),
 ) -> None:
-    """Rehearse a scenario in the terminal. Without a terminal, reads one candidate turn per line."""
+    """Rehearse a scenario in the terminal. Without a terminal, reads one candidate turn per line.
+
+    A line `@path/to/audio.ogg` is a voice turn (transcribed, then played as spoken)."""
     from bot.terminal import run_terminal
 
     if lang not in ("fr", "en"):
@@ -53,7 +57,8 @@ def play(
     if engine not in (None, "scripted", "llm"):
         raise typer.BadParameter("--engine must be scripted or llm")
     code = run_terminal(
-        scenario_id=scenario_id, language=lang, engine=engine, transcript_out=transcript_out, user=user, resume=resume
+        scenario_id=scenario_id, language=lang, engine=engine, transcript_out=transcript_out, user=user, resume=resume,
+        voice_dir=voice_dir if voice else None,
     )
     raise typer.Exit(code)
 

@@ -1,7 +1,8 @@
 """The terminal transport: rehearse a scenario by typing (or piping) the candidate's turns.
 
 Interactive when stdin is a terminal; otherwise one candidate turn per input line, until the end of
-input or of the scenario. `/end` ends the session. Every rehearsal is stored like on Telegram.
+input or of the scenario. `/end` ends the session. A line `@path/to/audio.ogg` is a voice turn: the
+file is transcribed and played as spoken. Every rehearsal is stored like on Telegram.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import typer
 from bot.config import Settings, get_settings
 from bot.rehearsal import Rehearsal, RehearsalError
 from bot.services import Services, open_services
+from bot.speech.audio import AudioError
+from bot.speech.voice import VoiceIO, turn_meta
 from feedback.report import summary
 from scenarios.model import Lang
 
@@ -36,6 +39,10 @@ UI = {
         "transcript": "Transcription écrite dans {path}.",
         "resume": "Reprise de la séance n° {id}.",
         "scoring": "Évaluation en cours…\n",
+        "understood": "(compris : « {text} »)",
+        "no_file": "Fichier audio introuvable : {path} ({error}). Continuez.",
+        "bad_audio": "Ce fichier audio est inutilisable : {path} ({error}). Réessayez ou écrivez votre réplique.",
+        "voice_written": "(note vocale : {path})",
     },
     "en": {
         "briefing": "Your brief",
@@ -46,6 +53,10 @@ UI = {
         "transcript": "Transcript written to {path}.",
         "resume": "Resuming session #{id}.",
         "scoring": "Scoring…\n",
+        "understood": "(understood: “{text}”)",
+        "no_file": "Audio file not found: {path} ({error}). Go on.",
+        "bad_audio": "This audio file cannot be used: {path} ({error}). Try again or type your line.",
+        "voice_written": "(voice note: {path})",
     },
 }
 
@@ -58,12 +69,16 @@ def run_terminal(
     transcript_out: Path | None,
     user: str | None,
     resume: int | None = None,
+    voice_dir: Path | None = None,
     settings: Settings | None = None,
 ) -> int:
     settings = settings or get_settings()
     try:
         return asyncio.run(
-            _play(settings, scenario_id or settings.default_scenario, language, engine, transcript_out, user, resume)
+            _play(
+                settings, scenario_id or settings.default_scenario, language, engine, transcript_out, user, resume,
+                voice_dir,
+            )
         )
     except RehearsalError as exc:
         typer.echo(f"oralblanc: {exc}", err=True)
@@ -78,9 +93,11 @@ async def _play(
     transcript_out: Path | None,
     user: str | None,
     resume: int | None,
+    voice_dir: Path | None,
 ) -> int:
     interactive = sys.stdin.isatty()
     services = await open_services(settings)
+    voice = VoiceIO(settings)
     try:
         rehearsal = services.rehearsal
         ui = UI[language]
@@ -94,21 +111,31 @@ async def _play(
             session_id, ended = opening.session_id, False
             _show_briefing(opening, ui)
             _say(opening.persona.name, opening.text)
-        persona_name = (await services.repo.session(session_id)).scenario.persona
-        persona_name = services.catalog.personas[persona_name].name
+        record = await services.repo.session(session_id)
+        persona = services.catalog.persona_of(record.scenario)
+        speaking = record.turns[-1].lang or record.language if record.turns else record.language
         read = _reader(interactive, ui["you"])
         while not ended:
             line = await asyncio.to_thread(read)
             if line is None or line.strip().lower() in END_COMMANDS:
                 break
-            if not line.strip():
+            line = line.strip()
+            if not line:
                 continue
             if not interactive:
-                _say(ui["you"], line.strip())
-            typer.echo(f"{persona_name}: ", nl=False)
-            reply = await rehearsal.turn(session_id, line.strip(), on_token=lambda piece: typer.echo(piece, nl=False))
+                _say(ui["you"], line)
+            meta: dict = {}
+            if line.startswith("@"):
+                heard = await _hear(voice, Path(line[1:].strip()).expanduser(), speaking, ui)
+                if heard is None:
+                    continue  # the session goes on: nothing was stored
+                line, meta = heard
+            typer.echo(f"{persona.name}: ", nl=False)
+            reply = await rehearsal.turn(session_id, line, on_token=lambda piece: typer.echo(piece, nl=False), **meta)
             typer.echo("")
-            ended = reply.ended
+            ended, speaking = reply.ended, reply.language
+            if voice_dir is not None:
+                await _write_voice(voice, voice_dir, session_id, reply.text, persona, reply.language, ui)
         transcript = await rehearsal.finish(session_id)
         typer.echo(f"\n— {ui['ended']} {ui['stored'].format(id=session_id)}")
         if any(t.speaker == "candidate" for t in transcript.turns):
@@ -119,7 +146,41 @@ async def _play(
             typer.echo(ui["transcript"].format(path=transcript_out))
         return 0
     finally:
+        await voice.aclose()
         await services.close()
+
+
+async def _hear(voice: VoiceIO, path: Path, language: str, ui: dict[str, str]) -> tuple[str, dict] | None:
+    """A voice turn from an audio file: its transcript and what is stored with it; None if unusable."""
+    try:
+        data = path.read_bytes()
+        heard = await voice.transcribe(data, language)
+    except OSError as exc:
+        typer.echo(ui["no_file"].format(path=path, error=exc.strerror or exc), err=True)
+        return None
+    except AudioError as exc:
+        typer.echo(ui["bad_audio"].format(path=path, error=exc), err=True)
+        return None
+    if not heard.text.strip():
+        typer.echo(ui["bad_audio"].format(path=path, error="no speech recognised"), err=True)
+        return None
+    typer.echo(ui["understood"].format(text=heard.text.strip()))
+    return heard.text.strip(), turn_meta(heard, data)
+
+
+async def _write_voice(
+    voice: VoiceIO, folder: Path, session_id: int, text: str, persona, language: str, ui: dict[str, str]
+) -> None:
+    """The persona's reply as an OGG/Opus voice note in `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    existing = len(list(folder.glob(f"session-{session_id}-reply-*.ogg")))
+    path = folder / f"session-{session_id}-reply-{existing + 1:03d}.ogg"
+    try:
+        path.write_bytes(await voice.speak(text, persona, language))
+    except Exception as exc:  # a voice that cannot be made never stops the rehearsal
+        log.warning("no voice note for the reply: %s", exc)
+        return
+    typer.echo(ui["voice_written"].format(path=path))
 
 
 async def _resume(services: Services, rehearsal: Rehearsal, session_id: int) -> tuple[int, bool]:

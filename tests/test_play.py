@@ -154,3 +154,23 @@ async def test_the_candidate_turn_is_written_before_the_reply_and_answered_on_re
         assert await services.rehearsal.resume(opening.session_id) is None
     finally:
         await services.close()
+
+
+SPEECH = Path(os.environ.get("ORALBLANC_SHARED_DIR", Path(__file__).resolve().parents[2] / "shared")) / "data" / "speech"
+
+
+@pytest.mark.slow
+def test_an_audio_turn_is_transcribed_and_stored_as_spoken(tmp_path: Path) -> None:
+    out, voice = tmp_path / "t.json", tmp_path / "voice"
+    lines = ["Hello, what are your priorities?", f"@{SPEECH / 'fleurs-en-000.ogg'}", f"@{tmp_path / 'missing.ogg'}", "Thank you."]
+    result = run_play(tmp_path, ["--lang", "en", "--voice", "--voice-dir", str(voice), "--transcript-out", str(out)], lines)
+    assert result.returncode == 0, result.stderr
+    assert "Audio file not found" in result.stderr  # a polite word, and the session goes on
+    candidate = [t for t in Transcript.model_validate_json(out.read_text()).turns if t.speaker == "candidate"]
+    assert len(candidate) == 3
+    spoken = candidate[1]
+    assert spoken.audio is not None and spoken.audio.words and spoken.audio.duration_s > 5
+    assert "communication" in spoken.text.lower()
+    assert candidate[2].text == "Thank you." and candidate[2].audio is None
+    notes = sorted(voice.glob("*.ogg"))
+    assert len(notes) == 3 and all(n.read_bytes()[:4] == b"OggS" for n in notes)
