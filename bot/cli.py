@@ -13,6 +13,7 @@ from bot.commands import scenarios as scenarios_commands
 from bot.commands import score as score_commands
 from bot.commands import speech as speech_commands
 from bot.commands import telegram as telegram_commands
+from bot.commands import trainer as trainer_commands
 from bot.commands.data import data_app, db_app
 
 app = typer.Typer(
@@ -25,6 +26,7 @@ app.command("score")(score_commands.score)
 app.add_typer(language_commands.app)
 app.add_typer(speech_commands.app)
 app.add_typer(telegram_commands.app)
+app.add_typer(trainer_commands.app)
 app.add_typer(db_app, name="db")
 app.add_typer(data_app, name="data")
 

@@ -72,14 +72,18 @@ class Rehearsal:
         self.judge = judge
 
     async def start(
-        self, user_id: int, scenario_id: str, language: Lang, *, mode: str = "text", engine: str = "scripted"
+        self, user_id: int, scenario_id: str, language: Lang, *, mode: str = "text", engine: str = "scripted",
+        assignment_id: int | None = None,
     ) -> Opening:
+        """Open a session (for `assignment_id` when it answers one) and record the persona's first words."""
         try:
             scenario = self.catalog.scenario(scenario_id)
         except KeyError as exc:
             raise RehearsalError(str(exc.args[0])) from None
         persona = self.catalog.persona_of(scenario)
-        session_id = await self.repo.start_session(user_id, scenario, language, mode, engine)
+        session_id = await self.repo.start_session(
+            user_id, scenario, language, mode, engine, assignment_id=assignment_id
+        )
         _, direction = Director(scenario, language).opening()
         spoken = await self._speak(scenario, persona, engine, Cue(direction, ""))
         await self.repo.add_turn(

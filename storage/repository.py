@@ -379,6 +379,66 @@ class Repository:
             assert row.id is not None
             return row.id
 
+    def cohort(self, cohort_id: int) -> CohortRecord:
+        with self._session() as s:
+            return _cohort(self._get(s, CohortRow, cohort_id, "cohort"))
+
+    def cohorts_owned(self, owner_id: int | None = None) -> list[CohortRecord]:
+        """The cohorts a trainer owns (every cohort when `owner_id` is None), oldest first."""
+        with self._session() as s:
+            query = select(CohortRow).order_by(col(CohortRow.id))
+            if owner_id is not None:
+                query = query.where(col(CohortRow.owner_id) == owner_id)
+            return [_cohort(r) for r in s.scalars(query)]
+
+    def cohorts_of_member(self, user_id: int) -> list[CohortRecord]:
+        """The cohorts a user belongs to."""
+        with self._session() as s:
+            rows = s.scalars(
+                select(CohortRow)
+                .join(MembershipRow, col(MembershipRow.cohort_id) == col(CohortRow.id))
+                .where(col(MembershipRow.user_id) == user_id)
+                .order_by(col(CohortRow.id))
+            )
+            return [_cohort(r) for r in rows]
+
+    def cohort_scorecards(self, cohort_id: int) -> list[tuple[UserRecord, SessionSummary, ScorecardRecord]]:
+        """Every member's finished sessions with their latest scorecard, by member then session."""
+        with self._session() as s:
+            members = select(MembershipRow.user_id).where(col(MembershipRow.cohort_id) == cohort_id)
+            rows = s.execute(
+                select(UserRow, SessionRow, ScorecardRow)
+                .join(SessionRow, col(SessionRow.user_id) == col(UserRow.id))
+                .join(ScorecardRow, col(ScorecardRow.session_id) == col(SessionRow.id))
+                .where(col(UserRow.id).in_(members), col(SessionRow.status) == "finished")
+                .order_by(col(UserRow.id), col(SessionRow.started_at), col(SessionRow.id), col(ScorecardRow.id))
+            ).all()
+            latest: dict[int, tuple[UserRecord, SessionSummary, ScorecardRecord]] = {}
+            for user, session, card in rows:
+                assert session.id is not None
+                latest[session.id] = (_user(user), _summary(session), _scorecard(card))
+            return list(latest.values())
+
+    def scorecard(self, scorecard_id: int) -> ScorecardRecord:
+        with self._session() as s:
+            return _scorecard(self._get(s, ScorecardRow, scorecard_id, "scorecard"))
+
+    def proposed_scorecards(self, owner_id: int | None = None) -> list[tuple[UserRecord, SessionSummary, ScorecardRecord]]:
+        """Scorecards waiting for a decision, of members of the cohorts `owner_id` owns (all when None)."""
+        with self._session() as s:
+            cohorts = select(CohortRow.id)
+            if owner_id is not None:
+                cohorts = cohorts.where(col(CohortRow.owner_id) == owner_id)
+            members = select(MembershipRow.user_id).where(col(MembershipRow.cohort_id).in_(cohorts))
+            rows = s.execute(
+                select(UserRow, SessionRow, ScorecardRow)
+                .join(SessionRow, col(SessionRow.user_id) == col(UserRow.id))
+                .join(ScorecardRow, col(ScorecardRow.session_id) == col(SessionRow.id))
+                .where(col(UserRow.id).in_(members), col(ScorecardRow.review_status) == "proposed")
+                .order_by(col(ScorecardRow.id))
+            ).all()
+            return [(_user(u), _summary(se), _scorecard(c)) for u, se, c in rows]
+
     def assignments_for_user(self, user_id: int) -> list[AssignmentRecord]:
         """What a user has to play: assigned to them or to one of their cohorts."""
         with self._session() as s:
@@ -824,6 +884,12 @@ class AsyncRepository:
     members = _in_thread(Repository.members)
     assign = _in_thread(Repository.assign)
     assignments_for_user = _in_thread(Repository.assignments_for_user)
+    cohort = _in_thread(Repository.cohort)
+    cohorts_owned = _in_thread(Repository.cohorts_owned)
+    cohorts_of_member = _in_thread(Repository.cohorts_of_member)
+    cohort_scorecards = _in_thread(Repository.cohort_scorecards)
+    scorecard = _in_thread(Repository.scorecard)
+    proposed_scorecards = _in_thread(Repository.proposed_scorecards)
     start_session = _in_thread(Repository.start_session)
     session = _in_thread(Repository.session)
     transcript = _in_thread(Repository.transcript)

@@ -14,6 +14,7 @@ from telegram.ext import ContextTypes
 from bot.telegram import keyboards, views
 from bot.telegram.chat_commands import send_report, send_scenarios, set_language, start_scenario
 from bot.telegram.runtime import BotRuntime, chat_id, runtime
+from bot.telegram.scorecards import released
 from bot.telegram.sending import ChatActionLoop, send_text
 from bot.telegram.texts import t
 from storage.repository import NotFound, UserRecord
@@ -75,6 +76,9 @@ async def _button_report(rt: BotRuntime, update: Update, user: UserRecord, sessi
         record = None
     if record is None or record.user_id != user.id:
         await query.answer(t(user.language, "stale_button"))
+        return
+    if not await released(rt.services, session_id):
+        await query.answer(t(user.language, "exam_pending"), show_alert=True)
         return
     await query.answer()
     numbers = [s.id for s in await rt.services.repo.sessions_for_user(user.id)]

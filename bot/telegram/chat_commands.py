@@ -15,7 +15,7 @@ from telegram.ext import ContextTypes
 
 from bot.telegram import coaching, keyboards, sessions, views
 from bot.telegram.runtime import BotRuntime, chat_id, display_name, runtime
-from bot.telegram.scorecards import progress_png, report_pdf, scorecard_of, scored_history
+from bot.telegram.scorecards import progress_png, released, report_pdf, scorecard_of, scored_history
 from bot.telegram.sending import ChatActionLoop, send_text
 from bot.telegram.texts import t
 from feedback.report import summary
@@ -117,8 +117,10 @@ async def start_scenario(
     voice = await sessions.preferred_voice(rt, user.id)
     if voice is None:
         voice = bool(context.user_data.get("voice", False)) if context.user_data is not None else False
-    exam = (await _assigned(rt, user)).get(scenario.id) == "exam"
-    await sessions.begin(rt, bot, chat, user, scenario, lang, voice=voice, exam=exam)
+    assignments = [a for a in await rt.services.repo.assignments_for_user(user.id) if a.scenario_id == scenario.id]
+    exam = any(a.mode == "exam" for a in assignments)
+    assignment_id = max((a.id for a in assignments if a.mode == ("exam" if exam else "practice")), default=None)
+    await sessions.begin(rt, bot, chat, user, scenario, lang, voice=voice, exam=exam, assignment_id=assignment_id)
 
 
 async def end(update: Update, context: Context) -> None:
@@ -152,6 +154,9 @@ async def report(update: Update, context: Context) -> None:
     session = all_sessions[number - 1]
     if session.status != "finished":
         await update.message.reply_text(t(lang, "report_active" if session.status == "active" else "report_unscored"))
+        return
+    if not await released(rt.services, session.id):
+        await update.message.reply_text(t(lang, "exam_pending"))
         return
     async with ChatActionLoop(bot, chat, ChatAction.UPLOAD_DOCUMENT, rt.options.typing_interval):
         card = await scorecard_of(rt.services, session)

@@ -28,6 +28,8 @@ from telegram.ext import (
 )
 
 from bot.telegram import chat_commands as commands
+from bot.telegram import staff_commands as staff
+from bot.telegram.jury import on_script
 from bot.telegram.buttons import on_button
 from bot.telegram.lines import on_text, on_voice
 from bot.telegram.processor import is_line
@@ -97,6 +99,10 @@ COMMANDS = {
     "end": commands.end, "report": commands.report, "progress": commands.progress, "hint": commands.hint,
     "voice": commands.voice, "lang": commands.lang, "mydata": commands.mydata,
     "deletemydata": commands.deletemydata,
+    # admins and trainers (each checks the role)
+    "grant": staff.grant, "revoke": staff.revoke, "cohort": staff.cohort, "assign": staff.assign,
+    "results": staff.results_, "review": staff.review, "amend": staff.amend, "export": staff.export,
+    "help_staff": staff.help_staff,
 }
 
 MENU = {
@@ -119,6 +125,11 @@ def register(application: Application) -> None:
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, on_unknown_command))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, on_text))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.VOICE, on_voice))
+    application.add_handler(MessageHandler(
+        filters.UpdateType.MESSAGE & (filters.Document.FileExtension("yaml") | filters.Document.FileExtension("yml")),
+        on_script,
+    ))
+    application.add_handler(CallbackQueryHandler(staff.on_review_button, pattern=rf"^({staff.CONFIRM}|{staff.AMEND}):"))
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, on_unsupported))
     application.add_error_handler(on_error)

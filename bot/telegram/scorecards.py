@@ -44,6 +44,16 @@ async def scorecard_of(services: Services, session: SessionSummary) -> Scorecard
     return await score_session(services, session.id) if session.status == "finished" else None
 
 
+async def released(services: Services, session_id: int) -> bool:
+    """False for a mock-exam session whose scorecard no trainer has confirmed or amended yet: its
+    report is held back from the candidate until then."""
+    record = await services.repo.session(session_id)
+    if not (record.state.get("telegram") or {}).get("exam"):
+        return True
+    stored = await services.repo.latest_scorecard(session_id)
+    return stored is not None and stored.review_status != "proposed"
+
+
 async def numbered_sessions(services: Services, user_id: int) -> list[SessionSummary]:
     """The candidate's sessions, oldest first (index + 1 is the number shown to them)."""
     return await services.repo.sessions_for_user(user_id)
@@ -54,7 +64,7 @@ async def scored_history(services: Services, user_id: int, limit: int | None = N
     sessions = await numbered_sessions(services, user_id)
     items: list[Scored] = []
     for number, session in enumerate(sessions, start=1):
-        if session.status != "finished":
+        if session.status != "finished" or not await released(services, session.id):
             continue
         card = await scorecard_of(services, session)
         if card is not None:

@@ -18,7 +18,7 @@ from telegram.constants import ChatAction
 from bot.rehearsal import RehearsalError, SessionOver
 from bot.telegram import keyboards
 from bot.telegram.runtime import BotRuntime
-from bot.telegram.scorecards import score_session
+from bot.telegram.scorecards import released, score_session
 from bot.telegram.sending import ChatActionLoop, send_text
 from bot.telegram.texts import t
 from bot.telegram.views import persona_line
@@ -84,13 +84,13 @@ async def say(
 
 async def begin(
     rt: BotRuntime, bot: Bot, chat_id: int, user: UserRecord, scenario: Scenario, lang: str,
-    *, voice: bool, exam: bool = False,
+    *, voice: bool, exam: bool = False, assignment_id: int | None = None,
 ) -> int:
     """Start a session of `scenario` in `lang`; send the start notice and the persona's first words."""
     async with ChatActionLoop(bot, chat_id, interval=rt.options.typing_interval):
         opening = await rt.services.rehearsal.start(
             user.id, scenario.id, "fr" if lang == "fr" else "en",
-            mode="voice" if voice else "text", engine=rt.settings.effective_engine,
+            mode="voice" if voice else "text", engine=rt.settings.effective_engine, assignment_id=assignment_id,
         )
     await rt.services.repo.set_session_state(
         opening.session_id, {STATE_KEY: {"chat_id": chat_id, "voice": voice, "exam": exam}}
@@ -166,4 +166,7 @@ async def conclude(rt: BotRuntime, bot: Bot, chat_id: int, user: UserRecord, ses
             log.exception("scoring session %s failed", session_id)
             await bot.send_message(chat_id, t(user.language, "scoring_failed"))
             return
+    if not await released(rt.services, session_id):
+        await bot.send_message(chat_id, t(user.language, "exam_pending"))
+        return
     await send_text(bot, chat_id, summary(card), reply_markup=keyboards.full_report(session_id, user.language))

@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 from typing import Literal
 
+from bot.telegram.staff_texts import STAFF_TEXTS
+
 log = logging.getLogger(__name__)
 
 Lang = Literal["fr", "en"]
@@ -253,6 +255,10 @@ DIFFICULTIES: dict[str, dict[str, str]] = {
     "medium": {"fr": "intermédiaire", "en": "medium"},
     "hard": {"fr": "difficile", "en": "hard"},
 }
+
+
+for _lang_key, _table in STAFF_TEXTS.items():
+    TEXTS[_lang_key].update(_table)
 
 
 def lang_of(code: str | None) -> Lang:
