@@ -39,6 +39,16 @@ class Catalog:
     def persona_of(self, scenario: Scenario) -> Persona:
         return self.personas[scenario.persona]
 
+    def with_scenarios(self, scenarios: Iterable[Scenario]) -> Catalog:
+        """A new catalog with these scenarios laid over this one's: for each id, the highest version
+        wins (a version equal to or lower than the current one leaves it in place)."""
+        merged = dict(self.scenarios)
+        for scenario in scenarios:
+            current = merged.get(scenario.id)
+            if current is None or scenario.version > current.version:
+                merged[scenario.id] = scenario
+        return Catalog(merged, self.personas)
+
 
 def references(personas: Iterable[str]) -> References:
     referential = load_referential()

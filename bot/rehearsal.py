@@ -73,13 +73,17 @@ class Rehearsal:
 
     async def start(
         self, user_id: int, scenario_id: str, language: Lang, *, mode: str = "text", engine: str = "scripted",
-        assignment_id: int | None = None,
+        assignment_id: int | None = None, scenario: Scenario | None = None,
     ) -> Opening:
-        """Open a session (for `assignment_id` when it answers one) and record the persona's first words."""
-        try:
-            scenario = self.catalog.scenario(scenario_id)
-        except KeyError as exc:
-            raise RehearsalError(str(exc.args[0])) from None
+        """Open a session (for `assignment_id` when it answers one) and record the persona's first words.
+
+        The script is the catalog's current version of `scenario_id`, or `scenario` when given (a jury
+        member trying an unpublished upload); the session freezes it."""
+        if scenario is None:
+            try:
+                scenario = self.catalog.scenario(scenario_id)
+            except KeyError as exc:
+                raise RehearsalError(str(exc.args[0])) from None
         persona = self.catalog.persona_of(scenario)
         session_id = await self.repo.start_session(
             user_id, scenario, language, mode, engine, assignment_id=assignment_id

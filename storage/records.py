@@ -157,6 +157,22 @@ class AssignmentRecord:
     mode: AssignmentMode
     created_by: int | None
     created_at: datetime
+    attempts: int | None = None  # sessions a candidate may start for it (None: unlimited)
+
+
+@dataclass(frozen=True)
+class ScriptRecord:
+    """A script uploaded by a jury member; live once published (the highest published version wins)."""
+
+    id: int
+    scenario_id: str
+    version: int
+    script: dict[str, Any]
+    source: str
+    uploaded_by: int | None
+    published: bool
+    uploaded_at: datetime
+    published_at: datetime | None
 
 
 @dataclass

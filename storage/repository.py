@@ -48,6 +48,7 @@ from storage.records import (
     NotFound,
     Role,
     ScorecardRecord,
+    ScriptRecord,
     SessionClosed,
     SessionMode,
     SessionRecord,
@@ -63,6 +64,7 @@ from storage.tables import (
     CohortRow,
     MembershipRow,
     ProcessedUpdateRow,
+    PublishedScriptRow,
     ScorecardRow,
     SessionRow,
     TurnRow,
@@ -165,6 +167,22 @@ def _assignment(row: AssignmentRow) -> AssignmentRecord:
         mode=row.mode,  # type: ignore[arg-type]
         created_by=row.created_by,
         created_at=row.created_at,
+        attempts=row.attempts,
+    )
+
+
+def _script(row: PublishedScriptRow) -> ScriptRecord:
+    assert row.id is not None
+    return ScriptRecord(
+        id=row.id,
+        scenario_id=row.scenario_id,
+        version=row.version,
+        script=row.script,
+        source=row.source,
+        uploaded_by=row.uploaded_by,
+        published=row.published,
+        uploaded_at=row.uploaded_at,
+        published_at=row.published_at,
     )
 
 
@@ -359,8 +377,10 @@ class Repository:
         due_at: datetime | None = None,
         mode: AssignmentMode = "practice",
         created_by: int | None = None,
+        attempts: int | None = None,
     ) -> int:
-        """Assign a scenario to a cohort or to one user (exactly one of them)."""
+        """Assign a scenario to a cohort or to one user (exactly one of them); `attempts`: how many
+        sessions each candidate may start for it (None: unlimited)."""
         if (cohort_id is None) == (user_id is None):
             raise ValueError("assign to a cohort or to a user (exactly one)")
         with self._session() as s, s.begin():
@@ -372,6 +392,7 @@ class Repository:
                 due_at=due_at,
                 mode=mode,
                 created_by=created_by,
+                attempts=attempts,
                 created_at=self._clock(),
             )
             s.add(row)
@@ -449,6 +470,65 @@ class Repository:
                 .order_by(col(AssignmentRow.id))
             )
             return [_assignment(r) for r in rows]
+
+    def attempts_used(self, user_id: int, assignment_id: int) -> int:
+        """How many sessions (any status) the user has started for this assignment."""
+        with self._session() as s:
+            rows = s.scalars(
+                select(SessionRow.id).where(
+                    col(SessionRow.user_id) == user_id, col(SessionRow.assignment_id) == assignment_id
+                )
+            )
+            return len(list(rows))
+
+    # jury scripts ------------------------------------------------------------------------------
+
+    def save_script(self, scenario: Scenario, source: str, *, uploaded_by: int | None = None) -> int:
+        """Store an uploaded script (not published yet); returns its id."""
+        with self._session() as s, s.begin():
+            row = PublishedScriptRow(
+                scenario_id=scenario.id,
+                version=scenario.version,
+                script=scenario.model_dump(mode="json"),
+                source=source,
+                uploaded_by=uploaded_by,
+                published=False,
+                uploaded_at=self._clock(),
+            )
+            s.add(row)
+            s.flush()
+            assert row.id is not None
+            return row.id
+
+    def latest_upload(self, scenario_id: str) -> ScriptRecord | None:
+        """The most recent upload of this scenario id (published or not)."""
+        with self._session() as s:
+            row = s.scalars(
+                select(PublishedScriptRow)
+                .where(col(PublishedScriptRow.scenario_id) == scenario_id)
+                .order_by(col(PublishedScriptRow.id).desc())
+            ).first()
+            return _script(row) if row is not None else None
+
+    def publish_script(self, script_id: int) -> ScriptRecord:
+        """Mark an upload as published (live when no published version of its id is higher)."""
+        with self._session() as s, s.begin():
+            row = self._get(s, PublishedScriptRow, script_id, "script")
+            row.published = True
+            row.published_at = self._clock()
+            s.flush()
+            return _script(row)
+
+    def published_scripts(self) -> list[ScriptRecord]:
+        """Every published script, by id then version (the last of an id is its live version)."""
+        with self._session() as s:
+            rows = s.scalars(
+                select(PublishedScriptRow)
+                .where(col(PublishedScriptRow.published).is_(True))
+                .order_by(col(PublishedScriptRow.scenario_id), col(PublishedScriptRow.version),
+                          col(PublishedScriptRow.id))
+            )
+            return [_script(r) for r in rows]
 
     # sessions --------------------------------------------------------------------------------
 
@@ -738,6 +818,12 @@ class Repository:
                 }
                 for r in s.scalars(select(ScorecardRow).where(col(ScorecardRow.reviewer_id) == user_id))
             ]
+            scripts = [
+                _row_json(p, exclude={"script", "source"})
+                for p in s.scalars(
+                    select(PublishedScriptRow).where(col(PublishedScriptRow.uploaded_by) == user_id)
+                )
+            ]
             return {
                 "format": EXPORT_FORMAT,
                 "exported_at": self._clock().isoformat(),
@@ -748,6 +834,7 @@ class Repository:
                 "cohorts_owned": owned,
                 "assignments_created": created,
                 "reviews_written": reviews,
+                "scripts_uploaded": scripts,
             }
 
     def _export_session(self, s: Session, row: SessionRow, include_audio: bool) -> dict[str, Any]:
@@ -807,6 +894,13 @@ class Repository:
                 u,
                 "assignments.created_by",
                 update(AssignmentRow).where(col(AssignmentRow.created_by) == user_id).values(created_by=None),
+            )
+            run(
+                u,
+                "published_scripts.uploaded_by",
+                update(PublishedScriptRow)
+                .where(col(PublishedScriptRow.uploaded_by) == user_id)
+                .values(uploaded_by=None),
             )
             run(
                 u,
@@ -890,6 +984,11 @@ class AsyncRepository:
     cohort_scorecards = _in_thread(Repository.cohort_scorecards)
     scorecard = _in_thread(Repository.scorecard)
     proposed_scorecards = _in_thread(Repository.proposed_scorecards)
+    attempts_used = _in_thread(Repository.attempts_used)
+    save_script = _in_thread(Repository.save_script)
+    latest_upload = _in_thread(Repository.latest_upload)
+    publish_script = _in_thread(Repository.publish_script)
+    published_scripts = _in_thread(Repository.published_scripts)
     start_session = _in_thread(Repository.start_session)
     session = _in_thread(Repository.session)
     transcript = _in_thread(Repository.transcript)
@@ -920,6 +1019,7 @@ __all__: Sequence[str] = (
     "NotFound",
     "Repository",
     "ScorecardRecord",
+    "ScriptRecord",
     "SessionClosed",
     "SessionRecord",
     "SessionSummary",

@@ -142,6 +142,7 @@ class AssignmentRow(SQLModel, table=True):
     user_id: int | None = Field(default=None, foreign_key="users.id", index=True)
     due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     mode: str = Field(default="practice", sa_type=String(16))
+    attempts: int | None = None  # how many sessions a candidate may start for it (None: unlimited)
     created_by: int | None = Field(default=None, foreign_key="users.id", index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
@@ -224,6 +225,23 @@ class ScorecardRow(SQLModel, table=True):
     reviewed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     comment: str | None = Field(default=None, sa_type=Text)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class PublishedScriptRow(SQLModel, table=True):
+    """A script a jury member uploaded (linted clean); once `published`, it is the live version of its
+    id when no published version is higher (the bundled library is the base)."""
+
+    __tablename__ = "published_scripts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    scenario_id: str = Field(sa_type=String(100), index=True)
+    version: int
+    script: dict[str, Any] = Field(sa_type=JSONType)
+    source: str = Field(sa_type=Text)
+    uploaded_by: int | None = Field(default=None, foreign_key="users.id", index=True)
+    published: bool = False
+    uploaded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class ProcessedUpdateRow(SQLModel, table=True):

@@ -30,10 +30,10 @@ def cli_database(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPa
 def test_db_upgrade(cli_database: str) -> None:
     result = CliRunner().invoke(db_app, ["upgrade"])
     assert result.exit_code == 0, result.output
-    assert "revision 0001" in result.output
+    assert "revision 0002" in result.output
     engine = make_engine(cli_database, migrate=False)
     try:
-        assert current_revision(engine) == "0001"
+        assert current_revision(engine) == "0002"
     finally:
         engine.dispose()
     assert CliRunner().invoke(app, ["db", "upgrade"]).exit_code == 0  # again, through the combined app

@@ -235,3 +235,38 @@ async def test_the_async_repository_runs_off_the_event_loop(repo: Repository, sa
     assert (await arepo.session(session_id)).turns[0].text == "Bonjour"
     assert (await arepo.transcript(session_id)).turns[0].text == "Bonjour"
     assert await arepo.mark_update_processed(8) is True
+
+
+def test_jury_scripts_are_stored_then_published(repo: Repository, sample_scenario: Scenario) -> None:
+    jury = repo.get_or_create_user(display_name="jury", role="jury")
+    assert repo.latest_upload(sample_scenario.id) is None
+    v2 = sample_scenario.model_copy(update={"version": 2})
+    v3 = sample_scenario.model_copy(update={"version": 3})
+    first = repo.save_script(v2, "id: x\nversion: 2\n", uploaded_by=jury)
+    second = repo.save_script(v3, "id: x\nversion: 3\n", uploaded_by=jury)
+    latest = repo.latest_upload(sample_scenario.id)
+    assert latest is not None and (latest.id, latest.version, latest.published) == (second, 3, False)
+    assert Scenario.model_validate(latest.script) == v3 and latest.source.startswith("id: x")
+    assert repo.published_scripts() == []
+    published = repo.publish_script(first)
+    assert published.published and published.published_at is not None
+    repo.publish_script(second)
+    assert [(p.id, p.version) for p in repo.published_scripts()] == [(first, 2), (second, 3)]
+    assert [p["version"] for p in repo.export_user(jury)["scripts_uploaded"]] == [2, 3]
+    with pytest.raises(NotFound):
+        repo.publish_script(9999)
+    report = repo.erase_user(jury)
+    assert report.detached["published_scripts.uploaded_by"] == 2
+    assert [p.uploaded_by for p in repo.published_scripts()] == [None, None]
+
+
+def test_assignment_attempts_are_counted(repo: Repository, sample_scenario: Scenario) -> None:
+    alice = repo.get_or_create_user(display_name="alice")
+    exam = repo.assign(sample_scenario.id, user_id=alice, mode="exam", attempts=1)
+    free = repo.assign(sample_scenario.id, user_id=alice)
+    assert [(a.id, a.attempts) for a in repo.assignments_for_user(alice)] == [(exam, 1), (free, None)]
+    assert repo.attempts_used(alice, exam) == 0
+    session = repo.start_session(alice, sample_scenario, "fr", assignment_id=exam)
+    repo.finish_session(session, "abandoned")
+    repo.start_session(alice, sample_scenario, "fr")
+    assert repo.attempts_used(alice, exam) == 1 and repo.attempts_used(alice, free) == 0

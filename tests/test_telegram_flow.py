@@ -245,7 +245,7 @@ async def test_cohort_invite_exam_assignment_and_hints(tmp_path: Path) -> None:
             bad = await _say(api, fay, "/start NOPE", count=2)
             assert "invitation" in bad[1]
             await api.reply_to(fay, lambda: fay.press(f"sc:{SCENARIO}:fr"))
-            await api.reply_to(fay, lambda: fay.press(f"go:{SCENARIO}:fr"), count=2)
+            await api.reply_to(fay, lambda: fay.press(f"go:{SCENARIO}:fr"), count=3)  # start notice, time limit, first words
             assert "examen blanc" in (await _say(api, fay, "/hint"))[0]
             # another scenario, in practice: abandon the exam session from the button
             other = "complaint-arvel-collage-vitrage"

@@ -195,7 +195,7 @@ async def test_an_exam_report_is_released_only_once_a_trainer_confirms_it(tmp_pa
             assert "examen blanc" in api.texts(ALICE)[-1]
             briefing = (await api.reply_to(alice, lambda: alice.press_label("▶")))[0]
             start = next(d for _, d in briefing.buttons() if d.startswith("go:"))
-            await api.reply_to(alice, lambda: alice.press(start, briefing), count=2)
+            await api.reply_to(alice, lambda: alice.press(start, briefing), count=3)  # start notice, time limit, first words
             assert "Pas de conseil" in (await _say(api, alice, "/hint"))[0]
             await _say(api, alice, line(0))
             ended = await _say(api, alice, "/end", count=2)

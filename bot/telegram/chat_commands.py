@@ -104,6 +104,16 @@ async def start_scenario(
     """Start a session; with one already active, offer to abandon it (or do so when `abandon`)."""
     scenario = rt.services.catalog.scenarios[scenario_id]
     repo, bot, chat = rt.services.repo, update.get_bot(), chat_id(update)
+    assignments = [a for a in await repo.assignments_for_user(user.id) if a.scenario_id == scenario.id]
+    exam = any(a.mode == "exam" for a in assignments)
+    assignment = max((a for a in assignments if a.mode == ("exam" if exam else "practice")),
+                     key=lambda a: a.id, default=None)
+    if assignment is not None and assignment.attempts is not None:
+        used = await repo.attempts_used(user.id, assignment.id)
+        if used >= assignment.attempts:
+            await bot.send_message(chat, t(user.language, "no_attempts_left", used=used, allowed=assignment.attempts,
+                                           title=scenario.title.get(user.language)))
+            return
     active = await repo.active_session(user.id)
     if active is not None and not abandon:
         await bot.send_message(
@@ -117,10 +127,8 @@ async def start_scenario(
     voice = await sessions.preferred_voice(rt, user.id)
     if voice is None:
         voice = bool(context.user_data.get("voice", False)) if context.user_data is not None else False
-    assignments = [a for a in await rt.services.repo.assignments_for_user(user.id) if a.scenario_id == scenario.id]
-    exam = any(a.mode == "exam" for a in assignments)
-    assignment_id = max((a.id for a in assignments if a.mode == ("exam" if exam else "practice")), default=None)
-    await sessions.begin(rt, bot, chat, user, scenario, lang, voice=voice, exam=exam, assignment_id=assignment_id)
+    await sessions.begin(rt, bot, chat, user, scenario, lang, voice=voice, exam=exam,
+                         assignment_id=assignment.id if assignment else None)
 
 
 async def end(update: Update, context: Context) -> None:

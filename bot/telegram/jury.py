@@ -1,5 +1,8 @@
 """Jury members on Telegram: a YAML script sent as a document is linted with the same `FILE:LINE:
-message` lines as `oralblanc scenarios lint`, then previewed when valid. Nothing is published here.
+message` lines as `oralblanc scenarios lint`, then previewed and stored (unpublished) when valid.
+`/publish <id>` makes the latest upload of an id live (its version must be higher than the live one);
+sessions already started keep the script they froze. `/try <id>` plays the latest upload (or the live
+version when it is newer) in exam mode for the jury member.
 
 The document is written to a temporary folder under its own file name, so the messages name the file
 as the jury member sent it; linting and loading run in a worker thread.
@@ -17,6 +20,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.catalog import lint_paths
+from bot.telegram import sessions
 from bot.telegram.roles import require
 from bot.telegram.runtime import runtime
 from bot.telegram.sending import send_text
@@ -81,5 +85,66 @@ async def on_script(update: Update, context: Context) -> None:
         return
     text = t(lang, "script_valid")
     if scenario is not None:
-        text += "\n\n" + preview(scenario, lang)
+        source = data.decode("utf-8", errors="replace")
+        number = await rt.services.repo.save_script(scenario, source, uploaded_by=user.id)
+        log.info("script %s v%s uploaded by user %s (no. %s)", scenario.id, scenario.version, user.id, number)
+        text += "\n\n" + preview(scenario, lang) + "\n\n" + t(lang, "script_saved", n=number, id=scenario.id)
     await send_text(bot, chat, text)
+
+
+async def publish(update: Update, context: Context) -> None:
+    """/publish <id>: the latest upload of this id becomes the live version (jury)."""
+    rt = runtime(context)
+    user = await require(rt, update, "jury")
+    if user is None:
+        return
+    lang = user.language
+    if not context.args:
+        await update.message.reply_text(t(lang, "publish_usage"))
+        return
+    scenario_id = context.args[0][:100]
+    upload = await rt.services.repo.latest_upload(scenario_id)
+    if upload is None:
+        await update.message.reply_text(t(lang, "no_upload", id=scenario_id[:64]))
+        return
+    live = rt.services.catalog.scenarios.get(scenario_id)
+    if upload.published and live is not None and live.version == upload.version:
+        await update.message.reply_text(t(lang, "already_published", id=scenario_id, version=upload.version))
+        return
+    if live is not None and upload.version <= live.version:
+        await update.message.reply_text(t(lang, "version_not_higher", version=upload.version, live=live.version,
+                                          next=live.version + 1))
+        return
+    await rt.services.repo.publish_script(upload.id)
+    await rt.services.refresh_catalog()
+    log.info("script %s v%s published by user %s", scenario_id, upload.version, user.id)
+    await update.message.reply_text(t(lang, "published_done", id=scenario_id, version=upload.version))
+
+
+async def try_(update: Update, context: Context) -> None:
+    """/try <id>: play the latest upload of this id (or the live version, when newer) in exam mode (jury)."""
+    rt = runtime(context)
+    user = await require(rt, update, "jury")
+    if user is None:
+        return
+    lang = user.language
+    if not context.args:
+        await update.message.reply_text(t(lang, "try_usage"))
+        return
+    scenario_id = context.args[0][:100]
+    live = rt.services.catalog.scenarios.get(scenario_id)
+    upload = await rt.services.repo.latest_upload(scenario_id)
+    scenario, status = live, "try_live"
+    if upload is not None and (live is None or upload.version > live.version):
+        scenario, status = Scenario.model_validate(upload.script), "try_uploaded"
+    if scenario is None or rt.services.catalog.personas.get(scenario.persona) is None:
+        await update.message.reply_text(t(lang, "unknown_scenario", id=scenario_id[:64]))
+        return
+    repo, bot, chat = rt.services.repo, update.get_bot(), update.effective_chat.id
+    active = await repo.active_session(user.id)
+    if active is not None:
+        await rt.services.rehearsal.finish(active.id, "abandoned")
+        await bot.send_message(chat, t(lang, "abandoned"))
+    await bot.send_message(chat, t(lang, "try_starting", id=scenario.id, version=scenario.version,
+                                   status=t(lang, status)))
+    await sessions.begin(rt, bot, chat, user, scenario, lang, voice=False, exam=True, trial=True)

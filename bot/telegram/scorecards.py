@@ -48,7 +48,8 @@ async def released(services: Services, session_id: int) -> bool:
     """False for a mock-exam session whose scorecard no trainer has confirmed or amended yet: its
     report is held back from the candidate until then."""
     record = await services.repo.session(session_id)
-    if not (record.state.get("telegram") or {}).get("exam"):
+    prefs = record.state.get("telegram") or {}
+    if not prefs.get("exam") or prefs.get("trial"):  # a jury member's trial is not held back
         return True
     stored = await services.repo.latest_scorecard(session_id)
     return stored is not None and stored.review_status != "proposed"

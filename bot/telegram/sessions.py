@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from telegram import Bot
@@ -42,6 +43,14 @@ def voice_replies(record: SessionRecord) -> bool:
 
 def is_exam(record: SessionRecord) -> bool:
     return bool(session_prefs(record).get("exam", False))
+
+
+def time_is_up(record: SessionRecord, now: datetime | None = None) -> bool:
+    """An exam session past its deadline (started + the scenario's `duration_min`)."""
+    deadline = session_prefs(record).get("deadline")
+    if not is_exam(record) or not deadline:
+        return False
+    return (now or datetime.now(UTC)) > datetime.fromisoformat(deadline)
 
 
 async def set_prefs(rt: BotRuntime, record: SessionRecord, **changes: Any) -> None:
@@ -84,18 +93,26 @@ async def say(
 
 async def begin(
     rt: BotRuntime, bot: Bot, chat_id: int, user: UserRecord, scenario: Scenario, lang: str,
-    *, voice: bool, exam: bool = False, assignment_id: int | None = None,
+    *, voice: bool, exam: bool = False, assignment_id: int | None = None, trial: bool = False,
 ) -> int:
-    """Start a session of `scenario` in `lang`; send the start notice and the persona's first words."""
+    """Start a session of `scenario` (this very script: the session freezes it) in `lang`; send the
+    start notice (with the time limit in exam mode) and the persona's first words. A `trial` is a jury
+    member trying a script: exam mode, but their report is not held back for a trainer."""
     async with ChatActionLoop(bot, chat_id, interval=rt.options.typing_interval):
         opening = await rt.services.rehearsal.start(
             user.id, scenario.id, "fr" if lang == "fr" else "en",
             mode="voice" if voice else "text", engine=rt.settings.effective_engine, assignment_id=assignment_id,
+            scenario=scenario,
         )
-    await rt.services.repo.set_session_state(
-        opening.session_id, {STATE_KEY: {"chat_id": chat_id, "voice": voice, "exam": exam}}
-    )
+    prefs: dict[str, Any] = {"chat_id": chat_id, "voice": voice, "exam": exam}
+    if exam:
+        prefs["deadline"] = (datetime.now(UTC) + timedelta(minutes=scenario.duration_min)).isoformat()
+    if trial:
+        prefs["trial"] = True
+    await rt.services.repo.set_session_state(opening.session_id, {STATE_KEY: prefs})
     await bot.send_message(chat_id, t(user.language, "started", title=scenario.title.get(opening.language)))
+    if exam:
+        await bot.send_message(chat_id, t(user.language, "time_limit", minutes=scenario.duration_min))
     await say(rt, bot, chat_id, opening.persona, opening.text, ui_lang=user.language,
               speech_lang=opening.language, voice=voice)
     return opening.session_id
@@ -112,6 +129,11 @@ async def play_turn(
     rehearsal = rt.services.rehearsal
     persona = persona_of(rt, record.scenario)
     voice = voice_replies(record)
+    if time_is_up(record):  # the line is not taken: the exam is over
+        log.info("session %s: exam time limit reached", record.id)
+        await conclude(rt, bot, chat_id, user, record.id,
+                       t(user.language, "time_up", minutes=record.scenario.duration_min))
+        return
     if record.turns and record.turns[-1].speaker == "candidate":
         owed_is_this = record.turns[-1].text == text  # most likely this very update, redelivered
         if await _answer_owed(rt, bot, chat_id, user, record, persona, voice, then=answered if owed_is_this else None):

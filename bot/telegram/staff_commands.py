@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
 GRANTABLE = ("trainer", "jury")
+EXAM_ATTEMPTS = 1  # sessions a candidate may start for an exam assignment
 CONFIRM = "rvok"  # rvok:<scorecard id>   confirm a proposed scorecard
 AMEND = "rvam"  # rvam:<scorecard id>     how to amend it
 
@@ -183,7 +184,7 @@ async def assign(update: Update, context: Context) -> None:
     mode = "exam" if exam else "practice"
     repo = rt.services.repo
     await repo.assign(scenario.id, scenario_version=scenario.version, cohort_id=target.id, due_at=due, mode=mode,
-                      created_by=user.id)
+                      created_by=user.id, attempts=EXAM_ATTEMPTS if exam else None)
     told = 0
     for member in await repo.members(target.id):
         ml = member.language
@@ -411,8 +412,10 @@ async def on_review_button(update: Update, context: Context) -> None:
 
 
 async def help_staff(update: Update, context: Context) -> None:
-    """/help_staff: the trainer and admin commands."""
+    """/help_staff: the trainer, jury and admin commands (for trainers, jury members and admins)."""
     rt = runtime(context)
-    user = await require(rt, update, "trainer")
+    user = await rt.user(update.effective_user)
+    if not has_role(rt.settings, user, "jury"):
+        user = await require(rt, update, "trainer")
     if user is not None:
         await update.message.reply_text(t(user.language, "help_staff"))

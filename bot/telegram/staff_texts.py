@@ -7,6 +7,19 @@ from __future__ import annotations
 
 STAFF_TEXTS: dict[str, dict[str, str]] = {
     "fr": {
+        "script_saved": "Script n° {n} enregistré (non publié). /publish {id} pour le mettre en ligne, /try {id} pour le jouer en mode examen.",
+        "publish_usage": "Usage : /publish <id de la mise en situation> (après l'envoi du script YAML).",
+        "try_usage": "Usage : /try <id de la mise en situation>",
+        "no_upload": "Aucun script envoyé pour « {id} » : envoyez d'abord le fichier YAML.",
+        "already_published": "« {id} » v{version} est déjà en ligne.",
+        "version_not_higher": "Refusé : le script envoyé est en v{version}, la version en ligne est v{live}. Augmentez `version:` (au moins {next}) puis renvoyez le fichier.",
+        "published_done": "✅ « {id} » v{version} est en ligne. Les séances déjà commencées gardent leur version.",
+        "try_starting": "🧪 Essai jury de « {id} » v{version} ({status}), en mode examen.",
+        "try_live": "version en ligne",
+        "try_uploaded": "version envoyée, non publiée",
+        "time_limit": "⏱ Examen : {minutes} min au plus. Passé ce délai, la séance s'arrête et est évaluée.",
+        "time_up": "⏱ Le temps imparti ({minutes} min) est écoulé : la séance s'arrête ici, merci. Je prépare votre évaluation…",
+        "no_attempts_left": "⛔ Vous avez déjà utilisé {used} tentative(s) sur {allowed} pour cet examen blanc « {title} » : une nouvelle tentative n'est pas possible. Contactez votre formateur si besoin.",
         "exam_pending": "📝 Examen blanc : votre évaluation vous sera communiquée dès que votre formateur l'aura validée.",
         "script_too_big": "Ce fichier est trop volumineux pour un script (512 Ko au plus).",
         "script_problems": "❌ {count} problème(s) trouvé(s) :",
@@ -64,10 +77,24 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
             "/cohort — vos groupes\n/assign <id> <groupe> [AAAA-MM-JJ] [exam] — confier une mise en situation\n"
             "/results <groupe> — niveaux par candidat et par critère\n/review — évaluations à valider\n"
             "/amend <n°> <critère> <niveau> <commentaire> — modifier un niveau\n/export <groupe> — CSV et synthèse\n"
+            "Jury : envoyez un script YAML, /publish <id> — le mettre en ligne, /try <id> — le jouer en mode examen\n"
             "Administrateurs : /grant <id> trainer|jury, /revoke <id> trainer|jury"
         ),
     },
     "en": {
+        "script_saved": "Script no. {n} saved (not published). /publish {id} to make it live, /try {id} to play it in exam mode.",
+        "publish_usage": "Usage: /publish <scenario id> (after sending the YAML script).",
+        "try_usage": "Usage: /try <scenario id>",
+        "no_upload": "No script sent for '{id}': send the YAML file first.",
+        "already_published": "'{id}' v{version} is already live.",
+        "version_not_higher": "Refused: the script sent is v{version}, the live version is v{live}. Raise `version:` (to {next} at least) and send the file again.",
+        "published_done": "✅ '{id}' v{version} is live. Sessions already started keep their version.",
+        "try_starting": "🧪 Jury trial of '{id}' v{version} ({status}), in exam mode.",
+        "try_live": "live version",
+        "try_uploaded": "uploaded version, not published",
+        "time_limit": "⏱ Exam: {minutes} min at most. After that, the session stops and is scored.",
+        "time_up": "⏱ The time allowed ({minutes} min) is over: the session stops here, thank you. Preparing your scorecard…",
+        "no_attempts_left": "⛔ You have already used {used} of {allowed} attempt(s) for the mock exam '{title}': another attempt is not possible. Contact your trainer if needed.",
         "exam_pending": "📝 Mock exam: your scorecard will be sent to you as soon as your trainer has reviewed it.",
         "script_too_big": "This file is too big for a script (512 KB at most).",
         "script_problems": "❌ {count} problem(s) found:",
@@ -125,6 +152,7 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
             "/cohort — your cohorts\n/assign <id> <cohort> [YYYY-MM-DD] [exam] — assign a role-play\n"
             "/results <cohort> — levels per candidate and criterion\n/review — scorecards to decide on\n"
             "/amend <no.> <criterion> <level> <comment> — amend a level\n/export <cohort> — CSV and summary\n"
+            "Jury: send a YAML script, /publish <id> — make it live, /try <id> — play it in exam mode\n"
             "Administrators: /grant <id> trainer|jury, /revoke <id> trainer|jury"
         ),
     },
