@@ -14,25 +14,37 @@ import asyncio
 import logging
 import re
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.catalog import lint_paths
+from bot.publishing import check_publish, script_to_try
 from bot.telegram import sessions
 from bot.telegram.roles import require
-from bot.telegram.runtime import runtime
+from bot.telegram.runtime import BotRuntime, runtime
 from bot.telegram.sending import send_text
 from bot.telegram.texts import t
 from scenarios.loader import load_scenario
 from scenarios.model import Scenario
 from scenarios.yaml_source import InvalidFile
+from storage.records import ScriptRecord, UserRecord
 
 log = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
 MAX_SCRIPT_BYTES = 512 * 1024
+
+
+@dataclass(frozen=True)
+class JuryRequest:
+    rt: BotRuntime
+    user: UserRecord
+    scenario_id: str
+    upload: ScriptRecord | None
+    live: Scenario | None
 
 
 def is_script(file_name: str | None) -> bool:
@@ -92,53 +104,50 @@ async def on_script(update: Update, context: Context) -> None:
     await send_text(bot, chat, text)
 
 
-async def publish(update: Update, context: Context) -> None:
-    """/publish <id>: the latest upload of this id becomes the live version (jury)."""
+async def _jury_request(update: Update, context: Context, usage: str) -> JuryRequest | None:
+    """The steps /publish and /try share: the jury role, the scenario id, its latest upload and live
+    version; None once the user has been told why not."""
     rt = runtime(context)
     user = await require(rt, update, "jury")
     if user is None:
-        return
-    lang = user.language
+        return None
     if not context.args:
-        await update.message.reply_text(t(lang, "publish_usage"))
-        return
+        await update.message.reply_text(t(user.language, usage))
+        return None
     scenario_id = context.args[0][:100]
     upload = await rt.services.repo.latest_upload(scenario_id)
-    if upload is None:
-        await update.message.reply_text(t(lang, "no_upload", id=scenario_id[:64]))
+    return JuryRequest(rt, user, scenario_id, upload, rt.services.catalog.scenarios.get(scenario_id))
+
+
+async def publish(update: Update, context: Context) -> None:
+    """/publish <id>: the latest upload of this id becomes the live version (jury)."""
+    request = await _jury_request(update, context, "publish_usage")
+    if request is None:
         return
-    live = rt.services.catalog.scenarios.get(scenario_id)
-    if upload.published and live is not None and live.version == upload.version:
-        await update.message.reply_text(t(lang, "already_published", id=scenario_id, version=upload.version))
+    rt, user, lang = request.rt, request.user, request.user.language
+    check = check_publish(request.upload, request.live)
+    if check.refusal is not None:
+        await update.message.reply_text(t(
+            lang, check.refusal, id=request.scenario_id[:64], version=check.upload.version if check.upload else "",
+            live=check.live_version, next=check.next_version,
+        ))
         return
-    if live is not None and upload.version <= live.version:
-        await update.message.reply_text(t(lang, "version_not_higher", version=upload.version, live=live.version,
-                                          next=live.version + 1))
-        return
-    await rt.services.repo.publish_script(upload.id)
+    assert check.upload is not None
+    await rt.services.repo.publish_script(check.upload.id)
     await rt.services.refresh_catalog()
-    log.info("script %s v%s published by user %s", scenario_id, upload.version, user.id)
-    await update.message.reply_text(t(lang, "published_done", id=scenario_id, version=upload.version))
+    log.info("script %s v%s published by user %s", request.scenario_id, check.upload.version, user.id)
+    await update.message.reply_text(t(lang, "published_done", id=request.scenario_id, version=check.upload.version))
 
 
 async def try_(update: Update, context: Context) -> None:
     """/try <id>: play the latest upload of this id (or the live version, when newer) in exam mode (jury)."""
-    rt = runtime(context)
-    user = await require(rt, update, "jury")
-    if user is None:
+    request = await _jury_request(update, context, "try_usage")
+    if request is None:
         return
-    lang = user.language
-    if not context.args:
-        await update.message.reply_text(t(lang, "try_usage"))
-        return
-    scenario_id = context.args[0][:100]
-    live = rt.services.catalog.scenarios.get(scenario_id)
-    upload = await rt.services.repo.latest_upload(scenario_id)
-    scenario, status = live, "try_live"
-    if upload is not None and (live is None or upload.version > live.version):
-        scenario, status = Scenario.model_validate(upload.script), "try_uploaded"
+    rt, user, lang = request.rt, request.user, request.user.language
+    scenario, source = script_to_try(request.upload, request.live)
     if scenario is None or rt.services.catalog.personas.get(scenario.persona) is None:
-        await update.message.reply_text(t(lang, "unknown_scenario", id=scenario_id[:64]))
+        await update.message.reply_text(t(lang, "unknown_scenario", id=request.scenario_id[:64]))
         return
     repo, bot, chat = rt.services.repo, update.get_bot(), update.effective_chat.id
     active = await repo.active_session(user.id)
@@ -146,5 +155,5 @@ async def try_(update: Update, context: Context) -> None:
         await rt.services.rehearsal.finish(active.id, "abandoned")
         await bot.send_message(chat, t(lang, "abandoned"))
     await bot.send_message(chat, t(lang, "try_starting", id=scenario.id, version=scenario.version,
-                                   status=t(lang, status)))
+                                   status=t(lang, f"try_{source}")))
     await sessions.begin(rt, bot, chat, user, scenario, lang, voice=False, exam=True, trial=True)
