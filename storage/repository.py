@@ -31,7 +31,7 @@ from datetime import datetime, timedelta
 from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import Engine, delete, select, text, update
+from sqlalchemy import Engine, delete, func, select, text, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -530,6 +530,35 @@ class Repository:
             )
             return [_script(r) for r in rows]
 
+    def publication_stamp(self) -> tuple[int, datetime | None]:
+        """How many scripts have been published, and when the last was: changes on every publication
+        (by any process), so a running bot can tell its catalog is out of date cheaply."""
+        with self._session() as s:
+            count, last = s.execute(
+                select(func.count(col(PublishedScriptRow.id)), func.max(col(PublishedScriptRow.published_at)))
+                .where(col(PublishedScriptRow.published).is_(True))
+            ).one()
+            return int(count), last
+
+    def scenario_sessions(self, scenario_id: str) -> list[tuple[SessionSummary, ScorecardRecord | None]]:
+        """Every finished session of a scenario (any version), oldest first, with its latest scorecard:
+        for the jury, who read them without knowing whose they are (no user in the result)."""
+        with self._session() as s:
+            sessions = list(s.scalars(
+                select(SessionRow)
+                .where(col(SessionRow.scenario_id) == scenario_id, col(SessionRow.status) == "finished")
+                .order_by(col(SessionRow.started_at), col(SessionRow.id))
+            ))
+            cards: dict[int, ScorecardRecord] = {}
+            if sessions:
+                for row in s.scalars(
+                    select(ScorecardRow)
+                    .where(col(ScorecardRow.session_id).in_([r.id for r in sessions]))
+                    .order_by(col(ScorecardRow.id))
+                ):
+                    cards[row.session_id] = _scorecard(row)
+            return [(_summary(r), cards.get(r.id)) for r in sessions if r.id is not None]
+
     # sessions --------------------------------------------------------------------------------
 
     def start_session(
@@ -989,6 +1018,8 @@ class AsyncRepository:
     latest_upload = _in_thread(Repository.latest_upload)
     publish_script = _in_thread(Repository.publish_script)
     published_scripts = _in_thread(Repository.published_scripts)
+    publication_stamp = _in_thread(Repository.publication_stamp)
+    scenario_sessions = _in_thread(Repository.scenario_sessions)
     start_session = _in_thread(Repository.start_session)
     session = _in_thread(Repository.session)
     transcript = _in_thread(Repository.transcript)

@@ -158,7 +158,7 @@ class FakeUser:
 class FakeBotAPI:
     """The server. `async with FakeBotAPI() as api:` starts it on a free port of 127.0.0.1."""
 
-    def __init__(self, token: str = "123:ABC", username: str = "oralblanc_test_bot") -> None:
+    def __init__(self, token: str = "123:ABC", username: str = "oralblanc_test_bot", *, first_update_id: int = 1001) -> None:
         self.token = token
         self.username = username
         self.port = 0
@@ -170,7 +170,7 @@ class FakeBotAPI:
         self.commands: list[Any] = []
         self._queue: list[_Queued] = []
         self._sent_updates: dict[int, dict[str, Any]] = {}
-        self._update_ids = itertools.count(1001)
+        self._update_ids = itertools.count(first_update_id)  # one bot's workers share a sequence
         self._message_ids = itertools.count(1)
         self._query_ids = itertools.count(1)
         self._file_ids = itertools.count(1)

@@ -80,6 +80,7 @@ def build_application(
 
     async def post_init(application: Application) -> None:
         services = await services_factory(settings)
+        services.watch_publications(settings.catalog_refresh_seconds)
         voice = VoiceIO(settings, transcriber_factory=transcriber_factory, synthesizer_factory=synthesizer_factory)
         application.bot_data[RUNTIME_KEY] = BotRuntime(settings, services, voice, processor, options)
         if options.preload_speech:
