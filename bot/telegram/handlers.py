@@ -29,7 +29,7 @@ from telegram.ext import (
 
 from bot.telegram import chat_commands as commands
 from bot.telegram import staff_commands as staff
-from bot.telegram import jury
+from bot.telegram import jury, jury_transcripts
 from bot.telegram.jury import on_script
 from bot.telegram.buttons import on_button
 from bot.telegram.lines import on_text, on_voice
@@ -105,7 +105,8 @@ COMMANDS = {
     "results": staff.results_, "review": staff.review, "amend": staff.amend, "export": staff.export,
     "help_staff": staff.help_staff,
     # jury (each checks the role)
-    "publish": jury.publish, "try": jury.try_,
+    "publish": jury.publish, "try": jury.try_, "transcripts": jury_transcripts.transcripts,
+    "transcript": jury_transcripts.transcript,
 }
 
 MENU = {

@@ -8,6 +8,12 @@ from __future__ import annotations
 STAFF_TEXTS: dict[str, dict[str, str]] = {
     "fr": {
         "script_saved": "Script n° {n} enregistré (non publié). /publish {id} pour le mettre en ligne, /try {id} pour le jouer en mode examen.",
+        "transcripts_usage": "Usage : /transcripts <id de la mise en situation>",
+        "transcripts_none": "Aucune séance terminée pour « {id} ».",
+        "transcripts_title": "📄 Séances terminées de « {id} », sans les noms des candidats ({count}) — /transcript <n°> pour en lire une :",
+        "transcripts_more": "… et {more} plus ancienne(s).",
+        "transcript_usage": "Usage : /transcript <n° de séance> (voir /transcripts <id>)",
+        "unknown_session": "Aucune séance terminée n° {ref}.",
         "publish_usage": "Usage : /publish <id de la mise en situation> (après l'envoi du script YAML).",
         "try_usage": "Usage : /try <id de la mise en situation>",
         "no_upload": "Aucun script envoyé pour « {id} » : envoyez d'abord le fichier YAML.",
@@ -78,11 +84,18 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
             "/results <groupe> — niveaux par candidat et par critère\n/review — évaluations à valider\n"
             "/amend <n°> <critère> <niveau> <commentaire> — modifier un niveau\n/export <groupe> — CSV et synthèse\n"
             "Jury : envoyez un script YAML, /publish <id> — le mettre en ligne, /try <id> — le jouer en mode examen\n"
+            "/transcripts <id> — les séances d'un script, /transcript <n°> — en lire une (sans nom)\n"
             "Administrateurs : /grant <id> trainer|jury, /revoke <id> trainer|jury"
         ),
     },
     "en": {
         "script_saved": "Script no. {n} saved (not published). /publish {id} to make it live, /try {id} to play it in exam mode.",
+        "transcripts_usage": "Usage: /transcripts <scenario id>",
+        "transcripts_none": "No finished session of '{id}'.",
+        "transcripts_title": "📄 Finished sessions of '{id}', without the candidates' names ({count}) — /transcript <no.> to read one:",
+        "transcripts_more": "… and {more} older one(s).",
+        "transcript_usage": "Usage: /transcript <session no.> (see /transcripts <id>)",
+        "unknown_session": "No finished session no. {ref}.",
         "publish_usage": "Usage: /publish <scenario id> (after sending the YAML script).",
         "try_usage": "Usage: /try <scenario id>",
         "no_upload": "No script sent for '{id}': send the YAML file first.",
@@ -153,6 +166,7 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
             "/results <cohort> — levels per candidate and criterion\n/review — scorecards to decide on\n"
             "/amend <no.> <criterion> <level> <comment> — amend a level\n/export <cohort> — CSV and summary\n"
             "Jury: send a YAML script, /publish <id> — make it live, /try <id> — play it in exam mode\n"
+            "/transcripts <id> — a script's sessions, /transcript <no.> — read one (no names)\n"
             "Administrators: /grant <id> trainer|jury, /revoke <id> trainer|jury"
         ),
     },
