@@ -1,5 +1,5 @@
 """A cohort's results, for any transport: per candidate and criterion the last and best levels, a CSV
-export (one row per session and criterion) and a small HTML summary.
+export (one row per session and criterion) and a self-contained HTML summary with charts.
 
 Input is what `Repository.cohort_scorecards` returns: (candidate, session, scorecard record) triples;
 the level that counts is the scorecard's effective one (a trainer's amendment wins).
@@ -7,13 +7,16 @@ the level that counts is the scorecard's effective one (a trainer's amendment wi
 
 from __future__ import annotations
 
+import base64
 import csv
 import html
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
-from feedback.charts import short_code
+from feedback.charts import cohort_levels_chart, cohort_scores_chart, short_code
+from feedback.report import criterion_title
 from feedback.scorecard import Scorecard
 from storage.records import ScorecardRecord, SessionSummary, UserRecord
 
@@ -32,6 +35,7 @@ class CandidateResult:
     user_id: int
     sessions: int = 0
     last_score: float | None = None
+    scores: list[float | None] = field(default_factory=list)  # out of 20, per session, oldest first
     levels: dict[str, list[int | None]] = field(default_factory=dict)
 
     def last(self, code: str) -> int | None:
@@ -50,6 +54,7 @@ def by_candidate(rows: Sequence[Row]) -> list[CandidateResult]:
         data = card.effective
         result.sessions += 1
         result.last_score = (data.get("overall") or {}).get("score_20")
+        result.scores.append(result.last_score)
         for criterion in data.get("criteria", []):
             result.levels.setdefault(criterion["code"], []).append(criterion.get("level"))
     return list(out.values())
@@ -76,24 +81,115 @@ def to_csv(cohort: str, rows: Sequence[Row]) -> str:
     return buffer.getvalue()
 
 
-def to_html(cohort: str, rows: Sequence[Row]) -> str:
-    """A self-contained HTML page: per candidate, per criterion, the last and best levels."""
+HTML_WORDS: dict[str, dict[str, str]] = {
+    "fr": {
+        "title": "Résultats de la cohorte", "generated": "Généré le {date} UTC", "date": "%d/%m/%Y à %H:%M",
+        "counts": "{candidates} candidat(s) · {sessions} séance(s) notée(s)",
+        "levels": "Derniers niveaux par critère", "scores": "Note sur 20 par candidat", "table": "Détail par candidat",
+        "levels_alt": "Nombre de candidats à chaque niveau (0 à 3) lors de leur dernière séance, par critère ; "
+                      "acquis à partir de 2. {detail}",
+        "levels_detail": "{code} : {acquired} acquis sur {total}",
+        "scores_alt": "Dernière note sur 20 de chaque candidat (barres) et notes des séances précédentes (points) ; "
+                      "{above} candidat(s) sur {total} à 10/20 ou plus à leur dernière séance.",
+        "levels_note": "Niveaux 0 à 3 (2 = acquis) ; « – » : non évaluable.",
+        "candidate": "Candidat", "sessions": "Séances", "last_score": "Dernière note /20", "last_best": "dernier / meilleur",
+        "empty": "Aucune séance notée pour l'instant.",
+    },
+    "en": {
+        "title": "Cohort results", "generated": "Generated on {date} UTC", "date": "%Y-%m-%d at %H:%M",
+        "counts": "{candidates} candidate(s) · {sessions} scored session(s)",
+        "levels": "Latest levels per criterion", "scores": "Score out of 20 per candidate", "table": "Per candidate",
+        "levels_alt": "Number of candidates at each level (0 to 3) in their latest session, per criterion; "
+                      "acquired from 2. {detail}",
+        "levels_detail": "{code}: {acquired} acquired of {total}",
+        "scores_alt": "Each candidate's last score out of 20 (bars) and earlier sessions' scores (dots); "
+                      "{above} of {total} candidate(s) at 10/20 or more in their last session.",
+        "levels_note": "Levels 0 to 3 (2 = acquired); “–”: not assessable.",
+        "candidate": "Candidate", "sessions": "Sessions", "last_score": "Last score /20", "last_best": "last / best",
+        "empty": "No scored session yet.",
+    },
+}
+
+HTML_CSS = (
+    "body{font-family:'DejaVu Sans','Helvetica Neue',Arial,sans-serif;color:#1f2a44;font-size:10pt;"
+    "max-width:980px;margin:0 auto;padding:0 12px}h1{font-size:18pt;margin:12px 0 2px}"
+    "h2{font-size:13pt;margin:22px 0 8px;border-bottom:2px solid #2f6fdf;padding-bottom:3px}"
+    ".sub,.note{color:#5b6780}.note{font-size:8.5pt}img.chart{max-width:100%}"
+    "table{border-collapse:collapse}td,th{border:1px solid #d9dee8;padding:4px 8px;text-align:center}"
+    "th.name{text-align:left}th .note{font-weight:normal}"
+    ".l0{background:#fde2e1;color:#a3231f}.l1{background:#feecd6;color:#9a5a0b}"
+    ".l2{background:#dff3e4;color:#1c6b34}.l3{background:#d7e6ff;color:#1b4fa8}.lx{color:#5b6780}"
+)
+
+
+def _img(png: bytes, alt: str) -> str:
+    data = base64.b64encode(png).decode("ascii")
+    return f'<img class="chart" alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
+
+
+def to_html(cohort: str, rows: Sequence[Row], lang: str = "fr", now: datetime | None = None) -> str:
+    """A self-contained page in `lang` (fr, else en): counts, a chart of the candidates' latest levels per
+    criterion, one of their scores out of 20, then per candidate and criterion the last and best levels."""
+    lang = "fr" if lang == "fr" else "en"
+    w = HTML_WORDS[lang]
     results = by_candidate(rows)
     codes = list(dict.fromkeys(code for r in results for code in r.levels))
-    head = "".join(f"<th>{html.escape(c)}<br>last / best</th>" for c in codes)
+    when = (now or datetime.now(UTC)).astimezone(UTC).strftime(w["date"])
+    parts = [
+        f"<h1>{html.escape(w['title'])} — {html.escape(cohort)}</h1>",
+        f"<p class='sub'>{html.escape(w['generated'].format(date=when))}<br>"
+        + html.escape(w["counts"].format(candidates=len(results), sessions=sum(r.sessions for r in results)))
+        + "</p>",
+    ]
+    if not results:
+        parts.append(f"<p>{html.escape(w['empty'])}</p>")
+    else:
+        latest = {code: [r.last(code) for r in results if code in r.levels] for code in codes}
+        if codes:
+            detail = (" ; " if lang == "fr" else "; ").join(
+                w["levels_detail"].format(code=short_code(code), total=len(values),
+                                          acquired=sum(1 for v in values if v is not None and v >= 2))
+                for code, values in latest.items()
+            ) + "."
+            parts += [f"<h2>{html.escape(w['levels'])}</h2>",
+                      _img(cohort_levels_chart(latest, lang), w["levels_alt"].format(detail=detail))]
+        lasts = [r.last_score for r in results]
+        parts += [
+            f"<h2>{html.escape(w['scores'])}</h2>",
+            _img(cohort_scores_chart([(r.name, r.scores) for r in results], lang),
+                 w["scores_alt"].format(above=sum(1 for s in lasts if s is not None and s >= 10), total=len(results))),
+            f"<h2>{html.escape(w['table'])}</h2>",
+            _table(results, codes, w, lang),
+            f"<p class='note'>{html.escape(w['levels_note'])}</p>",
+        ]
+    return (
+        f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'>"
+        f"<title>oralblanc — {html.escape(cohort)}</title><style>{HTML_CSS}</style></head><body>"
+        + "\n".join(parts) + "</body></html>\n"
+    )
+
+
+def _table(results: Sequence[CandidateResult], codes: Sequence[str], w: dict[str, str], lang: str) -> str:
+    head = "".join(
+        f"<th title='{html.escape(c)}'>{html.escape(short_code(c))}<br><span class='note'>"
+        f"{html.escape(criterion_title(c, lang))}<br>{html.escape(w['last_best'])}</span></th>"
+        for c in codes
+    )
     body = []
     for r in results:
-        cells = "".join(
-            f"<td>{_level(r.last(c))} / {_level(r.best(c))}</td>" if c in r.levels else "<td>–</td>" for c in codes
-        )
+        cells = []
+        for c in codes:
+            if c not in r.levels:
+                cells.append("<td class='lx'>–</td>")
+                continue
+            last = r.last(c)
+            cls = "lx" if last is None else f"l{last}"
+            cells.append(f"<td class='{cls}'>{_level(last)} / {_level(r.best(c))}</td>")
         score = "–" if r.last_score is None else f"{r.last_score:g}"
-        body.append(f"<tr><th>{html.escape(r.name)}</th><td>{r.sessions}</td><td>{score}</td>{cells}</tr>")
+        body.append(f"<tr><th class='name'>{html.escape(r.name)}</th><td>{r.sessions}</td><td>{score}</td>{''.join(cells)}</tr>")
     return (
-        "<!doctype html><html><head><meta charset='utf-8'><title>oralblanc — "
-        f"{html.escape(cohort)}</title><style>table{{border-collapse:collapse}}td,th{{border:1px solid #999;"
-        "padding:4px 8px;text-align:center}}</style></head><body>"
-        f"<h1>{html.escape(cohort)}</h1><table><tr><th>candidate</th><th>sessions</th><th>last /20</th>{head}</tr>"
-        + "".join(body) + "</table></body></html>"
+        f"<table><tr><th class='name'>{html.escape(w['candidate'])}</th><th>{html.escape(w['sessions'])}</th>"
+        f"<th>{html.escape(w['last_score'])}</th>{head}</tr>" + "".join(body) + "</table>"
     )
 
 

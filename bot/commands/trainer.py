@@ -85,14 +85,18 @@ def results_command(
     cohort: str,
     as_csv: Annotated[bool, typer.Option("--csv", help="One CSV row per session and criterion.")] = False,
     html_out: Annotated[Path | None, typer.Option("--html", help="Also write the HTML summary here.")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the HTML summary: fr or en.")] = "fr",
 ) -> None:
     """A cohort's results: per candidate and criterion, the last and best levels (or the CSV)."""
+    if lang not in ("fr", "en"):
+        typer.echo(f"error: --lang must be fr or en, not {lang!r}", err=True)
+        raise typer.Exit(2)
     repo, engine = _repository()
     try:
         target = _cohort(repo, cohort)
         rows = repo.cohort_scorecards(target.id)
         if html_out is not None:
-            html_out.write_text(results.to_html(target.name, rows), encoding="utf-8")
+            html_out.write_text(results.to_html(target.name, rows, lang), encoding="utf-8")
         if as_csv:
             typer.echo(results.to_csv(target.name, rows), nl=False)
             return

@@ -263,7 +263,7 @@ async def export(update: Update, context: Context) -> None:
     user, target = found
     rows = await rt.services.repo.cohort_scorecards(target.id)
     csv_text = await asyncio.to_thread(results.to_csv, target.name, rows)
-    page = await asyncio.to_thread(results.to_html, target.name, rows)
+    page = await asyncio.to_thread(results.to_html, target.name, rows, user.language)
     bot, chat, lang = update.get_bot(), update.effective_chat.id, user.language
     await bot.send_document(chat, csv_text.encode("utf-8"), filename=f"oralblanc-cohort-{target.id}.csv",
                             caption=t(lang, "export_caption", cohort=target.name))
