@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from bot.commands import jury as jury_commands
 from bot.commands import language as language_commands
 from bot.commands import scenarios as scenarios_commands
 from bot.commands import score as score_commands
@@ -27,6 +28,7 @@ app.add_typer(language_commands.app)
 app.add_typer(speech_commands.app)
 app.add_typer(telegram_commands.app)
 app.add_typer(trainer_commands.app)
+app.add_typer(jury_commands.app, name="jury")
 app.add_typer(db_app, name="db")
 app.add_typer(data_app, name="data")
 

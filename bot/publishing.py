@@ -1,18 +1,27 @@
 """The jury's publishing rules, for any transport: when an uploaded script may go live, and which
-version a jury member tries.
+version a jury member tries; and what every transport does with an uploaded YAML file (lint it, load
+it, preview it).
 
 - An upload goes live only with a version higher than the live one (so sessions, which freeze the
   script they started with, can always tell versions apart).
 - `/try` (or `oralblanc jury try`) plays the latest upload when it is newer than the live version,
   else the live version.
+- An uploaded file is linted with the same `FILE:LINE: message` lines as `oralblanc scenarios lint`;
+  only a clean scenario is stored (a valid persona file is not a script).
 """
 
 from __future__ import annotations
 
+import re
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
+from bot.catalog import lint_paths
+from scenarios.loader import load_scenario
 from scenarios.model import Scenario
+from scenarios.yaml_source import InvalidFile, Problem
 from storage.records import ScriptRecord
 
 Refusal = Literal["no_upload", "already_published", "version_not_higher"]
@@ -54,3 +63,42 @@ def script_to_try(upload: ScriptRecord | None, live: Scenario | None) -> tuple[S
     if upload is not None and (live is None or upload.version > live.version):
         return Scenario.model_validate(upload.script), "uploaded"
     return live, "live"
+
+
+def lint_script(path: Path) -> tuple[list[Problem], Scenario | None]:
+    """The problems `oralblanc scenarios lint` reports for this file, and the scenario it holds when
+    there are none (None for a valid file that is not a scenario, e.g. a persona)."""
+    problems = lint_paths([path])
+    if problems:
+        return problems, None
+    try:
+        return [], load_scenario(path)
+    except (InvalidFile, ValueError):  # a valid persona file, not a scenario
+        return [], None
+
+
+def _safe_name(file_name: str) -> str:
+    name = re.sub(r"[^\w.-]", "_", Path(file_name).name)[:100]
+    return name if name.lower().endswith((".yaml", ".yml")) else name + ".yaml"
+
+
+def lint_document(file_name: str, data: bytes) -> tuple[list[str], Scenario | None]:
+    """`lint_script` for a file received as bytes: written to a temporary folder under its own name,
+    so the lines name the file as it was sent."""
+    with tempfile.TemporaryDirectory(prefix="oralblanc-jury-") as folder:
+        path = Path(folder) / _safe_name(file_name)
+        path.write_bytes(data)
+        problems, scenario = lint_script(path)
+        return [str(p).replace(str(path), path.name) for p in problems], scenario
+
+
+def preview_fields(scenario: Scenario, lang: str) -> dict[str, str | int]:
+    """The script at a glance: id, version, kind, title (in `lang`), stages, criteria."""
+    return {
+        "id": scenario.id,
+        "version": scenario.version,
+        "kind": scenario.kind.value,
+        "title": scenario.title.get(lang),
+        "stages": " → ".join(s.id for s in scenario.stages) if getattr(scenario, "stages", None) else "—",
+        "criteria": ", ".join(c.id for c in scenario.criteria),
+    }

@@ -3,6 +3,9 @@
 Interactive when stdin is a terminal; otherwise one candidate turn per input line, until the end of
 input or of the scenario. `/end` ends the session. A line `@path/to/audio.ogg` is a voice turn: the
 file is transcribed and played as spoken. Every rehearsal is stored like on Telegram.
+
+In exam mode (`oralblanc jury try`) the briefing shows the time limit (the scenario's `duration_min`)
+and a line typed past it is not taken: the session ends there and is scored, as on Telegram.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import getpass
 import logging
 import sys
 import textwrap
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Callable
 
@@ -23,7 +27,7 @@ from bot.services import Services, open_services
 from bot.speech.audio import AudioError
 from bot.speech.voice import VoiceIO, turn_meta
 from feedback.report import summary
-from scenarios.model import Lang
+from scenarios.model import Lang, Scenario
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +47,8 @@ UI = {
         "no_file": "Fichier audio introuvable : {path} ({error}). Continuez.",
         "bad_audio": "Ce fichier audio est inutilisable : {path} ({error}). Réessayez ou écrivez votre réplique.",
         "voice_written": "(note vocale : {path})",
+        "time_limit": "Examen : {minutes} min au plus. Passé ce délai, la séance s'arrête et est évaluée.",
+        "time_up": "Le temps imparti ({minutes} min) est écoulé : la séance s'arrête ici, cette réplique n'est pas prise.",
     },
     "en": {
         "briefing": "Your brief",
@@ -57,6 +63,8 @@ UI = {
         "no_file": "Audio file not found: {path} ({error}). Go on.",
         "bad_audio": "This audio file cannot be used: {path} ({error}). Try again or type your line.",
         "voice_written": "(voice note: {path})",
+        "time_limit": "Exam: {minutes} min at most. After that, the session stops and is scored.",
+        "time_up": "The time allowed ({minutes} min) is over: the session stops here, that line is not taken.",
     },
 }
 
@@ -71,13 +79,17 @@ def run_terminal(
     resume: int | None = None,
     voice_dir: Path | None = None,
     settings: Settings | None = None,
+    scenario: Scenario | None = None,
+    exam: bool = False,
 ) -> int:
+    """Play a session to its end; `scenario` plays this very script (not the catalog's version of
+    `scenario_id`), `exam` enforces its time limit. Returns the exit code."""
     settings = settings or get_settings()
     try:
         return asyncio.run(
             _play(
                 settings, scenario_id or settings.default_scenario, language, engine, transcript_out, user, resume,
-                voice_dir,
+                voice_dir, scenario=scenario, exam=exam,
             )
         )
     except RehearsalError as exc:
@@ -94,6 +106,10 @@ async def _play(
     user: str | None,
     resume: int | None,
     voice_dir: Path | None,
+    *,
+    scenario: Scenario | None = None,
+    exam: bool = False,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> int:
     interactive = sys.stdin.isatty()
     services = await open_services(settings)
@@ -101,15 +117,19 @@ async def _play(
     try:
         rehearsal = services.rehearsal
         ui = UI[language]
+        deadline: datetime | None = None
         if resume is not None:
             session_id, ended = await _resume(services, rehearsal, resume)
         else:
             user_id = await services.repo.get_or_create_user(display_name=user or _login(), language=language)
             opening = await rehearsal.start(
-                user_id, scenario_id, language, engine=engine or settings.effective_engine
+                user_id, scenario_id, language, engine=engine or settings.effective_engine, scenario=scenario
             )
             session_id, ended = opening.session_id, False
             _show_briefing(opening, ui)
+            if exam:
+                deadline = clock() + timedelta(minutes=opening.scenario.duration_min)
+                typer.echo(ui["time_limit"].format(minutes=opening.scenario.duration_min) + "\n")
             _say(opening.persona.name, opening.text)
         record = await services.repo.session(session_id)
         persona = services.catalog.persona_of(record.scenario)
@@ -122,6 +142,10 @@ async def _play(
             line = line.strip()
             if not line:
                 continue
+            if deadline is not None and clock() > deadline:  # the line is not taken: the exam is over
+                log.info("session %s: exam time limit reached", session_id)
+                typer.echo(ui["time_up"].format(minutes=record.scenario.duration_min))
+                break
             if not interactive:
                 _say(ui["you"], line)
             meta: dict = {}

@@ -210,6 +210,21 @@ def repo(db_engine: Engine) -> Repository:
     return Repository(db_engine)
 
 
+@pytest.fixture
+def cli_database(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """DATABASE_URL points at the test database for the `oralblanc` commands (settings cache cleared),
+    and the persona is the scripted one whatever the shell's LLM settings say."""
+    from bot.config import get_settings
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("ORALBLANC_DATA_DIR", str(tmp_path / "data"))
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ORALBLANC_ENGINE"):
+        monkeypatch.delenv(name, raising=False)
+    get_settings.cache_clear()
+    yield database_url
+    get_settings.cache_clear()
+
+
 # --- a scenario ------------------------------------------------------------------------------------
 
 

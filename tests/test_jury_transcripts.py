@@ -6,9 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from bot.anonymous_transcripts import name_parts, redact, session_list, transcript_text
+from bot.commands.jury import app as jury_app
 from scenarios.model import Scenario, Turn
+from storage.db import make_engine
 from storage.repository import Repository
 from tests.fake_bot_api import FakeBotAPI
 from tests.telegram_support import SCENARIO, bot_running, bot_settings, line
@@ -123,3 +126,27 @@ async def test_transcripts_are_refused_to_candidates_and_trainers(tmp_path: Path
             await _say(api, admin, f"/grant {TRAINER} trainer")
             await api.wait_for(lambda: any("trainer role" in x for x in api.texts(TRAINER)), 15, "tom told")
             assert (await _say(api, tom, command))[0].startswith("⛔")  # a trainer is not a jury member
+
+
+def test_the_terminal_lists_and_reads_transcripts_without_names(cli_database: str, sample_scenario: Scenario) -> None:
+    repo = Repository(make_engine(cli_database))
+    try:
+        session = _played(repo, sample_scenario, "Marie-Claire Dubois", [INTRO])
+        repo.save_scorecard(session, {"overall": {"score_20": 11.0}}, "test")
+        active = _played(repo, sample_scenario, "Paul Martin", ["En cours"], finish=False)
+    finally:
+        repo.engine.dispose()
+    runner = CliRunner()
+    listed = runner.invoke(jury_app, ["transcripts", sample_scenario.id])
+    assert listed.exit_code == 0, listed.output
+    assert f"Session #{session}" in listed.output and "11/20 (proposed)" in listed.output
+    assert f"#{active}" not in listed.output and "Dubois" not in listed.output and "Martin" not in listed.output
+
+    read = runner.invoke(jury_app, ["transcript", str(session), "--lang", "fr"])
+    assert read.exit_code == 0, read.output
+    assert "Candidat·e : Bonjour, je suis [nom] [nom], joignable au [téléphone] ou [e-mail]." in read.output
+    assert "Dubois" not in read.output and "Marie" not in read.output and "11/20 (proposée)" in read.output
+
+    refused = runner.invoke(jury_app, ["transcript", str(active)])
+    assert refused.exit_code == 1 and f"no finished session {active}" in refused.output
+    assert "No finished session" in runner.invoke(jury_app, ["transcripts", "nope"]).output

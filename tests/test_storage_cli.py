@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,29 +10,18 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.commands.data import app, data_app, db_app
-from bot.config import get_settings
 from scenarios.model import Audio, Scenario, Turn
 from storage.db import current_revision, make_engine
 from storage.repository import NotFound, Repository
 
 
-@pytest.fixture
-def cli_database(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """DATABASE_URL points at the test database for the commands (settings cache cleared)."""
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("ORALBLANC_DATA_DIR", str(tmp_path / "data"))
-    get_settings.cache_clear()
-    yield database_url
-    get_settings.cache_clear()
-
-
 def test_db_upgrade(cli_database: str) -> None:
     result = CliRunner().invoke(db_app, ["upgrade"])
     assert result.exit_code == 0, result.output
-    assert "revision 0002" in result.output
+    assert "revision 0003" in result.output
     engine = make_engine(cli_database, migrate=False)
     try:
-        assert current_revision(engine) == "0002"
+        assert current_revision(engine) == "0003"
     finally:
         engine.dispose()
     assert CliRunner().invoke(app, ["db", "upgrade"]).exit_code == 0  # again, through the combined app

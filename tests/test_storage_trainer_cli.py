@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from bot.commands.trainer import app
-from bot.config import get_settings
 from scenarios.model import Scenario, Turn
 from storage.db import make_engine
 from storage.repository import Repository
@@ -25,15 +22,6 @@ CARD = {
     ],
     "overall": {"score_20": 10.0},
 }
-
-
-@pytest.fixture
-def cli_database(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("ORALBLANC_DATA_DIR", str(tmp_path / "data"))
-    get_settings.cache_clear()
-    yield database_url
-    get_settings.cache_clear()
 
 
 def _run(*args: str) -> str:

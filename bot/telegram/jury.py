@@ -4,32 +4,26 @@ message` lines as `oralblanc scenarios lint`, then previewed and stored (unpubli
 sessions already started keep the script they froze. `/try <id>` plays the latest upload (or the live
 version when it is newer) in exam mode for the jury member.
 
-The document is written to a temporary folder under its own file name, so the messages name the file
-as the jury member sent it; linting and loading run in a worker thread.
+Linting and loading (`bot.publishing.lint_document`, shared with `oralblanc jury upload`) run in a
+worker thread; the messages name the file as the jury member sent it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import re
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.catalog import lint_paths
-from bot.publishing import check_publish, script_to_try
+from bot.publishing import check_publish, lint_document, preview_fields, script_to_try
 from bot.telegram import sessions
 from bot.telegram.roles import require
 from bot.telegram.runtime import BotRuntime, runtime
 from bot.telegram.sending import send_text
 from bot.telegram.texts import t
-from scenarios.loader import load_scenario
 from scenarios.model import Scenario
-from scenarios.yaml_source import InvalidFile
 from storage.records import ScriptRecord, UserRecord
 
 log = logging.getLogger(__name__)
@@ -47,35 +41,9 @@ class JuryRequest:
     live: Scenario | None
 
 
-def is_script(file_name: str | None) -> bool:
-    return bool(file_name) and file_name.lower().endswith((".yaml", ".yml"))  # type: ignore[union-attr]
-
-
-def _safe_name(file_name: str) -> str:
-    name = re.sub(r"[^\w.-]", "_", Path(file_name).name)[:100]
-    return name if is_script(name) else name + ".yaml"
-
-
-def lint_document(file_name: str, data: bytes) -> tuple[list[str], Scenario | None]:
-    """The lint lines for this file, and the scenario it holds when there are none (and it is one)."""
-    with tempfile.TemporaryDirectory(prefix="oralblanc-jury-") as folder:
-        path = Path(folder) / _safe_name(file_name)
-        path.write_bytes(data)
-        problems = [str(p).replace(str(path), path.name) for p in lint_paths([path])]
-        if problems:
-            return problems, None
-        try:
-            return [], load_scenario(path)
-        except (InvalidFile, ValueError):  # a valid persona file, not a scenario
-            return [], None
-
-
 def preview(scenario: Scenario, lang: str) -> str:
     """The script at a glance: id, version, kind, title, stages, criteria."""
-    stages = " → ".join(s.id for s in scenario.stages) if getattr(scenario, "stages", None) else "—"
-    criteria = ", ".join(c.id for c in scenario.criteria)
-    return t(lang, "script_preview", id=scenario.id, version=scenario.version, kind=scenario.kind.value,
-             title=scenario.title.get(lang), stages=stages, criteria=criteria)
+    return t(lang, "script_preview", **preview_fields(scenario, lang))
 
 
 async def on_script(update: Update, context: Context) -> None:
