@@ -127,7 +127,7 @@ async def _play(
             )
             session_id, ended = opening.session_id, False
             _show_briefing(opening, ui)
-            if exam:
+            if exam or opening.scenario.exam:  # asked for (a jury trial), or an exam script
                 deadline = clock() + timedelta(minutes=opening.scenario.duration_min)
                 typer.echo(ui["time_limit"].format(minutes=opening.scenario.duration_min) + "\n")
             _say(opening.persona.name, opening.text)

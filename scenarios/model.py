@@ -11,7 +11,7 @@ import re
 from enum import StrEnum
 from typing import Annotated, Generic, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from scenarios.moves import Move
 
@@ -185,6 +185,14 @@ class Scenario(Strict):
     duration_min: int = Field(ge=1, le=120, description="Expected duration in minutes.")
     max_turns: int = Field(ge=2, le=200, description="Candidate turns before the persona closes.")
     difficulty: Difficulty
+    exam: bool = Field(
+        False,
+        description="Always played in exam mode: no hints, duration_min enforced, the report released to the "
+        "candidate once a trainer has confirmed it.",
+    )
+    attempts: int | None = Field(
+        None, ge=1, le=20, description="With exam: how many sessions a candidate may start (all versions)."
+    )
     persona: str = Field(description="A persona id of personas/library.")
     hidden_brief: HiddenBrief
     stages: list[Stage] = Field(min_length=1)
@@ -194,6 +202,13 @@ class Scenario(Strict):
     jury_notes: str | None = Field(None, description="Notes for trainers and jury; never shown to the persona.")
 
     _closing = field_validator("closing")(_check_variants)
+
+    @field_validator("attempts")
+    @classmethod
+    def _attempts_need_exam(cls, value: int | None, info: ValidationInfo) -> int | None:
+        if value is not None and not info.data.get("exam", False):
+            raise ValueError("attempts is only for exam scripts: add `exam: true` or remove `attempts`")
+        return value
 
     @property
     def languages(self) -> list[Lang]:

@@ -58,6 +58,7 @@ MISTAKES = [
     pytest.param("resolved_by: [conditional_concession, quantified_argument]", "resolved_by: [flattery]", "resolved_by: [flattery]", "resolved_by[0]", id="unknown-move"),
     pytest.param("fr: ['volume', 'prévision']", "fr: ['volume(', 'prévision']", "volume(", "invalid regular expression", id="bad-regex"),
     pytest.param("criteria:\n  - id: BLOC2.A2.C2.CR2", "criteria:\n  - id: BLOC2.A1.C1.CR1", "BLOC2.A1.C1.CR1", "not assessed orally", id="criterion-not-oral"),
+    pytest.param("difficulty: easy", "difficulty: easy\nattempts: 2", "attempts: 2", "attempts is only for exam scripts", id="attempts-without-exam"),
     pytest.param("      max_attempts: 2", "      max_attempts: 2\n        after_turns: 9", "after_turns: 9", "is never raised", id="objection-never-raised"),
 ]
 

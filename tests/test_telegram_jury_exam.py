@@ -174,3 +174,51 @@ async def test_jury_commands_are_refused_without_the_role(tmp_path: Path, comman
             bob = api.user(912, "Bob", "en")
             english = (await _say(api, bob, command))[0]
             assert english.startswith("⛔") and "jury members only" in english
+
+
+def _exam_script(version: int, attempts: int) -> bytes:
+    data = _script(version)
+    return re.sub(rb"(?m)^(difficulty: .*)$", rb"\1\nexam: true\nattempts: " + str(attempts).encode(), data, count=1)
+
+
+async def test_an_exam_script_is_always_played_as_an_exam_with_its_own_attempts(tmp_path: Path) -> None:
+    async with FakeBotAPI() as api:
+        settings = bot_settings(tmp_path, api, admins=f"{ADMIN}")
+        async with bot_running(settings):
+            jane = await _jury(api)
+            await _upload(api, jane, _exam_script(2, attempts=2))
+            assert "v2 is live" in (await _say(api, jane, f"/publish {SCENARIO}"))[0]
+            alice = api.user(ALICE, "Alice", "en")  # in no cohort: the script alone makes it an exam
+            assert "(mock exam)" in (await _say(api, alice, "/scenarios"))[0]
+            for attempt in range(2):
+                started = await _say(api, alice, f"/play {SCENARIO}", count=3)
+                assert "⏱" in started[1] and "30 min" in started[1]
+                assert "No hints" in (await _say(api, alice, "/hint"))[0]
+                ended = await _say(api, alice, "/end", count=2)
+                assert "Mock exam" in ended[1] and "/20" not in ended[1]  # held for a trainer
+            refused = (await _say(api, alice, f"/play {SCENARIO}"))[0]
+            assert refused.startswith("⛔") and "2 of 2 attempt(s)" in refused
+
+        repo = Repository(make_engine(settings.effective_database_url))
+        alice_id = repo.find_user(f"tg:{ALICE}").id
+        assert [s.scenario_version for s in repo.sessions_for_user(alice_id)] == [2, 2]
+        repo.engine.dispose()
+
+
+async def test_a_trainer_sets_the_attempts_of_an_exam_assignment(tmp_path: Path) -> None:
+    async with FakeBotAPI() as api:
+        settings = bot_settings(tmp_path, api, admins=f"{ADMIN}")
+        async with bot_running(settings):
+            admin, alice = api.user(ADMIN, "Ada", "en"), api.user(ALICE, "Alice", "fr")
+            created = (await _say(api, admin, "/cohort new Exam 2027"))[0]
+            code = re.search(r"start=([\w-]+)", created).group(1)
+            await _say(api, alice, f"/start {code}", count=3)
+            assert "1 to 20" in (await _say(api, admin, f"/assign {SCENARIO} Exam 2027 exam 0"))[0]
+            done = (await _say(api, admin, f"/assign {SCENARIO} Exam 2027 exam 2"))[0]
+            assert "mock exam, 2 attempt(s)" in done and "'Exam 2027'" in done
+            await api.wait_for(lambda: any("2 tentative(s)" in x for x in api.texts(ALICE)), 15, "alice told")
+            for _ in range(2):
+                await _say(api, alice, f"/play {SCENARIO}", count=3)
+                await _say(api, alice, "/end", count=2)
+            refused = (await _say(api, alice, f"/play {SCENARIO}"))[0]
+            assert refused.startswith("⛔") and "2 tentative(s) sur 2" in refused

@@ -105,13 +105,18 @@ async def start_scenario(
     scenario = rt.services.catalog.scenarios[scenario_id]
     repo, bot, chat = rt.services.repo, update.get_bot(), chat_id(update)
     assignments = [a for a in await repo.assignments_for_user(user.id) if a.scenario_id == scenario.id]
-    exam = any(a.mode == "exam" for a in assignments)
+    exam = scenario.exam or any(a.mode == "exam" for a in assignments)
     assignment = max((a for a in assignments if a.mode == ("exam" if exam else "practice")),
                      key=lambda a: a.id, default=None)
+    limits = []  # (used, allowed): the assignment's attempts, and the exam script's own
     if assignment is not None and assignment.attempts is not None:
-        used = await repo.attempts_used(user.id, assignment.id)
-        if used >= assignment.attempts:
-            await bot.send_message(chat, t(user.language, "no_attempts_left", used=used, allowed=assignment.attempts,
+        limits.append((await repo.attempts_used(user.id, assignment.id), assignment.attempts))
+    if scenario.exam and scenario.attempts is not None:
+        played = await repo.sessions_for_user(user.id)
+        limits.append((sum(1 for s in played if s.scenario_id == scenario.id), scenario.attempts))
+    for used, allowed in limits:
+        if used >= allowed:
+            await bot.send_message(chat, t(user.language, "no_attempts_left", used=used, allowed=allowed,
                                            title=scenario.title.get(user.language)))
             return
     active = await repo.active_session(user.id)

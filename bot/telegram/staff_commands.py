@@ -40,7 +40,8 @@ log = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
 GRANTABLE = ("trainer", "jury")
-EXAM_ATTEMPTS = 1  # sessions a candidate may start for an exam assignment
+EXAM_ATTEMPTS = 1  # sessions a candidate may start for an exam assignment, unless `exam <n>` says otherwise
+MAX_ATTEMPTS = 20
 CONFIRM = "rvok"  # rvok:<scorecard id>   confirm a proposed scorecard
 AMEND = "rvam"  # rvam:<scorecard id>     how to amend it
 
@@ -153,12 +154,18 @@ def _parse_due(value: str) -> datetime | None:
 
 
 async def assign(update: Update, context: Context) -> None:
-    """/assign <scenario id> <cohort> [YYYY-MM-DD] [exam]: every member is told, with a button."""
+    """/assign <scenario id> <cohort> [YYYY-MM-DD] [exam [attempts]]: every member is told, with a button."""
     rt = runtime(context)
     user = await require(rt, update, "trainer")
     if user is None:
         return
     args, lang = list(context.args or []), user.language
+    attempts = EXAM_ATTEMPTS
+    if len(args) > 3 and args[-1].isdigit() and args[-2].lower() == "exam":  # exam <attempts>
+        attempts = int(args.pop())
+        if not 1 <= attempts <= MAX_ATTEMPTS:
+            await update.message.reply_text(t(lang, "bad_attempts", max=MAX_ATTEMPTS))
+            return
     exam = len(args) > 2 and args[-1].lower() == "exam"
     if exam:
         args.pop()
@@ -184,19 +191,24 @@ async def assign(update: Update, context: Context) -> None:
     mode = "exam" if exam else "practice"
     repo = rt.services.repo
     await repo.assign(scenario.id, scenario_version=scenario.version, cohort_id=target.id, due_at=due, mode=mode,
-                      created_by=user.id, attempts=EXAM_ATTEMPTS if exam else None)
+                      created_by=user.id, attempts=attempts if exam else None)
     told = 0
     for member in await repo.members(target.id):
         ml = member.language
         due_text = t(ml, "due_suffix", date=due.date().isoformat()) if due else ""
-        text = t(ml, "assignment_notice", mode=t(ml, f"mode_{mode}"), due=due_text, title=scenario.title.get(ml))
+        text = t(ml, "assignment_notice", mode=_mode(ml, mode, attempts), due=due_text, title=scenario.title.get(ml))
         button = InlineKeyboardMarkup([[InlineKeyboardButton(
             t(ml, "open_button"), callback_data=keyboards.pack(keyboards.SHOW, keyboards.scenario_ref(scenario.id), ml)
         )]])
         told += await _tell(update, member, text, reply_markup=button)
     due_text = t(lang, "due_suffix", date=due.date().isoformat()) if due else ""
     await update.message.reply_text(t(lang, "assigned_done", title=scenario.title.get(lang), cohort=target.name,
-                                      mode=t(lang, f"mode_{mode}"), due=due_text, count=told))
+                                      mode=_mode(lang, mode, attempts), due=due_text, count=told))
+
+
+def _mode(lang: str, mode: str, attempts: int) -> str:
+    """"mock exam, 2 attempts" / "practice"."""
+    return t(lang, f"mode_{mode}") + (t(lang, "attempts_suffix", n=attempts) if mode == "exam" else "")
 
 
 async def _tell(update: Update, member: UserRecord, text: str, **kwargs: object) -> int:

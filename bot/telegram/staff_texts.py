@@ -50,7 +50,9 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
         "cohort_line": "• n° {id} « {name} » — {members} membre(s) — {link}",
         "no_cohorts": "Vous n'avez pas encore de groupe. /cohort new <nom> pour en créer un.",
         "unknown_cohort": "Aucun de vos groupes ne s'appelle « {ref} ». /cohort pour la liste.",
-        "assign_usage": "Usage : /assign <id de la mise en situation> <groupe> [échéance AAAA-MM-JJ] [exam]",
+        "bad_attempts": "Le nombre de tentatives va de 1 à {max}.",
+        "attempts_suffix": ", {n} tentative(s)",
+        "assign_usage": "Usage : /assign <id de la mise en situation> <groupe> [échéance AAAA-MM-JJ] [exam [nombre de tentatives, 1 par défaut]]",
         "bad_date": "Date d'échéance illisible « {value} » : écrivez-la AAAA-MM-JJ.",
         "assigned_done": "✅ « {title} » confiée au groupe « {cohort} » ({mode}{due}) : {count} membre(s) prévenu(s).",
         "mode_exam": "examen blanc",
@@ -80,7 +82,7 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
         "export_html_caption": "Synthèse du groupe « {cohort} » (HTML).",
         "help_staff": (
             "Commandes formateur :\n/cohort new <nom> — créer un groupe et son lien d'invitation\n"
-            "/cohort — vos groupes\n/assign <id> <groupe> [AAAA-MM-JJ] [exam] — confier une mise en situation\n"
+            "/cohort — vos groupes\n/assign <id> <groupe> [AAAA-MM-JJ] [exam [n]] — confier une mise en situation\n"
             "/results <groupe> — niveaux par candidat et par critère\n/review — évaluations à valider\n"
             "/amend <n°> <critère> <niveau> <commentaire> — modifier un niveau\n/export <groupe> — CSV et synthèse\n"
             "Jury : envoyez un script YAML, /publish <id> — le mettre en ligne, /try <id> — le jouer en mode examen\n"
@@ -132,7 +134,9 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
         "cohort_line": "• no. {id} '{name}' — {members} member(s) — {link}",
         "no_cohorts": "You have no cohort yet. /cohort new <name> to create one.",
         "unknown_cohort": "None of your cohorts is called '{ref}'. /cohort for the list.",
-        "assign_usage": "Usage: /assign <scenario id> <cohort> [due date YYYY-MM-DD] [exam]",
+        "bad_attempts": "The number of attempts goes from 1 to {max}.",
+        "attempts_suffix": ", {n} attempt(s)",
+        "assign_usage": "Usage: /assign <scenario id> <cohort> [due date YYYY-MM-DD] [exam [number of attempts, default 1]]",
         "bad_date": "Unreadable due date '{value}': write it YYYY-MM-DD.",
         "assigned_done": "✅ '{title}' assigned to cohort '{cohort}' ({mode}{due}): {count} member(s) told.",
         "mode_exam": "mock exam",
@@ -162,7 +166,7 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
         "export_html_caption": "Summary of cohort '{cohort}' (HTML).",
         "help_staff": (
             "Trainer commands:\n/cohort new <name> — create a cohort and its invite link\n"
-            "/cohort — your cohorts\n/assign <id> <cohort> [YYYY-MM-DD] [exam] — assign a role-play\n"
+            "/cohort — your cohorts\n/assign <id> <cohort> [YYYY-MM-DD] [exam [n]] — assign a role-play\n"
             "/results <cohort> — levels per candidate and criterion\n/review — scorecards to decide on\n"
             "/amend <no.> <criterion> <level> <comment> — amend a level\n/export <cohort> — CSV and summary\n"
             "Jury: send a YAML script, /publish <id> — make it live, /try <id> — play it in exam mode\n"

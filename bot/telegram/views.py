@@ -39,7 +39,7 @@ def scenario_list(scenarios: list[Scenario], lang: str, assigned: dict[str, str]
             kind=kind_name(s.kind.value, lang), difficulty=difficulty_name(s.difficulty.value, lang),
             minutes=s.duration_min,
         )
-        if assigned.get(s.id) == "exam":
+        if s.exam or assigned.get(s.id) == "exam":
             line += t(lang, "exam_mark")
         lines.append(line)
     return "\n".join(lines)
