@@ -19,9 +19,9 @@ from storage.db import make_engine
 from storage.repository import Repository
 from tests.fake_bot_api import FakeBotAPI, FakeUser
 from tests.telegram_support import SCENARIO, bot_running, bot_settings, line
-from tests.test_telegram_staff import _say, _send_script
+from tests.test_telegram_staff import _join, _say, _send_script
 
-ADMIN, JURY, ALICE, EVE = 900, 902, 911, 913
+ADMIN, TRAINER, JURY, ALICE, EVE = 900, 901, 902, 911, 913
 LIBRARY = Path(__file__).resolve().parent.parent / "scenarios" / "library"
 
 
@@ -116,9 +116,7 @@ async def test_try_plays_an_unpublished_upload_in_exam_mode(tmp_path: Path) -> N
 
 async def _exam_candidate(api: FakeBotAPI) -> FakeUser:
     admin, alice = api.user(ADMIN, "Ada", "en"), api.user(ALICE, "Alice", "fr")
-    created = (await _say(api, admin, "/cohort new Exam"))[0]
-    code = re.search(r"start=([\w-]+)", created).group(1)
-    await _say(api, alice, f"/start {code}", count=3)
+    await _join(api, admin, alice, "Exam")
     assert "mock exam" in (await _say(api, admin, f"/assign {SCENARIO} Exam exam"))[0]
     return alice
 
@@ -163,7 +161,10 @@ async def test_a_practice_session_has_no_time_limit(tmp_path: Path) -> None:
             assert len(await _say(api, alice, f"/play {SCENARIO}", count=2)) == 2  # practice: no attempt limit
 
 
-@pytest.mark.parametrize("command", [f"/publish {SCENARIO}", f"/try {SCENARIO}"])
+JURY_COMMANDS = [f"/publish {SCENARIO}", f"/try {SCENARIO}", f"/transcripts {SCENARIO}", "/transcript 1"]
+
+
+@pytest.mark.parametrize("command", JURY_COMMANDS)
 async def test_jury_commands_are_refused_without_the_role(tmp_path: Path, command: str) -> None:
     async with FakeBotAPI() as api:
         settings = bot_settings(tmp_path, api, admins=f"{ADMIN}")
@@ -174,6 +175,11 @@ async def test_jury_commands_are_refused_without_the_role(tmp_path: Path, comman
             bob = api.user(912, "Bob", "en")
             english = (await _say(api, bob, command))[0]
             assert english.startswith("⛔") and "jury members only" in english
+            tom, admin = api.user(TRAINER, "Tom", "en"), api.user(ADMIN, "Ada", "en")
+            await _say(api, tom, "/start")
+            await _say(api, admin, f"/grant {TRAINER} trainer")
+            await api.wait_for(lambda: any("trainer role" in x for x in api.texts(TRAINER)), 15, "tom told")
+            assert (await _say(api, tom, command))[0].startswith("⛔")  # a trainer is not a jury member
 
 
 def _exam_script(version: int, attempts: int) -> bytes:
@@ -210,9 +216,7 @@ async def test_a_trainer_sets_the_attempts_of_an_exam_assignment(tmp_path: Path)
         settings = bot_settings(tmp_path, api, admins=f"{ADMIN}")
         async with bot_running(settings):
             admin, alice = api.user(ADMIN, "Ada", "en"), api.user(ALICE, "Alice", "fr")
-            created = (await _say(api, admin, "/cohort new Exam 2027"))[0]
-            code = re.search(r"start=([\w-]+)", created).group(1)
-            await _say(api, alice, f"/start {code}", count=3)
+            await _join(api, admin, alice, "Exam 2027")
             assert "1 to 20" in (await _say(api, admin, f"/assign {SCENARIO} Exam 2027 exam 0"))[0]
             done = (await _say(api, admin, f"/assign {SCENARIO} Exam 2027 exam 2"))[0]
             assert "mock exam, 2 attempt(s)" in done and "'Exam 2027'" in done

@@ -32,6 +32,13 @@ async def _say(api: FakeBotAPI, user: FakeUser, text: str, count: int = 1, timeo
     return [c.text for c in await api.reply_to(user, lambda: user.send_text(text), count, timeout)]
 
 
+async def _join(api: FakeBotAPI, owner: FakeUser, member: FakeUser, cohort: str) -> None:
+    """`owner` creates the cohort; `member` joins it through its invite link."""
+    created = (await _say(api, owner, f"/cohort new {cohort}"))[0]
+    code = re.search(r"start=([\w-]+)", created).group(1)
+    await _say(api, member, f"/start {code}", count=3)
+
+
 async def _play(api: FakeBotAPI, user: FakeUser, turns: int) -> None:
     """Open the assigned scenario from the notice's button, play `turns` lines, then /end."""
     briefing = (await api.reply_to(user, lambda: user.press_label("▶")))[0]
@@ -188,9 +195,7 @@ async def test_an_exam_report_is_released_only_once_a_trainer_confirms_it(tmp_pa
         settings = bot_settings(tmp_path, api, admins=f"{ADMIN}")
         async with bot_running(settings):
             admin, alice = api.user(ADMIN, "Ada", "en"), api.user(ALICE, "Alice", "fr")
-            created = (await _say(api, admin, "/cohort new Exam"))[0]
-            code = re.search(r"start=([\w-]+)", created).group(1)
-            await _say(api, alice, f"/start {code}", count=3)
+            await _join(api, admin, alice, "Exam")
             assert "mock exam" in (await _say(api, admin, f"/assign {SCENARIO} Exam exam"))[0]
             assert "examen blanc" in api.texts(ALICE)[-1]
             briefing = (await api.reply_to(alice, lambda: alice.press_label("▶")))[0]
