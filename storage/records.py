@@ -175,6 +175,20 @@ class ScriptRecord:
     published_at: datetime | None
 
 
+@dataclass(frozen=True)
+class HeldVoice:
+    """A voice note held in the inbox: downloaded, not yet transcribed into a turn (nor refused)."""
+
+    id: int
+    session_id: int
+    update_id: int
+    chat_id: int
+    data: bytes
+    mime_type: str
+    received_at: datetime
+    language: str | None = None  # the session's language when it arrived (the transcription hint)
+
+
 @dataclass
 class ErasureReport:
     """How many rows `erase_user` deleted (or detached), per table."""

@@ -6,8 +6,11 @@ bot never blocks its event loop.
 
 Guarantees the rest of the application relies on:
 - **write-ahead**: `add_turn` commits the turn (and its raw audio) before it returns, so a turn is
-  never lost to what follows (transcription, LLM, a crash); `session()` then resumes from the last
-  committed turn;
+  never lost to what follows (LLM, a crash); `session()` then resumes from the last committed turn.
+  A voice note comes first: `hold_voice` commits its raw audio to `voice_inbox` before it is
+  transcribed, and `add_turn(update_id=...)` deletes that row in the turn's own transaction, so a
+  note is always either held or a turn (never both, never neither) until it is refused
+  (`release_voice`); `held_voices` lists what a crash left to transcribe;
 - **turn numbers** start at 1 (the numbers scorecards quote) and are assigned atomically by
   incrementing `sessions.turn_count` in the same transaction as the insert: concurrent writers get
   distinct consecutive numbers on SQLite (the write lock) and on PostgreSQL (the row lock);
@@ -45,6 +48,7 @@ from storage.records import (
     CohortRecord,
     DuplicateUpdate,
     ErasureReport,
+    HeldVoice,
     NotFound,
     Role,
     ScorecardRecord,
@@ -69,6 +73,7 @@ from storage.tables import (
     SessionRow,
     TurnRow,
     UserRow,
+    VoiceInboxRow,
     utcnow,
 )
 
@@ -183,6 +188,20 @@ def _script(row: PublishedScriptRow) -> ScriptRecord:
         published=row.published,
         uploaded_at=row.uploaded_at,
         published_at=row.published_at,
+    )
+
+
+def _held(row: VoiceInboxRow) -> HeldVoice:
+    assert row.id is not None
+    return HeldVoice(
+        id=row.id,
+        session_id=row.session_id,
+        update_id=row.update_id,
+        chat_id=row.chat_id,
+        data=row.data,
+        mime_type=row.mime_type,
+        received_at=row.received_at,
+        language=row.language,
     )
 
 
@@ -689,7 +708,8 @@ class Repository:
         The number comes from incrementing the session's `turn_count` in the same transaction, so
         concurrent writers get distinct consecutive numbers. With `update_id`, the Telegram update
         is marked processed in the same transaction: a redelivery raises `DuplicateUpdate` and
-        stores nothing. Raw audio is kept in `audio_blobs` until `purge_audio`.
+        stores nothing; and the voice note held for that update (`hold_voice`), if any, is deleted
+        in the same transaction too. Raw audio is kept in `audio_blobs` until `purge_audio`.
         """
         now = self._clock()
         with self._session() as s, s.begin():
@@ -707,6 +727,11 @@ class Repository:
                 values = dict(update_id=update_id, processed_at=now)
                 if not self._insert_ignore(s, ProcessedUpdateRow, values):
                     raise DuplicateUpdate(f"update {update_id} already processed")
+                s.execute(
+                    delete(VoiceInboxRow)
+                    .where(col(VoiceInboxRow.update_id) == update_id)
+                    .execution_options(synchronize_session=False)
+                )
             row = TurnRow(
                 session_id=session_id,
                 number=number,
@@ -737,6 +762,68 @@ class Repository:
                 .join(TurnRow, col(TurnRow.id) == col(AudioBlobRow.turn_id))
                 .where(col(TurnRow.session_id) == session_id, col(TurnRow.number) == number)
             ).first()
+
+    # voice inbox -----------------------------------------------------------------------------
+
+    def hold_voice(
+        self,
+        session_id: int,
+        update_id: int,
+        chat_id: int,
+        data: bytes,
+        *,
+        mime_type: str = "audio/ogg",
+        language: str | None = None,
+    ) -> bool:
+        """Hold a downloaded voice note (write-ahead, before transcription); False if this update's
+        note is already held or was already played or refused (a redelivery): nothing is stored.
+
+        The note leaves the inbox when `add_turn(update_id=...)` stores it as a turn, or through
+        `release_voice`. `language`: the session's language (the transcription hint).
+        """
+        with self._session() as s, s.begin():
+            values = {
+                "session_id": session_id,
+                "update_id": update_id,
+                "chat_id": chat_id,
+                "language": language,
+                "mime_type": mime_type,
+                "data": data,
+                "received_at": self._clock(),
+            }
+            if not self._insert_ignore(s, VoiceInboxRow, values):
+                return False
+            # Checked after the insert: a concurrent add_turn of this update has committed by now
+            # (the insert waited for it on PostgreSQL; SQLite serialises writers).
+            if s.get(ProcessedUpdateRow, update_id) is not None:
+                s.execute(
+                    delete(VoiceInboxRow)
+                    .where(col(VoiceInboxRow.update_id) == update_id)
+                    .execution_options(synchronize_session=False)
+                )
+                return False
+            return True
+
+    def release_voice(self, update_id: int) -> bool:
+        """Let go of a held voice note that will not become a turn (refused: empty or unusable audio,
+        speech-to-text unavailable, session over; the user was told). The update is marked processed
+        in the same transaction, so a redelivery is not held again. False if nothing was held."""
+        with self._session() as s, s.begin():
+            result = s.execute(
+                delete(VoiceInboxRow)
+                .where(col(VoiceInboxRow.update_id) == update_id)
+                .execution_options(synchronize_session=False)
+            )
+            self._insert_ignore(s, ProcessedUpdateRow, {"update_id": update_id, "processed_at": self._clock()})
+            return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def held_voices(self) -> list[HeldVoice]:
+        """Every voice note still held (a crash left it untranscribed), oldest first."""
+        with self._session() as s:
+            rows = s.scalars(
+                select(VoiceInboxRow).order_by(col(VoiceInboxRow.received_at), col(VoiceInboxRow.id))
+            )
+            return [_held(r) for r in rows]
 
     # scorecards ------------------------------------------------------------------------------
 
@@ -812,7 +899,11 @@ class Repository:
     # privacy ---------------------------------------------------------------------------------
 
     def export_user(self, user_id: int, *, include_audio: bool = True) -> dict[str, Any]:
-        """Everything stored about a user, as JSON-able data (raw audio base64-encoded)."""
+        """Everything stored about a user, as JSON-able data (raw audio base64-encoded).
+
+        Voice notes held in `voice_inbox` are not exported: they are transient (seconds, until
+        transcribed into a turn, which is exported) and erased with the user.
+        """
         with self._session() as s:
             user = self._get(s, UserRow, user_id, "user")
             memberships = [
@@ -889,8 +980,8 @@ class Repository:
     def erase_user(self, user_id: int) -> ErasureReport:
         """Delete a user and everything that names them, in one transaction.
 
-        Deleted: their sessions, turns, raw audio, scorecards, memberships, the assignments made to
-        them, and the user row. Detached (kept for the other people they concern, with the link to
+        Deleted: their sessions, turns, raw audio (of turns, and voice notes still held in
+        `voice_inbox`), scorecards, memberships, the assignments made to them, and the user row. Detached (kept for the other people they concern, with the link to
         this user set to NULL): cohorts they own, assignments they created, reviews they wrote
         (a review's comment stays with the other candidate's scorecard it is about).
         On SQLite the freed pages are zeroed and the WAL truncated; on PostgreSQL the deleted rows
@@ -910,6 +1001,7 @@ class Repository:
             run(d, "audio_blobs", delete(AudioBlobRow).where(col(AudioBlobRow.turn_id).in_(turns)))
             run(d, "turns", delete(TurnRow).where(col(TurnRow.session_id).in_(sessions)))
             run(d, "scorecards", delete(ScorecardRow).where(col(ScorecardRow.session_id).in_(sessions)))
+            run(d, "voice_inbox", delete(VoiceInboxRow).where(col(VoiceInboxRow.session_id).in_(sessions)))
             run(d, "sessions", delete(SessionRow).where(col(SessionRow.user_id) == user_id))
             run(
                 u,
@@ -942,19 +1034,21 @@ class Repository:
         return report
 
     def purge_audio(self, older_than: timedelta) -> int:
-        """Delete raw audio stored more than `older_than` ago; returns how many were deleted.
+        """Delete raw audio stored more than `older_than` ago: of turns (`audio_blobs`) and voice notes
+        still held (`voice_inbox`, never transcribed); returns how many were deleted in all.
 
         Turns keep what was derived from the audio (duration, word timings, confidence).
         """
+        cutoff = self._clock() - older_than
         with self._session() as s, s.begin():
-            result = s.execute(
-                delete(AudioBlobRow).where(col(AudioBlobRow.created_at) < self._clock() - older_than)
-            )
-            count = int(result.rowcount)  # type: ignore[attr-defined]
-        if count:
+            result = s.execute(delete(AudioBlobRow).where(col(AudioBlobRow.created_at) < cutoff))
+            blobs = int(result.rowcount)  # type: ignore[attr-defined]
+            result = s.execute(delete(VoiceInboxRow).where(col(VoiceInboxRow.received_at) < cutoff))
+            held = int(result.rowcount)  # type: ignore[attr-defined]
+        if blobs or held:
             self._scrub_sqlite()
-        logger.info("purged %s raw audio older than %s", count, older_than)
-        return count
+        logger.info("purged %s raw audio and %s held voice notes older than %s", blobs, held, older_than)
+        return blobs + held
 
     def _scrub_sqlite(self) -> None:
         """SQLite: deleted pages are zeroed (`secure_delete`); also fold and truncate the WAL."""
@@ -1029,6 +1123,9 @@ class AsyncRepository:
     set_session_state = _in_thread(Repository.set_session_state)
     add_turn = _in_thread(Repository.add_turn)
     audio = _in_thread(Repository.audio)
+    hold_voice = _in_thread(Repository.hold_voice)
+    release_voice = _in_thread(Repository.release_voice)
+    held_voices = _in_thread(Repository.held_voices)
     save_scorecard = _in_thread(Repository.save_scorecard)
     scorecards = _in_thread(Repository.scorecards)
     latest_scorecard = _in_thread(Repository.latest_scorecard)
@@ -1047,6 +1144,7 @@ __all__: Sequence[str] = (
     "CohortRecord",
     "DuplicateUpdate",
     "ErasureReport",
+    "HeldVoice",
     "NotFound",
     "Repository",
     "ScorecardRecord",

@@ -7,7 +7,11 @@ Conventions:
 - a session freezes the script exactly as played (`sessions.script`), so later edits of the YAML
   never change a past session;
 - raw audio lives in its own table (`audio_blobs`), one row per spoken turn, deleted by the retention
-  purge; the turn keeps only what was derived from it (duration, word timings, confidence).
+  purge; the turn keeps only what was derived from it (duration, word timings, confidence);
+- a voice note is held in `voice_inbox` (raw audio, keyed by its Telegram update id) from the moment
+  it is downloaded until it is transcribed and stored as a turn (same transaction) or refused: raw
+  audio held only until it is transcribed, so a crash during transcription loses nothing (the next
+  start plays what is left there).
 
 Any change here needs a new migration in `storage/migrations/versions/`
 (`tests/test_storage_migrations.py` fails when the tables and the migrations disagree).
@@ -207,6 +211,22 @@ class AudioBlobRow(SQLModel, table=True):
     mime_type: str = Field(default="audio/ogg", sa_type=String(64))
     data: bytes = Field(sa_type=LargeBinary)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+
+
+class VoiceInboxRow(SQLModel, table=True):
+    """A voice note downloaded but not yet a turn (write-ahead for transcription): raw audio held only
+    until it is transcribed; `add_turn(update_id=...)` deletes it in the turn's transaction."""
+
+    __tablename__ = "voice_inbox"
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="sessions.id", index=True)
+    update_id: int = Field(sa_type=BigInteger, unique=True)  # the Telegram update that brought it
+    chat_id: int = Field(sa_type=BigInteger)  # where to answer
+    language: str | None = Field(default=None, sa_type=String(2))  # the session's language (STT hint)
+    mime_type: str = Field(default="audio/ogg", sa_type=String(64))
+    data: bytes = Field(sa_type=LargeBinary)
+    received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class ScorecardRow(SQLModel, table=True):

@@ -3,7 +3,9 @@
 - `build_application(settings)`: token and Bot API address from the settings (`TELEGRAM_BOT_TOKEN`,
   `TELEGRAM_API_BASE_URL`, `TELEGRAM_FILE_BASE_URL` or derived from it), the per-chat update
   processor, flood control, the handlers; `post_init` opens the services (catalog, database,
-  rehearsal) and the speech providers once, `post_shutdown` closes them.
+  rehearsal) and the speech providers once, then starts, in the background, the recovery of voice
+  notes a previous run held but never transcribed (`lines.recover_held_voices`); `post_shutdown`
+  stops that recovery if it still runs, then closes the resources.
 - `run_bot(settings, webhook=None)`: blocks until SIGINT/SIGTERM; long polling by default, or a
   webhook server (PTB's, on tornado) that checks Telegram's secret token header on every request.
 - `running(application, ...)`: the same life cycle as an async context manager, for tests and the
@@ -12,6 +14,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -27,6 +30,7 @@ from bot.config import Settings
 from bot.services import Services, open_services
 from bot.telegram import handlers
 from bot.telegram.flood import FloodControl
+from bot.telegram.lines import recover_held_voices
 from bot.telegram.processor import ChatSerialProcessor
 from bot.telegram.runtime import RUNTIME_KEY, BotOptions, BotRuntime
 from bot.speech.voice import SynthesizerFactory, TranscriberFactory, VoiceIO, default_synthesizer, default_transcriber
@@ -77,6 +81,7 @@ def build_application(
         raise MissingToken("TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and export its token")
     options = options or BotOptions()
     processor = ChatSerialProcessor(options.max_concurrent_updates)
+    background: set[asyncio.Task[int]] = set()  # the recovery task, referenced until it is done
 
     async def post_init(application: Application) -> None:
         services = await services_factory(settings)
@@ -89,9 +94,18 @@ def build_application(
             except Exception:
                 log.exception("speech-to-text model not loaded: voice notes will be refused")
         await _set_menu(application)
+        recovery = asyncio.create_task(
+            _recover(application.bot_data[RUNTIME_KEY], application), name="oralblanc-voice-recovery"
+        )
+        background.add(recovery)
+        recovery.add_done_callback(background.discard)
         log.info("bot @%s ready (%s)", application.bot.username, settings.telegram_api_base_url)
 
     async def post_shutdown(application: Application) -> None:
+        for task in list(background):
+            task.cancel()
+        if background:
+            await asyncio.gather(*background, return_exceptions=True)
         rt: BotRuntime | None = application.bot_data.pop(RUNTIME_KEY, None)
         if rt is not None:
             await rt.voice.aclose()
@@ -110,6 +124,18 @@ def build_application(
     )
     handlers.register(application)
     return application
+
+
+async def _recover(rt: BotRuntime, application: Application) -> int:
+    """The voice notes a previous run held but never transcribed, played now (never raises)."""
+    try:
+        return await recover_held_voices(rt, application.bot)
+    except asyncio.CancelledError:
+        log.info("voice note recovery stopped by the shutdown (what is left stays held)")
+        raise
+    except Exception:
+        log.exception("voice note recovery failed (the notes stay held until the next start)")
+        return 0
 
 
 async def _set_menu(application: Application) -> None:

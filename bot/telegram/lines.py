@@ -1,17 +1,26 @@
 """The candidate's lines: a text message or a voice note during a session is a turn.
 
-A voice note is downloaded (getFile), transcribed off the event loop, shown back briefly ("I
-understood: …"), then played as a turn with its word timings, fluency and raw audio. A line written
-before the candidate could read the answer to their previous one, text over the length limit, and
-unusable audio get a short answer instead, and the session goes on.
+A voice note is downloaded (getFile), held in the database (`voice_inbox`, write-ahead: a crash
+during transcription loses nothing), transcribed off the event loop, shown back briefly ("I
+understood: …"), then played as a turn with its word timings, fluency and raw audio (`play_voice`;
+storing the turn clears the held note in the same transaction). A line written before the candidate
+could read the answer to their previous one, text over the length limit, and unusable audio get a
+short answer instead (a refused note is released), and the session goes on.
+
+At start-up, `recover_held_voices` plays the notes a previous process held but never turned into a
+turn (it died while transcribing): same path, answered in the note's chat; the notes of sessions
+that are over are released without a word.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import warnings
+from collections.abc import Awaitable, Callable
+from typing import Any
 
-from telegram import Update, Voice
+from telegram import Bot, Update, Voice
 from telegram.ext import ContextTypes
 
 from bot.speech.audio import AudioError, AudioTooLongError, EmptyAudioError, SilentAudioError
@@ -20,12 +29,13 @@ from bot.telegram.runtime import BotRuntime, chat_id, runtime
 from bot.telegram.sending import ChatActionLoop
 from bot.telegram.texts import t
 from bot.speech.voice import turn_meta
-from storage.repository import UserRecord
+from storage.repository import NotFound, SessionRecord, UserRecord
 
 log = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
 UNDERSTOOD_CHARS = 600
+Notify = Callable[[str], Awaitable[Any]]
 
 
 async def _busy(rt: BotRuntime, update: Update, user: UserRecord) -> bool:
@@ -75,31 +85,101 @@ async def on_voice(update: Update, context: Context) -> None:
         return
     async with ChatActionLoop(bot, chat, interval=rt.options.typing_interval):
         data = bytes(await (await note.get_file()).download_as_bytearray())
+        held = await rt.services.repo.hold_voice(record.id, update.update_id, chat, data, language=record.language)
+    if not held:  # a redelivery: this note is already held (being played, or left to recovery) or played
+        log.info("update %s: voice note already held or played", update.update_id)
+        return
+    await play_voice(
+        rt, bot, chat, user, record, data, update.update_id, seconds=seconds,
+        notify=update.message.reply_text, answered=lambda: rt.processor.answered(update),
+    )
+
+
+async def play_voice(
+    rt: BotRuntime, bot: Bot, chat: int, user: UserRecord, record: SessionRecord, data: bytes, update_id: int,
+    *, seconds: float | None = None, notify: Notify | None = None, answered: Callable[[], None] | None = None,
+) -> bool:
+    """Transcribe a held voice note and play it as a turn of `record` (the candidate sees "I
+    understood: …", then the persona's answer); True when it was transcribed and handed to the
+    session, False when it was refused.
+
+    The note must be held (`hold_voice`) under `update_id`: the turn's `add_turn(update_id=...)`
+    clears it. Refused (empty, unusable, too long, speech-to-text unavailable, session over), it is
+    released and the candidate told why. An unexpected error leaves it held, for the next start.
+    `notify` sends the short notices (default: a message to `chat`); `seconds` is the duration the
+    note declared, if known.
+    """
+    repo = rt.services.repo
+    lang = user.language
+    say: Notify = notify or (lambda text: bot.send_message(chat, text))
+    limit = rt.settings.max_audio_seconds
+
+    async def refuse(key: str, **values: Any) -> bool:
+        await repo.release_voice(update_id)
+        await say(t(lang, key, **values))
+        return False
+
+    async with ChatActionLoop(bot, chat, interval=rt.options.typing_interval):
         try:
             heard = await rt.voice.transcribe(data, record.language)
         except (EmptyAudioError, SilentAudioError):
-            await update.message.reply_text(t(lang, "voice_empty"))
-            return
+            return await refuse("voice_empty")
         except AudioTooLongError:
-            await update.message.reply_text(t(lang, "voice_too_long", seconds=round(seconds), limit=int(limit)))
-            return
+            if seconds is None:
+                return await refuse("voice_unusable")
+            return await refuse("voice_too_long", seconds=round(seconds), limit=int(limit))
         except AudioError:
-            await update.message.reply_text(t(lang, "voice_unusable"))
-            return
+            return await refuse("voice_unusable")
         except Exception:
             log.exception("speech to text unavailable")
-            await update.message.reply_text(t(lang, "voice_unavailable"))
-            return
+            return await refuse("voice_unavailable")
     text = heard.text.strip()
     if not text:
-        await update.message.reply_text(t(lang, "voice_empty"))
-        return
+        return await refuse("voice_empty")
     shown = text if len(text) <= UNDERSTOOD_CHARS else text[: UNDERSTOOD_CHARS - 1] + "…"
-    await update.message.reply_text(t(lang, "understood", text=shown))
+    await say(t(lang, "understood", text=shown))
     await sessions.play_turn(
-        rt, bot, chat, user, record, text,
-        answered=lambda: rt.processor.answered(update), update_id=update.update_id, **turn_meta(heard, data),
+        rt, bot, chat, user, record, text, answered=answered, update_id=update_id, **turn_meta(heard, data),
     )
+    # Stored as a turn, the note has left the inbox already (no-op here); not stored (the exam's time
+    # was up, the session was over, or the update was a duplicate), it is let go now.
+    await repo.release_voice(update_id)
+    return True
+
+
+async def recover_held_voices(rt: BotRuntime, bot: Bot) -> int:
+    """Play the voice notes a previous process held but never turned into turns (it stopped while
+    transcribing), oldest first; release those whose session is over. Returns how many were played.
+
+    A failure on one note is logged and the next one tried (the failed note stays held).
+    """
+    repo = rt.services.repo
+    held = await repo.held_voices()
+    if not held:
+        return 0
+    log.info("%s voice notes held by a previous run: recovering them", len(held))
+    played = failed = 0
+    for note in held:
+        try:
+            try:
+                record = await repo.session(note.session_id)
+            except NotFound:
+                record = None
+            if record is None or record.status != "active":
+                await repo.release_voice(note.update_id)
+                log.info("update %s: session %s is over, held voice note released", note.update_id, note.session_id)
+                continue
+            user = await repo.user(record.user_id)
+            if await play_voice(rt, bot, note.chat_id, user, record, note.data, note.update_id):
+                played += 1
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            failed += 1
+            log.exception("recovering the voice note of update %s failed", note.update_id)
+    log.info("voice notes recovered: %s played, %s released (session over or note refused), %s failed (still held)",
+             played, len(held) - played - failed, failed)
+    return played
 
 
 def _voice_seconds(note: Voice) -> float:
