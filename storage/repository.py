@@ -549,6 +549,12 @@ class Repository:
             )
             return [_script(r) for r in rows]
 
+    def uploaded_scripts(self) -> list[ScriptRecord]:
+        """Every uploaded script, published or not, oldest first."""
+        with self._session() as s:
+            rows = s.scalars(select(PublishedScriptRow).order_by(col(PublishedScriptRow.id)))
+            return [_script(r) for r in rows]
+
     def publication_stamp(self) -> tuple[int, datetime | None]:
         """How many scripts have been published, and when the last was: changes on every publication
         (by any process), so a running bot can tell its catalog is out of date cheaply."""
@@ -1112,6 +1118,7 @@ class AsyncRepository:
     latest_upload = _in_thread(Repository.latest_upload)
     publish_script = _in_thread(Repository.publish_script)
     published_scripts = _in_thread(Repository.published_scripts)
+    uploaded_scripts = _in_thread(Repository.uploaded_scripts)
     publication_stamp = _in_thread(Repository.publication_stamp)
     scenario_sessions = _in_thread(Repository.scenario_sessions)
     start_session = _in_thread(Repository.start_session)

@@ -16,18 +16,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-from sqlmodel import col
 
 from bot import anonymous_transcripts
 from bot.catalog import Catalog, load_catalog
 from bot.commands.data import _find, _repository
 from bot.publishing import check_publish, lint_script, preview_fields, script_to_try
 from scenarios.model import Scenario
-from storage.records import NotFound, ScriptRecord
-from storage.repository import Repository, _script
-from storage.tables import PublishedScriptRow
+from storage.records import NotFound
+from storage.repository import Repository
 
 log = logging.getLogger(__name__)
 
@@ -49,16 +45,6 @@ def live_catalog(repo: Repository) -> Catalog:
     `bot.services.live_catalog`)."""
     published = [Scenario.model_validate(s.script) for s in repo.published_scripts()]
     return load_catalog().with_scenarios(published)
-
-
-def uploaded_scripts(repo: Repository) -> list[ScriptRecord]:
-    """Every uploaded script, published or not, oldest first.
-
-    A read of the repository's own table: it belongs in `storage.repository.Repository` (as
-    `uploaded_scripts`), moved there when that file is free to edit."""
-    with Session(repo.engine) as s:
-        rows = s.scalars(select(PublishedScriptRow).order_by(col(PublishedScriptRow.id)))
-        return [_script(r) for r in rows]
 
 
 @app.command("upload")
@@ -119,7 +105,7 @@ def list_() -> None:
     """Every uploaded script (number, id, version, published or not, uploaded at); the live version per id."""
     repo, engine = _repository()
     try:
-        scripts = uploaded_scripts(repo)
+        scripts = repo.uploaded_scripts()
         catalog = live_catalog(repo)
     finally:
         engine.dispose()
