@@ -169,6 +169,29 @@ async def test_processor_serialises_a_chat_and_parallelises_chats() -> None:
     assert not processor._locks and not processor._in_flight
 
 
+async def test_work_run_in_a_chat_waits_for_that_chat_only() -> None:
+    processor = ChatSerialProcessor(16)
+    log: list[str] = []
+
+    async def work(name: str) -> str:
+        log.append(f"start {name}")
+        await asyncio.sleep(0.05)
+        log.append(f"end {name}")
+        return name
+
+    async with processor:
+        results = await asyncio.gather(
+            processor.run_in_chat(10, work("recovered")),  # e.g. a voice note held by a crashed run
+            processor.process_update(_update(1, 10), work("line")),
+            processor.run_in_chat(20, work("other chat")),
+        )
+    assert results[0] == "recovered"
+    chat10 = [entry for entry in log if "other" not in entry]
+    assert chat10 == ["start recovered", "end recovered", "start line", "end line"]
+    assert log.index("start other chat") < log.index("end recovered")  # another chat is not held up
+    assert not processor._locks and not processor._waiting
+
+
 async def test_processor_flags_lines_written_before_the_answer_and_drops_in_flight_duplicates() -> None:
     processor = ChatSerialProcessor(16)
     seen: dict[int, bool] = {}

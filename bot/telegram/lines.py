@@ -170,7 +170,8 @@ async def recover_held_voices(rt: BotRuntime, bot: Bot) -> int:
                 log.info("update %s: session %s is over, held voice note released", note.update_id, note.session_id)
                 continue
             user = await repo.user(record.user_id)
-            if await play_voice(rt, bot, note.chat_id, user, record, note.data, note.update_id):
+            played_one = play_voice(rt, bot, note.chat_id, user, record, note.data, note.update_id)
+            if await rt.processor.run_in_chat(note.chat_id, played_one):  # in order with the chat's new lines
                 played += 1
         except asyncio.CancelledError:
             raise

@@ -75,27 +75,34 @@ class ChatSerialProcessor(BaseUpdateProcessor):
         if key is None:
             await coroutine
             return
-        lock = self._locks.get(key)
-        if lock is None:
-            lock = self._locks[key] = Lock()
         if update_id is not None:
             self._in_flight.add(update_id)
             assert isinstance(update, Update)
             if is_line(update):
                 self._arrived[update_id] = next(self._clock)
-        self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
-            async with lock:
-                await coroutine
+            await self.run_in_chat(key, coroutine)
         finally:
-            self._waiting[key] -= 1
-            if self._waiting[key] == 0:  # nothing of this chat in flight: forget it
-                del self._waiting[key]
-                del self._locks[key]
-                self._last_answer.pop(key, None)
             if update_id is not None:
                 self._in_flight.discard(update_id)
                 self._arrived.pop(update_id, None)
+
+    async def run_in_chat(self, chat_id: int, coroutine: Awaitable[Any]) -> Any:
+        """Run `coroutine` in this chat's turn, like one of its updates (e.g. a voice note recovered
+        at start-up, which must not interleave with the lines the candidate sends meanwhile)."""
+        lock = self._locks.get(chat_id)
+        if lock is None:
+            lock = self._locks[chat_id] = Lock()
+        self._waiting[chat_id] = self._waiting.get(chat_id, 0) + 1
+        try:
+            async with lock:
+                return await coroutine
+        finally:
+            self._waiting[chat_id] -= 1
+            if self._waiting[chat_id] == 0:  # nothing of this chat in flight: forget it
+                del self._waiting[chat_id]
+                del self._locks[chat_id]
+                self._last_answer.pop(chat_id, None)
 
     def arrived_while_busy(self, update: Update) -> bool:
         """Whether the persona answered a new turn of this chat after this line arrived."""
