@@ -403,6 +403,10 @@ class FakeBotAPI:
         self.commands.append(call.params)
         return True
 
+    async def _api_deleteMyCommands(self, call: Call) -> Any:
+        self.commands.append({**call.params, "deleted": True})
+        return True
+
     async def _api_getUpdates(self, call: Call) -> Any:
         offset = call.params.get("offset")
         timeout = float(call.params.get("timeout") or 0)

@@ -22,18 +22,22 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
-from telegram import BotCommand
-from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.config import Settings
 from bot.services import Services, open_services
-from bot.telegram import handlers
+from bot.speech.voice import (
+    SynthesizerFactory,
+    TranscriberFactory,
+    VoiceIO,
+    default_synthesizer,
+    default_transcriber,
+)
+from bot.telegram import handlers, menus
 from bot.telegram.flood import FloodControl
 from bot.telegram.lines import recover_held_voices
 from bot.telegram.processor import ChatSerialProcessor
 from bot.telegram.runtime import RUNTIME_KEY, BotOptions, BotRuntime
-from bot.speech.voice import SynthesizerFactory, TranscriberFactory, VoiceIO, default_synthesizer, default_transcriber
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +97,8 @@ def build_application(
                 await voice.preload()
             except Exception:
                 log.exception("speech-to-text model not loaded: voice notes will be refused")
-        await _set_menu(application)
+        await menus.set_default_menus(application.bot)
+        await menus.set_admin_menus(application.bot, settings, services.repo)
         recovery = asyncio.create_task(
             _recover(application.bot_data[RUNTIME_KEY], application), name="oralblanc-voice-recovery"
         )
@@ -136,16 +141,6 @@ async def _recover(rt: BotRuntime, application: Application) -> int:
     except Exception:
         log.exception("voice note recovery failed (the notes stay held until the next start)")
         return 0
-
-
-async def _set_menu(application: Application) -> None:
-    """The command menu in Telegram's UI, in French for French users and English otherwise."""
-    try:
-        for lang, commands in handlers.MENU.items():
-            menu = [BotCommand(name, description) for name, description in commands]
-            await application.bot.set_my_commands(menu, language_code=None if lang == "en" else lang)
-    except TelegramError as exc:  # cosmetic: never prevents the bot from running
-        log.warning("could not set the command menu: %s", exc)
 
 
 def run_bot(settings: Settings, *, webhook: WebhookConfig | None = None, options: BotOptions | None = None) -> None:

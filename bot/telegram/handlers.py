@@ -28,10 +28,10 @@ from telegram.ext import (
 )
 
 from bot.telegram import chat_commands as commands
-from bot.telegram import staff_commands as staff
 from bot.telegram import jury, jury_transcripts
-from bot.telegram.jury import on_script
+from bot.telegram import staff_commands as staff
 from bot.telegram.buttons import on_button
+from bot.telegram.jury import on_script
 from bot.telegram.lines import on_text, on_voice
 from bot.telegram.processor import is_line
 from bot.telegram.runtime import runtime
@@ -108,17 +108,6 @@ COMMANDS = {
     "publish": jury.publish, "try": jury.try_, "transcripts": jury_transcripts.transcripts,
     "transcript": jury_transcripts.transcript,
 }
-
-MENU = {
-    "fr": [("scenarios", "Choisir une mise en situation"), ("end", "Terminer et recevoir l'évaluation"),
-           ("hint", "Un conseil (entraînement)"), ("report", "Renvoyer un rapport"), ("progress", "Ma progression"),
-           ("voice", "Réponses vocales on/off"), ("lang", "Langue fr/en"), ("mydata", "Mes données"),
-           ("deletemydata", "Effacer mes données"), ("help", "Aide")],
-    "en": [("scenarios", "Choose a role-play"), ("end", "End and get the scorecard"), ("hint", "A hint (practice)"),
-           ("report", "Re-send a report"), ("progress", "My progress"), ("voice", "Voice replies on/off"),
-           ("lang", "Language fr/en"), ("mydata", "My data"), ("deletemydata", "Erase my data"), ("help", "Help")],
-}
-
 
 def register(application: Application) -> None:
     """Attach every handler (see the module docstring for the order)."""

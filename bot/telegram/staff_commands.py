@@ -18,7 +18,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import results
-from bot.telegram import keyboards
+from bot.telegram import keyboards, menus
 from bot.telegram.roles import has_role, is_admin, require
 from bot.telegram.runtime import BotRuntime, runtime
 from bot.telegram.scorecards import score_text
@@ -85,6 +85,7 @@ async def _set_role(update: Update, context: Context, *, granting: bool) -> None
         await update.message.reply_text(t(lang, "not_that_role", **fields))
         return
     await rt.services.repo.update_user(target.id, role=role if granting else "candidate")
+    await menus.set_user_menu(update.get_bot(), rt.settings, await rt.services.repo.user(target.id))
     log.info("user %s %s role %s by %s", target.id, "granted" if granting else "revoked", role, admin.id)
     await update.message.reply_text(t(lang, "granted" if granting else "revoked", **fields))
     if granting and target.telegram_id is not None:
@@ -431,3 +432,4 @@ async def help_staff(update: Update, context: Context) -> None:
         user = await require(rt, update, "trainer")
     if user is not None:
         await update.message.reply_text(t(user.language, "help_staff"))
+        await menus.set_user_menu(update.get_bot(), rt.settings, user)
