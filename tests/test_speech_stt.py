@@ -214,3 +214,14 @@ def test_from_settings_reads_model_and_limit():
 
     stt = WhisperTranscriber.from_settings(Settings(stt_model="/no/such/model", max_audio_seconds=42))
     assert stt.model_id == "/no/such/model" and stt.max_audio_seconds == 42
+
+
+def test_without_a_writable_cache_the_model_is_joined_in_the_temporary_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("")  # a file where the cache folder should go: mkdir fails
+    monkeypatch.setattr(bundled_models, "cache_root", lambda: blocked / "models")
+    monkeypatch.setattr(bundled_models.tempfile, "gettempdir", lambda: str(tmp_path / "tmp"))
+    folder = bundled_models.bundled_path(bundled_models.BASE)
+    assert folder.parent == tmp_path / "tmp" / "oralblanc-models" and (folder / ".verified").is_file()

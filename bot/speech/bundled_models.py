@@ -99,7 +99,11 @@ def multilingual_base_path(root: Path | None = None) -> Path:
 def bundled_path(name: str) -> Path:
     """The folder of a bundled model by its name (`bundled-base`, `bundled-tiny.en`)."""
     if name == BASE:
-        return multilingual_base_path()
+        try:
+            return multilingual_base_path()
+        except OSError as exc:  # no writable cache folder (e.g. a read-only home): the temporary folder
+            log.warning("cannot join the model in %s (%s): using the temporary folder", cache_root(), exc)
+            return multilingual_base_path(Path(tempfile.gettempdir()) / "oralblanc-models")
     if name == TINY_EN:
         return english_tiny_path()
     raise KeyError(f"no bundled model {name!r} (bundled: {', '.join(NAMES)})")
