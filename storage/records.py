@@ -51,6 +51,7 @@ class UserRecord:
     language: Lang
     role: Role
     created_at: datetime
+    voice_replies: bool | None = None  # the persona also answers aloud (None: never chosen)
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,7 @@ class ScriptRecord:
     published: bool
     uploaded_at: datetime
     published_at: datetime | None
+    published_by: int | None = None
 
 
 @dataclass(frozen=True)

@@ -98,6 +98,7 @@ def _user(row: UserRow) -> UserRecord:
         language=row.language,  # type: ignore[arg-type]
         role=row.role,  # type: ignore[arg-type]
         created_at=row.created_at,
+        voice_replies=row.voice_replies,
     )
 
 
@@ -188,6 +189,7 @@ def _script(row: PublishedScriptRow) -> ScriptRecord:
         published=row.published,
         uploaded_at=row.uploaded_at,
         published_at=row.published_at,
+        published_by=row.published_by,
     )
 
 
@@ -300,8 +302,10 @@ class Repository:
         display_name: str | None = None,
         language: Lang | None = None,
         role: Role | None = None,
+        voice_replies: bool | None = None,
     ) -> UserRecord:
-        """Change a user's display name, language or role (None leaves a field as it is)."""
+        """Change a user's display name, language, role or voice-reply choice (None leaves a field as
+        it is)."""
         with self._session() as s, s.begin():
             row = self._get(s, UserRow, user_id, "user")
             if display_name is not None:
@@ -310,6 +314,8 @@ class Repository:
                 row.language = language
             if role is not None:
                 row.role = role
+            if voice_replies is not None:
+                row.voice_replies = voice_replies
             return _user(row)
 
     def find_user(self, ref: str | int) -> UserRecord:
@@ -529,12 +535,13 @@ class Repository:
             ).first()
             return _script(row) if row is not None else None
 
-    def publish_script(self, script_id: int) -> ScriptRecord:
-        """Mark an upload as published (live when no published version of its id is higher)."""
+    def publish_script(self, script_id: int, *, published_by: int | None = None) -> ScriptRecord:
+        """Mark an upload as published (live when no published version of its id is higher), and by whom."""
         with self._session() as s, s.begin():
             row = self._get(s, PublishedScriptRow, script_id, "script")
             row.published = True
             row.published_at = self._clock()
+            row.published_by = published_by
             s.flush()
             return _script(row)
 
@@ -1028,6 +1035,13 @@ class Repository:
                 update(PublishedScriptRow)
                 .where(col(PublishedScriptRow.uploaded_by) == user_id)
                 .values(uploaded_by=None),
+            )
+            run(
+                u,
+                "published_scripts.published_by",
+                update(PublishedScriptRow)
+                .where(col(PublishedScriptRow.published_by) == user_id)
+                .values(published_by=None),
             )
             run(
                 u,

@@ -102,6 +102,7 @@ class UserRow(SQLModel, table=True):
     language: str = Field(default="fr", sa_type=String(2))
     role: str = Field(default="candidate", sa_type=String(16))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    voice_replies: bool | None = None  # the persona also answers aloud (None: never chosen)
 
 
 class CohortRow(SQLModel, table=True):
@@ -262,6 +263,7 @@ class PublishedScriptRow(SQLModel, table=True):
     published: bool = False
     uploaded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    published_by: int | None = Field(default=None, foreign_key="users.id", index=True)
 
 
 class ProcessedUpdateRow(SQLModel, table=True):

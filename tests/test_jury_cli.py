@@ -101,7 +101,7 @@ def test_publish_is_refused_without_an_upload_or_a_higher_version(repo: Reposito
 
 
 def test_publish_makes_the_upload_live_once_and_list_shows_it(repo: Repository, tmp_path: Path) -> None:
-    repo.get_or_create_user(telegram_id=902, display_name="Jane", role="jury")
+    jane = repo.get_or_create_user(telegram_id=902, display_name="Jane", role="jury")
     _ok("upload", str(_script(tmp_path, 2)))
     before = _ok("list")
     assert re.search(rf"(?m)^1\t{SCENARIO}\tv2\tunpublished\t\d{{4}}-\d\d-\d\d \d\d:\d\d UTC$", before), before
@@ -109,7 +109,7 @@ def test_publish_makes_the_upload_live_once_and_list_shows_it(repo: Repository, 
 
     done = _ok("publish", SCENARIO, "--by", "tg:902")
     assert f"'{SCENARIO}' v2 is live. Sessions already started keep their version." in done
-    assert [(s.id, s.version) for s in repo.published_scripts()] == [(1, 2)]
+    assert [(s.id, s.version, s.published_by) for s in repo.published_scripts()] == [(1, 2, jane)]
     after = _ok("list")
     assert re.search(rf"(?m)^1\t{SCENARIO}\tv2\tpublished\t", after), after
     assert f"{SCENARIO}\tv2\t(script 1)" in after

@@ -248,8 +248,8 @@ def test_jury_scripts_are_stored_then_published(repo: Repository, sample_scenari
     assert latest is not None and (latest.id, latest.version, latest.published) == (second, 3, False)
     assert Scenario.model_validate(latest.script) == v3 and latest.source.startswith("id: x")
     assert repo.published_scripts() == []
-    published = repo.publish_script(first)
-    assert published.published and published.published_at is not None
+    published = repo.publish_script(first, published_by=jury)
+    assert published.published and published.published_at is not None and published.published_by == jury
     repo.publish_script(second)
     assert [(p.id, p.version) for p in repo.published_scripts()] == [(first, 2), (second, 3)]
     assert [p["version"] for p in repo.export_user(jury)["scripts_uploaded"]] == [2, 3]
@@ -257,7 +257,8 @@ def test_jury_scripts_are_stored_then_published(repo: Repository, sample_scenari
         repo.publish_script(9999)
     report = repo.erase_user(jury)
     assert report.detached["published_scripts.uploaded_by"] == 2
-    assert [p.uploaded_by for p in repo.published_scripts()] == [None, None]
+    assert report.detached["published_scripts.published_by"] == 1
+    assert [(p.uploaded_by, p.published_by) for p in repo.published_scripts()] == [(None, None), (None, None)]
 
 
 def test_assignment_attempts_are_counted(repo: Repository, sample_scenario: Scenario) -> None:

@@ -83,7 +83,8 @@ async def test_publish_makes_a_new_version_live_and_sessions_keep_theirs(tmp_pat
         repo = Repository(make_engine(settings.effective_database_url))
         alice_id = repo.find_user(f"tg:{ALICE}").id
         assert [s.scenario_version for s in repo.sessions_for_user(alice_id)] == [1, 2]
-        assert [(s.version, s.published) for s in repo.published_scripts()] == [(2, True)]
+        jane_id = repo.find_user(f"tg:{JURY}").id
+        assert [(s.version, s.published, s.published_by) for s in repo.published_scripts()] == [(2, True, jane_id)]
         repo.engine.dispose()
 
         async with bot_running(settings) as app:  # a restart keeps the published version live

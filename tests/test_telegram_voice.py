@@ -43,3 +43,22 @@ async def test_a_voice_note_becomes_a_stored_turn_and_is_answered_aloud(tmp_path
         assert repo.audio(record.id, 2) == audio
         assert record.turns[2].speaker == "persona"
         repo.engine.dispose()
+
+
+async def test_the_voice_choice_is_kept_with_the_user_across_restarts(tmp_path: Path) -> None:
+    async with FakeBotAPI() as api:
+        settings = bot_settings(tmp_path, api)
+        async with bot_running(settings):
+            leo = api.user(1601, "Léo", "en")
+            assert (await api.reply_to(leo, lambda: leo.send_text("/voice")))[0].text.startswith("Voice replies: off.")
+            await api.reply_to(leo, lambda: leo.send_text("/voice on"))  # before any session
+        async with bot_running(settings):  # another process: nothing kept in memory
+            assert (await api.reply_to(leo, lambda: leo.send_text("/voice")))[0].text.startswith("Voice replies: on.")
+            opening = await api.reply_to(leo, lambda: leo.send_text(f"/play {SCENARIO} en"), count=3, timeout=60)
+            assert opening[2].method == "sendVoice"
+            await api.reply_to(leo, lambda: leo.send_text("/voice off"))
+            answer = await api.reply_to(leo, lambda: leo.send_text("What volumes do you expect next year?"))
+            assert answer[0].method == "sendMessage"  # the session under way follows the choice at once
+        repo = Repository(make_engine(settings.effective_database_url))
+        assert repo.find_user("tg:1601").voice_replies is False
+        repo.engine.dispose()

@@ -79,12 +79,13 @@ def upload(
 @app.command("publish")
 def publish(
     scenario_id: Annotated[str, typer.Argument(help="The scenario id of the upload.")],
-    by: Annotated[str | None, typer.Option("--by", help="Who publishes, logged (tg:<id>, id:<n>, name).")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Who publishes, recorded with it (tg:<id>, id:<n>, name).")] = None,
 ) -> None:
     """Make the latest upload of this id live (its version must be higher than the live one)."""
     repo, engine = _repository()
     try:
-        who = _find(repo, by).display_name if by else None
+        publisher = _find(repo, by) if by else None
+        who = publisher.display_name if publisher else None
         check = check_publish(repo.latest_upload(scenario_id), live_catalog(repo).scenarios.get(scenario_id))
         if check.refusal is not None:
             typer.echo(REFUSALS[check.refusal].format(
@@ -93,7 +94,7 @@ def publish(
             ), err=True)
             raise typer.Exit(1)
         assert check.upload is not None
-        repo.publish_script(check.upload.id)
+        repo.publish_script(check.upload.id, published_by=publisher.id if publisher else None)
     finally:
         engine.dispose()
     log.info("script %s v%s published by %s", scenario_id, check.upload.version, who)

@@ -129,9 +129,7 @@ async def start_scenario(
     if active is not None:
         await rt.services.rehearsal.finish(active.id, "abandoned")
         await bot.send_message(chat, t(user.language, "abandoned"))
-    voice = await sessions.preferred_voice(rt, user.id)
-    if voice is None:
-        voice = bool(context.user_data.get("voice", False)) if context.user_data is not None else False
+    voice = bool(await sessions.preferred_voice(rt, user.id))
     await sessions.begin(rt, bot, chat, user, scenario, lang, voice=voice, exam=exam,
                          assignment_id=assignment.id if assignment else None)
 
@@ -222,26 +220,21 @@ async def hint(update: Update, context: Context) -> None:
 
 
 async def voice(update: Update, context: Context) -> None:
-    """/voice on|off: the persona also answers with voice notes (kept with the latest session)."""
+    """/voice on|off: the persona also answers with voice notes (kept with the user, and applied to
+    the session under way)."""
     rt = runtime(context)
     user = await rt.user(update.effective_user)
     lang = user.language
     choice = context.args[0].lower() if context.args else ""
     if choice not in ("on", "off"):
         current = await sessions.preferred_voice(rt, user.id)
-        if current is None and context.user_data is not None:
-            current = bool(context.user_data.get("voice", False))
         state = t(lang, "voice_state_on" if current else "voice_state_off")
         await update.message.reply_text(t(lang, "voice_usage", state=state))
         return
     on = choice == "on"
-    if context.user_data is not None:
-        context.user_data["voice"] = on  # a cache: the stored preference is the session's
     repo = rt.services.repo
+    await repo.update_user(user.id, voice_replies=on)
     record = await repo.active_session(user.id)
-    if record is None:
-        history = await repo.sessions_for_user(user.id)
-        record = await repo.session(history[-1].id) if history else None
     if record is not None:
         await sessions.set_prefs(rt, record, voice=on)
     await update.message.reply_text(t(lang, "voice_on" if on else "voice_off"))

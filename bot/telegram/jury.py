@@ -101,7 +101,7 @@ async def publish(update: Update, context: Context) -> None:
         ))
         return
     assert check.upload is not None
-    await rt.services.repo.publish_script(check.upload.id)
+    await rt.services.repo.publish_script(check.upload.id, published_by=user.id)
     await rt.services.refresh_catalog()
     log.info("script %s v%s published by user %s", request.scenario_id, check.upload.version, user.id)
     await update.message.reply_text(t(lang, "published_done", id=request.scenario_id, version=check.upload.version))

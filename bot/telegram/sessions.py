@@ -60,7 +60,11 @@ async def set_prefs(rt: BotRuntime, record: SessionRecord, **changes: Any) -> No
 
 
 async def preferred_voice(rt: BotRuntime, user_id: int) -> bool | None:
-    """Voice replies as the candidate last set them (kept with their latest session)."""
+    """Voice replies as the candidate set them (`/voice on|off`, kept with the user; before that
+    was stored, with their latest session); None if never chosen."""
+    chosen = (await rt.services.repo.user(user_id)).voice_replies
+    if chosen is not None:
+        return chosen
     sessions = await rt.services.repo.sessions_for_user(user_id)
     if not sessions:
         return None
