@@ -954,7 +954,9 @@ class Repository:
             scripts = [
                 _row_json(p, exclude={"script", "source"})
                 for p in s.scalars(
-                    select(PublishedScriptRow).where(col(PublishedScriptRow.uploaded_by) == user_id)
+                    select(PublishedScriptRow)
+                    .where((col(PublishedScriptRow.uploaded_by) == user_id) | (col(PublishedScriptRow.published_by) == user_id))
+                    .order_by(col(PublishedScriptRow.id))
                 )
             ]
             return {
@@ -967,7 +969,7 @@ class Repository:
                 "cohorts_owned": owned,
                 "assignments_created": created,
                 "reviews_written": reviews,
-                "scripts_uploaded": scripts,
+                "scripts_uploaded": scripts,  # or published
             }
 
     def _export_session(self, s: Session, row: SessionRow, include_audio: bool) -> dict[str, Any]:
