@@ -170,6 +170,7 @@ class FakeBotAPI:
         self.commands: list[Any] = []
         self._queue: list[_Queued] = []
         self._sent_updates: dict[int, dict[str, Any]] = {}
+        self.last_update_id = 0  # the id of the update pushed last
         self._update_ids = itertools.count(first_update_id)  # one bot's workers share a sequence
         self._message_ids = itertools.count(1)
         self._query_ids = itertools.count(1)
@@ -216,6 +217,7 @@ class FakeBotAPI:
     def push(self, update: dict[str, Any]) -> int:
         """Queue an update (an update id is assigned); returns its id."""
         update_id = next(self._update_ids)
+        self.last_update_id = update_id
         update = {"update_id": update_id, **update}
         self._sent_updates[update_id] = update
         self.pushed_at[update_id] = time.perf_counter()

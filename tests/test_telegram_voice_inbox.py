@@ -200,14 +200,8 @@ async def test_a_voice_note_is_held_then_played_and_leaves_nothing_held(tmp_path
         async with bot_running(settings, transcriber_factory=lambda s: transcriber):
             olga = api.user(1701, "Olga", "en")
             await api.reply_to(olga, lambda: olga.send_text(f"/play {SCENARIO} en"), count=2)
-            update_id = 0
-
-            def send() -> int:
-                nonlocal update_id
-                update_id = olga.send_voice(audio, duration=8)
-                return update_id
-
-            understood, answer = await api.reply_to(olga, send, count=2)
+            understood, answer = await api.reply_to(olga, lambda: olga.send_voice(audio, duration=8), count=2)
+            update_id = api.last_update_id
             assert understood.text == "🎙 I understood: “How is the season going for you?”"
             assert answer.text.startswith("🗣")
             assert seen_held == [[update_id]]  # held while it was being transcribed
@@ -233,14 +227,8 @@ async def test_an_unusable_voice_note_is_released_and_the_session_goes_on(tmp_pa
         async with bot_running(settings):
             paul = api.user(1702, "Paul", "en")
             await api.reply_to(paul, lambda: paul.send_text(f"/play {SCENARIO} en"), count=2)
-            update_id = 0
-
-            def send() -> int:
-                nonlocal update_id
-                update_id = paul.send_voice(noise, duration=3)
-                return update_id
-
-            (refused,) = await api.reply_to(paul, send)
+            (refused,) = await api.reply_to(paul, lambda: paul.send_voice(noise, duration=3))
+            update_id = api.last_update_id
             assert "could not read" in refused.text
             repo = _repo(settings)
             assert repo.held_voices() == []
