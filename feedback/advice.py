@@ -1,8 +1,9 @@
 """One concrete piece of advice per weak indicator, in French and English.
 
 `advice(indicator_id, reason, lang, quote)` picks the text written for that indicator and that reason
-(what went wrong: `leading`, `unconditional`, `illegal`, `blame`, `imposition`, `dismissal`...), or the
-indicator's default. `{quote}` is replaced by the candidate's words that went wrong, when there are any.
+(what went wrong: `leading`, `unconditional`, `illegal`, `blame`, `imposition`, `dismissal`, `register`,
+`misuse`...), or the indicator's default. `{quote}` is replaced by the candidate's words that went wrong,
+when there are any; `{hint}` by what to say instead (a misused term and the right one).
 """
 
 from __future__ import annotations
@@ -238,6 +239,12 @@ ADVICE: dict[str, dict[str, dict[str, str]]] = {
             "fr": "Relisez vos messages écrits (accords, conjugaisons) et gardez le vouvoiement professionnel.",
             "en": "Proofread your written French (agreements, conjugations) and keep the professional 'vous'.",
         },
+        "register": {
+            "fr": "« {quote} » : avec un client ou la Direction, on vouvoie. Gardez « vous » du début à la fin, "
+            "même si votre interlocuteur vous tutoie ou que l'échange se détend.",
+            "en": "\"{quote}\": with a client or the Direction, French business speech says « vous ». Keep « vous » "
+            "from start to finish, even if the other person says « tu » or the talk gets friendlier.",
+        },
     },
     "BLOC3.A1.C5.CR5.2": {
         "": {
@@ -251,6 +258,12 @@ ADVICE: dict[str, dict[str, dict[str, str]]] = {
             "Qu'en retenez-vous ? »",
             "en": "Check understanding systematically after each technical term: \"Is that clear? What do you take "
             "from it?\"",
+        },
+        "misuse": {
+            "fr": "« {quote} » : un terme professionnel y est mal employé ({hint}). Employez le terme juste, puis "
+            "vérifiez qu'il est compris : « Est-ce clair pour vous ? »",
+            "en": "\"{quote}\": a professional term is misused ({hint}). Use the right term, then check it is "
+            "understood: \"Is that clear for you?\"",
         },
     },
     # --- BLOC1.A2.C3.CR3: pitch to the Direction ----------------------------------------------------
@@ -307,18 +320,22 @@ _GENERIC = {
 }
 
 
-def advice(indicator_id: str, reason: str | None, lang: str, quote: str | None = None, text: str = "") -> str:
+def advice(
+    indicator_id: str, reason: str | None, lang: str, quote: str | None = None, text: str = "", hint: str | None = None
+) -> str:
     """The advice for a weak indicator, for this reason, in `lang` (fr or en)."""
     lang = lang if lang in ("fr", "en") else "fr"
     table = ADVICE.get(indicator_id)
     if table is None:
         return _GENERIC[lang].format(text=text)
     entry = table.get(reason) if reason else None
-    if entry is not None and "{quote}" in entry[lang] and not quote:
+    if entry is not None and ("{quote}" in entry[lang] and not quote or "{hint}" in entry[lang] and not hint):
         entry = None
     out = (entry or table[""])[lang]
     if "{quote}" in out:
         out = out.replace("{quote}", _short(quote or ""))
+    if "{hint}" in out:
+        out = out.replace("{hint}", hint or "")
     return out
 
 

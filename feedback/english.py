@@ -21,6 +21,15 @@ candidate's spoken English is scored on the same scale, so the level is an estim
 
 No English grammar checker is available offline, so accuracy is not measured; the level is one of
 range and complexity. Nothing here touches the network.
+
+Professional vocabulary (for "les termes professionnels sont justes … dans les deux langues"):
+`find_terms` finds the sales and management terms of `PROFESSIONAL_TERMS` (English counterparts of
+feedback.french's list); `find_misuses` finds the few French false friends that change the meaning in a
+sales talk and that a detector can be sure of (`MISUSES`): "assist to the meeting" (attend), "a
+formation on the CRM" (training), "without preventing him" (warning), "sensible data" (sensitive), "the
+responsible of" (the person in charge), "any eventual problems" (possible), "commercials who" (sales reps),
+"negociation" typed (negotiation). "Actually" for "currently" and "eventually" for "possibly" are not
+flagged: natives use both words in ways a detector cannot tell apart.
 """
 
 from __future__ import annotations
@@ -43,6 +52,8 @@ __all__ = [
     "assess_english",
     "assess_text",
     "estimate_cefr",
+    "find_misuses",
+    "find_terms",
     "level_name",
     "load_model",
     "sentence_spans",
@@ -146,6 +157,109 @@ CONNECTORS = (
     "rather than", "so that", "as well as", "in fact", "for instance", "for example",
 )
 _CONNECTOR_RE = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in CONNECTORS) + r")\b", re.IGNORECASE)
+
+
+# The professional vocabulary of sales and of managing change (lower case, singular). Words that are
+# mostly something else in speech are left out: "need" (we need to), "deal" (deal with), "lead" (lead the
+# team), bare "account" (take into account), bare "order" (in order to).
+PROFESSIONAL_TERMS = (
+    "customer", "client", "supplier", "buyer", "purchasing", "procurement", "prospect", "prospecting",
+    "negotiation", "contract", "framework agreement", "offer", "proposal", "quotation", "price", "pricing",
+    "discount", "rebate", "margin", "gross margin", "profitability", "revenue", "turnover", "sales figures",
+    "purchase order", "delivery", "lead time", "deadline", "payment terms", "invoice", "invoicing", "penalty",
+    "terms and conditions", "specifications", "call for tenders", "tender", "partnership", "partner",
+    "commitment", "trade-off", "concession", "warranty", "guarantee", "after-sales", "complaint", "dispute",
+    "credit note", "goodwill gesture", "compensation", "loyalty", "customer retention", "satisfaction",
+    "added value", "value proposition", "return on investment", "roi", "investment", "budget", "cost",
+    "savings", "kpi", "indicator", "target", "objective", "strategy", "action plan", "roadmap", "market",
+    "market share", "competition", "competitor", "positioning", "segment", "key account", "account plan",
+    "account owner", "account ownership", "account manager", "portfolio", "pipeline", "forecast",
+    "reporting", "dashboard", "crm", "lead scoring", "upselling", "cross-selling", "handover", "territory",
+    "vertical", "quota", "variable pay", "bonus", "commission", "incentive", "team", "manager", "management",
+    "coaching", "training", "skill", "change management", "reorganisation", "reorganization",
+    "transformation", "project", "schedule", "timeline", "milestone", "pilot", "roll-out",
+    "workload", "motivation", "recognition", "buy-in", "stakeholder", "works council", "consultation",
+    "governance", "risk", "opportunity", "stake", "synergy", "process", "csr", "recruitment", "onboarding",
+)
+_TERMS = frozenset(PROFESSIONAL_TERMS)
+
+
+def _term_pattern(term: str) -> str:
+    """"roll-out" also as "rollout" and "roll out"; plurals ("opportunities", "taxes", "accounts")."""
+    body = r"[\s-]*".join(re.escape(w) for w in re.split(r"[\s-]+", term))
+    if term.endswith("y") and term[-2:-1] not in "aeiou":
+        return body[:-1] + "(?:y|ies)"
+    return body + "(?:s|es)?"
+
+
+_TERM_RE = re.compile(
+    r"(?<![\w-])(?:" + "|".join(_term_pattern(t) for t in sorted(PROFESSIONAL_TERMS, key=len, reverse=True)) + r")(?![\w-])",
+    re.IGNORECASE,
+)
+_TERM_KEY = {re.sub(r"[\s-]+", "", t): t for t in PROFESSIONAL_TERMS}
+
+
+def _canonical_term(found: str) -> str | None:
+    """The entry of PROFESSIONAL_TERMS a matched form stands for ("opportunities" → "opportunity")."""
+    key = re.sub(r"[\s-]+", "", found.lower())
+    for k in (key, key[:-3] + "y" if key.endswith("ies") else None, key[:-2] if key.endswith("es") else None,
+              key[:-1] if key.endswith("s") else None):
+        if k is not None and k in _TERM_KEY:
+            return _TERM_KEY[k]
+    return None
+
+
+def find_terms(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, term) of each professional term in an English text; the term as listed (singular)."""
+    out = []
+    for m in _TERM_RE.finditer(text):
+        term = _canonical_term(m.group(0))
+        if term is not None:
+            out.append((m.start(), m.end(), term))
+    return out
+
+
+_PERSON = r"(?:me|you|him|her|us|them|anyone|anybody|everyone|everybody|the (?:team|client|customer|buyer)|[A-Z][a-z]+)"
+# French false friends that change the meaning in a sales talk: (pattern, the right word, only in writing?).
+MISUSES: tuple[tuple[str, str, bool], ...] = (
+    # "assister à" = attend; "assist" = help, and takes no "to" before a noun
+    (r"(?i:\bassist(?:s|ed|ing)?\s+to\s+(?:the|a|an|our|your|this|that|my|their|every|each|all)\b)", "attend", False),
+    # "une formation" = training; "a formation" is an arrangement (a team formation is English: not flagged)
+    (r"(?i:\bformations?\s+(?:on|about|budgets?|sessions?|courses?|programmes?|programs?|plans?|days?)\b)", "training", False),
+    ((r"(?i:\b(?:follow|take|attend|give|offer|organi[sz]e|provide|book|plan)(?:s|ed|ing)?\s+(?:a|an|the|some|this|"
+      r"that|your|our|his|her|their)\s+(?:\w+\s+)?formations?\b)"), "training", False),
+    # "prévenir quelqu'un" = warn / let know; "prevent someone" = stop them (from doing something)
+    (r"(?i:\bwithout\s+preventing)\s+" + _PERSON + r"(?![^.!?;]*\bfrom\b)", "warning / letting … know", False),
+    (r"(?i:\bprevent(?:s|ed|ing)?)\s+" + _PERSON + r"\s+(?i:before(?:hand)?|in advance|about|that)\b", "warn / let … know", False),
+    # "sensible" = sensitive; "sensible data" would be reasonable data
+    (r"(?i:\bsensible\s+(?:data|information|personal data|customer data)\b)", "sensitive", False),
+    # "le responsable de" = the person in charge of / head of
+    (r"(?i:\b(?:the|a|our|your|their|his|her)\s+responsibles?\s+(?:of|for)\b)", "the person in charge of", False),
+    # "d'éventuels problèmes" = possible problems; "eventual" = final
+    ((r"(?i:\b(?:any|for|about|with|of|your)\s+eventual\s+(?:\w+\s+)?(?:questions|problems|issues|difficulties|"
+      r"delays|penalties|claims|complaints|objections|changes|risks|errors|costs|discounts)\b)"), "possible", False),
+    # "un commercial" = a sales rep; "a commercial" is an advertisement, and is not a "who"
+    (r"(?i:\bcommercials?\s+who\b)", "sales rep(s)", False),
+    # "négociation" spelled the French way
+    (r"(?i:\bnegociat\w*)", "negotiate / negotiation", True),
+)
+_MISUSE_RES = tuple((re.compile(p), right, written) for p, right, written in MISUSES)
+
+
+def find_misuses(text: str, *, spoken: bool = False) -> list[tuple[int, int, str]]:
+    """(start, end, the right word) of each false friend of `MISUSES` in an English text; spelling ones only
+    when the candidate typed the turn."""
+    found = sorted(
+        (m.start(), m.end(), right)
+        for pattern, right, written in _MISUSE_RES
+        if not (written and spoken)
+        for m in pattern.finditer(text)
+    )
+    out: list[tuple[int, int, str]] = []
+    for start, end, right in found:  # one error caught by two patterns counts once
+        if not out or start >= out[-1][1]:
+            out.append((start, end, right))
+    return out
 
 
 @cache

@@ -14,7 +14,13 @@ Grammalecte (Debian's `python3-grammalecte`, its own dictionary, offline):
 
 Register: with a client or the Direction the candidate says "vous"; "tu" is reported (`register`,
 `register_evidence`). "vous" addressed to a whole team is plural and cannot be told apart from
-vouvoiement: the register is about the forms used, the scorer knows who the counterpart is.
+vouvoiement: the register is about the forms used, the scorer knows who the counterpart is (the
+scenario's `register`).
+
+Professional vocabulary: `find_terms` finds the terms of `PROFESSIONAL_TERMS` (not "d'accord", "ça a
+marché", "j'ai besoin": everyday French); `find_misuses` finds the few term errors a jury marks wrong
+(`MISUSES`): "chiffre d'affaire" and "cahier des charge" in writing, "adresser un problème" (an
+anglicism for traiter / aborder). Remise, rabais and ristourne are all correct and never flagged.
 """
 
 from __future__ import annotations
@@ -38,6 +44,8 @@ __all__ = [
     "assess_french",
     "check_text",
     "count_words",
+    "find_misuses",
+    "find_terms",
     "register_of",
     "warm_up",
 ]
@@ -93,6 +101,34 @@ _TERM_RE = re.compile(
     + r")(?![\w-])",
     re.IGNORECASE,
 )
+
+_TERMS = frozenset(PROFESSIONAL_TERMS)
+# Everyday French that contains a term's word: "d'accord", "ça a marché", "j'ai besoin de", "si besoin".
+_NOT_TERM_RE = re.compile(
+    r"\bd['’]accords?\b"
+    r"|\b(?:a|ai|as|avons|avez|ont|aurait|aurais|pas|rien|tout|bien|mal)\s+march[ée]\b"
+    r"|\b(?:ai|as|a|avons|avez|ont|aurai|aurais|aurait|aurions|auriez|auraient|avoir|si|au|en cas de)\s+besoins?\b",
+    re.IGNORECASE,
+)
+
+# Term errors a jury marks wrong: (pattern, the right form, only in writing?). Only sure cases: remise,
+# rabais and ristourne are all correct; "appel d'offre" is tolerated by dictionaries; "opportunité" is accepted.
+MISUSES: tuple[tuple[str, str, bool], ...] = (
+    (r"\bchiffres?\s+d['’]affaire(?![\w-])", "chiffre d'affaires", True),
+    (r"\bcahiers?\s+des\s+charge(?![\w-])", "cahier des charges", True),
+    # "adresser un problème à quelqu'un" (send it) is French: not flagged when "à" follows in the sentence;
+    # "adresser un problème" for "deal with it" is an anglicism (Académie française, « Dire, ne pas dire »)
+    (
+        (
+            r"\badress(?:er|ons|ez|ent|e|é|ée|és|ées|erons|erez|era|erai|ait|ions|iez)\s+"
+            r"(?:un|une|le|la|les|ce|cet|cette|ces|des|vos|votre|nos|notre|tes|ton|ta|mes|mon|ma|leurs?)\s+"
+            r"(?:problèmes?|sujets?|enjeux|enjeu|risques?|défis?|points?\s+de\s+blocage)(?![\w-])(?![^.!?;:]*\b(?:à|au|aux)\s)"
+        ),
+        "traiter / aborder (un problème, un sujet)",
+        False,
+    ),
+)
+_MISUSE_RES = tuple((re.compile(p, re.IGNORECASE), right, written) for p, right, written in MISUSES)
 
 _WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
 
@@ -319,6 +355,40 @@ def _ignore_unknown_word(word: str) -> bool:
     return word.lower().replace("’", "'") in ANGLICISMS
 
 
+def _canonical_term(found: str) -> str | None:
+    """The entry of PROFESSIONAL_TERMS a matched form stands for ("volumes" → "volume")."""
+    t = found.lower().replace("’", "'")
+    if t in _TERMS:
+        return t
+    if t[-1:] in ("s", "x") and t[:-1] in _TERMS:
+        return t[:-1]
+    return None
+
+
+def find_terms(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, term) of each professional term in a French text; the term as listed (singular)."""
+    everyday = [(m.start(), m.end()) for m in _NOT_TERM_RE.finditer(text)]
+    out = []
+    for m in _TERM_RE.finditer(text):
+        if any(s < m.end() and m.start() < e for s, e in everyday):
+            continue
+        term = _canonical_term(m.group(0))
+        if term is not None:
+            out.append((m.start(), m.end(), term))
+    return out
+
+
+def find_misuses(text: str, *, spoken: bool = False) -> list[tuple[int, int, str]]:
+    """(start, end, the right form) of each term error of `MISUSES` in a French text; spelling ones only
+    when the candidate typed the turn (a spoken turn was spelled by the speech recogniser)."""
+    return sorted(
+        (m.start(), m.end(), right)
+        for pattern, right, written in _MISUSE_RES
+        if not (written and spoken)
+        for m in pattern.finditer(text)
+    )
+
+
 def register_of(texts: Sequence[str]) -> tuple[str, int, int, list[FrenchQuote]]:
     """(register, tu forms, vous forms, sentences saying tu) of the candidate's French turns."""
     tu = vous = 0
@@ -369,7 +439,7 @@ def assess_french(turns: list[tuple[str, bool]]) -> FrenchAssessment | None:
     grammar = sum(1 for e in errors if e.kind == "grammar")
     spelling = sum(1 for e in errors if e.kind == "spelling")
     register, tu, vous, evidence = register_of(texts)
-    terms = [m.group(0).lower() for t in texts for m in _TERM_RE.finditer(t)]
+    terms = [t[s:e].lower() for t in texts for s, e, _ in find_terms(t)]
     measures: dict[str, float] = {
         "words": float(total),
         "typed_words": float(typed_words),

@@ -2,8 +2,10 @@
 
 `observe(transcript, scenario)` runs, on each candidate turn, the move detectors of `scenarios.moves`
 and the phrase markers of `feedback.markers`; replays the director (hidden facts discovered, objections
-answered or not, and in which turn); matches the scenario's observables; and measures the candidate's
-English and French. Every `Hit` carries an exact quote of a candidate turn: a quote that is not a
+answered or not, and in which turn); matches the scenario's observables; measures the candidate's
+English and French; finds the professional terms used and misused in each turn's language; and keeps
+the sentences saying "tu" with the register the scenario expects (`french_register`: vous with a client or
+the Direction). Every `Hit` carries an exact quote of a candidate turn: a quote that is not a
 substring of its turn is dropped (fail closed). Sentences in which the candidate addresses the scorer
 ("give me 20/20") are kept aside in `manipulation` and nothing in them counts as evidence.
 """
@@ -15,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from feedback import english as english_terms
 from feedback import markers
 from feedback.english import EnglishAssessment, assess_english, word_level
 from feedback.fluency import fluency_measures
@@ -30,6 +33,10 @@ MARKERS = (
     "justification", "process",
 )
 MAX_QUOTE = 240
+#: When the scenario does not say (`french_register` unset, or no scenario), how a candidate should address
+#: the persona in French, by kind: a client or the Direction is "vous"; in a change interview the team may
+#: say tu or vous, so it is not judged.
+KIND_REGISTER = {"negotiation": "vous", "complaint": "vous", "pitch": "vous"}
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,10 @@ class Observations:
     french: Any | None = None
     fluency: dict[str, dict[str, float]] = field(default_factory=dict)  # per language, spoken turns only
     words: int = 0
+    register: str | None = None  # how the candidate should address the persona in French (vous / tu), None if unknown
+    tu_sentences: list[Hit] = field(default_factory=list)  # French sentences saying tu (register tu or mixed)
+    terms: dict[str, list[Hit]] = field(default_factory=dict)  # per language: sentences using a term (ref = the term)
+    misuses: list[Hit] = field(default_factory=list)  # sentences misusing a term (ref = "wrong → right")
 
     def get(self, kind: str | Move) -> list[Hit]:
         return self.hits.get(str(kind), [])
@@ -124,7 +135,12 @@ def observe(transcript: Transcript, scenario: Scenario | None = None) -> Observa
     if scenario is not None:
         _replay(obs, transcript, scenario)
         _observables(obs, scenario)
+        obs.register = scenario.french_register or KIND_REGISTER.get(scenario.kind.value)
+    elif transcript.kind is not None:
+        obs.register = KIND_REGISTER.get(str(transcript.kind.value))
+    _terms(obs)
     _languages(obs, transcript, scenario)
+    _tu_sentences(obs)
     _fluency(transcript, obs)
     return obs
 
@@ -234,6 +250,51 @@ def _observables(obs: Observations, scenario: Scenario) -> None:
                     if not any(hit.overlaps(b) for b in bad + obs.manipulation):
                         obs.observables.setdefault(indicator, []).append(hit)
                     break
+
+
+def _terms(obs: Observations) -> None:
+    """Professional terms used and misused, each in the language of its turn (an English term in a French
+    turn is a French anglicism, counted by the French list); the sentence is quoted."""
+    from feedback import french  # imports no checker: only the word lists
+
+    for t in obs.turns:
+        lang = t.lang if t.lang in ("fr", "en") else "fr"
+        module = english_terms if lang == "en" else french
+        try:
+            used, misused = module.find_terms(t.text), module.find_misuses(t.text, spoken=t.spoken)
+        except Exception:  # a detector bug must not lose the scorecard
+            logger.exception("term detection failed on turn %d", t.number)
+            continue
+        if not used and not misused:
+            continue
+        spans = markers.sentences(t.text)
+        for start, end, ref, kind in [(s, e, term, "term") for s, e, term in used] + [
+            (s, e, f"{t.text[s:e]} → {right}", "term_misuse") for s, e, right in misused
+        ]:
+            sentence = next((x for x in spans if x.start <= start < x.end), None)
+            if sentence is None:
+                continue
+            hit = _hit(kind, t, sentence.start, sentence.end, ref)
+            if hit is None or any(hit.overlaps(m) for m in obs.manipulation):
+                continue
+            if kind == "term":
+                obs.terms.setdefault(lang, []).append(hit)
+            else:
+                obs.misuses.append(hit)
+
+
+def _tu_sentences(obs: Observations) -> None:
+    """The French sentences in which the candidate says tu (only when the register is tu or mixed)."""
+    evidence = getattr(obs.french, "register_evidence", None) or []
+    fr_turns = [t for t in obs.turns if t.lang == "fr"]  # the turns given to assess_french, in order
+    for q in evidence:
+        if not 0 <= q.turn_index < len(fr_turns):
+            continue
+        t = fr_turns[q.turn_index]
+        start = t.text.find(q.quote)
+        hit = _hit("tu", t, start, start + len(q.quote)) if start >= 0 else None
+        if hit is not None and not any(hit.overlaps(m) for m in obs.manipulation):
+            obs.tu_sentences.append(hit)
 
 
 def _languages(obs: Observations, transcript: Transcript, scenario: Scenario | None) -> None:

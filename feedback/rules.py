@@ -16,7 +16,10 @@ question marks or digits there are:
   blame caps it;
 - change = questions on impacts, psychosocial risks raised in questions or support (not dismissed),
   steps and tools, co-construction; imposing the change caps it;
-- pitch = quantified arguments, structure, value creation, coherence with values, innovation.
+- pitch = quantified arguments, structure, value creation, coherence with values, innovation;
+- French = errors per 100 words, one level less for "tu" where the scenario expects "vous";
+- professional terms and feedback = feedback requested in a share of the turns, and terms used in each
+  language spoken; a misused term (a false friend) is quoted and gives no point.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ class Finding:
     reason: str | None = None  # why it is weak: picks the advice
     cap: int | None = None  # the most the whole criterion may reach (a red flag)
     counts: dict[str, int] = field(default_factory=dict)  # what it rests on, for the note
+    hint: str | None = None  # what to say instead of the first quote against, for the advice
 
     @property
     def met(self) -> bool | None:
@@ -343,12 +347,50 @@ def open_stance(obs: Observations) -> Finding:
                    counts={"open_question": len(open_), "reformulation": len(reform), "imposition": len(imposed)})
 
 
+#: CR5.3: the share of the candidate's turns with a feedback request for 3, 2 (1 for any).
+FEEDBACK_RATE_3, FEEDBACK_RATE_2 = 0.3, 0.15
+#: CR5.3: distinct professional terms to use in each language spoken for the terms' point.
+MIN_DISTINCT_TERMS = 3
+#: CR5.3: a language counts as spoken from this many of the candidate's words in it (as the language measures).
+TERMS_MIN_WORDS = 25
+
+
+def _richest(terms: list[Hit]) -> Hit:
+    """The sentence with the most distinct terms (the first of them)."""
+    by_sentence: dict[tuple[int, int], set[str | None]] = {}
+    for h in terms:
+        by_sentence.setdefault((h.turn, h.start), set()).add(h.ref)
+    best = max(by_sentence, key=lambda k: len(by_sentence[k]))
+    return next(h for h in terms if (h.turn, h.start) == best)
+
+
 def feedback_requests(obs: Observations) -> Finding:
+    """CR5.3 "Les termes professionnels sont justes et compréhensibles dans les deux langues. Un feedback
+    est demandé systématiquement pour s'assurer de leur compréhension."
+
+    - feedback (second half): turns with a feedback request over all the candidate's turns: 3 from
+      FEEDBACK_RATE_3, 2 from FEEDBACK_RATE_2, 1 for any, else 0;
+    - terms (first half): +1 when the candidate uses at least MIN_DISTINCT_TERMS distinct professional
+      terms (feedback.french / feedback.english lists, each counted in turns of its language only) in
+      every language in which they said TERMS_MIN_WORDS words or more, and misuses none;
+    - a misused term (a French false friend in English, "chiffre d'affaire" typed…) gives no term point,
+      is quoted against (reason `misuse`) and so also forgoes the lift of the scenario's observables.
+    At most 3."""
     asked = obs.get(M.feedback_request)
     turns = len({h.turn for h in asked})
     rate = turns / len(obs.turns) if obs.turns else 0.0
-    points = 3 if rate >= 0.3 else 2 if rate >= 0.15 else 1 if turns else 0
-    return Finding(points, asked, [], None, counts={"feedback_request_turns": turns, "turns": len(obs.turns)})
+    points = 3 if rate >= FEEDBACK_RATE_3 else 2 if rate >= FEEDBACK_RATE_2 else 1 if turns else 0
+    spoken = [lang for lang in ("fr", "en")
+              if sum(len(t.text.split()) for t in obs.turns if t.lang == lang) >= TERMS_MIN_WORDS]
+    distinct = {lang: {h.ref for h in obs.terms.get(lang, [])} for lang in spoken}
+    misused = sorted(obs.misuses, key=lambda h: (h.turn, h.start))
+    terms_point = bool(spoken) and all(len(d) >= MIN_DISTINCT_TERMS for d in distinct.values()) and not misused
+    shown = [_richest(obs.terms[lang]) for lang in spoken if obs.terms.get(lang)]
+    counts = {"feedback_request_turns": turns, "turns": len(obs.turns)}
+    counts |= {f"professional_terms_{lang}": len(d) for lang, d in distinct.items()}
+    counts["term_misuse"] = len(misused)
+    return Finding(min(3, points + terms_point), asked + shown, misused, "misuse" if misused else None,
+                   counts=counts, hint=misused[0].ref if misused else None)
 
 
 # --- languages ----------------------------------------------------------------------------------------
@@ -363,12 +405,20 @@ def english(obs: Observations) -> Finding:
 
 
 def french(obs: Observations) -> Finding:
+    """CR5.1: errors per 100 words (3 up to 1, 2 up to 2.5, 1 up to 5, else 0). When the scenario expects
+    "vous" (a client, the Direction) and the candidate says "tu" (register tu or mixed), one level less
+    (not below 0) and the "tu" sentences are quoted against (reason `register`). When "tu" is expected (a
+    team that says tu) or the counterpart is unknown, neither form counts."""
     fr = obs.french
     if fr is None:
         return Finding(None)
     rate = float(getattr(fr, "errors_per_100_words", 0.0))
     points = 3 if rate <= 1.0 else 2 if rate <= 2.5 else 1 if rate <= 5.0 else 0
-    return Finding(points, [], [], None, counts={"errors_per_100_words": round(rate, 1)})
+    counts = {"errors_per_100_words": round(rate, 1)}
+    if obs.register == "vous" and getattr(fr, "register", None) in ("tu", "mixed"):
+        counts["tu_sentence"] = len(obs.tu_sentences)
+        return Finding(max(0, points - 1), [], obs.tu_sentences, "register", counts=counts)
+    return Finding(points, [], [], None, counts=counts)
 
 
 # --- BLOC1.A2.C3.CR3: pitching to the Direction ---------------------------------------------------------

@@ -194,7 +194,7 @@ def _indicator(code: str, text: str, f: Finding, lang: str) -> IndicatorScore:
         evidence=evidence,
         against=against,
         note=_note(f, lang),
-        advice=advice_for(code, f.reason, lang, quote, text) if weak or (f.reason and against) else None,
+        advice=advice_for(code, f.reason, lang, quote, text, hint=f.hint) if weak or (f.reason and against) else None,
     )
 
 
@@ -256,6 +256,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "value": ("mention(s) de valeur créée", "mention(s) of value created"),
     "observable": ("observable(s) du scénario", "scenario observable(s)"),
     "errors_per_100_words": ("erreurs pour 100 mots", "errors per 100 words"),
+    "tu_sentence": ("phrase(s) au tutoiement face à un interlocuteur à vouvoyer", "sentence(s) saying tu where vous is expected"),
+    "professional_terms_fr": ("terme(s) professionnel(s) distinct(s) en français", "distinct professional term(s) in French"),
+    "professional_terms_en": ("terme(s) professionnel(s) distinct(s) en anglais", "distinct professional term(s) in English"),
+    "term_misuse": ("terme(s) mal employé(s)", "misused term(s)"),
 }
 
 

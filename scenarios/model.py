@@ -194,6 +194,11 @@ class Scenario(Strict):
         None, ge=1, le=20, description="With exam: how many sessions a candidate may start (all versions)."
     )
     persona: str = Field(description="A persona id of personas/library.")
+    french_register: Literal["vous", "tu"] | None = Field(
+        None,
+        description="How the candidate should address the persona in French: vous (clients, the Direction) or tu "
+        "(a team that says tu). Unset: vous for negotiation, complaint and pitch; not judged for change.",
+    )
     hidden_brief: HiddenBrief
     stages: list[Stage] = Field(min_length=1)
     closing: Lines = Field(description="The persona's last words when the scenario ends.")
