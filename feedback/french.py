@@ -132,10 +132,16 @@ _MISUSE_RES = tuple((re.compile(p, re.IGNORECASE), right, written) for p, right,
 
 _WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
 
+# What follows "ton" when it is the noun (a tone: "changer de ton.", "sur un ton ferme"), not "your".
+_TONE_AFTER = (
+    r"\s*(?:[.,;:!?)»…]|$)"
+    r"|\s+(?:ferme|calme|juste|neutre|posé|professionnel|positif|négatif|agressif|sec|direct|courtois|cordial"
+    r"|amical|constructif|rassurant|menaçant|différent|plus|moins|trop|très|assez)\b"
+)
 _TU_RE = re.compile(
     r"(?<![\w-])(?:tu|te|toi|ta|tes|toi-même)(?![\w-])"
     r"|(?<![\w-])t['’](?=\w)"
-    r"|(?<!\ble )(?<!\bun )(?<!\bce )(?<!\bdu )(?<!\bquel )(?<![\w-])ton(?![\w-])",
+    r"|(?<!\ble )(?<!\bun )(?<!\bce )(?<!\bdu )(?<!\bquel )(?<![\w-])ton(?![\w-])(?!" + _TONE_AFTER + ")",
     re.IGNORECASE,
 )
 _VOUS_RE = re.compile(r"(?<![\w-])(?:vous|votre|vos|vôtre|vôtres|vous-même|vous-mêmes)(?![\w-])", re.IGNORECASE)

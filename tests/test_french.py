@@ -104,6 +104,9 @@ def test_names_and_business_anglicisms_are_not_misspellings():
         (["Nous proposons une remise de cinq pour cent sur les volumes annuels."], "unknown"),
         # "le ton" (a tone) and "a-t-il" (euphonic t) are not "tu"
         (["Le ton de la discussion est bon, votre directeur a-t-il validé le budget ?"], "vous"),
+        # "changer de ton" and "un ton plus ferme" are a tone; "de ton équipe" is "your team"
+        (["Je vous propose de changer de ton. Votre équipe parle sur un ton plus ferme."], "vous"),
+        (["Je vous demande l'avis de ton équipe."], "mixed"),
     ],
 )
 def test_register(texts, register):
