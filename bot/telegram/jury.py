@@ -19,7 +19,7 @@ from telegram.ext import ContextTypes
 
 from bot.publishing import check_publish, lint_document, preview_fields, script_to_try
 from bot.telegram import sessions
-from bot.telegram.roles import require
+from bot.telegram.roles import require, require_with_args
 from bot.telegram.runtime import BotRuntime, runtime
 from bot.telegram.sending import send_text
 from bot.telegram.texts import t
@@ -76,11 +76,8 @@ async def _jury_request(update: Update, context: Context, usage: str) -> JuryReq
     """The steps /publish and /try share: the jury role, the scenario id, its latest upload and live
     version; None once the user has been told why not."""
     rt = runtime(context)
-    user = await require(rt, update, "jury")
+    user = await require_with_args(rt, update, context.args, "jury", usage)
     if user is None:
-        return None
-    if not context.args:
-        await update.message.reply_text(t(user.language, usage))
         return None
     scenario_id = context.args[0][:100]
     upload = await rt.services.repo.latest_upload(scenario_id)

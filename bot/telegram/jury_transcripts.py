@@ -11,7 +11,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import anonymous_transcripts
-from bot.telegram.roles import require
+from bot.telegram.roles import require_with_args
 from bot.telegram.runtime import runtime
 from bot.telegram.sending import send_text
 from bot.telegram.texts import t
@@ -26,13 +26,10 @@ MAX_LISTED = 30  # sessions /transcripts lists (the newest)
 async def transcripts(update: Update, context: Context) -> None:
     """/transcripts <id>: the finished sessions of a script, newest last, without candidates (jury)."""
     rt = runtime(context)
-    user = await require(rt, update, "jury")
+    user = await require_with_args(rt, update, context.args, "jury", "transcripts_usage")
     if user is None:
         return
     lang = user.language
-    if not context.args:
-        await update.message.reply_text(t(lang, "transcripts_usage"))
-        return
     scenario_id = context.args[0][:100]
     found = await rt.services.repo.scenario_sessions(scenario_id)
     if not found:
@@ -49,13 +46,10 @@ async def transcripts(update: Update, context: Context) -> None:
 async def transcript(update: Update, context: Context) -> None:
     """/transcript <session no.>: a finished session's transcript, the candidate unnamed (jury)."""
     rt = runtime(context)
-    user = await require(rt, update, "jury")
+    user = await require_with_args(rt, update, context.args, "jury", "transcript_usage")
     if user is None:
         return
     lang, repo = user.language, rt.services.repo
-    if not context.args:
-        await update.message.reply_text(t(lang, "transcript_usage"))
-        return
     ref = context.args[0].lstrip("#")[:16]
     try:
         record = await repo.session(int(ref)) if ref.isdigit() else None

@@ -46,3 +46,15 @@ async def require(rt: BotRuntime, update: Update, role: StaffRole) -> UserRecord
     log.info("user %s refused a %s command", user.id, role)
     await update.effective_message.reply_text(t(user.language, "not_allowed", roles=t(user.language, f"role_{role}")))
     return None
+
+
+async def require_with_args(rt: BotRuntime, update: Update, args: list[str] | None, role: StaffRole,
+                            usage: str) -> UserRecord | None:
+    """`require`, then the command's arguments: without any, the user gets the `usage` text and None."""
+    user = await require(rt, update, role)
+    if user is None:
+        return None
+    if not args:
+        await update.effective_message.reply_text(t(user.language, usage))
+        return None
+    return user

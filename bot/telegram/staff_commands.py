@@ -19,7 +19,7 @@ from telegram.ext import ContextTypes
 
 from bot import results
 from bot.telegram import keyboards, menus
-from bot.telegram.roles import has_role, is_admin, require
+from bot.telegram.roles import has_role, is_admin, require, require_with_args
 from bot.telegram.runtime import BotRuntime, runtime
 from bot.telegram.scorecards import score_text
 from bot.telegram.sending import send_text
@@ -228,13 +228,10 @@ async def _tell(update: Update, member: UserRecord, text: str, **kwargs: object)
 
 
 async def _cohort_arg(rt: BotRuntime, update: Update, context: Context, usage: str) -> tuple[UserRecord, CohortRecord] | None:
-    user = await require(rt, update, "trainer")
+    user = await require_with_args(rt, update, context.args, "trainer", usage)
     if user is None:
         return None
-    if not context.args:
-        await update.message.reply_text(t(user.language, usage))
-        return None
-    ref = " ".join(context.args)
+    ref = " ".join(context.args or [])
     found = await find_cohort(rt, user, ref)
     if found is None:
         await update.message.reply_text(t(user.language, "unknown_cohort", ref=ref[:64]))
