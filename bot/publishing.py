@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from bot.catalog import lint_paths
+from bot.catalog import Catalog, lint_paths, load_catalog
 from scenarios.loader import load_scenario
 from scenarios.model import Scenario
 from scenarios.yaml_source import InvalidFile, Problem
 from storage.records import ScriptRecord
+from storage.repository import Repository
 
 Refusal = Literal["no_upload", "already_published", "version_not_higher"]
 TrialSource = Literal["live", "uploaded"]
@@ -44,6 +45,13 @@ class PublishCheck:
     def next_version(self) -> int:
         """The lowest version an upload needs to go live."""
         return (self.live_version or 0) + 1
+
+
+def live_catalog(repo: Repository) -> Catalog:
+    """The bundled library with every published script laid over it (the highest version of an id
+    wins): what a bot serves and what `oralblanc jury` compares with."""
+    published = [Scenario.model_validate(s.script) for s in repo.published_scripts()]
+    return load_catalog().with_scenarios(published)
 
 
 def check_publish(upload: ScriptRecord | None, live: Scenario | None) -> PublishCheck:

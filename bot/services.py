@@ -13,8 +13,8 @@ from sqlalchemy.engine import Engine
 from bot.catalog import Catalog, load_catalog
 from bot.config import Settings
 from bot.engines import Engines, actor_factory, judge_from_settings
+from bot.publishing import live_catalog
 from bot.rehearsal import Rehearsal
-from scenarios.model import Scenario
 from storage.db import make_engine
 from storage.repository import AsyncRepository, Repository
 
@@ -37,7 +37,7 @@ class Services:
         """The bundled library with the jury's published scripts over it; the rehearsal uses it from
         now on (sessions already started keep the script they froze)."""
         stamp = await self.repo.publication_stamp()
-        self.catalog = await live_catalog(self.repo, await asyncio.to_thread(load_catalog))
+        self.catalog = await asyncio.to_thread(live_catalog, self.repo.sync)
         self.rehearsal.catalog = self.catalog
         self.catalog_stamp = stamp
         return self.catalog
@@ -74,18 +74,12 @@ class Services:
         await asyncio.to_thread(self.engine.dispose)
 
 
-async def live_catalog(repo: AsyncRepository, library: Catalog) -> Catalog:
-    """`library` with every published script laid over it (the highest version of an id wins)."""
-    published = [Scenario.model_validate(s.script) for s in await repo.published_scripts()]
-    return library.with_scenarios(published)
-
-
 async def open_services(settings: Settings) -> Services:
     engine = await asyncio.to_thread(make_engine, settings.effective_database_url)
     repo = AsyncRepository(Repository(engine))
-    stamp = await repo.publication_stamp()
-    catalog = await live_catalog(repo, await asyncio.to_thread(load_catalog))
+    library = await asyncio.to_thread(load_catalog)
     engines = actor_factory(settings)
     judge = judge_from_settings(settings) if settings.judge else None
-    rehearsal = Rehearsal(repo, catalog, engines, judge)
-    return Services(settings, catalog, engine, repo, rehearsal, engines, catalog_stamp=stamp)
+    services = Services(settings, library, engine, repo, Rehearsal(repo, library, engines, judge), engines)
+    await services.refresh_catalog()  # the jury's published scripts over the library
+    return services

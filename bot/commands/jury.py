@@ -18,12 +18,16 @@ from typing import Annotated
 import typer
 
 from bot import anonymous_transcripts
-from bot.catalog import Catalog, load_catalog
+from bot.catalog import load_catalog
 from bot.commands.data import _find, _repository
-from bot.publishing import check_publish, lint_script, preview_fields, script_to_try
-from scenarios.model import Scenario
+from bot.publishing import (
+    check_publish,
+    lint_script,
+    live_catalog,
+    preview_fields,
+    script_to_try,
+)
 from storage.records import NotFound
-from storage.repository import Repository
 
 log = logging.getLogger(__name__)
 
@@ -38,13 +42,6 @@ REFUSALS = {
         "Raise `version:` (to {next} at least) and upload the file again."
     ),
 }
-
-
-def live_catalog(repo: Repository) -> Catalog:
-    """The bundled library with every published script laid over it (the sync twin of
-    `bot.services.live_catalog`)."""
-    published = [Scenario.model_validate(s.script) for s in repo.published_scripts()]
-    return load_catalog().with_scenarios(published)
 
 
 @app.command("upload")
