@@ -129,8 +129,7 @@ async def start_scenario(
     if active is not None:
         await rt.services.rehearsal.finish(active.id, "abandoned")
         await bot.send_message(chat, t(user.language, "abandoned"))
-    voice = bool(await sessions.preferred_voice(rt, user.id))
-    await sessions.begin(rt, bot, chat, user, scenario, lang, voice=voice, exam=exam,
+    await sessions.begin(rt, bot, chat, user, scenario, lang, voice=bool(user.voice_replies), exam=exam,
                          assignment_id=assignment.id if assignment else None)
 
 
@@ -227,8 +226,7 @@ async def voice(update: Update, context: Context) -> None:
     lang = user.language
     choice = context.args[0].lower() if context.args else ""
     if choice not in ("on", "off"):
-        current = await sessions.preferred_voice(rt, user.id)
-        state = t(lang, "voice_state_on" if current else "voice_state_off")
+        state = t(lang, "voice_state_on" if user.voice_replies else "voice_state_off")
         await update.message.reply_text(t(lang, "voice_usage", state=state))
         return
     on = choice == "on"

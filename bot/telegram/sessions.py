@@ -59,20 +59,6 @@ async def set_prefs(rt: BotRuntime, record: SessionRecord, **changes: Any) -> No
     await rt.services.repo.set_session_state(record.id, state)
 
 
-async def preferred_voice(rt: BotRuntime, user_id: int) -> bool | None:
-    """Voice replies as the candidate set them (`/voice on|off`, kept with the user; before that
-    was stored, with their latest session); None if never chosen."""
-    chosen = (await rt.services.repo.user(user_id)).voice_replies
-    if chosen is not None:
-        return chosen
-    sessions = await rt.services.repo.sessions_for_user(user_id)
-    if not sessions:
-        return None
-    latest = await rt.services.repo.session(sessions[-1].id)
-    prefs = session_prefs(latest)
-    return bool(prefs["voice"]) if "voice" in prefs else None
-
-
 def persona_of(rt: BotRuntime, scenario: Scenario) -> Persona | None:
     return rt.services.catalog.personas.get(scenario.persona)
 
