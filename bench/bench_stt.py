@@ -49,7 +49,7 @@ REPLIES = [
 
 def shared_speech_dir() -> Path:
     base = os.environ.get("ORALBLANC_SHARED_DIR")
-    return (Path(base) if base else ROOT.parent / "shared") / "data" / "speech"
+    return Path(base) / "data" / "speech" if base else ROOT / "tests" / "data" / "speech"
 
 
 def bench_stt(model_path: str, rounds: int) -> dict[str, float]:

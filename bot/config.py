@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     # speech
     stt_model: str | None = Field(None, validation_alias=_env("ORALBLANC_STT_MODEL"))
     max_audio_seconds: float = Field(180.0, gt=0, validation_alias=_env("ORALBLANC_MAX_AUDIO_SECONDS"))
+    # A transcription whose mean word probability is below this is shown back for the candidate to
+    # confirm (or resend) before the persona answers; 0 never asks. Clear speech scores 0.8-0.9 here.
+    stt_confirm_below: float = Field(0.6, ge=0, le=1, validation_alias=_env("ORALBLANC_STT_CONFIRM_BELOW"))
 
     # Telegram
     telegram_bot_token: str | None = Field(None, validation_alias=_env("TELEGRAM_BOT_TOKEN"))
@@ -57,6 +60,10 @@ class Settings(BaseSettings):
     )
     telegram_file_base_url: str | None = Field(None, validation_alias=_env("TELEGRAM_FILE_BASE_URL"))
     admins: str = Field("", validation_alias=_env("ORALBLANC_ADMINS"))
+    # Telegram updates kept after a storage failure are tried again this often (the inbox's replay).
+    update_retry_seconds: float = Field(20.0, gt=0, validation_alias=_env("ORALBLANC_UPDATE_RETRY_SECONDS"))
+    # Tests only: named points where the process kills itself (SIGKILL), comma-separated (bot/faults.py).
+    crash_points: str = Field("", validation_alias=_env("ORALBLANC_CRASH_POINTS"))
 
     @property
     def effective_engine(self) -> Literal["scripted", "llm"]:

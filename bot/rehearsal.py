@@ -73,12 +73,13 @@ class Rehearsal:
 
     async def start(
         self, user_id: int, scenario_id: str, language: Lang, *, mode: str = "text", engine: str = "scripted",
-        assignment_id: int | None = None, scenario: Scenario | None = None,
+        assignment_id: int | None = None, scenario: Scenario | None = None, state: dict | None = None,
     ) -> Opening:
         """Open a session (for `assignment_id` when it answers one) and record the persona's first words.
 
         The script is the catalog's current version of `scenario_id`, or `scenario` when given (a jury
-        member trying an unpublished upload); the session freezes it."""
+        member trying an unpublished upload); the session freezes it. `state`: the transport's own
+        data, stored with the session in the same transaction (e.g. the update that opened it)."""
         if scenario is None:
             try:
                 scenario = self.catalog.scenario(scenario_id)
@@ -86,15 +87,30 @@ class Rehearsal:
                 raise RehearsalError(str(exc.args[0])) from None
         persona = self.catalog.persona_of(scenario)
         session_id = await self.repo.start_session(
-            user_id, scenario, language, mode, engine, assignment_id=assignment_id
+            user_id, scenario, language, mode, engine, assignment_id=assignment_id, state=state
         )
+        return Opening(session_id, scenario, persona, language, await self._open(session_id, scenario, language, engine))
+
+    async def reopen(self, session_id: int) -> Opening:
+        """The opening of a session already started (a start interrupted before its first words were
+        sent): the stored first words, or, if a crash came before they were stored, said now."""
+        record = await self.repo.session(session_id)
+        persona = self.catalog.persona_of(record.scenario)
+        if record.turns and record.turns[0].speaker == "persona":
+            text = record.turns[0].text
+        else:
+            text = await self._open(session_id, record.scenario, record.language, record.engine)
+        return Opening(session_id, record.scenario, persona, record.language, text)
+
+    async def _open(self, session_id: int, scenario: Scenario, language: Lang, engine: str) -> str:
+        persona = self.catalog.persona_of(scenario)
         _, direction = Director(scenario, language).opening()
         spoken = await self._speak(scenario, persona, engine, Cue(direction, ""))
         await self.repo.add_turn(
             session_id, Turn(speaker="persona", text=spoken.text, lang=direction.language),
             engine=spoken.engine, fell_back=spoken.fell_back,
         )
-        return Opening(session_id, scenario, persona, language, spoken.text)
+        return spoken.text
 
     async def turn(self, session_id: int, text: str, *, on_token: TokenSink | None = None, **turn_meta) -> Reply:
         """Record the candidate's turn, then the persona's answer to it (streamed to `on_token` if given)."""

@@ -1,6 +1,11 @@
 """A cohort's results, for any transport: per candidate and criterion the last and best levels, a CSV
 export (one row per session and criterion) and a self-contained HTML summary with charts.
 
+Names come from the people themselves (a Telegram first name, a cohort's name): in the CSV, a text
+cell a spreadsheet would run as a formula (`=HYPERLINK(…)`, `+`, `-`, `@`, a tab or carriage return
+first, also after leading spaces) is written with a leading apostrophe, per OWASP's CSV-injection
+advice; numbers (ids, score, level) stay numbers. In the HTML every text is escaped.
+
 Input is what `Repository.cohort_scorecards` returns: (candidate, session, scorecard record) triples;
 the level that counts is the scorecard's effective one (a trainer's amendment wins).
 """
@@ -64,8 +69,25 @@ def _level(value: int | None) -> str:
     return "–" if value is None else str(value)
 
 
+# What starts a formula in Excel, LibreOffice or Google Sheets (with the full-width forms some of them
+# also read as such): a text cell starting with one of these is not written as it is.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def spreadsheet_cell(value: object) -> object:
+    """A CSV cell no spreadsheet runs: text that would start a formula, at its first character or
+    after leading whitespace, gets a leading apostrophe (shown as text, not computed). Numbers are
+    left as numbers, so a real negative number stays readable."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_STARTS) or value.lstrip().startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv(cohort: str, rows: Sequence[Row]) -> str:
-    """One line per (session, criterion), with the effective level and the review status."""
+    """One line per (session, criterion), with the effective level and the review status; every text
+    cell made safe to open in a spreadsheet (`spreadsheet_cell`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
@@ -73,11 +95,11 @@ def to_csv(cohort: str, rows: Sequence[Row]) -> str:
         data = card.effective
         score = (data.get("overall") or {}).get("score_20")
         for criterion in data.get("criteria", []):
-            writer.writerow([
+            writer.writerow([spreadsheet_cell(cell) for cell in (
                 cohort, user.display_name, user.id, session.id, session.scenario_id, session.started_at.isoformat(),
                 card.review_status, "" if score is None else score, criterion["code"],
                 "" if criterion.get("level") is None else criterion["level"], criterion.get("status", ""),
-            ])
+            )])
     return buffer.getvalue()
 
 

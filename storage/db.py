@@ -18,6 +18,7 @@ This module never reads the environment: callers pass the URL (`bot.config` owns
 
 from __future__ import annotations
 
+import errno
 import logging
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,10 @@ from sqlalchemy.engine import make_url
 logger = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-SQLITE_BUSY_TIMEOUT_MS = 15_000
+# How long a SQLite writer waits for another one's lock before giving up (a long write elsewhere, e.g.
+# a `data purge` or an erase, can hold it for seconds); past that the Telegram update is kept and
+# tried again (`bot.telegram.inbox`), never dropped.
+SQLITE_BUSY_TIMEOUT_MS = 45_000
 # Any constant: the key of the PostgreSQL advisory lock taken while migrating.
 _MIGRATION_LOCK_KEY = 0x6F72616C  # "oral"
 
@@ -64,7 +68,8 @@ def make_engine(url: str, *, migrate: bool = True, echo: bool = False) -> Engine
     """An engine for `url`, with the schema upgraded to the latest migration unless `migrate=False`."""
     url = normalize_url(url)
     parsed = make_url(url)
-    kwargs: dict[str, Any] = {"echo": echo}
+    # hide_parameters: an error's message never carries the values bound to it (names, lines).
+    kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:" and not database.startswith("file:"):
@@ -82,6 +87,27 @@ def make_engine(url: str, *, migrate: bool = True, echo: bool = False) -> Engine
             engine.dispose()
             raise
     return engine
+
+
+def is_unavailable(error: BaseException | None) -> bool:
+    """Whether `error` (or what caused it) is the database failing, not the request: unreachable or
+    restarted server, a lock held too long, a full disk. What was being written was not stored."""
+    from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)):
+            return True
+        if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EIO, errno.EDQUOT):
+            return True
+        if type(error).__module__ in ("sqlite3", "psycopg", "psycopg.errors") and type(error).__name__ in (
+            "OperationalError", "InterfaceError", "AdminShutdown", "ConnectionTimeout", "DiskFull",
+        ):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def alembic_config() -> Config:

@@ -191,6 +191,18 @@ class HeldVoice:
     language: str | None = None  # the session's language when it arrived (the transcription hint)
 
 
+@dataclass(frozen=True)
+class PendingUpdate:
+    """A Telegram update held in the inbox and not yet handled to its end (a crash, or a storage
+    failure, interrupted it): its JSON, to be handled again."""
+
+    update_id: int
+    chat_id: int | None
+    payload: dict[str, Any]
+    attempts: int
+    received_at: datetime
+
+
 @dataclass
 class ErasureReport:
     """How many rows `erase_user` deleted (or detached), per table."""

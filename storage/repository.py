@@ -19,8 +19,10 @@ Guarantees the rest of the application relies on:
   handled once, even by two workers at the same time;
 - **frozen scripts**: a session stores the scenario as played; `session().scenario` re-validates
   that copy, never the current library file;
-- **privacy**: `export_user`, `erase_user` (nothing left that names the user; on SQLite deleted
-  pages are zeroed and the WAL truncated) and `purge_audio` (raw audio past its retention period).
+- **privacy**: `export_user` (what the person said and what was decided about them: scripts by id
+  and version only, an unreleased exam scorecard withheld, see `scorecard_released`), `erase_user`
+  (nothing left that names the user; on SQLite deleted pages are zeroed and the WAL truncated) and
+  `purge_audio` (raw audio past its retention period).
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ from storage.records import (
     ErasureReport,
     HeldVoice,
     NotFound,
+    PendingUpdate,
     Role,
     ScorecardRecord,
     ScriptRecord,
@@ -72,6 +75,7 @@ from storage.tables import (
     ScorecardRow,
     SessionRow,
     TurnRow,
+    UpdateInboxRow,
     UserRow,
     VoiceInboxRow,
     utcnow,
@@ -79,7 +83,7 @@ from storage.tables import (
 
 logger = logging.getLogger(__name__)
 
-EXPORT_FORMAT = "oralblanc.user-export/1"
+EXPORT_FORMAT = "oralblanc.user-export/2"  # /2: no frozen script; an unreleased exam scorecard withheld
 _MAX_ID = 2**31 - 1  # primary keys are 32-bit integers
 T = TypeVar("T")
 R = TypeVar("R")
@@ -216,6 +220,36 @@ def _as_json_dict(value: Mapping[str, Any] | BaseModel) -> dict[str, Any]:
 def _row_json(row: Any, *, exclude: set[str] | None = None) -> dict[str, Any]:
     """A row as JSON-able data (datetimes as ISO 8601)."""
     return row.model_dump(mode="json", exclude=exclude)
+
+
+# --- what a candidate may see of their own sessions ----------------------------------------------
+
+# The part of `sessions.state` that is the transport's settings for the session (the Telegram chat,
+# voice replies, exam mode and deadline, a jury member's trial): exported; any other key is machinery.
+TRANSPORT_STATE_KEY = "telegram"
+WITHHELD_NOTE = (
+    "An exam scorecard exists for this session; it is withheld until a trainer releases it "
+    "(confirms or amends it), then it is part of your data like any other."
+)
+
+
+def _transport_prefs(state: Mapping[str, Any] | None) -> dict[str, Any]:
+    prefs = (state or {}).get(TRANSPORT_STATE_KEY)
+    return dict(prefs) if isinstance(prefs, Mapping) else {}
+
+
+def _is_exam(row: SessionRow, assignment_mode: str | None) -> bool:
+    """A mock exam whose scorecard waits for a trainer: exam mode (the transport's flag, an exam
+    assignment or an exam script), unless it is a jury member trying a script."""
+    prefs = _transport_prefs(row.state)
+    if prefs.get("trial"):
+        return False
+    return bool(prefs.get("exam") or assignment_mode == "exam" or (row.script or {}).get("exam"))
+
+
+def _withheld(exam: bool, card: ScorecardRow) -> bool:
+    """An exam scorecard no trainer has confirmed or amended yet: its candidate may not see it."""
+    return exam and card.review_status == "proposed"
 
 
 # --- the repository ------------------------------------------------------------------------------
@@ -602,8 +636,10 @@ class Repository:
         engine: str = "scripted",
         *,
         assignment_id: int | None = None,
+        state: Mapping[str, Any] | None = None,
     ) -> int:
-        """Open a session with the scenario frozen as it is now; returns its id."""
+        """Open a session with the scenario frozen as it is now (and its transport `state`, written
+        with it); returns its id."""
         with self._session() as s, s.begin():
             row = SessionRow(
                 user_id=user_id,
@@ -615,7 +651,7 @@ class Repository:
                 mode=mode,
                 engine=engine,
                 status="active",
-                state={},
+                state=dict(state or {}),
                 started_at=self._clock(),
             )
             s.add(row)
@@ -830,6 +866,12 @@ class Repository:
             self._insert_ignore(s, ProcessedUpdateRow, {"update_id": update_id, "processed_at": self._clock()})
             return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    def held_voice(self, update_id: int) -> HeldVoice | None:
+        """The voice note held for this update, if it still is."""
+        with self._session() as s:
+            row = s.scalars(select(VoiceInboxRow).where(col(VoiceInboxRow.update_id) == update_id)).first()
+            return _held(row) if row is not None else None
+
     def held_voices(self) -> list[HeldVoice]:
         """Every voice note still held (a crash left it untranscribed), oldest first."""
         with self._session() as s:
@@ -902,17 +944,85 @@ class Repository:
             return self._insert_ignore(s, ProcessedUpdateRow, dict(update_id=update_id, processed_at=self._clock()))
 
     def forget_processed_updates(self, older_than: timedelta) -> int:
-        """Drop update ids older than `older_than` (Telegram stops redelivering after 24 h)."""
+        """Drop update ids older than `older_than` (Telegram stops redelivering after 24 h), and the
+        inbox's done updates as old."""
+        cutoff = self._clock() - older_than
         with self._session() as s, s.begin():
-            result = s.execute(
-                delete(ProcessedUpdateRow).where(col(ProcessedUpdateRow.processed_at) < self._clock() - older_than)
+            result = s.execute(delete(ProcessedUpdateRow).where(col(ProcessedUpdateRow.processed_at) < cutoff))
+            s.execute(
+                delete(UpdateInboxRow).where(
+                    col(UpdateInboxRow.done_at).is_not(None), col(UpdateInboxRow.received_at) < cutoff
+                )
             )
             return int(result.rowcount)  # type: ignore[attr-defined]
+
+    # update inbox ----------------------------------------------------------------------------
+
+    def hold_update(self, update_id: int, chat_id: int | None, payload: Mapping[str, Any]) -> bool:
+        """Hold a Telegram update as received (write-ahead, before Telegram is told it arrived);
+        False when it is already held or was handled (a redelivery: nothing is stored)."""
+        with self._session() as s, s.begin():
+            return self._insert_ignore(s, UpdateInboxRow, {
+                "update_id": update_id, "chat_id": chat_id, "payload": dict(payload), "attempts": 0,
+                "received_at": self._clock(),
+            })
+
+    def update_done(self, update_id: int) -> None:
+        """The update has been handled to its end: its content is cleared, its id kept (a redelivery
+        is recognised) until `forget_processed_updates`."""
+        now = self._clock()
+        with self._session() as s, s.begin():
+            result = s.execute(
+                update(UpdateInboxRow)
+                .where(col(UpdateInboxRow.update_id) == update_id)
+                .values(payload=None, done_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            if not result.rowcount:  # type: ignore[attr-defined]
+                self._insert_ignore(s, UpdateInboxRow, {
+                    "update_id": update_id, "chat_id": None, "payload": None, "attempts": 0,
+                    "received_at": now, "done_at": now,
+                })
+
+    def pending_updates(self, *, older_than: timedelta = timedelta(0)) -> list[PendingUpdate]:
+        """The held updates not handled to their end, received at least `older_than` ago, in order."""
+        with self._session() as s:
+            rows = s.scalars(
+                select(UpdateInboxRow)
+                .where(col(UpdateInboxRow.done_at).is_(None),
+                       col(UpdateInboxRow.received_at) <= self._clock() - older_than)
+                .order_by(col(UpdateInboxRow.update_id))
+            )
+            return [
+                PendingUpdate(r.update_id, r.chat_id, dict(r.payload or {}), r.attempts, r.received_at) for r in rows
+            ]
+
+    def count_update_attempt(self, update_id: int) -> int:
+        """One more attempt at a held update (a replay after a crash or a failure); the new count."""
+        with self._session() as s, s.begin():
+            return int(s.execute(
+                update(UpdateInboxRow)
+                .where(col(UpdateInboxRow.update_id) == update_id)
+                .values(attempts=col(UpdateInboxRow.attempts) + 1)
+                .returning(col(UpdateInboxRow.attempts))
+                .execution_options(synchronize_session=False)
+            ).scalar_one_or_none() or 0)
 
     # privacy ---------------------------------------------------------------------------------
 
     def export_user(self, user_id: int, *, include_audio: bool = True) -> dict[str, Any]:
-        """Everything stored about a user, as JSON-able data (raw audio base64-encoded).
+        """Everything stored about a user, as JSON-able data (raw audio base64-encoded), in the
+        `oralblanc.user-export/2` format.
+
+        A person's data is what they said and what was decided about them, not the exam's answer
+        key: each session names its script by `scenario_id` and `scenario_version` only (the frozen
+        script, with its hidden facts, limits, objections and the scorer's patterns, is not
+        exported), its `state` keeps only the transport's settings (chat, voice replies, exam mode
+        and deadline), and its turns are what was said on both sides. A mock-exam scorecard that no
+        trainer has confirmed or amended yet is withheld: the export says one exists
+        (`"withheld": true`, with `id`, `created_at`, `review_status` and a `note`), without levels,
+        evidence or advice, until it is released. Every other scorecard is exported whole
+        (`"withheld": false`). A trainer's export lists the reviews they wrote.
 
         Voice notes held in `voice_inbox` are not exported: they are transient (seconds, until
         transcribed into a turn, which is exported) and erased with the user.
@@ -986,11 +1096,41 @@ class Repository:
                     "base64": base64.b64encode(blob.data).decode("ascii") if include_audio else None,
                 }
             turns.append(data)
-        scorecards = [
-            _row_json(c, exclude={"session_id"})
-            for c in s.scalars(select(ScorecardRow).where(col(ScorecardRow.session_id) == row.id))
-        ]
-        return {**_row_json(row, exclude={"user_id"}), "turns": turns, "scorecards": scorecards}
+        exam = _is_exam(row, self._assignment_mode(s, row))
+        scorecards = []
+        for card in s.scalars(
+            select(ScorecardRow).where(col(ScorecardRow.session_id) == row.id).order_by(col(ScorecardRow.id))
+        ):
+            if _withheld(exam, card):
+                scorecards.append({
+                    "id": card.id, "created_at": card.created_at.isoformat(), "review_status": card.review_status,
+                    "withheld": True, "note": WITHHELD_NOTE,
+                })
+            else:
+                scorecards.append({**_row_json(card, exclude={"session_id"}), "withheld": False})
+        session = _row_json(row, exclude={"user_id", "script", "state"})  # the script by id and version only
+        prefs = _transport_prefs(row.state)
+        session["state"] = {TRANSPORT_STATE_KEY: prefs} if prefs else {}
+        return {**session, "turns": turns, "scorecards": scorecards}
+
+    @staticmethod
+    def _assignment_mode(s: Session, row: SessionRow) -> str | None:
+        if row.assignment_id is None:
+            return None
+        assignment = s.get(AssignmentRow, row.assignment_id)
+        return assignment.mode if assignment is not None else None
+
+    def scorecard_released(self, session_id: int) -> bool:
+        """Whether the candidate may see the session's scorecard: True unless it is a mock exam (see
+        `export_user`) whose latest scorecard is missing or still only proposed."""
+        with self._session() as s:
+            row = self._get(s, SessionRow, session_id, "session")
+            if not _is_exam(row, self._assignment_mode(s, row)):
+                return True
+            latest = s.scalars(
+                select(ScorecardRow).where(col(ScorecardRow.session_id) == session_id).order_by(col(ScorecardRow.id).desc())
+            ).first()
+            return latest is not None and not _withheld(True, latest)
 
     def erase_user(self, user_id: int) -> ErasureReport:
         """Delete a user and everything that names them, in one transaction.
@@ -1017,6 +1157,9 @@ class Repository:
             run(d, "turns", delete(TurnRow).where(col(TurnRow.session_id).in_(sessions)))
             run(d, "scorecards", delete(ScorecardRow).where(col(ScorecardRow.session_id).in_(sessions)))
             run(d, "voice_inbox", delete(VoiceInboxRow).where(col(VoiceInboxRow.session_id).in_(sessions)))
+            telegram_id = s.get(UserRow, user_id).telegram_id  # type: ignore[union-attr]
+            if telegram_id is not None:  # updates held from their private chat (its id is theirs)
+                run(d, "update_inbox", delete(UpdateInboxRow).where(col(UpdateInboxRow.chat_id) == telegram_id))
             run(d, "sessions", delete(SessionRow).where(col(SessionRow.user_id) == user_id))
             run(
                 u,
@@ -1155,7 +1298,13 @@ class AsyncRepository:
     review_scorecard = _in_thread(Repository.review_scorecard)
     mark_update_processed = _in_thread(Repository.mark_update_processed)
     forget_processed_updates = _in_thread(Repository.forget_processed_updates)
+    held_voice = _in_thread(Repository.held_voice)
+    hold_update = _in_thread(Repository.hold_update)
+    update_done = _in_thread(Repository.update_done)
+    pending_updates = _in_thread(Repository.pending_updates)
+    count_update_attempt = _in_thread(Repository.count_update_attempt)
     export_user = _in_thread(Repository.export_user)
+    scorecard_released = _in_thread(Repository.scorecard_released)
     erase_user = _in_thread(Repository.erase_user)
     purge_audio = _in_thread(Repository.purge_audio)
 

@@ -11,7 +11,9 @@ Conventions:
 - a voice note is held in `voice_inbox` (raw audio, keyed by its Telegram update id) from the moment
   it is downloaded until it is transcribed and stored as a turn (same transaction) or refused: raw
   audio held only until it is transcribed, so a crash during transcription loses nothing (the next
-  start plays what is left there).
+  start plays what is left there);
+- every Telegram update is held in `update_inbox` before Telegram is told it arrived, and marked done
+  only once its handling is over (its content then cleared), so a crash between the two loses nothing.
 
 Any change here needs a new migration in `storage/migrations/versions/`
 (`tests/test_storage_migrations.py` fails when the tables and the migrations disagree).
@@ -275,6 +277,23 @@ class ProcessedUpdateRow(SQLModel, table=True):
         sa_column=Column(BigInteger, primary_key=True, autoincrement=False)
     )
     processed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+
+
+class UpdateInboxRow(SQLModel, table=True):
+    """A Telegram update as received, held before Telegram is told it arrived (write-ahead for every
+    update: a command, a line, a voice note's `file_id`). `payload` is the update's JSON until it has
+    been handled; then it is cleared and `done_at` set, so a redelivery is recognised and nothing of
+    its content stays. A crash leaves it pending: the next start handles it again (`attempts` counts
+    how often, so an update that kills the process every time is eventually let go)."""
+
+    __tablename__ = "update_inbox"
+
+    update_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    chat_id: int | None = Field(default=None, sa_type=BigInteger, index=True)  # erased with its person
+    payload: dict[str, Any] | None = Field(default=None, sa_type=JSONType)
+    attempts: int = 0
+    received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 def all_tables() -> list[str]:

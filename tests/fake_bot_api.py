@@ -111,6 +111,18 @@ class FakeUser:
                  "mime_type": "audio/ogg", "file_size": len(data)}
         return self.api.push({"message": self._message(voice=voice)})
 
+    def send_audio_file(self, data: bytes, file_name: str, mime_type: str | None, *, as_document: bool = False,
+                        duration: int = 5) -> int:
+        """An audio file (MP3, M4A, WAV…): as music (`audio`, with a duration) or as a plain file."""
+        file_id = self.api.add_file(data, file_name)
+        media: dict[str, Any] = {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_name": file_name,
+                                 "file_size": len(data)}
+        if mime_type:
+            media["mime_type"] = mime_type
+        if as_document:
+            return self.api.push({"message": self._message(document=media)})
+        return self.api.push({"message": self._message(audio={**media, "duration": duration})})
+
     def send_sticker(self) -> int:
         sticker = {"file_id": "sticker-1", "file_unique_id": "us1", "type": "regular", "width": 512,
                    "height": 512, "is_animated": False, "is_video": False, "emoji": "👍"}
@@ -171,6 +183,7 @@ class FakeBotAPI:
         self._queue: list[_Queued] = []
         self._sent_updates: dict[int, dict[str, Any]] = {}
         self.last_update_id = 0  # the id of the update pushed last
+        self.confirmed = 0  # every update id up to this one is acknowledged (a getUpdates offset above it)
         self._update_ids = itertools.count(first_update_id)  # one bot's workers share a sequence
         self._message_ids = itertools.count(1)
         self._query_ids = itertools.count(1)
@@ -417,6 +430,7 @@ class FakeBotAPI:
         while True:
             changed = self._changed
             if offset is not None:
+                self.confirmed = max(self.confirmed, int(offset) - 1)
                 self._queue = [q for q in self._queue if q.forced or q.update["update_id"] >= int(offset)]
             if self._queue or time.monotonic() >= deadline:
                 break

@@ -117,9 +117,10 @@ class FakeSynthesizer:
 class FakeTranscriber:
     """Hears `text` in any audio (or raises `error`)."""
 
-    def __init__(self, text: str = "", error: Exception | None = None) -> None:
+    def __init__(self, text: str = "", error: Exception | None = None, confidence: float = 0.9) -> None:
         self.text = text
         self.error = error
+        self.confidence = confidence
 
     async def transcribe(self, audio: Any, language: str | None = None) -> Any:
         from bot.speech.stt import Transcription, Word
@@ -128,4 +129,4 @@ class FakeTranscriber:
             raise self.error
         words = [Word(w=w, start=0.4 * i, end=0.4 * i + 0.3) for i, w in enumerate(self.text.split())]
         return Transcription(text=self.text, language=language or "fr", duration_s=0.4 * len(words) + 0.5,
-                             words=words, confidence=0.9)
+                             words=words, confidence=self.confidence)

@@ -33,12 +33,16 @@ def shared_dir() -> Path:
     return Path(env) if env else Path(__file__).resolve().parents[2] / "shared"
 
 
+CARRIED = Path(__file__).resolve().parent / "data"  # the copy the repository carries (tests/data/SOURCES.md)
+
+
 @cache
 def _read_shared(name: str) -> str:
-    path = shared_dir() / name
-    if not path.is_file():
-        pytest.fail(f"{path} not found: set ORALBLANC_SHARED_DIR to the folder holding {name}")
-    return path.read_text(encoding="utf-8")
+    """A file of the shared folder when it is there, else the repository's own copy."""
+    for path in (shared_dir() / name, CARRIED / name):
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    pytest.fail(f"{name} not found in {shared_dir()} nor {CARRIED}")
 
 
 def md_text() -> str:
@@ -107,9 +111,11 @@ def md_modalities() -> dict[str, str]:
 
 
 def design_kinds() -> dict[str, set[str]]:
-    """criterion id -> kinds, from the table 'The exam situations it rehearses' of DESIGN.md."""
+    """criterion id -> kinds, from the kinds table of the README (the same as DESIGN.md's 'The exam
+    situations it rehearses')."""
     kinds: dict[str, set[str]] = {}
-    for line in _read_shared("DESIGN.md").splitlines():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for line in readme.splitlines():
         m = re.match(r"\|\s*`(\w+)`\s*\|", line)
         if not m:
             continue

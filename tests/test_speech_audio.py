@@ -94,7 +94,7 @@ def test_decode_mp3_and_m4a(fmt: str, codec: str):
 def test_decode_telegram_voice_note_from_path_and_file():
     path = SPEECH_DIR / "fleurs-en-000.ogg"
     if not path.exists():
-        pytest.skip(f"speech samples not found in {SPEECH_DIR}")
+        pytest.fail(f"speech samples not found in {SPEECH_DIR}")
     from_path = decode_audio(path)
     with path.open("rb") as handle:
         from_file = decode_audio(handle)
@@ -188,7 +188,7 @@ def test_all_audio_errors_share_a_base():
 def test_truncated_voice_note_keeps_what_arrived():
     path = SPEECH_DIR / "fleurs-en-000.ogg"
     if not path.exists():
-        pytest.skip(f"speech samples not found in {SPEECH_DIR}")
+        pytest.fail(f"speech samples not found in {SPEECH_DIR}")
     data = path.read_bytes()
     samples = decode_audio(data[: len(data) // 2])
     assert 4.0 < samples.size / 16_000 < 6.0

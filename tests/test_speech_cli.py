@@ -21,7 +21,7 @@ runner = CliRunner()
 def sample(name: str = "fleurs-en-003") -> tuple[Path, str]:
     path = SPEECH_DIR / f"{name}.ogg"
     if not path.exists():
-        pytest.skip(f"speech samples not found in {SPEECH_DIR}")
+        pytest.fail(f"speech samples not found in {SPEECH_DIR}")
     return path, path.with_suffix(".txt").read_text(encoding="utf-8")
 
 

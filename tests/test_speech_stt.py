@@ -7,7 +7,6 @@ multilingual Whisper base (the default: French and English) and the English-only
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import time
 from pathlib import Path
@@ -25,8 +24,7 @@ from bot.speech.stt import (
     resolve_model,
 )
 
-SHARED_DIR = Path(os.environ.get("ORALBLANC_SHARED_DIR") or Path(__file__).resolve().parents[2] / "shared")
-SPEECH_DIR = SHARED_DIR / "data" / "speech"  # FLEURS samples: Google, CC BY 4.0 (see SOURCES.md)
+SPEECH_DIR = Path(__file__).resolve().parent / "data" / "speech"  # FLEURS samples: Google, CC BY 4.0 (see SOURCES.md)
 
 _ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
 _TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
@@ -70,7 +68,7 @@ def word_error_rate(references: list[str], hypotheses: list[str]) -> float:
 def speech_samples() -> list[tuple[Path, str]]:
     pairs = [(p, p.with_suffix(".txt").read_text(encoding="utf-8").strip()) for p in sorted(SPEECH_DIR.glob("fleurs-en-*.ogg"))]
     if not pairs:
-        pytest.skip(f"speech samples not found in {SPEECH_DIR}")
+        pytest.fail(f"speech samples not found in {SPEECH_DIR}")
     return pairs
 
 

@@ -52,12 +52,13 @@ def test_export_contains_everything_about_the_user(repo: Repository, sample_scen
     ids = _populate(repo, sample_scenario)
     exported = repo.export_user(ids["target"])
     json.dumps(exported)  # JSON-able
-    assert exported["format"] == "oralblanc.user-export/1"
+    assert exported["format"] == "oralblanc.user-export/2"
     assert exported["user"]["display_name"] == NAME and exported["user"]["telegram_id"] == TELEGRAM_ID
     assert [m["cohort_name"] for m in exported["memberships"]] == ["MDC 2026"]
     assert [a["mode"] for a in exported["assignments"]] == ["exam"]
     (session,) = exported["sessions"]
-    assert session["id"] == ids["sessions"][ids["target"]] and session["script"]["id"] == sample_scenario.id
+    assert session["id"] == ids["sessions"][ids["target"]] and session["scenario_id"] == sample_scenario.id
+    assert "script" not in session  # the script by id and version only (tests/test_privacy_export.py)
     assert [t["number"] for t in session["turns"]] == [1, 2]
     spoken = session["turns"][1]
     assert NAME in spoken["text"] and spoken["fluency"] == {"wpm": 120} and spoken["words"][0]["w"] == "Je"

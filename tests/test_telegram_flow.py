@@ -35,7 +35,7 @@ async def test_a_candidate_plays_a_whole_scenario_and_gets_the_report(tmp_path: 
         async with bot_running(settings):
             alice = api.user(101, "Alice", "fr")
             welcome = (await _say(api, alice, "/start"))[0]
-            for expected in ("Bonjour Alice", "/mydata", "/deletemydata", "intelligence artificielle", "30 jours",
+            for expected in ("Bonjour Alice", "/mydata", "/deletemydata", "celles écrites pour ce scénario (pas d'IA générative)", "30 jours",
                              "/scenarios"):
                 assert expected in welcome
             from_menu = (await api.reply_to(alice, lambda: alice.press("m:scenarios")))[0]
@@ -291,7 +291,7 @@ async def test_voice_replies_language_and_privacy_commands(tmp_path: Path) -> No
             assert export.method == "sendDocument"
             name, data = export.files["document"]
             document = json.loads(data)
-            assert name == "oralblanc-mydata.json" and document["format"] == "oralblanc.user-export/1"
+            assert name == "oralblanc-mydata.json" and document["format"] == "oralblanc.user-export/2"
             assert document["user"]["telegram_id"] == 901 and len(document["sessions"]) == 1
 
             confirm = (await _say(api, gus, "/deletemydata"))[0]

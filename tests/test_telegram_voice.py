@@ -13,7 +13,7 @@ from storage.repository import Repository
 from tests.fake_bot_api import FakeBotAPI
 from tests.telegram_support import SCENARIO, bot_running, bot_settings
 
-SPEECH = Path(__file__).resolve().parents[2] / "shared" / "data" / "speech"
+SPEECH = Path(__file__).resolve().parent / "data" / "speech"  # FLEURS samples: Google, CC BY 4.0
 
 
 @pytest.mark.slow

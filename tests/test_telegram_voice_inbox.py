@@ -39,7 +39,7 @@ from tests.telegram_support import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-SPEECH = ROOT.parent / "shared" / "data" / "speech"
+SPEECH = ROOT / "tests" / "data" / "speech"  # FLEURS samples: Google, CC BY 4.0
 NOTE = b"OggS\x00 held voice note " + bytes(range(256))
 
 

@@ -82,7 +82,8 @@ def data_export(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
     audio: Annotated[bool, typer.Option("--audio/--no-audio", help="Include raw audio (base64).")] = True,
 ) -> None:
-    """Export everything stored about a user, as JSON."""
+    """Export everything stored about a user, as JSON (oralblanc.user-export/2: scripts by id and
+    version only, an exam scorecard no trainer has released yet withheld)."""
     repo, engine = _repository()
     try:
         record = _find(repo, user)
@@ -107,11 +108,26 @@ def data_erase(
         record = _find(repo, user)
         if not yes:
             typer.confirm(f"Erase user {record.id} ({record.display_name}) and all their data?", abort=True)
+        sessions = [s.id for s in repo.sessions_for_user(record.id)]
         report = repo.erase_user(record.id)
     finally:
         engine.dispose()
-    deleted = ", ".join(f"{table}: {n}" for table, n in report.deleted.items() if n)
+    files = _erase_report_files(sessions)
+    deleted = ", ".join(f"{table}: {n}" for table, n in [*report.deleted.items(), ("report files", files)] if n)
     typer.echo(f"erased user {record.id} ({deleted})")
+
+
+def _erase_report_files(session_ids: list[int]) -> int:
+    """Delete the full reports `oralblanc play` wrote for these sessions; how many were deleted."""
+    from bot.terminal import report_path
+
+    settings, deleted = get_settings(), 0
+    for session_id in session_ids:
+        path = report_path(settings, session_id)
+        if path.is_file():
+            path.unlink()
+            deleted += 1
+    return deleted
 
 
 @data_app.command("purge")

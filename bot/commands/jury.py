@@ -65,7 +65,7 @@ def upload(
         number = repo.save_script(scenario, file.read_text(encoding="utf-8"), uploaded_by=uploader)
     finally:
         engine.dispose()
-    log.info("script %s v%s uploaded by %s (no. %s)", scenario.id, scenario.version, by, number)
+    log.info("script %s v%s uploaded by user %s (no. %s)", scenario.id, scenario.version, uploader, number)
     fields = preview_fields(scenario, "en")
     typer.echo(f"script {number} stored (not published).")
     typer.echo(f"{fields['id']} v{fields['version']} — {fields['kind']}\n{fields['title']}\n"
@@ -82,7 +82,6 @@ def publish(
     repo, engine = _repository()
     try:
         publisher = _find(repo, by) if by else None
-        who = publisher.display_name if publisher else None
         check = check_publish(repo.latest_upload(scenario_id), live_catalog(repo).scenarios.get(scenario_id))
         if check.refusal is not None:
             typer.echo(REFUSALS[check.refusal].format(
@@ -94,7 +93,8 @@ def publish(
         repo.publish_script(check.upload.id, published_by=publisher.id if publisher else None)
     finally:
         engine.dispose()
-    log.info("script %s v%s published by %s", scenario_id, check.upload.version, who)
+    log.info("script %s v%s published by user %s", scenario_id, check.upload.version,
+             publisher.id if publisher else None)  # an id in the log, never a name
     typer.echo(f"'{scenario_id}' v{check.upload.version} is live. Sessions already started keep their version.")
 
 

@@ -42,7 +42,10 @@ def bot(
     from bot.telegram.runtime import BotOptions
 
     settings = get_settings()
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per Bot API call otherwise
+    # httpx: one line per Bot API call otherwise, with the token in its URL; python-telegram-bot logs
+    # whole updates and call parameters (names, texts) below INFO: never kept, whatever the root level.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("telegram").setLevel(logging.INFO)
     webhook = None
     if webhook_url:
         if not webhook_url.startswith("https://"):

@@ -2,10 +2,12 @@
 
 - `build_application(settings)`: token and Bot API address from the settings (`TELEGRAM_BOT_TOKEN`,
   `TELEGRAM_API_BASE_URL`, `TELEGRAM_FILE_BASE_URL` or derived from it), the per-chat update
-  processor, flood control, the handlers; `post_init` opens the services (catalog, database,
-  rehearsal) and the speech providers once, then starts, in the background, the recovery of voice
-  notes a previous run held but never transcribed (`lines.recover_held_voices`); `post_shutdown`
-  stops that recovery if it still runs, then closes the resources.
+  processor, the durable update queue (every update held in the database before Telegram is told
+  it arrived: `bot.telegram.inbox`), flood control, the handlers; `post_init` opens the services
+  (catalog, database, rehearsal) and the speech providers once, queues again the updates a previous
+  run left unfinished, then starts, in the background, the recovery of voice notes a previous run
+  held but never transcribed (`lines.recover_held_voices`) and the retry of updates a storage
+  failure kept; `post_shutdown` stops those if they still run, then closes the resources.
 - `run_bot(settings, webhook=None)`: blocks until SIGINT/SIGTERM; long polling by default, or a
   webhook server (PTB's, on tornado) that checks Telegram's secret token header on every request.
 - `running(application, ...)`: the same life cycle as an async context manager, for tests and the
@@ -17,9 +19,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
 from urllib.parse import urlparse
 
 from telegram.ext import Application, ApplicationBuilder
@@ -35,6 +39,7 @@ from bot.speech.voice import (
 )
 from bot.telegram import handlers, menus
 from bot.telegram.flood import FloodControl
+from bot.telegram.inbox import DurableUpdateQueue, UpdateInbox
 from bot.telegram.lines import recover_held_voices
 from bot.telegram.processor import ChatSerialProcessor
 from bot.telegram.runtime import RUNTIME_KEY, BotOptions, BotRuntime
@@ -85,13 +90,25 @@ def build_application(
         raise MissingToken("TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and export its token")
     options = options or BotOptions()
     processor = ChatSerialProcessor(options.max_concurrent_updates)
-    background: set[asyncio.Task[int]] = set()  # the recovery task, referenced until it is done
+    inbox = UpdateInbox()
+    background: set[asyncio.Task[Any]] = set()  # recovery and retries, referenced until done
+
+    def in_background(coroutine: Coroutine[Any, Any, Any], name: str) -> None:
+        task = asyncio.create_task(coroutine, name=name)
+        background.add(task)
+        task.add_done_callback(background.discard)
 
     async def post_init(application: Application) -> None:
         services = await services_factory(settings)
         services.watch_publications(settings.catalog_refresh_seconds)
         voice = VoiceIO(settings, transcriber_factory=transcriber_factory, synthesizer_factory=synthesizer_factory)
-        application.bot_data[RUNTIME_KEY] = BotRuntime(settings, services, voice, processor, options)
+        application.bot_data[RUNTIME_KEY] = BotRuntime(settings, services, voice, processor, options, inbox)
+        inbox.attach(services.repo)  # from now on, every update is held before Telegram is told
+        processor.inbox = inbox
+        # What a previous run was handling when it stopped: queued before anything new arrives.
+        replayed = await inbox.replay(application)
+        if replayed:
+            log.info("%s updates a previous run left unfinished handed over again", replayed)
         if options.preload_speech:
             try:
                 await voice.preload()
@@ -99,11 +116,8 @@ def build_application(
                 log.exception("speech-to-text model not loaded: voice notes will be refused")
         await menus.set_default_menus(application.bot)
         await menus.set_admin_menus(application.bot, settings, services.repo)
-        recovery = asyncio.create_task(
-            _recover(application.bot_data[RUNTIME_KEY], application), name="oralblanc-voice-recovery"
-        )
-        background.add(recovery)
-        recovery.add_done_callback(background.discard)
+        in_background(_recover(application.bot_data[RUNTIME_KEY], application), "oralblanc-voice-recovery")
+        in_background(_retry_kept(inbox, application, settings.update_retry_seconds), "oralblanc-update-retry")
         log.info("bot @%s ready (%s)", application.bot.username, settings.telegram_api_base_url)
 
     async def post_shutdown(application: Application) -> None:
@@ -122,6 +136,7 @@ def build_application(
         .base_url(settings.telegram_api_base_url)
         .base_file_url(file_base_url(settings))
         .concurrent_updates(processor)
+        .update_queue(DurableUpdateQueue(inbox))
         .rate_limiter(FloodControl(overall_rate=options.flood_overall_rate, max_retries=options.flood_max_retries))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
@@ -141,6 +156,18 @@ async def _recover(rt: BotRuntime, application: Application) -> int:
     except Exception:
         log.exception("voice note recovery failed (the notes stay held until the next start)")
         return 0
+
+
+async def _retry_kept(inbox: UpdateInbox, application: Application, every: float) -> None:
+    """Hand over again, every `every` seconds, the updates a storage failure left pending."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await inbox.replay(application, older_than=timedelta(seconds=every))
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # the database may still be down: next time
+            log.warning("pending updates not replayed yet (%s)", type(error).__name__)
 
 
 def run_bot(settings: Settings, *, webhook: WebhookConfig | None = None, options: BotOptions | None = None) -> None:

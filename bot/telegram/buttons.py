@@ -12,6 +12,7 @@ from telegram.constants import ChatAction
 from telegram.ext import ContextTypes
 
 from bot.telegram import keyboards, views
+from bot.telegram.lines import confirm_unsure
 from bot.telegram.chat_commands import send_report, send_scenarios, set_language, start_scenario
 from bot.telegram.runtime import BotRuntime, chat_id, runtime
 from bot.telegram.scorecards import released
@@ -41,7 +42,7 @@ async def on_button(update: Update, context: Context) -> None:
         if action == keyboards.START or action == keyboards.RESTART:
             await start_scenario(rt, update, context, user, scenario.id, lang, abandon=action == keyboards.RESTART)
             return
-        text = views.briefing(scenario, catalog.persona_of(scenario), lang)
+        text = views.briefing(scenario, catalog.persona_of(scenario), lang, rt.settings.effective_engine)
         markup = keyboards.briefing(scenario, lang)
         if action == keyboards.RELANG and query.message is not None:
             await query.edit_message_text(text, reply_markup=markup)
@@ -61,6 +62,14 @@ async def on_button(update: Update, context: Context) -> None:
     elif action == keyboards.MENU and args == ["scenarios"]:
         await query.answer()
         await send_scenarios(rt, update, user)
+    elif action in (keyboards.HEARD_OK, keyboards.HEARD_NO) and args and args[0].isdigit():
+        if not await confirm_unsure(rt, update.get_bot(), chat_id(update), user, int(args[0]),
+                                    keep=action == keyboards.HEARD_OK):
+            await query.answer(t(user.language, "stale_button"))
+            return
+        await query.answer()
+        if query.message is not None:
+            await query.edit_message_reply_markup(None)
     elif action == keyboards.LANG and args and args[0] in ("fr", "en"):
         await query.answer()
         await set_language(rt, update, user, args[0])

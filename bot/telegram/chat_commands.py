@@ -104,6 +104,10 @@ async def start_scenario(
     """Start a session; with one already active, offer to abandon it (or do so when `abandon`)."""
     scenario = rt.services.catalog.scenarios[scenario_id]
     repo, bot, chat = rt.services.repo, update.get_bot(), chat_id(update)
+    active = await repo.active_session(user.id)
+    if active is not None and sessions.started_by(active, update.update_id):  # handled again after a crash
+        await sessions.announce_again(rt, bot, chat, user, active)
+        return
     assignments = [a for a in await repo.assignments_for_user(user.id) if a.scenario_id == scenario.id]
     exam = scenario.exam or any(a.mode == "exam" for a in assignments)
     assignment = max((a for a in assignments if a.mode == ("exam" if exam else "practice")),
@@ -119,7 +123,6 @@ async def start_scenario(
             await bot.send_message(chat, t(user.language, "no_attempts_left", used=used, allowed=allowed,
                                            title=scenario.title.get(user.language)))
             return
-    active = await repo.active_session(user.id)
     if active is not None and not abandon:
         await bot.send_message(
             chat, t(user.language, "active_exists", title=active.scenario.title.get(active.language)),
@@ -130,7 +133,7 @@ async def start_scenario(
         await rt.services.rehearsal.finish(active.id, "abandoned")
         await bot.send_message(chat, t(user.language, "abandoned"))
     await sessions.begin(rt, bot, chat, user, scenario, lang, voice=bool(user.voice_replies), exam=exam,
-                         assignment_id=assignment.id if assignment else None)
+                         assignment_id=assignment.id if assignment else None, update_id=update.update_id)
 
 
 async def end(update: Update, context: Context) -> None:

@@ -1,18 +1,17 @@
 """Handler registration, the guard in front of them, bad input and errors.
 
 Registered by `register(application)`:
-- group -1, `guard`: private chats only; updates other than a candidate's line are recorded as
-  processed (`processed_updates`) and a redelivered one stops here; a line is deduplicated with its
-  turn (`add_turn(update_id=...)`), in the same transaction;
+- group -1, `guard`: private chats only (redeliveries are recognised before, by the update inbox:
+  `bot.telegram.inbox`; a line is also deduplicated with its turn, `add_turn(update_id=...)`);
 - group 0: edited messages, the commands (`chat_commands`), unknown commands, text and voice lines
   (`lines`), buttons (`buttons`), and anything else (stickers, photos, documents…), each with a short
   answer in the user's language;
-- `on_error`: logs the error with the update; the user gets an apology, never a stack trace.
+- `on_error`: logs the error with the update's ids, never its content; the user is told what happened
+  (a database failure: the update is kept and tried again), never a stack trace.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 
 from telegram import Update
@@ -32,10 +31,10 @@ from bot.telegram import jury, jury_transcripts
 from bot.telegram import staff_commands as staff
 from bot.telegram.buttons import on_button
 from bot.telegram.jury import on_script
-from bot.telegram.lines import on_text, on_voice
-from bot.telegram.processor import is_line
-from bot.telegram.runtime import runtime
+from bot.telegram.lines import AUDIO_EXTENSIONS, on_text, on_voice
+from bot.telegram.runtime import RUNTIME_KEY, runtime
 from bot.telegram.texts import lang_of, t
+from storage.db import is_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -43,17 +42,12 @@ Context = ContextTypes.DEFAULT_TYPE
 
 
 async def guard(update: Update, context: Context) -> None:
-    """Private chats only; a redelivered update other than a line stops here."""
+    """Private chats only. (A redelivered update never gets here: the update inbox recognised it.)"""
     chat = update.effective_chat
     if chat is not None and chat.type != "private":
         if update.message is not None and (update.message.text or "").startswith("/"):
             user = update.effective_user
             await update.message.reply_text(t(lang_of(user.language_code if user else None), "private_only"))
-        raise ApplicationHandlerStop
-    if is_line(update):  # deduplicated with its turn, in the same transaction
-        return
-    if not await runtime(context).services.repo.mark_update_processed(update.update_id):
-        log.info("update %s already processed: ignored", update.update_id)
         raise ApplicationHandlerStop
 
 
@@ -76,21 +70,34 @@ async def on_unsupported(update: Update, context: Context) -> None:
 
 
 async def on_error(update: object, context: Context) -> None:
-    """Log the error with the update; apologise to the user without any detail."""
-    dump = update.to_dict() if isinstance(update, Update) else repr(update)
-    log.error("error while handling update %s", json.dumps(dump, ensure_ascii=False, default=str)[:4000],
-              exc_info=context.error)
-    if not isinstance(update, Update) or update.effective_chat is None:
+    """Log the error with the update's ids (never its content: names and texts are personal data that
+    must not outlive an erasure); tell the user what happened, without any detail.
+
+    When the database failed (unreachable, restarted, locked too long, disk full), what the candidate
+    sent may not be stored: the update is kept in the inbox and tried again by itself, and the user is
+    told so. Any other error: the user is asked to send the message again."""
+    error = context.error
+    if not isinstance(update, Update):
+        log.error("error outside an update (%s)", type(error).__name__, exc_info=error)
+        return
+    storage_down = is_unavailable(error)
+    log.error("error while handling update %s of chat %s (%s%s)", update.update_id,
+              update.effective_chat.id if update.effective_chat else None, type(error).__name__,
+              ", storage unavailable: kept for a retry" if storage_down else "", exc_info=error)
+    rt = context.application.bot_data.get(RUNTIME_KEY)
+    if storage_down and rt is not None and rt.inbox is not None:
+        rt.inbox.retry_later(update.update_id)
+    if update.effective_chat is None:
         return
     tg_user = update.effective_user
     lang = lang_of(tg_user.language_code if tg_user else None)
+    if not storage_down and tg_user is not None and rt is not None:
+        try:
+            lang = (await rt.user(tg_user)).language
+        except Exception:
+            pass
     try:
-        if tg_user is not None:
-            lang = (await runtime(context).user(tg_user)).language
-    except Exception:  # the database may be what failed
-        pass
-    try:
-        await context.bot.send_message(update.effective_chat.id, t(lang, "error"))
+        await context.bot.send_message(update.effective_chat.id, t(lang, "storage_down" if storage_down else "error"))
     except Exception:
         log.warning("could not send the apology to chat %s", update.effective_chat.id, exc_info=True)
 
@@ -109,6 +116,13 @@ COMMANDS = {
     "transcript": jury_transcripts.transcript,
 }
 
+def _audio_extensions() -> filters.BaseFilter:
+    combined: filters.BaseFilter = filters.Document.FileExtension(AUDIO_EXTENSIONS[0].lstrip("."))
+    for extension in AUDIO_EXTENSIONS[1:]:
+        combined = combined | filters.Document.FileExtension(extension.lstrip("."))
+    return combined
+
+
 def register(application: Application) -> None:
     """Attach every handler (see the module docstring for the order)."""
     application.add_handler(TypeHandler(Update, guard), group=-1)
@@ -118,6 +132,9 @@ def register(application: Application) -> None:
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, on_unknown_command))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, on_text))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.VOICE, on_voice))
+    application.add_handler(MessageHandler(  # MP3, M4A, WAV… sent as music or as a file
+        filters.UpdateType.MESSAGE & (filters.AUDIO | filters.Document.AUDIO | _audio_extensions()), on_voice,
+    ))
     application.add_handler(MessageHandler(
         filters.UpdateType.MESSAGE & (filters.Document.FileExtension("yaml") | filters.Document.FileExtension("yml")),
         on_script,

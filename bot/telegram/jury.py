@@ -116,9 +116,13 @@ async def try_(update: Update, context: Context) -> None:
         return
     repo, bot, chat = rt.services.repo, update.get_bot(), update.effective_chat.id
     active = await repo.active_session(user.id)
+    if active is not None and sessions.started_by(active, update.update_id):  # handled again after a crash
+        await sessions.announce_again(rt, bot, chat, user, active)
+        return
     if active is not None:
         await rt.services.rehearsal.finish(active.id, "abandoned")
         await bot.send_message(chat, t(lang, "abandoned"))
     await bot.send_message(chat, t(lang, "try_starting", id=scenario.id, version=scenario.version,
                                    status=t(lang, f"try_{source}")))
-    await sessions.begin(rt, bot, chat, user, scenario, lang, voice=False, exam=True, trial=True)
+    await sessions.begin(rt, bot, chat, user, scenario, lang, voice=False, exam=True, trial=True,
+                         update_id=update.update_id)

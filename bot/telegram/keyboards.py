@@ -31,6 +31,8 @@ REPORT = "rp"  # rp:<session id>        send the full report
 DELETE = "del"  # del:yes | del:no
 LANG = "lang"  # lang:fr | lang:en
 MENU = "m"  # m:scenarios             the scenario list
+HEARD_OK = "vk"  # vk:<update id>       a transcription the model was unsure of: yes, answer it
+HEARD_NO = "vn"  # vn:<update id>       … no, I will send it again
 
 
 def pack(action: str, *args: object) -> str:
@@ -123,3 +125,11 @@ def languages() -> InlineKeyboardMarkup:
 
 def _lang(lang: str) -> str:
     return "fr" if lang == "fr" else "en"
+
+
+def unsure_transcription(update_id: int, lang: str) -> InlineKeyboardMarkup:
+    """✅ answer it / 🔁 I will send it again, for a transcription the model was unsure of."""
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(t(lang, "heard_ok_button"), callback_data=pack(HEARD_OK, update_id)),
+        InlineKeyboardButton(t(lang, "heard_no_button"), callback_data=pack(HEARD_NO, update_id)),
+    ]])

@@ -10,7 +10,9 @@ note) were written before the candidate could read the persona's answer to their
 as a turn. Handlers call `answered(update)` when they send the answer to a new turn; a redelivered
 line, answered by nothing new, therefore never makes the next line "busy". An update whose id is already being processed in this process (the same update delivered
 twice) is dropped here; across processes and restarts the database does the same
-(`processed_updates`). The locks and these sets are transient: nothing about a session lives here.
+(`processed_updates`, `update_inbox`). Once an update's handlers are done, the processor tells the
+`UpdateInbox` (`settle`), which marks it done in the database. The locks and these sets are
+transient: nothing about a session lives here.
 """
 
 from __future__ import annotations
@@ -24,15 +26,19 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from bot.telegram.inbox import UpdateInbox
+
 log = logging.getLogger(__name__)
 
 
 def is_line(update: Update) -> bool:
-    """A candidate's line: a text message that is not a command, or a voice note."""
+    """A candidate's line: a text message that is not a command, a voice note or an audio file."""
     message = update.message
     if message is None:
         return False
-    if message.voice is not None:
+    if message.voice is not None or message.audio is not None:
+        return True
+    if message.document is not None and (message.document.mime_type or "").startswith("audio/"):
         return True
     return message.text is not None and not message.text.startswith("/")
 
@@ -58,6 +64,7 @@ class ChatSerialProcessor(BaseUpdateProcessor):
         self._arrived: dict[int, int] = {}  # line update id -> when it arrived
         self._last_answer: dict[int, int] = {}  # chat -> when the persona last answered a new turn
         self._in_flight: set[int] = set()  # update ids being processed or waiting
+        self.inbox: UpdateInbox | None = None  # told when an update's handlers are done
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -74,6 +81,7 @@ class ChatSerialProcessor(BaseUpdateProcessor):
             return
         if key is None:
             await coroutine
+            await self._settle(update_id)
             return
         if update_id is not None:
             self._in_flight.add(update_id)
@@ -86,6 +94,11 @@ class ChatSerialProcessor(BaseUpdateProcessor):
             if update_id is not None:
                 self._in_flight.discard(update_id)
                 self._arrived.pop(update_id, None)
+        await self._settle(update_id)  # not reached when the process dies: the update stays pending
+
+    async def _settle(self, update_id: int | None) -> None:
+        if update_id is not None and self.inbox is not None:
+            await self.inbox.settle(update_id)
 
     async def run_in_chat(self, chat_id: int, coroutine: Awaitable[Any]) -> Any:
         """Run `coroutine` in this chat's turn, like one of its updates (e.g. a voice note recovered

@@ -14,6 +14,7 @@ from telegram.ext import ContextTypes
 
 from bot.config import Settings
 from bot.services import Services
+from bot.telegram.inbox import UpdateInbox
 from bot.telegram.processor import ChatSerialProcessor
 from bot.telegram.sending import TYPING_INTERVAL
 from bot.telegram.texts import lang_of
@@ -46,6 +47,7 @@ class BotRuntime:
     voice: VoiceIO
     processor: ChatSerialProcessor
     options: BotOptions = field(default_factory=BotOptions)
+    inbox: UpdateInbox | None = None  # every update held until handled (`bot.telegram.inbox`)
 
     async def user(self, tg_user: User) -> UserRecord:
         """The stored user of a Telegram account, created on first contact."""

@@ -46,13 +46,9 @@ async def scorecard_of(services: Services, session: SessionSummary) -> Scorecard
 
 async def released(services: Services, session_id: int) -> bool:
     """False for a mock-exam session whose scorecard no trainer has confirmed or amended yet: its
-    report is held back from the candidate until then."""
-    record = await services.repo.session(session_id)
-    prefs = record.state.get("telegram") or {}
-    if not prefs.get("exam") or prefs.get("trial"):  # a jury member's trial is not held back
-        return True
-    stored = await services.repo.latest_scorecard(session_id)
-    return stored is not None and stored.review_status != "proposed"
+    report is held back from the candidate until then (a jury member's trial is not held back).
+    The rule is storage's (`Repository.scorecard_released`), the same that `/mydata` follows."""
+    return await services.repo.scorecard_released(session_id)
 
 
 async def numbered_sessions(services: Services, user_id: int) -> list[SessionSummary]:

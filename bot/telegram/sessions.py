@@ -16,8 +16,9 @@ from typing import Any
 from telegram import Bot
 from telegram.constants import ChatAction
 
-from bot.rehearsal import RehearsalError, SessionOver
-from bot.telegram import keyboards
+from bot.faults import crash_point
+from bot.rehearsal import Opening, RehearsalError, SessionOver
+from bot.telegram import keyboards, views
 from bot.telegram.runtime import BotRuntime
 from bot.telegram.scorecards import released, score_session
 from bot.telegram.sending import ChatActionLoop, send_text
@@ -84,28 +85,55 @@ async def say(
 async def begin(
     rt: BotRuntime, bot: Bot, chat_id: int, user: UserRecord, scenario: Scenario, lang: str,
     *, voice: bool, exam: bool = False, assignment_id: int | None = None, trial: bool = False,
+    update_id: int | None = None,
 ) -> int:
     """Start a session of `scenario` (this very script: the session freezes it) in `lang`; send the
     start notice (with the time limit in exam mode) and the persona's first words. A `trial` is a jury
-    member trying a script: exam mode, but their report is not held back for a trainer."""
-    async with ChatActionLoop(bot, chat_id, interval=rt.options.typing_interval):
-        opening = await rt.services.rehearsal.start(
-            user.id, scenario.id, "fr" if lang == "fr" else "en",
-            mode="voice" if voice else "text", engine=rt.settings.effective_engine, assignment_id=assignment_id,
-            scenario=scenario,
-        )
+    member trying a script: exam mode, but their report is not held back for a trainer.
+
+    `update_id`: the update that asked for it, stored with the session, so that the same update
+    handled again after a crash (`started_by`) sends this session's opening instead of a second one."""
     prefs: dict[str, Any] = {"chat_id": chat_id, "voice": voice, "exam": exam}
     if exam:
         prefs["deadline"] = (datetime.now(UTC) + timedelta(minutes=scenario.duration_min)).isoformat()
     if trial:
         prefs["trial"] = True
-    await rt.services.repo.set_session_state(opening.session_id, {STATE_KEY: prefs})
-    await bot.send_message(chat_id, t(user.language, "started", title=scenario.title.get(opening.language)))
+    if update_id is not None:
+        prefs["update_id"] = update_id
+    async with ChatActionLoop(bot, chat_id, interval=rt.options.typing_interval):
+        opening = await rt.services.rehearsal.start(
+            user.id, scenario.id, "fr" if lang == "fr" else "en",
+            mode="voice" if voice else "text", engine=rt.settings.effective_engine, assignment_id=assignment_id,
+            scenario=scenario, state={STATE_KEY: prefs},
+        )
+    crash_point(rt.settings, "play.session_started")
+    await _announce(rt, bot, chat_id, user, opening, voice=voice, exam=exam)
+    return opening.session_id
+
+
+def started_by(record: SessionRecord, update_id: int) -> bool:
+    """Whether this session was opened by that update (which is being handled again)."""
+    return session_prefs(record).get("update_id") == update_id
+
+
+async def announce_again(rt: BotRuntime, bot: Bot, chat_id: int, user: UserRecord, record: SessionRecord) -> None:
+    """The start notice and opening of a session whose start was interrupted (the update that opened
+    it is handled again after a crash): what the candidate may not have received, nothing new."""
+    async with ChatActionLoop(bot, chat_id, interval=rt.options.typing_interval):
+        opening = await rt.services.rehearsal.reopen(record.id)
+    await _announce(rt, bot, chat_id, user, opening, voice=voice_replies(record), exam=is_exam(record))
+
+
+async def _announce(rt: BotRuntime, bot: Bot, chat_id: int, user: UserRecord, opening: Opening, *,
+                    voice: bool, exam: bool) -> None:
+    scenario = opening.scenario
+    engine = rt.settings.effective_engine
+    await bot.send_message(chat_id, t(user.language, "started", title=scenario.title.get(opening.language),
+                                      played_by=views.played_by(engine, user.language)))
     if exam:
         await bot.send_message(chat_id, t(user.language, "time_limit", minutes=scenario.duration_min))
     await say(rt, bot, chat_id, opening.persona, opening.text, ui_lang=user.language,
               speech_lang=opening.language, voice=voice)
-    return opening.session_id
 
 
 async def play_turn(

@@ -26,11 +26,17 @@ TEXTS: dict[str, dict[str, str]] = {
             "🔒 Vos données. Nous enregistrons votre identifiant et votre nom Telegram, votre langue, vos "
             "séances (vos messages, la transcription de vos messages vocaux) et leurs évaluations. "
             "L'audio brut de vos messages vocaux est effacé après {days} jours ; le reste est conservé "
-            "jusqu'à ce que vous le supprimiez. Votre interlocuteur est joué par une intelligence "
-            "artificielle et l'évaluation est proposée automatiquement (un formateur peut la valider)."
+            "jusqu'à ce que vous le supprimiez. Votre interlocuteur est {played_by} et l'évaluation est "
+            "proposée automatiquement (un formateur peut la valider)."
             "{llm}\n/mydata : recevoir vos données · /deletemydata : tout effacer"
         ),
         "privacy_llm": " Vos répliques sont transmises au service d'IA qui joue l'interlocuteur.",
+        "played_by_scripted": (
+            "joué par un programme qui choisit ses répliques parmi celles écrites pour ce scénario "
+            "(pas d'IA générative)"
+        ),
+        "played_by_llm": "joué par une IA (un modèle de langage), dans les limites fixées par le scénario",
+        "empty_line": "Je n'ai trouvé aucun mot dans ce message : écrivez votre réplique (ou /end pour terminer).",
         "menu": (
             "Que voulez-vous faire ?\n"
             "/scenarios — choisir une mise en situation\n"
@@ -63,7 +69,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "exam_mark": " (examen blanc)",
         "briefing": (
             "{icon} {title}\n{kind} · {difficulty} · ~{minutes} min\n\n"
-            "Votre interlocuteur : {persona}, {role}, {company} (joué par une IA).\n\n"
+            "Votre interlocuteur : {persona}, {role}, {company} ({played_by}).\n\n"
             "Votre mission :\n{briefing}"
         ),
         "start_button": "▶ Commencer (français)",
@@ -71,7 +77,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "started": (
             "▶ Séance commencée : {title}.\n"
             "Répondez par écrit ou par message vocal. /hint pour un conseil, /end pour terminer. "
-            "Votre interlocuteur est joué par une IA."
+            "Votre interlocuteur est {played_by}."
         ),
         "persona_line": "🗣 {name} :\n{text}",
         "active_exists": "Une séance est déjà en cours ({title}). Continuez-la, ou abandonnez-la pour commencer celle-ci.",
@@ -81,6 +87,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "play_usage": "Indiquez une mise en situation : /play <id>. /scenarios pour la liste.",
         "no_session": "Aucune séance en cours. /scenarios pour en choisir une.",
         "understood": "🎙 J'ai compris : « {text} »",
+        "understood_unsure": (
+            "🎙 Je ne suis pas sûr d'avoir bien compris : « {text} »\n"
+            "Est-ce bien ce que vous avez dit ? Sinon, renvoyez votre réplique (par écrit ou à voix haute)."
+        ),
+        "heard_ok_button": "✅ Oui, c'est ça",
+        "heard_no_button": "🔁 Non, je la renvoie",
+        "heard_resend": "D'accord, ce message vocal est écarté : renvoyez votre réplique.",
         "ended_by_persona": "— Fin de la simulation. Je prépare votre évaluation…",
         "ending": "Séance terminée. Je prépare votre évaluation…",
         "scoring_failed": "Désolé, l'évaluation n'a pas pu être calculée. Votre séance est enregistrée : réessayez avec /report.",
@@ -123,11 +136,22 @@ TEXTS: dict[str, dict[str, str]] = {
         "voice_no_session": "Aucune séance en cours pour ce message vocal. /scenarios pour en choisir une.",
         "voice_too_long": "Message vocal trop long ({seconds} s, {limit} s au plus). Faites des répliques plus courtes.",
         "voice_unusable": "Je n'ai pas pu lire ce message vocal. Réessayez, ou écrivez votre réplique.",
+        "voice_file_too_big": "Ce fichier audio est trop lourd ({mb} Mo, 20 Mo au plus). Envoyez une réplique plus courte.",
         "voice_empty": "Je n'ai rien compris dans ce message vocal. Réessayez en parlant près du micro.",
         "voice_unavailable": "Les messages vocaux ne sont pas disponibles pour le moment : écrivez votre réplique.",
         "session_over": "Cette séance est terminée. /end pour l'évaluation, /scenarios pour en commencer une autre.",
         "stale_button": "Ce bouton n'est plus valable.",
-        "error": "Désolé, un incident m'a empêché de répondre. Votre séance est enregistrée : réessayez dans un instant.",
+        "error": (
+            "Désolé, un incident m'a empêché de traiter ce message. Vos répliques précédentes sont "
+            "enregistrées ; renvoyez celui-ci dans un instant."
+        ),
+        "storage_down": (
+            "⚠️ Je n'ai pas pu enregistrer ce message : la base de données ne répond pas pour le moment. "
+            "Je le garde et réessaie tout seul dans un instant ; inutile de le renvoyer."
+        ),
+        "update_given_up": (
+            "Désolé, je n'ai pas pu traiter un de vos messages malgré plusieurs essais. Renvoyez-le, s'il vous plaît."
+        ),
     },
     "en": {
         "greeting": (
@@ -139,10 +163,15 @@ TEXTS: dict[str, dict[str, str]] = {
             "🔒 Your data. We store your Telegram id and name, your language, your sessions (your "
             "messages, the transcripts of your voice notes) and their scorecards. The raw audio of your "
             "voice notes is deleted after {days} days; the rest is kept until you delete it. Your "
-            "counterpart is played by an artificial intelligence and the scorecard is proposed "
+            "counterpart is {played_by} and the scorecard is proposed "
             "automatically (a trainer may confirm it).{llm}\n/mydata: get your data · /deletemydata: erase it all"
         ),
         "privacy_llm": " Your lines are sent to the AI service that plays the counterpart.",
+        "played_by_scripted": (
+            "played by a program that picks its lines among those written for this scenario (no generative AI)"
+        ),
+        "played_by_llm": "played by an AI (a language model), within the limits the scenario sets",
+        "empty_line": "I found no words in that message: type your line (or /end to finish).",
         "menu": (
             "What would you like to do?\n"
             "/scenarios — choose a role-play\n"
@@ -175,7 +204,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "exam_mark": " (mock exam)",
         "briefing": (
             "{icon} {title}\n{kind} · {difficulty} · ~{minutes} min\n\n"
-            "Your counterpart: {persona}, {role}, {company} (played by an AI).\n\n"
+            "Your counterpart: {persona}, {role}, {company} ({played_by}).\n\n"
             "Your brief:\n{briefing}"
         ),
         "start_button": "▶ Start (English)",
@@ -183,7 +212,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "started": (
             "▶ Session started: {title}.\n"
             "Reply by text or voice note. /hint for a hint, /end to finish. "
-            "Your counterpart is played by an AI."
+            "Your counterpart is {played_by}."
         ),
         "persona_line": "🗣 {name}:\n{text}",
         "active_exists": "A session is already in progress ({title}). Go on with it, or abandon it to start this one.",
@@ -193,6 +222,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "play_usage": "Name a role-play: /play <id>. /scenarios for the list.",
         "no_session": "No session in progress. /scenarios to choose one.",
         "understood": "🎙 I understood: “{text}”",
+        "understood_unsure": (
+            "🎙 I am not sure I understood you: “{text}”\n"
+            "Is that what you said? If not, send your line again (typed or spoken)."
+        ),
+        "heard_ok_button": "✅ Yes, that's it",
+        "heard_no_button": "🔁 No, I'll resend it",
+        "heard_resend": "All right, that voice note is set aside: send your line again.",
         "ended_by_persona": "— End of the role-play. Preparing your scorecard…",
         "ending": "Session ended. Preparing your scorecard…",
         "scoring_failed": "Sorry, the scorecard could not be computed. Your session is stored: try /report again.",
@@ -235,11 +271,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "voice_no_session": "No session in progress for this voice note. /scenarios to choose one.",
         "voice_too_long": "Voice note too long ({seconds} s, at most {limit} s). Keep your lines shorter.",
         "voice_unusable": "I could not read this voice note. Try again, or type your line.",
+        "voice_file_too_big": "This audio file is too large ({mb} MB, at most 20 MB). Send a shorter line.",
         "voice_empty": "I couldn't make out anything in this voice note. Try again, closer to the microphone.",
         "voice_unavailable": "Voice notes are not available right now: please type your line.",
         "session_over": "This session is over. /end for the scorecard, /scenarios to start another.",
         "stale_button": "This button is no longer valid.",
-        "error": "Sorry, something went wrong on my side. Your session is stored: try again in a moment.",
+        "error": (
+            "Sorry, something went wrong on my side and I could not handle that message. Your earlier "
+            "lines are stored; please send this one again in a moment."
+        ),
+        "storage_down": (
+            "⚠️ I could not store that message: the database is not answering right now. I am keeping it "
+            "and will try again by myself in a moment; no need to send it again."
+        ),
+        "update_given_up": "Sorry, I could not handle one of your messages after several tries. Please send it again.",
     },
 }
 

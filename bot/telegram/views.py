@@ -19,11 +19,17 @@ def _l(lang: str) -> str:
     return "fr" if lang == "fr" else "en"
 
 
+def played_by(engine: str, lang: str) -> str:
+    """Who speaks the counterpart, said plainly: the scripted engine is not an AI."""
+    return t(lang, "played_by_llm" if engine == "llm" else "played_by_scripted")
+
+
 def welcome(name: str, lang: str, settings: Settings) -> str:
-    llm = t(lang, "privacy_llm") if settings.effective_engine == "llm" else ""
+    engine = settings.effective_engine
+    llm = t(lang, "privacy_llm") if engine == "llm" else ""
     return "\n\n".join([
         t(lang, "greeting", name=name),
-        t(lang, "privacy", days=settings.audio_retention_days, llm=llm),
+        t(lang, "privacy", days=settings.audio_retention_days, llm=llm, played_by=played_by(engine, lang)),
         t(lang, "menu"),
     ])
 
@@ -51,13 +57,14 @@ def ordered(catalog: Catalog, assigned: dict[str, str] | None = None) -> list[Sc
     return sorted(catalog.scenarios.values(), key=lambda s: (s.id not in assigned, s.kind.value, s.id))
 
 
-def briefing(scenario: Scenario, persona: Persona, lang: str) -> str:
+def briefing(scenario: Scenario, persona: Persona, lang: str, engine: str = "scripted") -> str:
     code = _l(lang)
     return t(
         lang, "briefing", icon=KIND_ICONS.get(scenario.kind.value, "•"), title=scenario.title.get(code),
         kind=kind_name(scenario.kind.value, lang), difficulty=difficulty_name(scenario.difficulty.value, lang),
         minutes=scenario.duration_min, persona=persona.name, role=persona.role.get(code),
         company=persona.company.get(code), briefing=scenario.briefing.get(code).strip(),
+        played_by=played_by(engine, lang),
     )
 
 
