@@ -866,6 +866,15 @@ class Repository:
             self._insert_ignore(s, ProcessedUpdateRow, {"update_id": update_id, "processed_at": self._clock()})
             return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    def active_session_states(self) -> list[tuple[int, int, dict[str, Any]]]:
+        """(session id, user id, transport state) of every active session: what a deadline watcher
+        needs, without loading scripts or turns."""
+        with self._session() as s:
+            rows = s.execute(
+                select(SessionRow.id, SessionRow.user_id, SessionRow.state).where(col(SessionRow.status) == "active")
+            ).all()
+            return [(int(i), int(u), dict(state or {})) for i, u, state in rows]
+
     def held_voice(self, update_id: int) -> HeldVoice | None:
         """The voice note held for this update, if it still is."""
         with self._session() as s:
@@ -1215,6 +1224,16 @@ class Repository:
         logger.info("purged %s raw audio and %s held voice notes older than %s", blobs, held, older_than)
         return blobs + held
 
+    def trial_sessions(self, scenario_id: str) -> set[int]:
+        """The finished sessions of a scenario that a jury member played to try the script (`trial` in
+        the transport's state): not a candidate's, so not listed with theirs."""
+        with self._session() as s:
+            rows = s.execute(
+                select(SessionRow.id, SessionRow.state)
+                .where(col(SessionRow.scenario_id) == scenario_id, col(SessionRow.status) == "finished")
+            ).all()
+            return {session_id for session_id, state in rows if _transport_prefs(state).get("trial")}
+
     def _scrub_sqlite(self) -> None:
         """SQLite: deleted pages are zeroed (`secure_delete`); also fold and truncate the WAL."""
         if self.engine.dialect.name != "sqlite":
@@ -1299,6 +1318,7 @@ class AsyncRepository:
     mark_update_processed = _in_thread(Repository.mark_update_processed)
     forget_processed_updates = _in_thread(Repository.forget_processed_updates)
     held_voice = _in_thread(Repository.held_voice)
+    active_session_states = _in_thread(Repository.active_session_states)
     hold_update = _in_thread(Repository.hold_update)
     update_done = _in_thread(Repository.update_done)
     pending_updates = _in_thread(Repository.pending_updates)
@@ -1307,6 +1327,7 @@ class AsyncRepository:
     scorecard_released = _in_thread(Repository.scorecard_released)
     erase_user = _in_thread(Repository.erase_user)
     purge_audio = _in_thread(Repository.purge_audio)
+    trial_sessions = _in_thread(Repository.trial_sessions)
 
 
 __all__: Sequence[str] = (

@@ -2,7 +2,7 @@
 
 It speaks enough of the Bot API for oralblanc: getMe, deleteWebhook, setWebhook, getWebhookInfo,
 setMyCommands, long-polling getUpdates, sendMessage, sendVoice, sendDocument, sendPhoto,
-sendChatAction, editMessageText, answerCallbackQuery, getFile, and file downloads
+sendChatAction, editMessageText, editMessageReplyMarkup, answerCallbackQuery, getFile, and file downloads
 (`/file/bot<token>/<path>`). Requests may be JSON, form-encoded (PTB's default) or multipart (uploads).
 
 The test plays the users: `FakeUser.send_text / press / send_voice / send_sticker …` queue updates as
@@ -450,6 +450,9 @@ class FakeBotAPI:
 
     async def _api_editMessageText(self, call: Call) -> Any:
         return self._bot_message(call.chat_id or 0, text=call.params.get("text", ""), edit_date=int(time.time()))
+
+    async def _api_editMessageReplyMarkup(self, call: Call) -> Any:
+        return self._bot_message(call.chat_id or 0, text="", edit_date=int(time.time()))
 
     async def _api_sendVoice(self, call: Call) -> Any:
         return self._bot_message(call.chat_id or 0, voice=self._stored("voice", call, duration=1, mime_type="audio/ogg"))

@@ -6,8 +6,8 @@
   it arrived: `bot.telegram.inbox`), flood control, the handlers; `post_init` opens the services
   (catalog, database, rehearsal) and the speech providers once, queues again the updates a previous
   run left unfinished, then starts, in the background, the recovery of voice notes a previous run
-  held but never transcribed (`lines.recover_held_voices`) and the retry of updates a storage
-  failure kept; `post_shutdown` stops those if they still run, then closes the resources.
+  held but never transcribed (`lines.recover_held_voices`), the retry of updates a storage
+  failure kept, and the exam clock (an exam session ends when its time is up, by itself); `post_shutdown` stops those if they still run, then closes the resources.
 - `run_bot(settings, webhook=None)`: blocks until SIGINT/SIGTERM; long polling by default, or a
   webhook server (PTB's, on tornado) that checks Telegram's secret token header on every request.
 - `running(application, ...)`: the same life cycle as an async context manager, for tests and the
@@ -43,6 +43,7 @@ from bot.telegram.inbox import DurableUpdateQueue, UpdateInbox
 from bot.telegram.lines import recover_held_voices
 from bot.telegram.processor import ChatSerialProcessor
 from bot.telegram.runtime import RUNTIME_KEY, BotOptions, BotRuntime
+from bot.telegram.sessions import end_overdue_exams
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +119,8 @@ def build_application(
         await menus.set_admin_menus(application.bot, settings, services.repo)
         in_background(_recover(application.bot_data[RUNTIME_KEY], application), "oralblanc-voice-recovery")
         in_background(_retry_kept(inbox, application, settings.update_retry_seconds), "oralblanc-update-retry")
+        in_background(_exam_clock(application.bot_data[RUNTIME_KEY], application, options.exam_clock_seconds),
+                      "oralblanc-exam-clock")
         log.info("bot @%s ready (%s)", application.bot.username, settings.telegram_api_base_url)
 
     async def post_shutdown(application: Application) -> None:
@@ -168,6 +171,18 @@ async def _retry_kept(inbox: UpdateInbox, application: Application, every: float
             raise
         except Exception as error:  # the database may still be down: next time
             log.warning("pending updates not replayed yet (%s)", type(error).__name__)
+
+
+async def _exam_clock(rt: BotRuntime, application: Application, every: float) -> None:
+    """End exam sessions when their time is up, without waiting for the candidate's next line."""
+    while True:
+        try:
+            await end_overdue_exams(rt, application.bot)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("exam clock: overdue sessions not ended yet (next try in %s s)", every)
+        await asyncio.sleep(every)
 
 
 def run_bot(settings: Settings, *, webhook: WebhookConfig | None = None, options: BotOptions | None = None) -> None:

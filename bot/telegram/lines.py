@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import warnings
+from datetime import datetime
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -72,7 +73,7 @@ async def on_text(update: Update, context: Context) -> None:
     record = await drop_unsure(rt, record)
     await sessions.play_turn(
         rt, update.get_bot(), chat_id(update), user, record, text.strip(),
-        answered=lambda: rt.processor.answered(update), update_id=update.update_id,
+        answered=lambda: rt.processor.answered(update), update_id=update.update_id, sent_at=update.message.date,
     )
 
 
@@ -125,6 +126,7 @@ async def on_voice(update: Update, context: Context) -> None:
     record = await drop_unsure(rt, record)
     await play_voice(
         rt, bot, chat, user, record, data, update.update_id, seconds=seconds, mime_type=mime[:64],
+        sent_at=update.message.date,
         notify=update.message.reply_text, answered=lambda: rt.processor.answered(update),
     )
 
@@ -132,7 +134,7 @@ async def on_voice(update: Update, context: Context) -> None:
 async def play_voice(
     rt: BotRuntime, bot: Bot, chat: int, user: UserRecord, record: SessionRecord, data: bytes, update_id: int,
     *, seconds: float | None = None, notify: Notify | None = None, answered: Callable[[], None] | None = None,
-    mime_type: str = "audio/ogg",
+    mime_type: str = "audio/ogg", sent_at: datetime | None = None,
 ) -> bool:
     """Transcribe a held voice note and play it as a turn of `record` (the candidate sees "I
     understood: …", then the persona's answer); True when it was transcribed and handed to the
@@ -186,7 +188,7 @@ async def play_voice(
     await say(t(lang, "understood", text=shown))
     await sessions.play_turn(
         rt, bot, chat, user, record, text, answered=answered, update_id=update_id, **turn_meta(heard, data),
-        audio_mime_type=mime_type,
+        audio_mime_type=mime_type, sent_at=sent_at,
     )
     # Stored as a turn, the note has left the inbox already (no-op here); not stored (the exam's time
     # was up, the session was over, or the update was a duplicate), it is let go now.

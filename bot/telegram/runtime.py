@@ -38,6 +38,7 @@ class BotOptions:
     flood_overall_rate: float = 30.0  # messages per second; 0 = no throttling (429s still waited out)
     flood_max_retries: int = 3
     max_export_bytes: int = 45 * 1024 * 1024  # documents the Bot API accepts (50 MB), with room
+    exam_clock_seconds: float = 5.0  # how often exam deadlines are checked (a session ends within this)
 
 
 @dataclass

@@ -138,16 +138,18 @@ async def _announce(rt: BotRuntime, bot: Bot, chat_id: int, user: UserRecord, op
 
 async def play_turn(
     rt: BotRuntime, bot: Bot, chat_id: int, user: UserRecord, record: SessionRecord, text: str,
-    *, answered: Callable[[], None] | None = None, **turn_meta: Any,
+    *, answered: Callable[[], None] | None = None, sent_at: datetime | None = None, **turn_meta: Any,
 ) -> None:
     """The candidate's line → the persona's answer (and the scorecard if that ends the scenario).
 
     `answered()` is called as soon as the answer's text is sent (see `ChatSerialProcessor.answered`).
+    `sent_at`: when the candidate sent it; in an exam, a line sent before the deadline is taken and
+    answered even if it is handled after (a busy moment, a restart), then the session ends on time.
     """
     rehearsal = rt.services.rehearsal
     persona = persona_of(rt, record.scenario)
     voice = voice_replies(record)
-    if time_is_up(record):  # the line is not taken: the exam is over
+    if time_is_up(record, sent_at):  # sent after the deadline: not taken, the exam is over
         log.info("session %s: exam time limit reached", record.id)
         await conclude(rt, bot, chat_id, user, record.id,
                        t(user.language, "time_up", minutes=record.scenario.duration_min))
@@ -170,6 +172,34 @@ async def play_turn(
               voice=voice, then=answered)
     if reply.ended:
         await conclude(rt, bot, chat_id, user, record.id, t(user.language, "ended_by_persona"))
+    elif time_is_up(record):  # a line sent in time, answered after the deadline: the exam ends now
+        await conclude(rt, bot, chat_id, user, record.id,
+                       t(user.language, "time_up", minutes=record.scenario.duration_min))
+
+
+async def end_overdue_exams(rt: BotRuntime, bot: Bot, now: datetime | None = None) -> int:
+    """End every exam session past its deadline, in its chat's turn (after any line it is handling):
+    the candidate is told and gets the scorecard (or the notice that it awaits a trainer). Returns
+    how many were ended. A session is ended by the clock even if the candidate sends nothing more."""
+    now = now or datetime.now(UTC)
+    ended = 0
+    for session_id, user_id, state in await rt.services.repo.active_session_states():
+        prefs = state.get(STATE_KEY) or {}
+        deadline, chat = prefs.get("deadline"), prefs.get("chat_id")
+        if not prefs.get("exam") or not deadline or chat is None or now <= datetime.fromisoformat(deadline):
+            continue
+        ended += await rt.processor.run_in_chat(int(chat), _end_on_time(rt, bot, int(chat), user_id, session_id, now))
+    return ended
+
+
+async def _end_on_time(rt: BotRuntime, bot: Bot, chat_id: int, user_id: int, session_id: int, now: datetime) -> int:
+    record = await rt.services.repo.session(session_id)
+    if record.status != "active" or not time_is_up(record, now):  # a line in the queue ended it first
+        return 0
+    user = await rt.services.repo.user(user_id)
+    log.info("session %s: exam time limit reached, ended by the clock", session_id)
+    await conclude(rt, bot, chat_id, user, session_id, t(user.language, "time_up", minutes=record.scenario.duration_min))
+    return 1
 
 
 async def _answer_owed(
