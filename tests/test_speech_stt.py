@@ -135,6 +135,20 @@ def test_word_error_rate_on_read_speech(transcriber: WhisperTranscriber):
 
 
 @pytest.mark.slow
+def test_a_short_note_is_encoded_once_for_detection_and_transcription(transcriber: WhisperTranscriber):
+    """Language detection and transcription share the encoder output of the note's window: one pass
+    spared per note under 30 s, and the words are those of the reference as before."""
+    from bot.speech.stt import encoder_reuses
+
+    (path, reference), *_ = speech_samples()
+    before = encoder_reuses()
+    result = transcriber.transcribe_sync(path, "fr")  # a wrong hint: English is still detected
+    assert encoder_reuses() == before + 1
+    assert result.language == "en"
+    assert word_error_rate([reference], [result.text]) < 0.2
+
+
+@pytest.mark.slow
 async def test_async_transcribe_runs_off_the_event_loop(transcriber: WhisperTranscriber):
     path, reference = speech_samples()[0]
     transcriber.load()

@@ -108,6 +108,43 @@ def resolve_model(name_or_path: str | os.PathLike | None) -> str:
     return str(path) if path.exists() else str(name_or_path)
 
 
+_REUSE = threading.local()  # per worker thread: the last window encoded and its encoder output
+
+
+def _reusing_model_class() -> type:
+    """`WhisperModel` that remembers, per thread, the encoder output of the last 30 s window it
+    encoded: language detection encodes the note's first window, and the transcription that follows
+    encodes the very same window again (faster-whisper 1.x does not hand it over). With this, a note
+    under 30 s is encoded once: about a third less time for a multilingual model."""
+    from faster_whisper import WhisperModel
+
+    class ReusingWhisperModel(WhisperModel):  # type: ignore[misc]
+        def encode(self, features: np.ndarray) -> Any:
+            last = getattr(_REUSE, "last", None)
+            if last is not None and last[0] is self and _same_window(last[1], features):
+                _REUSE.hits = getattr(_REUSE, "hits", 0) + 1
+                return last[2]
+            output = super().encode(features)
+            _REUSE.last = (self, np.array(features, copy=True), output)
+            return output
+
+    return ReusingWhisperModel
+
+
+def _same_window(a: np.ndarray, b: np.ndarray) -> bool:
+    """The same 30 s window of features, but for at most one frame: detection keeps the last frame of
+    the note, which transcription drops (its padding starts one frame earlier)."""
+    if a.shape != b.shape:
+        return False
+    differing = np.flatnonzero((a != b).any(axis=tuple(range(a.ndim - 1))))
+    return differing.size <= 1
+
+
+def encoder_reuses() -> int:
+    """How many encoder passes this thread was spared (for the tests and the benchmark)."""
+    return int(getattr(_REUSE, "hits", 0))
+
+
 def load_model(
     name_or_path: str | os.PathLike | None = None,
     *,
@@ -120,15 +157,13 @@ def load_model(
     A name (e.g. `small`) is fetched from the model hub on first use and needs the network; a path
     does not.
     """
-    from faster_whisper import WhisperModel
-
     model_id = resolve_model(name_or_path)
     key = (model_id, compute_type, cpu_threads, num_workers)
     with _MODELS_LOCK:
         model = _MODELS.get(key)
         if model is None:
             log.info("loading faster-whisper model %s (%s, %d threads)", model_id, compute_type, cpu_threads)
-            model = WhisperModel(
+            model = _reusing_model_class()(
                 model_id,
                 device="cpu",
                 compute_type=compute_type,
@@ -223,7 +258,8 @@ class WhisperTranscriber:
         if not model.model.is_multilingual:
             segments, info = model.transcribe(samples, language="en", **options)
         else:  # detect first, choose among the allowed languages, then transcribe once in that one
-            detected, probability, all_probs = model.detect_language(samples)
+            # (the same VAD as the transcription, so its first window is encoded once: see encode above)
+            detected, probability, all_probs = model.detect_language(samples, vad_filter=True)
             chosen = self._choose_language(detected, probability, all_probs, language)
             if chosen != detected:
                 log.info("detected %s (p=%.2f); transcribing as %s", detected, probability, chosen)
