@@ -10,7 +10,12 @@ Grammalecte (Debian's `python3-grammalecte`, its own dictionary, offline):
 - **spelling** counts only in typed turns: a spoken turn was spelled by the speech recogniser, not the
   candidate. Spelling is the words unknown to the dictionary and what only writing shows: homophone
   confusions (a/à, ces/ses), hyphens ("est-ce", "voulez-vous"), fixed expressions, doubled words;
-- style remarks (pleonasms) are counted apart (`style_issues`), not as errors.
+- style remarks (pleonasms) are counted apart (`style_issues`), not as errors;
+- **the script's own wording is not an error** (`ScriptVocabulary`): the candidate repeats the terms of
+  the briefing and of the persona ("la cellule Grands comptes", "Cap Clients"), which the checker may
+  not parse. A grammar error is dropped when the flagged words, with the words around them (three words
+  at least), are written the same way in the scenario's texts (briefing, persona's lines, any other
+  French text of the script: `script_texts`); an unknown word, when the script uses that word.
 
 Register: with a client or the Direction the candidate says "vous"; "tu" is reported (`register`,
 `register_evidence`). "vous" addressed to a whole team is plural and cannot be told apart from
@@ -29,15 +34,16 @@ import logging
 import re
 import threading
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 __all__ = [
     "MIN_WORDS",
     "FrenchAssessment",
+    "ScriptVocabulary",
     "FrenchCheckerUnavailable",
     "FrenchError",
     "FrenchQuote",
@@ -47,6 +53,7 @@ __all__ = [
     "find_misuses",
     "find_terms",
     "register_of",
+    "script_texts",
     "warm_up",
 ]
 
@@ -278,12 +285,72 @@ def _sentence_at(text: str, pos: int) -> tuple[int, int]:
     return s + (len(seg) - len(seg.lstrip())), s + len(seg.rstrip())
 
 
+_TOKEN_RE = re.compile(r"\w+")
+#: Fewest words around a grammar error that must read the same in the script for it to be the script's wording.
+MIN_SHARED_WORDS = 3
+
+
+def _tokens(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group().casefold()) for m in _TOKEN_RE.finditer(text.replace("’", "'"))]
+
+
+class ScriptVocabulary:
+    """The wording of a scenario's own texts, to tell the script's terms from the candidate's errors."""
+
+    def __init__(self, texts: Iterable[str] = ()) -> None:
+        # one string of lower-case words; " | " between texts, so a phrase never spans two of them
+        self._words = " " + " | ".join(" ".join(w for _, _, w in _tokens(t)) for t in texts if t) + " "
+
+    def __bool__(self) -> bool:
+        return self._words.strip() != ""
+
+    def covers(self, text: str, start: int, end: int, *, grammar: bool) -> bool:
+        """Whether `text[start:end]` is the script's wording: for a grammar error, its words with those
+        around them (`MIN_SHARED_WORDS` at least, one more than the flagged ones) appear as such in the
+        script; for an unknown word, the script uses it."""
+        tokens = _tokens(text)
+        inside = [i for i, (s, e, _) in enumerate(tokens) if s < end and start < e]
+        if not inside or not self:
+            return False
+        first, last = inside[0], inside[-1]
+        size = max(MIN_SHARED_WORDS, last - first + 2) if grammar else last - first + 1
+        for begin in range(max(0, last - size + 1), first + 1):
+            window = tokens[begin : begin + size]
+            if len(window) == size and f" {' '.join(w for _, _, w in window)} " in self._words:
+                return True
+        return False
+
+
+def script_texts(scenario: Any) -> list[str]:
+    """Every French text of a scenario (a pydantic model or its data): title, briefing, the persona's
+    lines, objections, facts…: each string found under a `fr` key."""
+    data = scenario.model_dump() if hasattr(scenario, "model_dump") else scenario
+    out: list[str] = []
+
+    def walk(value: Any, french: bool) -> None:
+        if isinstance(value, str):
+            if french:
+                out.append(value)
+        elif isinstance(value, Mapping):
+            for key, item in value.items():
+                walk(item, french or key == "fr")
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item, french)
+
+    walk(data, False)
+    return out
+
+
 def _rule_base(rule_id: str) -> str:
     return re.sub(r"_a\d+_\d+$", "", rule_id)
 
 
-def check_text(text: str, *, spoken: bool = False, turn_index: int = 0) -> tuple[list[FrenchError], int]:
-    """The counted errors of one turn and its number of style remarks (see the module doc)."""
+def check_text(
+    text: str, *, spoken: bool = False, turn_index: int = 0, vocabulary: ScriptVocabulary | None = None
+) -> tuple[list[FrenchError], int]:
+    """The counted errors of one turn and its number of style remarks (see the module doc); what
+    `vocabulary` (the scenario's own wording) covers is not an error."""
     checker = _checker()
     errors: list[FrenchError] = []
     style = 0
@@ -306,6 +373,9 @@ def check_text(text: str, *, spoken: bool = False, turn_index: int = 0) -> tuple
                 else:
                     continue  # typography and the like
                 start, end = offset + err["nStart"], offset + err["nEnd"]
+                if vocabulary is not None and vocabulary.covers(text, start, end, grammar=True):
+                    taken.append((start, end))
+                    continue
                 sent = _sentence_at(text, start)
                 if (sent[0], _rule_base(rule)) in seen_rules or any(s < end and start < e for s, e in taken):
                     continue  # one fault flagged twice (both ends of an agreement) counts once
@@ -332,6 +402,8 @@ def check_text(text: str, *, spoken: bool = False, turn_index: int = 0) -> tuple
                         continue
                     start, end = offset + tok["nStart"], offset + tok["nEnd"]
                     if any(s < end and start < e for s, e in taken):
+                        continue
+                    if vocabulary is not None and vocabulary.covers(text, start, end, grammar=False):
                         continue
                     taken.append((start, end))
                     qs, qe = _context(text, start, end)
@@ -423,8 +495,9 @@ def register_of(texts: Sequence[str]) -> tuple[str, int, int, list[FrenchQuote]]
 # --------------------------------------------------------------------------------------------------
 
 
-def assess_french(turns: list[tuple[str, bool]]) -> FrenchAssessment | None:
+def assess_french(turns: list[tuple[str, bool]], *, given: Iterable[str] = ()) -> FrenchAssessment | None:
     """Assess the candidate's French turns, each given as (text, spoken). None below MIN_WORDS words.
+    `given`: the scenario's own texts (`script_texts`, the persona's turns): their wording is not an error.
 
     Raises FrenchCheckerUnavailable when Grammalecte is not installed."""
     texts = [t or "" for t, _ in turns]
@@ -433,12 +506,13 @@ def assess_french(turns: list[tuple[str, bool]]) -> FrenchAssessment | None:
     if total < MIN_WORDS:
         return None
     checker = _checker()
+    vocabulary = ScriptVocabulary(given)
     errors: list[FrenchError] = []
     style = 0
     for i, (text, spoken) in enumerate(turns):
         if not (text or "").strip():
             continue
-        errs, st = check_text(text, spoken=spoken, turn_index=i)
+        errs, st = check_text(text, spoken=spoken, turn_index=i, vocabulary=vocabulary)
         errors.extend(errs)
         style += st
     typed_words = sum(w for w, (_, spoken) in zip(words, turns) if not spoken)

@@ -310,9 +310,11 @@ def _languages(obs: Observations, transcript: Transcript, scenario: Scenario | N
         obs.english = None
     fr = [(t.text, t.spoken) for t in obs.turns if t.lang == "fr"]
     try:
-        from feedback.french import assess_french
+        from feedback.french import assess_french, script_texts
 
-        obs.french = assess_french(fr) if fr else None
+        given = [t.text for t in transcript.turns if t.speaker == "persona"]  # the script's wording is no error
+        given += script_texts(scenario) if scenario is not None else []
+        obs.french = assess_french(fr, given=given) if fr else None
     except ImportError:
         logger.warning("feedback.french is not available: French not assessed")
         obs.french = None

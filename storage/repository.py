@@ -1234,6 +1234,14 @@ class Repository:
             ).all()
             return {session_id for session_id, state in rows if _transport_prefs(state).get("trial")}
 
+    def joined_at(self, cohort_id: int, user_id: int) -> datetime | None:
+        """When the user joined the cohort; None if they are not a member."""
+        with self._session() as s:
+            return s.scalars(
+                select(MembershipRow.joined_at)
+                .where(col(MembershipRow.cohort_id) == cohort_id, col(MembershipRow.user_id) == user_id)
+            ).first()
+
     def _scrub_sqlite(self) -> None:
         """SQLite: deleted pages are zeroed (`secure_delete`); also fold and truncate the WAL."""
         if self.engine.dialect.name != "sqlite":
@@ -1328,6 +1336,7 @@ class AsyncRepository:
     erase_user = _in_thread(Repository.erase_user)
     purge_audio = _in_thread(Repository.purge_audio)
     trial_sessions = _in_thread(Repository.trial_sessions)
+    joined_at = _in_thread(Repository.joined_at)
 
 
 __all__: Sequence[str] = (

@@ -243,7 +243,7 @@ async def test_a_jury_member_gets_a_script_linted_like_the_cli(tmp_path: Path) -
             await _say(api, admin, f"/grant {EVE} jury")
             await api.wait_for(lambda: any("jury member role" in x for x in api.texts(EVE)), 15, "jane told")
             valid = (await api.reply_to(jane, lambda: _send_script(api, jane, "mine.yaml", good), timeout=30))[0]
-            assert "All files are valid" in valid.text and SCENARIO in valid.text and "Stages:" in valid.text
+            assert "The script is valid" in valid.text and SCENARIO in valid.text and "Stages:" in valid.text
             broken = (await api.reply_to(jane, lambda: _send_script(api, jane, "broken.yaml", bad), timeout=30))[0]
             assert "problem(s) found" in broken.text
             assert all(line in broken.text for line in expected)

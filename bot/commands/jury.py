@@ -161,10 +161,12 @@ def transcripts(
     scenario_id: Annotated[str, typer.Argument(help="The scenario id.")],
     lang: Annotated[str, typer.Option("--lang", help="Language of the labels: fr or en.")] = "en",
 ) -> None:
-    """A script's finished sessions (number, date, version, length, score), without the candidates."""
+    """A script's finished sessions (number, date, version, length, score), without the candidates;
+    jury members' trials on Telegram are left out."""
     repo, engine = _repository()
     try:
-        found = repo.scenario_sessions(scenario_id)
+        trials = repo.trial_sessions(scenario_id)
+        found = [(summary, card) for summary, card in repo.scenario_sessions(scenario_id) if summary.id not in trials]
     finally:
         engine.dispose()
     if not found:

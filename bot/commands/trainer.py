@@ -31,12 +31,18 @@ app.add_typer(review_app, name="review")
 
 
 def _cohort(repo: Repository, ref: str) -> CohortRecord:
+    """The cohort numbered or named `ref`; an error when none is, or several share the name."""
     cohorts = repo.cohorts_owned(None)
-    found = [c for c in cohorts if (ref.isdigit() and c.id == int(ref)) or c.name.casefold() == ref.casefold()]
+    found = [c for c in cohorts if ref.isdigit() and c.id == int(ref)]
+    found = found or [c for c in cohorts if c.name.casefold() == ref.strip().casefold()]
     if not found:
         typer.echo(f"error: no cohort {ref!r}", err=True)
         raise typer.Exit(1)
-    return found[-1]
+    if len(found) > 1:
+        numbers = ", ".join(str(c.id) for c in found)
+        typer.echo(f"error: several cohorts are named {ref!r} (numbers {numbers}): give the number", err=True)
+        raise typer.Exit(1)
+    return found[0]
 
 
 @cohort_app.command("new")
@@ -45,10 +51,18 @@ def cohort_new(
     owner: Annotated[str | None, typer.Option("--owner", help="The trainer who owns it (tg:<id>, id:<n>, name).")] = None,
     bot_username: Annotated[str | None, typer.Option("--bot-username", help="To print the t.me invite link.")] = None,
 ) -> None:
-    """Create a cohort; prints its number and invite code (and link with --bot-username)."""
+    """Create a cohort; prints its number and invite code (and link with --bot-username). An owner's
+    cohorts have different names."""
     repo, engine = _repository()
     try:
         owner_id = _find(repo, owner).id if owner else None
+        same = [c for c in repo.cohorts_owned(None)
+                if c.owner_id == owner_id and c.name.casefold() == name.strip().casefold()]
+        if same:
+            whose = "this owner" if owner_id is not None else "no owner"
+            typer.echo(f"error: {whose} already has a cohort {same[0].name!r} (number {same[0].id}): "
+                       "choose another name", err=True)
+            raise typer.Exit(1)
         code = secrets.token_urlsafe(12)
         cohort_id = repo.create_cohort(name, owner_id=owner_id, invite_code=code)
         typer.echo(f"cohort {cohort_id} {name!r}: invite code {code}")
@@ -101,11 +115,16 @@ def results_command(
             typer.echo(results.to_csv(target.name, rows), nl=False)
             return
         for r in results.by_candidate(rows):
-            typer.echo(f"{r.name}: {r.sessions} session(s), last score {r.last_score}")
+            typer.echo(f"{r.name}: {r.sessions} session(s), last score {_score(r.last_score)}")
             for code in r.levels:
                 typer.echo(f"  {short_code(code)}: last {r.last(code)} best {r.best(code)}")
     finally:
         engine.dispose()
+
+
+def _score(score: float | None) -> str:
+    """A score out of 20 as printed here: "—" when there is none (no criterion has a level yet)."""
+    return "—" if score is None else str(score)
 
 
 @review_app.command("list")
@@ -115,7 +134,7 @@ def review_list() -> None:
     try:
         for user, session, card in repo.proposed_scorecards(None):
             score = (card.data.get("overall") or {}).get("score_20")
-            typer.echo(f"{card.id}\t{user.display_name}\t{session.scenario_id}\t{score}/20")
+            typer.echo(f"{card.id}\t{user.display_name}\t{session.scenario_id}\t{_score(score)}/20")
     finally:
         engine.dispose()
 
@@ -148,14 +167,16 @@ def review_amend(
     repo, engine = _repository()
     try:
         reviewer = _find(repo, by)
-        card = Scorecard.model_validate(repo.scorecard(scorecard_id).data)
+        # from the scorecard that counts: a second amendment keeps the first one
+        card = Scorecard.model_validate(repo.scorecard(scorecard_id).effective)
         code = results.match_criterion(card, criterion)
         if code is None:
-            typer.echo(f"error: criterion {criterion!r} is not (uniquely) scored here", err=True)
+            codes = ", ".join(f"{short_code(c.code)} ({c.code})" for c in card.criteria)
+            typer.echo(f"error: criterion {criterion!r} is not (uniquely) scored here; criteria: {codes}", err=True)
             raise typer.Exit(1)
         amended = card.amend(reviewer.display_name, {code: level}, comment)
         repo.review_scorecard(scorecard_id, reviewer_id=reviewer.id, status="amended", comment=comment, amended=amended)
-        typer.echo(f"scorecard {scorecard_id} amended: {code} = {level}")
+        typer.echo(f"scorecard {scorecard_id} amended: {code} = {level}; score {_score(amended.overall.score_20)}/20")
     except NotFound as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None

@@ -14,6 +14,7 @@ from telegram.constants import ChatAction
 from telegram.ext import ContextTypes
 
 from bot.telegram import coaching, keyboards, sessions, views
+from bot.telegram import staff_commands as staff
 from bot.telegram.runtime import BotRuntime, chat_id, display_name, runtime
 from bot.telegram.scorecards import progress_png, released, report_pdf, scorecard_of, scored_history
 from bot.telegram.sending import ChatActionLoop, send_text
@@ -49,6 +50,8 @@ async def _join(rt: BotRuntime, update: Update, user: UserRecord, code: str) -> 
         return
     added = await repo.add_member(cohort.id, user.id)
     await update.message.reply_text(t(user.language, "joined_cohort" if added else "already_member", cohort=cohort.name))
+    if added:  # what was assigned before they joined
+        await staff.tell_open_assignments(rt, update, user, cohort.id)
     await send_scenarios(rt, update, user)
 
 

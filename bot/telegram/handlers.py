@@ -139,6 +139,7 @@ def register(application: Application) -> None:
         filters.UpdateType.MESSAGE & (filters.Document.FileExtension("yaml") | filters.Document.FileExtension("yml")),
         on_script,
     ))
+    application.add_handler(jury.OTHER_DOCUMENTS)  # any other file: a hint for the jury, else not read
     application.add_handler(CallbackQueryHandler(staff.on_review_button, pattern=rf"^({staff.CONFIRM}|{staff.AMEND}):"))
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, on_unsupported))

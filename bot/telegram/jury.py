@@ -5,7 +5,9 @@ sessions already started keep the script they froze. `/try <id>` plays the lates
 version when it is newer) in exam mode for the jury member.
 
 Linting and loading (`bot.publishing.lint_document`, shared with `oralblanc jury upload`) run in a
-worker thread; the messages name the file as the jury member sent it.
+worker thread; the messages name the file as the jury member sent it. A jury member's text file under
+another name (.txt, none) is linted too, with a note; any other document gets "send a .yaml file"
+(`on_document`, registered as `OTHER_DOCUMENTS`).
 """
 
 from __future__ import annotations
@@ -15,11 +17,11 @@ import logging
 from dataclasses import dataclass
 
 from telegram import Update
-from telegram.ext import ContextTypes
+from telegram.ext import ContextTypes, MessageHandler, filters
 
-from bot.publishing import check_publish, lint_document, preview_fields, script_to_try
+from bot.publishing import check_publish, lint_document, looks_like_text, preview_fields, script_to_try
 from bot.telegram import sessions
-from bot.telegram.roles import require, require_with_args
+from bot.telegram.roles import has_role, require, require_with_args
 from bot.telegram.runtime import BotRuntime, runtime
 from bot.telegram.sending import send_text
 from bot.telegram.texts import t
@@ -50,8 +52,32 @@ async def on_script(update: Update, context: Context) -> None:
     """A YAML document from a jury member: lint it, then preview it."""
     rt = runtime(context)
     user = await require(rt, update, "jury")
-    if user is None:
+    if user is not None:
+        await _lint_upload(rt, update, user)
+
+
+async def on_document(update: Update, context: Context) -> None:
+    """Any other document (audio files and .yaml/.yml are handled before): a jury member's text file
+    (.txt, no extension, a text or YAML MIME type) is read as a YAML script, with a note; any other
+    file gets "send the script as a .yaml file". Others get the usual "text and voice notes only"."""
+    rt = runtime(context)
+    user = await rt.user(update.effective_user)
+    if not has_role(rt.settings, user, "jury"):
+        await update.message.reply_text(t(user.language, "not_supported"))
         return
+    document = update.message.document
+    name = (document.file_name or "")[:100]
+    if not looks_like_text(name, document.mime_type):
+        await update.message.reply_text(t(user.language, "script_send_yaml", name=name or document.mime_type or "?"))
+        return
+    await _lint_upload(rt, update, user, note=t(user.language, "script_read_as_yaml", name=name or "script"))
+
+
+OTHER_DOCUMENTS = MessageHandler(filters.UpdateType.MESSAGE & filters.Document.ALL, on_document)
+"""Registered after the audio and .yaml/.yml handlers, before the catch-all."""
+
+
+async def _lint_upload(rt: BotRuntime, update: Update, user: UserRecord, note: str | None = None) -> None:
     document = update.message.document
     lang = user.language
     if document.file_size and document.file_size > MAX_SCRIPT_BYTES:
@@ -60,16 +86,18 @@ async def on_script(update: Update, context: Context) -> None:
     data = bytes(await (await document.get_file()).download_as_bytearray())
     problems, scenario = await asyncio.to_thread(lint_document, document.file_name or "script.yaml", data)
     bot, chat = update.get_bot(), update.effective_chat.id
+    head = note + "\n\n" if note else ""
     if problems:
-        await send_text(bot, chat, t(lang, "script_problems", count=len(problems)) + "\n" + "\n".join(problems))
+        await send_text(bot, chat, head + t(lang, "script_problems", count=len(problems)) + "\n" + "\n".join(problems))
         return
-    text = t(lang, "script_valid")
-    if scenario is not None:
-        source = data.decode("utf-8", errors="replace")
-        number = await rt.services.repo.save_script(scenario, source, uploaded_by=user.id)
-        log.info("script %s v%s uploaded by user %s (no. %s)", scenario.id, scenario.version, user.id, number)
-        text += "\n\n" + preview(scenario, lang) + "\n\n" + t(lang, "script_saved", n=number, id=scenario.id)
-    await send_text(bot, chat, text)
+    if scenario is None:  # a valid file, but not a scenario (a persona?)
+        await send_text(bot, chat, head + t(lang, "script_not_scenario"))
+        return
+    source = data.decode("utf-8", errors="replace")
+    number = await rt.services.repo.save_script(scenario, source, uploaded_by=user.id)
+    log.info("script %s v%s uploaded by user %s (no. %s)", scenario.id, scenario.version, user.id, number)
+    await send_text(bot, chat, head + t(lang, "script_valid") + "\n\n" + preview(scenario, lang) + "\n\n"
+                    + t(lang, "script_saved", n=number, id=scenario.id))
 
 
 async def _jury_request(update: Update, context: Context, usage: str) -> JuryRequest | None:

@@ -48,6 +48,23 @@ async def require(rt: BotRuntime, update: Update, role: StaffRole) -> UserRecord
     return None
 
 
+async def require_one_of(rt: BotRuntime, update: Update, roles: tuple[StaffRole, ...], args: list[str] | None,
+                         usage: str) -> UserRecord | None:
+    """`require_with_args` for a command several roles may send (each then sees what their role allows):
+    a user holding none of `roles` is told who may send it."""
+    user = await rt.user(update.effective_user)
+    if not any(has_role(rt.settings, user, role) for role in roles):
+        log.info("user %s refused a %s command", user.id, "/".join(roles))
+        await update.effective_message.reply_text(
+            t(user.language, "not_allowed", roles=t(user.language, "role_" + "_".join(roles)))
+        )
+        return None
+    if not args:
+        await update.effective_message.reply_text(t(user.language, usage))
+        return None
+    return user
+
+
 async def require_with_args(rt: BotRuntime, update: Update, args: list[str] | None, role: StaffRole,
                             usage: str) -> UserRecord | None:
     """`require`, then the command's arguments: without any, the user gets the `usage` text and None."""

@@ -1,8 +1,14 @@
 """Admin and trainer commands: /grant, /revoke, /cohort, /assign, /results, /review, /amend, /export,
-/help_staff, and the confirm / amend buttons of /review.
+/help_staff, the confirm / amend buttons of /review, and the assignments a candidate is told about when
+they join a cohort (`tell_open_assignments`, called when they join).
 
 Every command first checks the role (`roles.require`); a trainer only ever sees the cohorts they own
 and the scorecards of their members. A candidate told about a decision gets it in their own chat only.
+
+Cohort names are typed as they are, or between quotes ("Promo 2027", « Promo 2027 »); a trainer's
+cohorts have different names; a due date is written DD/MM/YYYY or YYYY-MM-DD and is not in the past.
+A criterion is named as /review shows it ("B2 CR2"), without the space ("B2CR2"), by its tail ("CR2")
+or in full ("BLOC2.A2.C2.CR2").
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ import asyncio
 import logging
 import re
 import secrets
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -18,6 +25,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import results
+from scenarios.model import Scenario
 from bot.telegram import keyboards, menus
 from bot.telegram.roles import has_role, is_admin, require, require_with_args
 from bot.telegram.runtime import BotRuntime, runtime
@@ -28,6 +36,7 @@ from feedback.charts import short_code
 from feedback.report import summary
 from feedback.scorecard import Scorecard
 from storage.records import (
+    AssignmentRecord,
     CohortRecord,
     NotFound,
     ScorecardRecord,
@@ -104,13 +113,49 @@ async def visible_cohorts(rt: BotRuntime, user: UserRecord) -> list[CohortRecord
     return await rt.services.repo.cohorts_owned(None if is_admin(rt.settings, user) else user.id)
 
 
-async def find_cohort(rt: BotRuntime, user: UserRecord, ref: str) -> CohortRecord | None:
-    """One of the user's cohorts, by number or by name (case-insensitive)."""
+# quotes a name may be typed between: "…", '…', «…», “…”, „…“, ‘…’
+_OPENING, _CLOSING = "\"'«“„‘", "\"'»”“’"
+
+
+def unquote(name: str) -> str:
+    """A cohort name as typed, without the quotes around it: "Promo 2027", « Promo 2027 » → Promo 2027."""
+    name = " ".join(name.split())
+    if len(name) >= 2 and name[0] in _OPENING and name[-1] in _CLOSING:
+        name = name[1:-1].strip(" \u00a0\u202f")
+    return name
+
+
+def _same_name(a: str, b: str) -> bool:
+    return unquote(a).casefold() == unquote(b).casefold()
+
+
+async def find_cohorts(rt: BotRuntime, user: UserRecord, ref: str) -> list[CohortRecord]:
+    """The user's cohorts `ref` names: by number, else by name (case-insensitive, quotes or not)."""
     cohorts = await visible_cohorts(rt, user)
+    ref = unquote(ref)
     by_id = [c for c in cohorts if ref.isdigit() and c.id == int(ref)]
-    by_name = [c for c in cohorts if c.name.casefold() == ref.casefold()]
-    found = by_id or by_name
-    return found[-1] if found else None
+    return by_id or [c for c in cohorts if _same_name(c.name, ref)]
+
+
+async def one_cohort(rt: BotRuntime, update: Update, user: UserRecord, ref: str) -> CohortRecord | None:
+    """The one cohort of the user's that `ref` names; None once told that none does, or several do
+    (an admin sees every trainer's cohorts: two may share a name), never a guess."""
+    found = await find_cohorts(rt, user, ref)
+    if len(found) == 1:
+        return found[0]
+    lang = user.language
+    if found:
+        ids = ", ".join(t(lang, "cohort_number", id=c.id) for c in found)
+        await update.effective_message.reply_text(t(lang, "ambiguous_cohort", ref=unquote(ref)[:64], ids=ids))
+    else:
+        await update.effective_message.reply_text(t(lang, "unknown_cohort", ref=unquote(ref)[:64]))
+    return None
+
+
+async def trains(rt: BotRuntime, user: UserRecord, candidate_id: int) -> bool:
+    """Whether the candidate is a member of one of the user's cohorts (of any cohort, for an admin)."""
+    visible = {c.id for c in await visible_cohorts(rt, user)}
+    return bool(visible & {c.id for c in await rt.services.repo.cohorts_of_member(candidate_id)})
 
 
 async def cohort(update: Update, context: Context) -> None:
@@ -133,9 +178,13 @@ async def cohort(update: Update, context: Context) -> None:
                            link=invite_link(username, c.invite_code)))
         await send_text(update.get_bot(), update.effective_chat.id, "\n".join(lines))
         return
-    name = " ".join(args[1:]).strip()[:200]
+    name = unquote(" ".join(args[1:]))[:200]
     if args[0].lower() != "new" or not name:
         await update.message.reply_text(t(lang, "cohort_usage"))
+        return
+    same = [c for c in await repo.cohorts_owned(user.id) if _same_name(c.name, name)]
+    if same:
+        await update.message.reply_text(t(lang, "cohort_exists", name=same[0].name, id=same[0].id))
         return
     code = secrets.token_urlsafe(12)
     cohort_id = await repo.create_cohort(name, owner_id=user.id, invite_code=code)
@@ -146,37 +195,69 @@ async def cohort(update: Update, context: Context) -> None:
 # --- assignments -------------------------------------------------------------------------------
 
 
+# a due date as typed: 2027-01-15, or 15/01/2027 (also 15.01.2027 or 15-01-2027)
+DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}([/.-])\d{1,2}\1\d{4}")
+
+
 def _parse_due(value: str) -> datetime | None:
-    try:
-        day = datetime.strptime(value, "%Y-%m-%d")
-    except ValueError:
-        return None
-    return day.replace(hour=23, minute=59, tzinfo=UTC)
+    """The end of the day (UTC) `value` names, YYYY-MM-DD or DD/MM/YYYY; None if there is no such day."""
+    for layout in ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y"):
+        try:
+            day = datetime.strptime(value, layout)
+        except ValueError:
+            continue
+        return day.replace(hour=23, minute=59, tzinfo=UTC)
+    return None
+
+
+def _due_text(lang: str, due: datetime | None) -> str:
+    return t(lang, "due_suffix", date=due.date().isoformat()) if due else ""
+
+
+def _notice(member: UserRecord, scenario: Scenario, mode: str, attempts: int | None,
+            due: datetime | None) -> tuple[str, InlineKeyboardMarkup]:
+    """What a member is told of an assignment (mode, attempts, due date, title), with its button."""
+    ml = member.language
+    text = t(ml, "assignment_notice", mode=_mode(ml, mode, attempts or EXAM_ATTEMPTS), due=_due_text(ml, due),
+             title=scenario.title.get(ml))
+    button = InlineKeyboardMarkup([[InlineKeyboardButton(
+        t(ml, "open_button"), callback_data=keyboards.pack(keyboards.SHOW, keyboards.scenario_ref(scenario.id), ml)
+    )]])
+    return text, button
 
 
 async def assign(update: Update, context: Context) -> None:
-    """/assign <scenario id> <cohort> [YYYY-MM-DD] [exam [attempts]]: every member is told, with a button."""
+    """/assign <scenario id> <cohort> [DD/MM/YYYY | YYYY-MM-DD] [exam [attempts]]: every member is told,
+    with a button. The cohort name may hold spaces and be quoted; the due date and `exam` may come in
+    either order after it."""
     rt = runtime(context)
     user = await require(rt, update, "trainer")
     if user is None:
         return
     args, lang = list(context.args or []), user.language
-    attempts = EXAM_ATTEMPTS
-    if len(args) > 3 and args[-1].isdigit() and args[-2].lower() == "exam":  # exam <attempts>
-        attempts = int(args.pop())
-        if not 1 <= attempts <= MAX_ATTEMPTS:
-            await update.message.reply_text(t(lang, "bad_attempts", max=MAX_ATTEMPTS))
-            return
-    exam = len(args) > 2 and args[-1].lower() == "exam"
-    if exam:
-        args.pop()
-    due = None
-    if len(args) > 2 and re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", args[-1]):
-        due = _parse_due(args[-1])
-        if due is None:
-            await update.message.reply_text(t(lang, "bad_date", value=args[-1][:32]))
-            return
-        args.pop()
+    attempts, exam, due = EXAM_ATTEMPTS, False, None
+    while len(args) > 2:  # what follows the cohort's name, read from the end
+        last = args[-1]
+        if last.isdigit() and args[-2].lower() == "exam" and len(args) > 3:  # exam <attempts>
+            attempts, exam = int(last), True
+            del args[-2:]
+            if not 1 <= attempts <= MAX_ATTEMPTS:
+                await update.message.reply_text(t(lang, "bad_attempts", max=MAX_ATTEMPTS))
+                return
+        elif last.lower() == "exam":
+            exam = True
+            args.pop()
+        elif DATE.fullmatch(last) and due is None:
+            due = _parse_due(last)
+            if due is None:
+                await update.message.reply_text(t(lang, "bad_date", value=last[:32]))
+                return
+            if due.date() < datetime.now(UTC).date():
+                await update.message.reply_text(t(lang, "due_past", date=due.date().isoformat()))
+                return
+            args.pop()
+        else:
+            break
     if len(args) < 2:
         await update.message.reply_text(t(lang, "assign_usage"))
         return
@@ -185,9 +266,8 @@ async def assign(update: Update, context: Context) -> None:
     if scenario is None:
         await update.message.reply_text(t(lang, "unknown_scenario", id=args[0][:64]))
         return
-    target = await find_cohort(rt, user, args[1])
+    target = await one_cohort(rt, update, user, args[1])
     if target is None:
-        await update.message.reply_text(t(lang, "unknown_cohort", ref=args[1][:64]))
         return
     mode = "exam" if exam else "practice"
     repo = rt.services.repo
@@ -195,16 +275,44 @@ async def assign(update: Update, context: Context) -> None:
                       created_by=user.id, attempts=attempts if exam else None)
     told = 0
     for member in await repo.members(target.id):
-        ml = member.language
-        due_text = t(ml, "due_suffix", date=due.date().isoformat()) if due else ""
-        text = t(ml, "assignment_notice", mode=_mode(ml, mode, attempts), due=due_text, title=scenario.title.get(ml))
-        button = InlineKeyboardMarkup([[InlineKeyboardButton(
-            t(ml, "open_button"), callback_data=keyboards.pack(keyboards.SHOW, keyboards.scenario_ref(scenario.id), ml)
-        )]])
+        text, button = _notice(member, scenario, mode, attempts, due)
         told += await _tell(update, member, text, reply_markup=button)
-    due_text = t(lang, "due_suffix", date=due.date().isoformat()) if due else ""
+    due_text = _due_text(lang, due)
     await update.message.reply_text(t(lang, "assigned_done", title=scenario.title.get(lang), cohort=target.name,
                                       mode=_mode(lang, mode, attempts), due=due_text, count=told))
+
+
+async def tell_open_assignments(rt: BotRuntime, update: Update, user: UserRecord, cohort_id: int) -> None:
+    """A member who just joined (`/start <invite code>`) is told about the cohort's assignments made
+    before they joined (those made since, /assign told them) that they have not started yet and whose
+    due date has not passed, each as /assign told the others (mode, due date, button)."""
+    joined = await rt.services.repo.joined_at(cohort_id, user.id)
+    if joined is None:
+        return
+    for assignment in await _open_assignments(rt, user, cohort_id, joined):
+        scenario = rt.services.catalog.scenarios[assignment.scenario_id]
+        text, button = _notice(user, scenario, assignment.mode, assignment.attempts, _aware(assignment.due_at))
+        await _tell(update, user, text, reply_markup=button)
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
+
+
+async def _open_assignments(rt: BotRuntime, user: UserRecord, cohort_id: int,
+                            before: datetime) -> Sequence[AssignmentRecord]:
+    """The cohort's assignments made `before` (the user joined) that the user may still do: scenario
+    in the catalog, not past due, not started."""
+    repo, today = rt.services.repo, datetime.now(UTC).date()
+    out = []
+    for a in await repo.assignments_for_user(user.id):
+        due = _aware(a.due_at)
+        if a.cohort_id != cohort_id or a.created_at > before or a.scenario_id not in rt.services.catalog.scenarios:
+            continue
+        if (due is not None and due.date() < today) or await repo.attempts_used(user.id, a.id):
+            continue
+        out.append(a)
+    return out
 
 
 def _mode(lang: str, mode: str, attempts: int) -> str:
@@ -231,12 +339,8 @@ async def _cohort_arg(rt: BotRuntime, update: Update, context: Context, usage: s
     user = await require_with_args(rt, update, context.args, "trainer", usage)
     if user is None:
         return None
-    ref = " ".join(context.args or [])
-    found = await find_cohort(rt, user, ref)
-    if found is None:
-        await update.message.reply_text(t(user.language, "unknown_cohort", ref=ref[:64]))
-        return None
-    return user, found
+    found = await one_cohort(rt, update, user, " ".join(context.args or []))
+    return None if found is None else (user, found)
 
 
 async def results_(update: Update, context: Context) -> None:
@@ -301,7 +405,7 @@ async def review(update: Update, context: Context) -> None:
         levels = "\n".join(f"▪ {short_code(c.code)} : {_lv(c.level)}" for c in card.criteria)
         text = t(lang, "review_item", id=record.id, name=candidate.display_name,
                  title=_title(rt, session.scenario_id, lang), score=score_text(card, lang), levels=levels,
-                 excerpt=await _excerpt(rt, session.id, card))
+                 excerpt=await _excerpt(rt, session.id, card), session=session.id)
         markup = InlineKeyboardMarkup([[
             InlineKeyboardButton(t(lang, "confirm_button"), callback_data=keyboards.pack(CONFIRM, record.id)),
             InlineKeyboardButton(t(lang, "amend_button"), callback_data=keyboards.pack(AMEND, record.id)),
@@ -335,11 +439,25 @@ async def reviewable(rt: BotRuntime, user: UserRecord, ref: str) -> tuple[Scorec
         candidate = await repo.user(session.user_id)
     except NotFound:
         return None
-    if not is_admin(rt.settings, user):
-        owned = {c.id for c in await repo.cohorts_owned(user.id)}
-        if not owned & {c.id for c in await repo.cohorts_of_member(candidate.id)}:
-            return None
+    if not await trains(rt, user, candidate.id):
+        return None
     return record, session, candidate
+
+
+def _codes(card: Scorecard) -> dict[str, str]:
+    """The criteria as /review shows them ("B2 CR1, B2 CR2") and one full code, for the messages."""
+    return {"codes": ", ".join(short_code(c.code) for c in card.criteria),
+            "full": card.criteria[0].code if card.criteria else "BLOC2.A2.C2.CR2"}
+
+
+def _criterion(card: Scorecard, args: Sequence[str]) -> tuple[str | None, int]:
+    """The criterion the arguments start with, and how many they take: two for the form /review shows
+    ("B2 CR2"), else one ("B2CR2", "CR2", "C2.CR2", "BLOC2.A2.C2.CR2"); (None, 1) when none is named."""
+    if len(args) >= 2 and not args[1].isdigit():
+        code = results.match_criterion(card, f"{args[0]} {args[1]}")
+        if code is not None:
+            return code, 2
+    return (results.match_criterion(card, args[0]) if args else None), 1
 
 
 async def amend(update: Update, context: Context) -> None:
@@ -349,7 +467,7 @@ async def amend(update: Update, context: Context) -> None:
     if user is None:
         return
     args, lang = context.args or [], user.language
-    if len(args) < 4:
+    if len(args) < 3:
         await update.message.reply_text(t(lang, "amend_usage"))
         return
     found = await reviewable(rt, user, args[0])
@@ -358,15 +476,19 @@ async def amend(update: Update, context: Context) -> None:
         return
     record, session, candidate = found
     card = Scorecard.model_validate(record.data)
-    code = results.match_criterion(card, args[1])
-    codes = ", ".join(short_code(c.code).replace(" ", "") for c in card.criteria)
+    code, used = _criterion(card, args[1:])
     if code is None:
-        await update.message.reply_text(t(lang, "unknown_criterion", code=args[1][:32], codes=codes))
+        await update.message.reply_text(t(lang, "unknown_criterion", code=args[1][:32], **_codes(card)))
         return
-    if args[2] not in ("0", "1", "2", "3"):
+    rest = args[1 + used:]
+    if not rest or rest[0] not in ("0", "1", "2", "3"):
         await update.message.reply_text(t(lang, "bad_level"))
         return
-    level, comment = int(args[2]), " ".join(args[3:])[:1000]
+    level, comment = int(rest[0]), " ".join(rest[1:]).strip()[:1000]
+    if not comment:
+        await update.message.reply_text(t(lang, "amend_comment_required", id=record.id,
+                                          code=short_code(code).replace(" ", ""), level=level))
+        return
     old = card.criterion(code).level
     amended = card.amend(user.display_name, {code: level}, comment)
     await rt.services.repo.review_scorecard(record.id, reviewer_id=user.id, status="amended", comment=comment,
@@ -417,8 +539,7 @@ async def on_review_button(update: Update, context: Context) -> None:
         return
     await query.answer()
     card = Scorecard.model_validate(found[0].data)
-    codes = ", ".join(short_code(c.code).replace(" ", "") for c in card.criteria)
-    await update.get_bot().send_message(update.effective_chat.id, t(user.language, "amend_help", id=ref, codes=codes))
+    await update.get_bot().send_message(update.effective_chat.id, t(user.language, "amend_help", id=ref, **_codes(card)))
 
 
 async def help_staff(update: Update, context: Context) -> None:
