@@ -3,18 +3,22 @@
 `make_client` builds the one `AsyncOpenAI` client from the settings; `ChatClient` is the chat-completion
 callable domain code receives (`personas.chat.ChatModel`): streamed or not, with a timeout per call, a
 deadline per turn, and retries with backoff on 429 and 5xx honouring `retry-after`, all here and
-nowhere else (the SDK's own retries are off). Failures become `personas.chat.ChatError`s.
+nowhere else (the SDK's own retries are off). Failures become `personas.chat.ChatError`s, and so does
+a reply that is not the JSON it should be or that is larger than `reply_byte_limit(max_tokens)`:
+reading stops there, so a server cannot make us read megabytes (the actor, which knows how long a
+reply should be, usually stops reading much earlier).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
 import json
 import logging
 import random
 import time
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, AsyncIterator, Mapping, Sequence
 
 import openai
 from openai import AsyncOpenAI
@@ -32,6 +36,16 @@ DEFAULT_MAX_RETRIES = 2
 DEFAULT_TEMPERATURE = 0.7
 MAX_RETRY_AFTER = 60.0  # a server asking for more is treated as down
 PLACEHOLDER_KEY = "not-needed"  # local servers (Ollama, vLLM, llama.cpp) ignore the key
+MAX_REPLY_BYTES = 1024 * 1024  # the most read of any reply
+REPLY_BYTES_PER_TOKEN = 1024  # streamed, each token comes in an event of about 250 bytes
+REPLY_BYTES_OVERHEAD = 16 * 1024
+
+
+def reply_byte_limit(max_tokens: int | None) -> int:
+    """The most bytes read of a reply asked for `max_tokens` tokens, streamed or not."""
+    if max_tokens is None:
+        return MAX_REPLY_BYTES
+    return min(MAX_REPLY_BYTES, REPLY_BYTES_OVERHEAD + REPLY_BYTES_PER_TOKEN * max(max_tokens, 0))
 
 
 def make_client(
@@ -151,14 +165,21 @@ class ChatClient:
 
     async def _complete(self, messages: Sequence[ChatMessage], max_tokens: int | None) -> ChatReply:
         # Read as JSON rather than the SDK's pydantic model: the same data, half a millisecond less.
+        limit = reply_byte_limit(max_tokens)
         create = self.client.chat.completions.with_streaming_response.create
-        async with create(**self._params(messages, max_tokens)) as response:
-            payload = await response.json()
-        choices = payload.get("choices") or ()
-        if not choices:
-            return ChatReply("", None)
-        choice = choices[0]
-        message = choice.get("message") or {}
+        try:
+            async with create(**self._params(messages, max_tokens)) as response:
+                body = bytearray()
+                async for chunk in response.iter_bytes():
+                    body += chunk
+                    if len(body) > limit:
+                        raise _BadReply(f"the reply is larger than {limit} bytes")
+            choices = _choices(_json_object(bytes(body)))
+            if not choices:
+                return ChatReply("", None)
+            choice, message = _choice(choices[0], "message")
+        except _BadReply as exc:
+            raise ChatUnavailable(str(exc)) from None
         finish = choice.get("finish_reason")
         return ChatReply(
             message.get("content") or "",
@@ -174,30 +195,36 @@ class ChatClient:
         finish: str | None = None
         refused = False
         create = self.client.chat.completions.with_streaming_response.create
-        async with create(**self._params(messages, max_tokens), stream=True) as response:
-            data: list[str] = []
-            async for line in response.iter_lines():
-                if line.startswith("data:"):
-                    data.append(line[5:].strip())
-                    continue
-                if line or not data:
-                    continue  # comments, other fields; or a blank line with no event
-                event, data = "\n".join(data), []
-                if event == "[DONE]":
-                    continue  # read on to the end of the body, so the connection is reused
-                payload = json.loads(event)
-                if payload.get("error"):
-                    raise ChatUnavailable(f"error event: {str(payload['error'])[:200]}", partial="".join(parts))
-                for choice in payload.get("choices") or ():
-                    if choice.get("index", 0) != 0:
+        try:
+            async with (
+                create(**self._params(messages, max_tokens), stream=True) as response,
+                contextlib.aclosing(_lines(response, reply_byte_limit(max_tokens))) as lines,
+            ):
+                data: list[str] = []
+                async for line in lines:
+                    if line.startswith("data:"):
+                        data.append(line[5:].strip())
                         continue
-                    delta = choice.get("delta") or {}
-                    refused = refused or bool(delta.get("refusal"))
-                    content = delta.get("content")
-                    if content:
-                        parts.append(content)
-                        on_token(content)
-                    finish = choice.get("finish_reason") or finish
+                    if line or not data:
+                        continue  # comments, other fields; or a blank line with no event
+                    event, data = "\n".join(data), []
+                    if event == "[DONE]":
+                        continue  # read on to the end of the body, so the connection is reused
+                    payload = _json_object(event)
+                    if payload.get("error"):
+                        raise _BadReply(f"error event: {str(payload['error'])[:200]}")
+                    for item in _choices(payload):
+                        choice, delta = _choice(item, "delta")
+                        if choice.get("index", 0) != 0:
+                            continue
+                        refused = refused or bool(delta.get("refusal"))
+                        content = delta.get("content")
+                        if content:
+                            parts.append(content)
+                            on_token(content)
+                        finish = choice.get("finish_reason") or finish
+        except _BadReply as exc:
+            raise ChatUnavailable(str(exc), partial="".join(parts)) from None
         return ChatReply("".join(parts), finish, refused=refused or finish == "content_filter")
 
     # --- retries ------------------------------------------------------------------------------------
@@ -210,6 +237,55 @@ class ChatClient:
             return after
         backoff = min(self.backoff_max, self.backoff_base * 2**attempt)
         return backoff * (1 + random.random() / 4)
+
+
+class _BadReply(Exception):
+    """A reply that is too large or not what the API defines (becomes ChatUnavailable)."""
+
+
+async def _lines(response: Any, limit: int) -> AsyncIterator[str]:
+    """The lines of a streamed body (ended by CR, LF or CRLF), refusing more than `limit` bytes in all
+    (an endless line included: it is never held whole)."""
+    size = 0
+    pending = b""
+    async for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > limit:
+            raise _BadReply(f"the reply is larger than {limit} bytes")
+        lines = (pending + chunk).splitlines(keepends=True)
+        # the last piece waits for its end (and a CR for the LF that may follow it in the next chunk)
+        pending = lines.pop() if lines and not lines[-1].endswith(b"\n") else b""
+        for line in lines:
+            yield line.rstrip(b"\r\n").decode("utf-8", errors="replace")
+    if pending:
+        yield pending.rstrip(b"\r\n").decode("utf-8", errors="replace")
+
+
+def _json_object(raw: str | bytes) -> dict[str, Any]:
+    """`raw` as a JSON object (never a JSONDecodeError or a RecursionError)."""
+    try:
+        payload = json.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        raise _BadReply("malformed reply: " + ("nested too deeply" if isinstance(exc, RecursionError) else "not JSON")) from None
+    if not isinstance(payload, dict):
+        raise _BadReply("malformed reply: not a JSON object")
+    return payload
+
+
+def _choices(payload: dict[str, Any]) -> list[Any]:
+    choices = payload.get("choices") or []
+    if not isinstance(choices, list):
+        raise _BadReply("malformed reply: choices is not a list")
+    return choices
+
+
+def _choice(item: object, field: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A choice and its `message` (or streamed `delta`), both JSON objects, their content text."""
+    inner = item.get(field) if isinstance(item, dict) else None
+    inner = {} if inner is None else inner
+    if not isinstance(item, dict) or not isinstance(inner, dict) or not isinstance(inner.get("content") or "", str):
+        raise _BadReply(f"malformed reply: a choice, its {field} or its content is not what the API defines")
+    return item, inner
 
 
 def _retry_after(headers: Mapping[str, str]) -> float | None:

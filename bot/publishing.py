@@ -6,24 +6,32 @@ it, preview it).
   script they started with, can always tell versions apart).
 - `/try` (or `oralblanc jury try`) plays the latest upload when it is newer than the live version,
   else the live version.
-- An uploaded file is linted with the same `FILE:LINE: message` lines as `oralblanc scenarios lint`;
-  only a clean scenario is stored (a valid persona file is not a script).
+- An uploaded file is linted with the same `FILE:LINE: message` lines as `oralblanc scenarios lint`
+  (an id that is not plain a-z, 0-9 and hyphens, e.g. a stage "découverte", gets the line plus how to
+  write it: ids are kept as written, never changed behind the jury's back); only a clean scenario is
+  stored (a valid persona file is not a script).
+- A file sent with another name than .yaml/.yml is read as YAML when it is text (`looks_like_text`:
+  .txt, no extension, a text or YAML MIME type).
 """
 
 from __future__ import annotations
 
 import re
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from bot.catalog import Catalog, lint_paths, load_catalog
 from scenarios.loader import load_scenario
-from scenarios.model import Scenario
-from scenarios.yaml_source import InvalidFile, Problem
+from scenarios.model import ID_PATTERN, Scenario
+from scenarios.yaml_source import MAX_CHARS, InvalidFile, Problem
 from storage.records import ScriptRecord
 from storage.repository import Repository
+
+MAX_SCRIPT_BYTES = MAX_CHARS
+"""Largest uploaded file (bytes): what `YamlSource` reads at most (the bundled scripts are under 60 KB)."""
 
 Refusal = Literal["no_upload", "already_published", "version_not_higher"]
 TrialSource = Literal["live", "uploaded"]
@@ -73,12 +81,49 @@ def script_to_try(upload: ScriptRecord | None, live: Scenario | None) -> tuple[S
     return live, "live"
 
 
+TEXT_SUFFIXES = (".yaml", ".yml", ".txt", ".text")
+_ID_VALUE = re.compile(r"""\bid:\s*["']?([^"'#\n]+?)["']?\s*(?:#.*)?$""")
+
+
+def looks_like_text(file_name: str | None, mime_type: str | None) -> bool:
+    """Whether a document may be a YAML script under another name: a text or YAML MIME type, a .txt
+    (or .yaml/.yml) name, or no extension and no telling MIME type."""
+    mime = (mime_type or "").lower()
+    suffix = Path(file_name or "").suffix.lower()
+    if mime.startswith("text/") or "yaml" in mime or suffix in TEXT_SUFFIXES:
+        return True
+    return suffix == "" and mime in ("", "application/octet-stream")
+
+
+def plain_id(value: str) -> str:
+    """`value` as an id may be written: "Découverte client" → "decouverte-client"."""
+    bare = "".join(c for c in unicodedata.normalize("NFD", value) if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", bare.lower()).strip("-")
+
+
+def _explain_id(path: Path, problem: Problem) -> Problem:
+    """An id refused by its pattern, with how to write it (the value is read from the problem's line)."""
+    if ID_PATTERN not in problem.message:
+        return problem
+    try:
+        line = path.read_text(encoding="utf-8", errors="replace").splitlines()[problem.line - 1]
+    except (OSError, IndexError):
+        line = ""
+    found = _ID_VALUE.search(line)
+    value = found.group(1).strip() if found else ""
+    example = f": write '{plain_id(value)}' for '{value}'" if value and plain_id(value) else ""
+    hint = (f" — an id is written with a-z, 0-9 and hyphens only, no accents, capitals or spaces{example}, "
+            "here and wherever the script refers to it")
+    return Problem(problem.file, problem.line, problem.message + hint)
+
+
 def lint_script(path: Path) -> tuple[list[Problem], Scenario | None]:
-    """The problems `oralblanc scenarios lint` reports for this file, and the scenario it holds when
-    there are none (None for a valid file that is not a scenario, e.g. a persona)."""
+    """The problems `oralblanc scenarios lint` reports for this file (an id refused by its pattern
+    explained), and the scenario it holds when there are none (None for a valid file that is not a
+    scenario, e.g. a persona)."""
     problems = lint_paths([path])
     if problems:
-        return problems, None
+        return [_explain_id(path, p) for p in problems], None
     try:
         return [], load_scenario(path)
     except (InvalidFile, ValueError):  # a valid persona file, not a scenario
@@ -92,12 +137,16 @@ def _safe_name(file_name: str) -> str:
 
 def lint_document(file_name: str, data: bytes) -> tuple[list[str], Scenario | None]:
     """`lint_script` for a file received as bytes: written to a temporary folder under its own name,
-    so the lines name the file as it was sent."""
+    so the lines name the file as it was sent. Over `MAX_SCRIPT_BYTES` it is refused unread."""
+    if len(data) > MAX_SCRIPT_BYTES:
+        name = _safe_name(file_name)
+        return [str(Problem(name, 1, f"the file is too large ({len(data) // 1024} KB, at most {MAX_SCRIPT_BYTES // 1024} KB)"))], None
+    shown = re.sub(r"[^\w.-]", "_", Path(file_name).name)[:100] or "script.yaml"  # the name as sent
     with tempfile.TemporaryDirectory(prefix="oralblanc-jury-") as folder:
         path = Path(folder) / _safe_name(file_name)
         path.write_bytes(data)
         problems, scenario = lint_script(path)
-        return [str(p).replace(str(path), path.name) for p in problems], scenario
+        return [str(p).replace(str(path), shown) for p in problems], scenario
 
 
 def preview_fields(scenario: Scenario, lang: str) -> dict[str, str | int]:

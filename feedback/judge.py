@@ -19,7 +19,8 @@ enum 0..3, `indicators` a list of `{code (enum of the criterion's non-language i
 (true|false|null), quotes [{turn, quote}]}`, and `rationale`. Language indicators are measured by
 `feedback.english` / `feedback.french`, not judged.
 
-**Parsing fails closed.** `parse` raises `JudgeError` on invalid JSON, a wrong criterion id, unknown
+**Parsing fails closed.** `parse` raises `JudgeError` on an answer over `MAX_ANSWER_CHARS` or nested
+deeper than `MAX_ANSWER_DEPTH` (checked before it is parsed), invalid JSON, a wrong criterion id, unknown
 or repeated indicator ids, a level outside 0..3 (booleans are not levels), extra keys, or a level of 2
 or more with no verified quote. Every quote must be an exact substring of the candidate turn it
 names: others are dropped, and an indicator marked met whose quotes were all dropped becomes null.
@@ -42,6 +43,7 @@ import asyncio
 import inspect
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -53,6 +55,10 @@ from scenarios.model import Scenario, Transcript
 logger = logging.getLogger(__name__)
 
 PROMPT_VERSION = "judge/1"
+MAX_ANSWER_CHARS = 64 * 1024
+"""Longest answer parsed (a verdict is a few kilobytes: a level, a few indicators, short quotes)."""
+MAX_ANSWER_DEPTH = 16
+"""Most levels of arrays and objects inside each other in an answer (the schema has 5)."""
 
 Complete = Callable[[list[dict[str, str]], dict[str, Any]], "str | Awaitable[str]"]
 
@@ -251,20 +257,28 @@ def parse(raw: object, criterion: Criterion, transcript: Transcript) -> JudgeVer
     """Validate the judge's raw answer; raise JudgeError on anything untrustworthy (see module docstring)."""
     if not isinstance(raw, str):
         raise JudgeError(f"expected text, got {type(raw).__name__}")
+    if len(raw) > MAX_ANSWER_CHARS:
+        raise JudgeError(f"the answer is {len(raw)} characters long (at most {MAX_ANSWER_CHARS})")
+    if _nesting(raw) > MAX_ANSWER_DEPTH:
+        raise JudgeError(f"the answer is nested more than {MAX_ANSWER_DEPTH} levels deep")
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise JudgeError(f"invalid JSON: {exc.msg}") from None
+    except RecursionError:  # not expected after the check above; never a crash all the same
+        raise JudgeError("the answer is nested too deeply") from None
     if not isinstance(data, dict):
         raise JudgeError("the answer is not a JSON object")
     expected = {"criterion", "level", "indicators", "rationale"}
     if set(data) != expected:
-        raise JudgeError(f"keys {sorted(data)} are not {sorted(expected)}")
+        missing, extra = sorted(expected - set(data)), len(set(data) - expected)
+        raise JudgeError(f"keys are not {sorted(expected)} (missing: {', '.join(missing) or 'none'}; "
+                         f"{extra} unknown key(s))")
     if data["criterion"] != criterion.id:
-        raise JudgeError(f"criterion {data['criterion']!r} is not {criterion.id}")
+        raise JudgeError(f"criterion {_shown(data['criterion'])} is not {criterion.id}")
     level = data["level"]
     if isinstance(level, bool) or not isinstance(level, int) or not 0 <= level <= 3:
-        raise JudgeError(f"level {level!r} is not an integer 0..3")
+        raise JudgeError(f"level {_shown(level)} is not an integer 0..3")
     if not isinstance(data["rationale"], str) or not isinstance(data["indicators"], list):
         raise JudgeError("rationale must be text and indicators a list")
 
@@ -274,10 +288,16 @@ def parse(raw: object, criterion: Criterion, transcript: Transcript) -> JudgeVer
     dropped = 0
     for item in data["indicators"]:
         if not isinstance(item, dict) or set(item) != {"code", "met", "quotes"}:
-            raise JudgeError(f"malformed indicator {item!r:.80}")
+            # what is wrong, never what it holds: a quote (or even a key) may be the candidate's words,
+            # and this message is logged and kept in the scorecard's provenance
+            if not isinstance(item, dict):
+                raise JudgeError(f"malformed indicator (a {type(item).__name__}, not an object)")
+            wanted = {"code", "met", "quotes"}
+            missing, extra = sorted(wanted - set(item)), len(set(item) - wanted)
+            raise JudgeError(f"malformed indicator (missing: {', '.join(missing) or 'none'}; {extra} unknown key(s))")
         code, met, quotes = item["code"], item["met"], item["quotes"]
         if code not in known:
-            raise JudgeError(f"unknown indicator {code!r}")
+            raise JudgeError(f"unknown indicator {_shown(code)}")
         if code in indicators:
             raise JudgeError(f"indicator {code} given twice")
         if met is not None and not isinstance(met, bool):
@@ -299,6 +319,39 @@ def parse(raw: object, criterion: Criterion, transcript: Transcript) -> JudgeVer
     if dropped:
         logger.info("judge %s: %d quote(s) not found verbatim, dropped", criterion.id, dropped)
     return JudgeVerdict(criterion.id, level, indicators, data["rationale"], dropped)
+
+
+_CODE_LIKE = re.compile(r"[A-Z0-9]{1,10}(\.[A-Za-z0-9]{1,10}){1,6}")  # a referential code, e.g. BLOC2.A2.C1.CR1.3
+
+
+def _shown(value: object) -> str:
+    """A value of the judge's answer as an error message may show it: a number or a referential code
+    as it is, anything else by its type only (the judge read the transcript: free text in its answer may
+    be the candidate's words, and these messages are logged and kept in the scorecard)."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return repr(value)
+    if isinstance(value, str) and _CODE_LIKE.fullmatch(value):
+        return repr(value)
+    return f"<{type(value).__name__}>"
+
+
+_STRING_OR_BRACKET = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]')  # a JSON string, or a bracket
+
+
+def _nesting(text: str) -> int:
+    """How deeply the arrays and objects of a JSON text nest (strings skipped), without parsing it;
+    it stops counting just past `MAX_ANSWER_DEPTH`."""
+    depth = deepest = 0
+    for match in _STRING_OR_BRACKET.finditer(text):
+        token = match.group()
+        if token in ("[", "{"):
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_ANSWER_DEPTH:
+                break
+        elif token in ("]", "}"):
+            depth -= 1
+    return deepest
 
 
 def _verified(q: object, turns: dict[int, str]) -> Evidence | None:

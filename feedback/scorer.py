@@ -332,7 +332,8 @@ def verify_quotes(card: Scorecard, transcript: Transcript) -> Scorecard:
             if e.turn in turns and e.quote and e.quote in turns[e.turn]:
                 out.append(e)
             else:
-                logger.warning("quote dropped (not in candidate turn %d): %r", e.turn, e.quote[:60])
+                # the turn and the length, never the words: a quote is the candidate's (personal data)
+                logger.warning("quote dropped (not in candidate turn %d, %d characters)", e.turn, len(e.quote))
         return out
 
     criteria = []

@@ -1,4 +1,11 @@
-"""YAML files that remember where each value was written, so a problem names its file and line."""
+"""YAML files that remember where each value was written, so a problem names its file and line.
+
+Files come from jury members (uploads), so their shape is bounded while they are composed, before
+anything recursive walks them: at most `MAX_CHARS` characters, `MAX_DEPTH` levels of lists and
+mappings inside each other (a script uses 7), `MAX_VALUES` values (a script holds about 1,500), an
+alias counting as the values it repeats and as deep as it reaches; an alias inside its own anchor (a
+loop) is refused. Each limit is a located `FILE:LINE: message` problem, never a RecursionError.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +17,19 @@ from typing import Any, Callable, Generic, Iterable, Sequence, TypeVar
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent, MappingStartEvent, SequenceStartEvent
+from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
 Loc = Sequence[str | int]
+
+MAX_CHARS = 512 * 1024
+"""Largest file read (the bundled scripts are under 60 KB)."""
+MAX_DEPTH = 64
+"""Most levels of lists and mappings inside each other, aliases expanded (the scripts use 7)."""
+MAX_VALUES = 25_000
+"""Most values (scalars, lists, mappings), an alias counting as the values it repeats (a script holds about 1,500)."""
 
 
 @dataclass(frozen=True, order=True)
@@ -45,16 +62,25 @@ class YamlSource:
     @classmethod
     def read(cls, path: Path) -> "YamlSource":
         try:
-            text = path.read_text(encoding="utf-8")
+            with path.open(encoding="utf-8") as stream:
+                text = stream.read(MAX_CHARS + 1)  # no more than that, whatever the file is
         except (OSError, UnicodeDecodeError) as exc:
             raise InvalidFile([Problem(str(path), 1, f"cannot read the file: {exc}")]) from exc
         return cls.parse(text, str(path))
 
     @classmethod
     def parse(cls, text: str, file: str) -> "YamlSource":
+        if len(text) > MAX_CHARS:
+            raise InvalidFile([Problem(file, 1, f"the file is too large (more than {MAX_CHARS // 1024} KB); a script needs far less")])
         yaml = YAML(typ="rt")
+        yaml.Composer = _BoundedComposer
         try:
             data = yaml.load(io.StringIO(text))
+        except TooComplex as exc:
+            line = exc.problem_mark.line + 1 if exc.problem_mark is not None else 1
+            raise InvalidFile([Problem(file, line, str(exc.problem))]) from None
+        except RecursionError:  # not expected within the limits above; never a crash all the same
+            raise InvalidFile([Problem(file, 1, "the file is nested too deeply to be read")]) from None
         except MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark is not None else 1
@@ -100,6 +126,60 @@ class YamlSource:
             if key not in seen:
                 seen.add(key)
                 yield Problem(self.file, key[0], message)
+
+
+class TooComplex(MarkedYAMLError):
+    """A document over `MAX_DEPTH` or `MAX_VALUES`, or with an alias inside its own anchor."""
+
+
+class _BoundedComposer(Composer):
+    """ruamel's composer, refusing (with the line) documents nested or expanded beyond the limits, as
+    it goes: nothing deeper than `MAX_DEPTH` is ever composed, constructed or validated, and the
+    Python stack stays far from its own limit. The depth and size of each collection are recorded so
+    that an alias counts as what it repeats."""
+
+    def __init__(self, loader: Any = None) -> None:
+        super().__init__(loader)
+        self._open = 0  # collections being composed around the current node
+        self._values = 0  # values composed so far, each alias counted as the values it repeats
+        self._shapes: dict[int, tuple[int, int]] = {}  # id(node) -> (levels of collections, values)
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.parser.peek_event()
+        if isinstance(event, AliasEvent):
+            target = self.anchors.get(event.anchor)
+            if target is not None:
+                shape = self._shapes.get(id(target))
+                if shape is None:
+                    raise TooComplex(None, None, f"the alias *{event.anchor} is inside its own anchor (a loop)", event.start_mark)
+                self._count(self._open + shape[0], shape[1], event.start_mark)
+            return super().compose_node(parent, index)
+        collection = isinstance(event, (SequenceStartEvent, MappingStartEvent))
+        self._count(self._open + collection, 1, event.start_mark)
+        self._open += collection
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self._open -= collection
+        self._shapes[id(node)] = self._shape(node)
+        return node
+
+    def _count(self, depth: int, values: int, mark: Any) -> None:
+        if depth > MAX_DEPTH:
+            raise TooComplex(None, None, f"lists and mappings nested more than {MAX_DEPTH} levels deep: no script needs that many", mark)
+        self._values += values
+        if self._values > MAX_VALUES:
+            raise TooComplex(None, None, f"more than {MAX_VALUES:,} values (an alias counting as all it repeats): no script needs that many", mark)
+
+    def _shape(self, node: Node) -> tuple[int, int]:
+        if isinstance(node, MappingNode):
+            children = [child for pair in node.value for child in pair]
+        elif isinstance(node, SequenceNode):
+            children = node.value
+        else:
+            return 0, 1
+        shapes = [self._shapes.get(id(child), (0, 1)) for child in children]
+        return 1 + max((d for d, _ in shapes), default=0), 1 + sum(v for _, v in shapes)
 
 
 M = TypeVar("M", bound=BaseModel)

@@ -154,3 +154,28 @@ async def test_the_counterpart_is_announced_as_what_plays_it(tmp_path: Path) -> 
     llm = settings.model_copy(update={"engine": "llm"})
     assert "played by an AI (a language model)" in welcome("Dan", "en", llm)
     assert "pas d'IA générative" in welcome("Dan", "fr", settings)
+
+
+async def test_a_long_recording_declared_short_is_refused_with_its_real_length(tmp_path: Path) -> None:
+    """A 10-minute WAV whose message declares 10 s: the refusal says 600 s, and the session goes on."""
+    from bot.speech.audio import decode_audio
+
+    wav = _audio_file("wav", "pcm_s16le", seconds=600)
+
+    class Decoding(FakeTranscriber):  # the real decoder with its limit; the recogniser is not reached
+        async def transcribe(self, audio, language=None):
+            decode_audio(bytes(audio), max_seconds=settings.max_audio_seconds)
+            return await super().transcribe(audio, language)
+
+    async with FakeBotAPI() as api:
+        settings = bot_settings(tmp_path, api)
+        hal = api.user(3105, "Hal", "en")
+        async with bot_running(settings, transcriber_factory=lambda s: Decoding(HEARD)):
+            await api.reply_to(hal, lambda: hal.send_text(f"/play {SCENARIO} en"), count=2)
+            (refusal,) = await api.reply_to(hal, lambda: hal.send_audio_file(wav, "long.wav", "audio/wav", duration=10))
+            assert refusal.text == "Voice note too long (600 s, at most 180 s). Keep your lines shorter."
+            (answer,) = await api.reply_to(hal, lambda: hal.send_text("Sorry, in short: what matters most to you?"))
+            assert answer.text.startswith("🗣")
+        repo = _repo(settings)
+        assert repo.held_voices() == []
+        repo.engine.dispose()

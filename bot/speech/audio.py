@@ -57,9 +57,23 @@ class AudioTooLargeError(AudioError):
 
 
 class AudioTooLongError(AudioError):
-    """Longer than the configured limit in seconds."""
+    """Longer than the configured limit in seconds.
+
+    `seconds` is the recording's real length, as its container states it or as measured by reading
+    it to the end (not what the sender declared); when only part of it could be read, `at_least` is
+    True and `seconds` is a lower bound. `limit` is the limit it broke.
+    """
 
     code = "too_long"
+
+    def __init__(self, seconds: float, limit: float, at_least: bool = False):
+        self.seconds = float(seconds)
+        self.limit = float(limit)
+        self.at_least = at_least
+        super().__init__(_too_long_message(self.seconds, self.limit, at_least))
+
+    def __reduce__(self):  # picklable despite its own arguments
+        return type(self), (self.seconds, self.limit, self.at_least)
 
 
 class SilentAudioError(AudioError):
@@ -96,10 +110,10 @@ def _too_large_message(size: int, max_bytes: int) -> str:
     )
 
 
-def _too_long_message(seconds: float | None, max_seconds: float) -> str:
-    length = f" ({seconds:.0f} s)" if seconds is not None else ""
+def _too_long_message(seconds: float, max_seconds: float, at_least: bool = False) -> str:
+    length = f"at least {seconds:.0f} s" if at_least else f"{seconds:.0f} s"
     return (
-        f"The recording is too long{length}; the limit is {max_seconds:.0f} s. "
+        f"The recording is too long ({length}); the limit is {max_seconds:.0f} s. "
         "Please send a shorter voice note."
     )
 
@@ -117,7 +131,7 @@ def _decode(data: bytes, rate: int, max_seconds: float | None) -> np.ndarray:
         if max_seconds is not None and container.duration is not None:
             header_seconds = container.duration / av.time_base
             if header_seconds > max_seconds + 0.5:
-                raise AudioTooLongError(_too_long_message(header_seconds, max_seconds))
+                raise AudioTooLongError(header_seconds, max_seconds)
         resampler = av.AudioResampler(format="flt", layout="mono", rate=rate)
         limit = None if max_seconds is None else int((max_seconds + 0.5) * rate)
         chunks: list[np.ndarray] = []
@@ -129,7 +143,9 @@ def _decode(data: bytes, rate: int, max_seconds: float | None) -> np.ndarray:
                     chunks.append(chunk)
                     count += chunk.size
                 if limit is not None and count > limit:
-                    raise AudioTooLongError(_too_long_message(None, max_seconds or 0))
+                    # no (or a wrong) duration in the header: measure the rest without decoding it
+                    seconds, exact = _length_to_end(container, stream, count / rate)
+                    raise AudioTooLongError(seconds, max_seconds or 0, at_least=not exact)
             for out in resampler.resample(None):
                 chunks.append(out.to_ndarray().reshape(-1))
         except AudioError:
@@ -144,6 +160,30 @@ def _decode(data: bytes, rate: int, max_seconds: float | None) -> np.ndarray:
     if samples.size == 0:
         raise EmptyAudioError("The audio is empty: it holds no sound.")
     return samples
+
+
+def _length_to_end(container: av.container.InputContainer, stream: av.AudioStream, decoded: float) -> tuple[float, bool]:
+    """The length of a recording whose decoding stopped after `decoded` seconds, from the timestamps
+    of its remaining packets (read, not decoded: the whole file is at most `MAX_AUDIO_BYTES`); and
+    whether it is exact (False: the packets carry no timestamps, or the rest is damaged, so the length
+    is only a lower bound)."""
+    base = stream.time_base
+    start = stream.start_time or 0
+    end = None
+    exact = True
+    try:
+        for packet in container.demux(stream):
+            if packet.pts is None or base is None:
+                if packet.size:
+                    exact = False
+                continue
+            end = max(end or 0, packet.pts + (packet.duration or 0))
+    except (av.FFmpegError, ValueError, OSError) as exc:
+        log.info("audio damaged while measuring its length: %s", exc)
+        exact = False
+    if end is None or base is None:
+        return decoded, False
+    return max(decoded, float((end - start) * base)), exact
 
 
 def decode_audio(
@@ -179,7 +219,7 @@ def check_samples(
         raise EmptyAudioError("The audio is empty: it holds no sound.")
     seconds = samples.size / sample_rate
     if max_seconds is not None and seconds > max_seconds + 0.5:
-        raise AudioTooLongError(_too_long_message(seconds, max_seconds))
+        raise AudioTooLongError(seconds, max_seconds)
     if reject_silence and float(np.max(np.abs(samples))) < SILENCE_PEAK:
         raise SilentAudioError("The recording is silent: check your microphone and try again.")
 

@@ -162,10 +162,8 @@ async def play_voice(
         except (EmptyAudioError, SilentAudioError):
             return await refuse("voice_empty")
         except AudioTooLongError as error:  # the length measured in the audio, not the one it declared
-            measured = getattr(error, "seconds", None) or seconds
-            if measured is None:
-                return await refuse("voice_unusable")
-            return await refuse("voice_too_long", seconds=round(measured), limit=int(limit))
+            shown = f"≥ {round(error.seconds)}" if error.at_least else str(round(error.seconds))
+            return await refuse("voice_too_long", seconds=shown, limit=int(limit))
         except AudioError:
             return await refuse("voice_unusable")
         except Exception:
