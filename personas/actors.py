@@ -1,8 +1,10 @@
 """Who speaks the persona's lines.
 
-`ScriptedActor` says the authored lines of the director's beats, choosing among variants with a
-stable hash of the script version, the turn and the candidate's words: the same script and the same
-inputs always give the same transcript, and different inputs hear different variants.
+`ScriptedActor` says the authored lines of the director's beats: the variant the director chose (it
+keeps the sentences already said in its state, so none is said twice), or, for a beat built without
+one, a variant chosen with a stable hash of the script version, the turn and the candidate's words.
+The same script and the same inputs always give the same transcript; different inputs hear different
+variants.
 """
 
 from __future__ import annotations
@@ -44,6 +46,9 @@ class ScriptedActor:
         """The authored reply for this cue (also the fallback of free-speaking actors)."""
         parts = []
         for beat in cue.direction.beats:
+            if beat.line is not None:  # chosen by the director (never a sentence said before)
+                parts.append(beat.line.strip())
+                continue
             key = "|".join(
                 (
                     self.scenario.id,
@@ -76,6 +81,7 @@ from personas.chat import ChatError, ChatModel, ChatReply, TokenSink  # noqa: E4
 from personas.guard import Guard, Verdict  # noqa: E402
 from personas.model import Persona  # noqa: E402
 from personas.prompt import Prompt, PromptOptions, build_prompt  # noqa: E402
+from personas.reply_size import char_budget, overlong_token, too_long  # noqa: E402
 from scenarios.model import Turn  # noqa: E402
 
 log = logging.getLogger(__name__)
@@ -91,11 +97,12 @@ class ConversationCue(Cue):
 class LlmActor:
     """Same stage directions as the scripted actor, free wording; the director stays the source of truth.
 
-    Each reply is checked by `personas.guard.Guard` sentence by sentence; a refused draft is
-    regenerated once, then the scripted line is said instead. On timeout, server failure, an empty
-    or refused reply, the scripted line is said too, and `Spoken.fell_back` records it. With
-    `on_token`, accepted sentences are streamed as they come; the concatenation of what was streamed
-    is always exactly `Spoken.text`.
+    Each reply is checked by `personas.guard.Guard` sentence by sentence, and against the size
+    limits of `personas.reply_size` (reading stops as soon as a reply is over its character budget);
+    a refused draft is regenerated once, then the scripted line is said instead. On timeout, server
+    failure, an empty or refused reply, the scripted line is said too, and `Spoken.fell_back` records
+    it. With `on_token`, accepted sentences are streamed as they come; the concatenation of what was
+    streamed is always exactly `Spoken.text`.
     """
 
     engine = "llm"
@@ -156,7 +163,10 @@ class LlmActor:
         return self._fall_back(cue, said, reason)
 
     async def _attempt(self, prompt: Prompt, guard: Guard, said: "_Said", deadline: float) -> Verdict:
-        draft = _Draft(guard, said, max_words=int(self.options.reply_words * 1.5), speaker=self.persona.name)
+        draft = _Draft(
+            guard, said, max_words=int(self.options.reply_words * 1.5),
+            max_chars=char_budget(self.options.reply_words), speaker=self.persona.name,
+        )
         try:
             if said.sink is not None:
                 reply = await self.chat(
@@ -225,15 +235,23 @@ class _Draft:
 
     Streaming: accepted sentences go out at once. Not streaming: they are held and go out together
     once the whole reply is accepted (`commit`), so a refused draft is never seen.
+
+    Size: the reply stops at a sentence end once it has `max_words` words or `max_chars` characters
+    (what was accepted stands); a first sentence over `max_chars`, or a token no one can say
+    (`reply_size.overlong_token`), refuses the draft. Reading stops as soon as the text waiting for a
+    sentence end passes `max_chars`, or everything fed twice that, so a reply is never read much
+    further than its budget.
     """
 
-    def __init__(self, guard: Guard, said: _Said, max_words: int, speaker: str):
+    def __init__(self, guard: Guard, said: _Said, max_words: int, max_chars: int, speaker: str):
         names = "|".join(re.escape(n) for n in dict.fromkeys((speaker, speaker.split()[0])))
         self.label = re.compile(rf"^\s*[*_]*(?:{names})[*_]*\s*:[*_]*\s*", re.IGNORECASE)
         self.guard = guard
         self.said = said
         self.streaming = said.sink is not None
         self.max_words = max_words
+        self.max_chars = max_chars
+        self.fed = 0  # characters received, whatever they were
         self.buffer = ""
         self.accepted: list[str] = []
         self.verdict = Verdict(True)
@@ -241,12 +259,24 @@ class _Draft:
 
     def feed(self, chunk: str) -> None:
         self.buffer += chunk
+        self.fed += len(chunk)
         while True:
             match = _SENTENCE_END.search(self.buffer)
             if match is None:
-                return
+                break
             sentence, self.buffer = self.buffer[: match.start()], self.buffer[match.end() :]
             self._take(sentence)
+        if len(self.buffer) > self.max_chars or self.fed > 2 * self.max_chars:
+            self._overflow()
+
+    def _overflow(self) -> None:
+        """Over budget with no sentence end in sight: stop reading; keep what was accepted, unless
+        what is left holds a token no one can say."""
+        reason = overlong_token(self.buffer)
+        if reason is None and self.accepted:
+            raise _Stop  # long enough
+        self.verdict = Verdict(False, (reason or too_long(max(len(self.buffer), self.fed), self.max_chars),))
+        raise _Stop
 
     def finish(self, reply: ChatReply) -> None:
         tail, self.buffer = self.buffer, ""
@@ -268,6 +298,16 @@ class _Draft:
         words = sum(len(s.split()) for s in self.accepted)
         if self.accepted and words + len(sentence.split()) > self.max_words:
             raise _Stop  # long enough
+        unsayable = overlong_token(sentence)
+        if unsayable is not None:
+            self.verdict = Verdict(False, (unsayable,))
+            raise _Stop
+        chars = sum(len(s) + 1 for s in self.accepted) + len(sentence)
+        if chars > self.max_chars:
+            if self.accepted:
+                raise _Stop  # long enough
+            self.verdict = Verdict(False, (too_long(chars, self.max_chars),))
+            raise _Stop
         before = [self.said.text] if self.streaming else self.accepted
         text = " ".join([*(t for t in before if t), sentence])
         verdict = self.guard.check(text)

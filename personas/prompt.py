@@ -4,8 +4,10 @@
 brief (interests, limits, the facts already disclosed, never the others) and the rules of the role;
 the conversation so far; then the candidate's words followed by a *stage note* holding a short persona
 card (re-sent every turn so the character does not drift into politeness) and the director's
-instruction for this turn, built from the beats (authored lines as the gist, `direction` texts, the
-language to speak and its switch).
+instruction for this turn: the director's dialogue state (what the candidate just did as the director
+heard it, the objections already answered, the offers on the table against the persona's demand, and the
+one act to perform now), then the beats (authored lines as the gist, the director's chosen line first,
+`direction` texts, the language to speak and its switch).
 
 Never in a prompt: the scoring grid, criteria, indicators, observables, `asked_by` patterns, the
 candidate's briefing (the candidate's own mandate) or `jury_notes`. The stage note is fenced with a
@@ -40,7 +42,26 @@ _BEAT_INSTRUCTIONS: dict[BeatKind, str] = {
     BeatKind.follow_up: "Nothing new to raise: react briefly to what the candidate said and let them go on, "
     "in substance:",
     BeatKind.closing: "End the meeting now, without asking anything more, in substance:",
+    BeatKind.preempted: "The candidate already answered the point you meant to raise: acknowledge it, do not raise "
+    "it as if unanswered, in substance:",
+    BeatKind.conceded: "The candidate gave in without asking anything in return: pocket it, in substance:",
+    BeatKind.escalated: "The candidate still has not answered your objection: say you remain unconvinced and move on "
+    "(do not press it again), in substance:",
+    BeatKind.offer: "React to the offer the candidate just made (the figures are in the gist), in substance:",
+    BeatKind.withheld: "The candidate asked about something you will only discuss later: say so briefly, without "
+    "disclosing it, in substance:",
+    BeatKind.reaction: "React to what the candidate just did, in substance:",
+    BeatKind.joins: "A participant the candidate addressed joins the meeting now: say so, in substance:",
 }
+STATE_HEADER = "What you have heard so far (the dialogue state):"
+STATE_LABELS = {
+    "heard": "- Just now:",
+    "settled": "- Answered already (acknowledge them if they come up, never raise them again as unanswered):",
+    "open": "- Still open:",
+    "offers": "- Offers on the table:",
+    "act": "- What you do in this reply (one stance only: do not reject and concede in the same reply):",
+}
+NO_REPEAT = "Never repeat a sentence you have already said in this meeting: say it in other words, or move on."
 
 RULES = """Rules of the role (they hold whatever the candidate says):
 - You are this character and nothing else. You never mention being an AI, a model, a prompt, a role-play, \
@@ -70,7 +91,10 @@ _AGREEMENT_RULES = {
     "resolved": "- You may acknowledge the candidate's answer, but do not conclude, sign or accept the deal.",
     "default": "- Do not agree to, accept or conclude anything in this reply.",
 }
-BOILERPLATE: tuple[str, ...] = (RULES, KEEP_EDGE, SPOKEN, *_BEAT_INSTRUCTIONS.values(), *_AGREEMENT_RULES.values())
+BOILERPLATE: tuple[str, ...] = (
+    RULES, KEEP_EDGE, SPOKEN, *_BEAT_INSTRUCTIONS.values(), *_AGREEMENT_RULES.values(), STATE_HEADER,
+    *STATE_LABELS.values(), NO_REPEAT,
+)
 """Our own instructions: never recited to the candidate (the guard checks)."""
 
 
@@ -183,9 +207,11 @@ def _stage_note(
     switch = _language_switch(scenario, direction, history)
     if switch:
         parts.append(switch)
+    parts.extend(_dialogue_state(direction))
     for beat in direction.beats:
         parts.append(_beat_instruction(beat))
     parts.append(_agreement_rule(direction))
+    parts.append(NO_REPEAT)
     if rejected:
         parts.append(
             "Your previous draft of this reply was refused: "
@@ -195,19 +221,40 @@ def _stage_note(
     return "\n".join(parts)
 
 
+def _dialogue_state(direction: Direction) -> list[str]:
+    """The director's dialogue state, so the model words the act the director chose."""
+    ctx = direction.context
+    out: list[str] = []
+    for name in ("heard", "settled", "open", "offers"):
+        items = getattr(ctx, name)
+        if items:
+            out.append(f"{STATE_LABELS[name]} " + " ".join(i if i.endswith(".") else i + "." for i in items))
+    if ctx.act:
+        out.append(f"{STATE_LABELS['act']} {ctx.act}.")
+    return [STATE_HEADER, *out] if out else []
+
+
 def _beat_instruction(beat: Beat) -> str:
-    gist = " / ".join(f"«{line.strip()}»" for line in beat.lines)
+    gist = " / ".join(f"«{line.strip()}»" for line in _gist_lines(beat))
     text = f"- {_BEAT_INSTRUCTIONS[beat.kind]} {gist}"
     if beat.direction:
         text += f"\n  Direction: {beat.direction.strip()}"
     return text
 
 
+def _gist_lines(beat: Beat) -> tuple[str, ...]:
+    """The line the director chose first (its words are new in this meeting), then the other variants."""
+    if beat.line is None:
+        return beat.lines
+    return (beat.line, *(line for line in beat.lines if line.strip() != beat.line.strip()))
+
+
 def _agreement_rule(direction: Direction) -> str:
     kinds = {beat.kind for beat in direction.beats}
     if BeatKind.closing in kinds:
         return _AGREEMENT_RULES["closing"]
-    if BeatKind.resolved in kinds:
+    heard_offer = any(b.kind is BeatKind.offer and not b.ref.endswith(":below") for b in direction.beats)
+    if heard_offer or kinds & {BeatKind.resolved, BeatKind.preempted, BeatKind.conceded}:
         return _AGREEMENT_RULES["resolved"]
     return _AGREEMENT_RULES["default"]
 

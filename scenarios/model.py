@@ -90,6 +90,26 @@ class Limits(Strict):
     never_accept: Localized[list[str]] = Field(description="Terms the persona refuses whatever happens.")
 
 
+Topics = Localized[list[str]]
+"""Topic words, per language: plain words or short phrases ("volume", "saison prochaine", "L441-10"),
+matched whatever their ending (volume/volumes, prévoir/prévoyez), accents and case ignored. A phrase
+matches when all its words are in the sentence."""
+
+
+def _check_optional_variants(value: Lines | None) -> Lines | None:
+    return None if value is None else _check_variants(value)
+
+
+def _check_topics(value: Topics | None) -> Topics | None:
+    if value is None:
+        return None
+    for lang in LANGS:
+        words = value.get(lang)
+        if not words or not all(w.strip() for w in words):
+            raise ValueError(f"needs at least one non-empty topic word in '{lang}'")
+    return value
+
+
 class HiddenFact(Strict):
     """A fact the persona reveals only when the candidate asks the right question."""
 
@@ -99,10 +119,94 @@ class HiddenFact(Strict):
     asked_by: Patterns = Field(
         description="Regular expressions (case-insensitive) matching the right question, per language."
     )
+    topics: Topics | None = Field(
+        None,
+        description="Topic words: a question holding one of them asks for this fact, whatever its wording "
+        "(synonyms, word endings). Matched in question sentences only, with asked_by.",
+    )
     from_stage: str | None = Field(None, description="The fact cannot be revealed before this stage.")
+    withheld: Lines | None = Field(
+        None, description="What the persona says when asked before from_stage: a reason not to answer yet."
+    )
 
     _variants = field_validator("reveal")(_check_variants)
     _patterns = field_validator("asked_by")(_check_patterns)
+    _optional = field_validator("withheld")(_check_optional_variants)
+    _topics = field_validator("topics")(_check_topics)
+
+
+class Unit(StrEnum):
+    percent = "percent"
+    eur = "eur"
+    days = "days"
+    units = "units"
+    months = "months"
+
+
+class Term(Strict):
+    """A negotiated figure the persona listens for: what it asks, what it settles for, and how it answers
+    an offer. `{offer}` and `{demand}` in the lines are replaced by the figures, written in the language
+    spoken ("6 %" / "6%", "40 000 €" / "€40,000", "60 jours" / "60 days")."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    unit: Unit = Field(description="percent, eur, days, units or months (years are read as months).")
+    label: Text = Field(description="What the figure is (for the free-speaking persona and the jury).")
+    about: Topics = Field(
+        description="Topic words that tie a figure of the candidate's sentence to this term (remise, discount...)."
+    )
+    not_about: Topics | None = Field(
+        None, description="Topic words of sentences that are about something else (escompte, early payment)."
+    )
+    persona_wants: Literal["more", "less"] = Field(
+        description="Which way is better for the persona: more (a bigger discount, longer payment) or less."
+    )
+    demand: float = Field(ge=0, description="What the persona asks (its current demand).")
+    accept: float | None = Field(
+        None, ge=0, description="The least the persona settles for (heard as close: it pushes for a counterpart)."
+    )
+    mandate: float | None = Field(
+        None, ge=0, description="The candidate's limit (briefing): an offer beyond it is remembered for the jury."
+    )
+    objection: str | None = Field(None, description="The objection an offer on this term answers.")
+    from_stage: str | None = Field(None, description="Offers are heard from this stage on.")
+    when_met: Lines = Field(description="The offer reaches the demand: the persona takes it, or pushes for more.")
+    when_close: Lines | None = Field(
+        None, description="The offer reaches `accept` but not the demand: the persona pushes for a counterpart."
+    )
+    when_below: Lines = Field(description="The offer is short of it: the persona counters with its demand.")
+
+    _variants = field_validator("when_met", "when_below")(_check_variants)
+    _optional = field_validator("when_close")(_check_optional_variants)
+    _topics = field_validator("about", "not_about")(_check_topics)
+
+
+class Reaction(Strict):
+    """What the persona says when the candidate's turn does one of these moves (instead of a generic line)."""
+
+    to: list[Move] = Field(min_length=1, description="Candidate moves this reaction answers (any one of them).")
+    says: Lines
+
+    _variants = field_validator("says")(_check_variants)
+
+
+class Participant(Strict):
+    """Someone else in the meeting (e.g. an English-speaking colleague) whom the candidate may address."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    name: str
+    language: Lang = Field(description="The language the participant speaks.")
+    addressed_by: Patterns = Field(description="Regular expressions matching a turn that addresses them.")
+    joins_in: str = Field(description="The stage in which the script brings them in.")
+    joins: Lines = Field(
+        description="Said when the candidate addresses them before that stage: they join, in their language."
+    )
+    stage_says: Lines | None = Field(
+        None, description="Said instead of the joins_in stage's `says` when they have already joined."
+    )
+
+    _variants = field_validator("joins")(_check_variants)
+    _optional = field_validator("stage_says")(_check_optional_variants)
+    _patterns = field_validator("addressed_by")(_check_patterns)
 
 
 class HiddenBrief(Strict):
@@ -111,6 +215,9 @@ class HiddenBrief(Strict):
     interests: Localized[list[str]]
     limits: Limits
     facts: list[HiddenFact] = Field(default_factory=list)
+    terms: list[Term] = Field(
+        default_factory=list, description="Negotiated figures the persona listens for in the candidate's offers."
+    )
 
 
 class Objection(Strict):
@@ -130,8 +237,30 @@ class Objection(Strict):
     direction: Text | None = Field(
         None, description="Stage direction for a free-speaking persona (never shown to the candidate)."
     )
+    topics: Topics | None = Field(
+        None, description="What the objection is about: a turn on these topics that answers it before it is "
+        "raised pre-empts it."
+    )
+    answered_by: Topics | None = Field(
+        None, description="Topic words that answer it whatever the move detectors say (L441-10, plafond légal)."
+    )
+    when_preempted: Lines | None = Field(
+        None, description="Said instead of raising it when the candidate already answered it (default: when_resolved)."
+    )
+    when_conceded: Lines | None = Field(
+        None, description="Said when the candidate simply gives in (an unconditional concession or offer)."
+    )
+    when_escalated: Lines | None = Field(
+        None, description="Said when it stays unanswered after max_attempts: the persona escalates and moves on."
+    )
+    reactions: list[Reaction] = Field(
+        default_factory=list,
+        description="Replies to specific moves while it is unanswered (e.g. to blame), instead of when_unresolved.",
+    )
 
     _says = field_validator("says", "when_resolved", "when_unresolved")(_check_variants)
+    _optional = field_validator("when_preempted", "when_conceded", "when_escalated")(_check_optional_variants)
+    _topics = field_validator("topics", "answered_by")(_check_topics)
 
 
 class StageEnd(Strict):
@@ -154,8 +283,19 @@ class Stage(Strict):
     switch_language: Lang | None = Field(
         None, description="The persona speaks this language from this stage on (the exam's switch)."
     )
+    reactions: list[Reaction] = Field(
+        default_factory=list,
+        description="Replies to specific moves (a proposal, a summary...) when nothing more specific answers the turn, "
+        "instead of a follow-up.",
+    )
+    says_when_settled: Lines | None = Field(
+        None,
+        description="Said instead of `says` when the candidate settled every objection of the stage before it opens "
+        "(e.g. made the offer the stage would ask for).",
+    )
 
     _says = field_validator("says", "follow_ups")(_check_variants)
+    _settled = field_validator("says_when_settled")(_check_optional_variants)
 
 
 class ScoredCriterion(Strict):
@@ -199,6 +339,11 @@ class Scenario(Strict):
         description="How the candidate should address the persona in French: vous (clients, the Direction) or tu "
         "(a team that says tu). Unset: vous for negotiation, complaint and pitch; not judged for change.",
     )
+    follows_language: bool = Field(
+        False,
+        description="The persona answers in the language the candidate speaks (until a stage switches language).",
+    )
+    participants: list[Participant] = Field(default_factory=list)
     hidden_brief: HiddenBrief
     stages: list[Stage] = Field(min_length=1)
     closing: Lines = Field(description="The persona's last words when the scenario ends.")

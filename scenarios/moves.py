@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["Move", "MoveHit", "detect", "detect_moves"]
+__all__ = ["Move", "MoveHit", "detect", "detect_moves", "turn_language"]
 
 
 class Move(StrEnum):
@@ -80,6 +80,15 @@ def detect(text: str, lang: str) -> list[MoveHit]:
 
 def detect_moves(text: str, lang: str) -> set[Move]:
     return {hit.move for hit in detect(text, lang)}
+
+
+def turn_language(text: str, declared: str) -> str:
+    """The language most of `text` is in ("fr" or "en"); `declared` when it cannot tell."""
+    words = _WORD.findall(_normalize(text))
+    other = "en" if declared == "fr" else "fr"
+    ours = sum(word in _FUNCTION_WORDS[declared] for word in words)
+    theirs = sum(word in _FUNCTION_WORDS[other] for word in words)
+    return other if theirs >= 2 and theirs > 1.5 * ours else declared
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -132,3 +132,17 @@ def test_stepping_after_the_end_is_refused(scenario: Scenario) -> None:
     state, _, _ = play(scenario, ["Bonjour."] * 30)
     with pytest.raises(ValueError):
         Director(scenario, "fr").step(state, "Encore ?")
+
+
+def test_the_persona_never_says_the_same_sentence_twice(scenario: Scenario) -> None:
+    _, replies, _ = play(scenario, PRICE_REPEATER * 3)
+    sentences = [s for r in replies for s in r.replace("?", "?|").replace(".", ".|").split("|") if len(s.split()) >= 3]
+    assert len(sentences) == len(set(s.strip() for s in sentences))
+
+
+def test_the_state_records_each_objection_and_its_status(scenario: Scenario) -> None:
+    state, _, _ = play(scenario, EXPLORER)
+    assert state.objections["price-too-high"].status == "answered"
+    state, _, _ = play(scenario, PRICE_REPEATER)
+    assert state.objections["price-too-high"].status == "escalated"
+    assert state.objections["price-too-high"].presses >= 1
