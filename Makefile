@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PIP_LOG := $(VENV)/pip-install.log
 # Debian packages the project needs at run time and in tests.
 APT_PACKAGES := espeak-ng libespeak-ng1 postgresql python3-grammalecte libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 
@@ -25,10 +26,14 @@ install: $(STAMP)
 $(STAMP): pyproject.toml Makefile
 	@$(MAKE) --no-print-directory apt-deps
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	@# pip's and the build backend's chatter (deprecation warnings, one line per package) goes to a log,
+	@# printed in full, with the failing command's status, only when an install fails.
+	@echo "Installing oralblanc and its dependencies into $(VENV) (log: $(PIP_LOG))"
+	@$(BIN)/python -m pip install --upgrade pip > $(PIP_LOG) 2>&1 \
+		&& $(BIN)/python -m pip install -e '.[test]' >> $(PIP_LOG) 2>&1 \
+		|| { status=$$?; cat $(PIP_LOG); echo "pip install failed (exit $$status): see above, or $(PIP_LOG)" >&2; exit $$status; }
 	@# Debian's grammalecte (offline French grammar) is pure Python: expose only it to the venv.
-	ln -sfn /usr/lib/python3/dist-packages/grammalecte "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/grammalecte"
+	@ln -sfn /usr/lib/python3/dist-packages/grammalecte "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/grammalecte"
 	@touch $(STAMP)
 
 apt-deps:

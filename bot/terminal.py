@@ -1,8 +1,14 @@
 """The terminal transport: rehearse a scenario by typing (or piping) the candidate's turns.
 
 Interactive when stdin is a terminal; otherwise one candidate turn per input line, until the end of
-input or of the scenario. `/end` ends the session. A line `@path/to/audio.ogg` is a voice turn: the
-file is transcribed and played as spoken. Every rehearsal is stored like on Telegram.
+input or of the scenario. `/end` ends the session and scores it. Ctrl-C (or, in a terminal, Ctrl-D,
+`/pause`, `/quit`) only pauses it: the session stays open and `oralblanc play --resume N` continues it.
+A line `@path/to/audio.ogg` is a voice turn: the file is transcribed and played as spoken. Every
+rehearsal is stored like on Telegram; its full report is written as HTML in the data folder
+(`reports/session-N.html`) and its path printed.
+
+The briefing and the persona's words are wrapped to the terminal's width at word boundaries, also
+while a reply streams in; the persona's name is set apart (bold, in colour) from what it says.
 
 In exam mode (`oralblanc jury try`) the briefing shows the time limit (the scenario's `duration_min`)
 and a line typed past it is not taken: the session ends there and is scored, as on Telegram.
@@ -13,8 +19,10 @@ from __future__ import annotations
 import asyncio
 import getpass
 import logging
+import os
+import signal
 import sys
-import textwrap
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Callable
@@ -23,25 +31,38 @@ import typer
 
 from bot.config import Settings, get_settings
 from bot.rehearsal import Rehearsal, RehearsalError
+from bot.screen import Flow, width, wrap
 from bot.services import Services, open_services
 from bot.speech.audio import AudioError
 from bot.speech.voice import VoiceIO, turn_meta
-from feedback.report import summary
+from feedback.report import summary, write_report
 from scenarios.model import Lang, Scenario
+from storage.records import NotFound
 
 log = logging.getLogger(__name__)
 
-END_COMMANDS = {"/end", "/fin", "/quit", "/exit"}
+END_COMMANDS = {"/end", "/fin"}
+PAUSE_COMMANDS = {"/pause", "/quit", "/exit"}
+PAUSED = 130  # the exit code of a paused session: interrupted (128 + SIGINT), not finished
+SESSION_OVER = 1  # the exit code of `--resume` on a session that is over
 
 UI = {
     "fr": {
         "briefing": "Votre mission",
         "you": "Vous",
-        "help": "Écrivez vos répliques ; /end pour terminer. (Interlocuteur joué par une IA.)",
+        "help": "Écrivez vos répliques ; /end pour terminer et être évalué(e). Ctrl-C met la séance en pause.",
+        "engine_scripted": "(L'interlocuteur dit les répliques écrites par le jury pour ce scénario.)",
+        "engine_llm": "(L'interlocuteur est joué par une IA, dans le cadre du scénario du jury.)",
         "ended": "Fin de la simulation.",
         "stored": "Séance n° {id} enregistrée.",
         "transcript": "Transcription écrite dans {path}.",
+        "report": "Rapport complet (à ouvrir dans un navigateur) :\n  {path}",
         "resume": "Reprise de la séance n° {id}.",
+        "paused": "Séance n° {id} en pause : rien n'est perdu. Pour la reprendre :\n  oralblanc play --resume {id}",
+        "still_paused": "Vous avez une séance en pause, la n° {id} ; pour la reprendre plus tard :\n  oralblanc play --resume {id}",
+        "over": "La séance n° {id} est terminée : elle ne prend plus de répliques. Pour rejouer ce scénario :\n"
+                "  oralblanc play {scenario} --lang {lang}",
+        "no_session": "Aucune séance n° {id}.",
         "scoring": "Évaluation en cours…\n",
         "understood": "(compris : « {text} »)",
         "no_file": "Fichier audio introuvable : {path} ({error}). Continuez.",
@@ -53,11 +74,19 @@ UI = {
     "en": {
         "briefing": "Your brief",
         "you": "You",
-        "help": "Type your lines; /end to finish. (The counterpart is played by an AI.)",
+        "help": "Type your lines; /end to finish and be scored. Ctrl-C pauses the session.",
+        "engine_scripted": "(The counterpart says the lines the jury wrote for this scenario.)",
+        "engine_llm": "(The counterpart is played by an AI, within the jury's scenario.)",
         "ended": "End of the role-play.",
         "stored": "Session #{id} stored.",
         "transcript": "Transcript written to {path}.",
+        "report": "Full report (open it in a browser):\n  {path}",
         "resume": "Resuming session #{id}.",
+        "paused": "Session #{id} paused: nothing is lost. To resume it:\n  oralblanc play --resume {id}",
+        "still_paused": "You have a paused session, #{id}; to resume it later:\n  oralblanc play --resume {id}",
+        "over": "Session #{id} is over: it takes no more lines. To play this scenario again:\n"
+                "  oralblanc play {scenario} --lang {lang}",
+        "no_session": "No session #{id}.",
         "scoring": "Scoring…\n",
         "understood": "(understood: “{text}”)",
         "no_file": "Audio file not found: {path} ({error}). Go on.",
@@ -67,6 +96,11 @@ UI = {
         "time_up": "The time allowed ({minutes} min) is over: the session stops here, that line is not taken.",
     },
 }
+
+
+def report_path(settings: Settings, session_id: int) -> Path:
+    """Where the terminal writes the full report of a session (`oralblanc data erase` deletes it)."""
+    return settings.data_dir / "reports" / f"session-{session_id}.html"
 
 
 def run_terminal(
@@ -82,8 +116,9 @@ def run_terminal(
     scenario: Scenario | None = None,
     exam: bool = False,
 ) -> int:
-    """Play a session to its end; `scenario` plays this very script (not the catalog's version of
-    `scenario_id`), `exam` enforces its time limit. Returns the exit code."""
+    """Play a session to its end or its pause; `scenario` plays this very script (not the catalog's
+    version of `scenario_id`), `exam` enforces its time limit. Returns the exit code: 0, `PAUSED` after
+    Ctrl-C, `SESSION_OVER` when resuming a session that is over, 2 for a request the session cannot take."""
     settings = settings or get_settings()
     try:
         return asyncio.run(
@@ -95,6 +130,112 @@ def run_terminal(
     except RehearsalError as exc:
         typer.echo(f"oralblanc: {exc}", err=True)
         return 2
+    except (KeyboardInterrupt, asyncio.CancelledError):  # a second Ctrl-C: stop at once
+        typer.echo("", err=True)
+        return PAUSED
+
+
+class _Paused(Exception):
+    """The candidate pressed Ctrl-C while the session was waiting for their line."""
+
+
+class _Console:
+    """The candidate's side of the terminal: lines read in a thread of their own (the event loop never
+    waits on the keyboard, and a line not yet typed never holds up the exit), and Ctrl-C.
+
+    Ctrl-C pauses: while waiting for a line, at once; while the persona answers, once the answer is
+    stored (`interrupted` is then checked). A second Ctrl-C stops everything at once; the session stays
+    open either way (the candidate's turns are written ahead), so `--resume` continues it."""
+
+    def __init__(self, interactive: bool) -> None:
+        self.interactive = interactive
+        self.interrupted = False
+        self._reading: asyncio.Future[str | None] | None = None
+        self._buffer = bytearray()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._main: asyncio.Task | None = None
+
+    def install(self) -> None:
+        self._loop, self._main = asyncio.get_running_loop(), asyncio.current_task()
+        try:
+            self._loop.add_signal_handler(signal.SIGINT, self._interrupt)
+        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or no signals here
+            self._loop = None
+
+    def close(self) -> None:
+        if self._loop is not None:
+            self._loop.remove_signal_handler(signal.SIGINT)
+            self._loop = None
+
+    def _interrupt(self) -> None:
+        if self.interrupted:
+            if self._main is not None:
+                self._main.cancel()
+            return
+        self.interrupted = True
+        if self._reading is not None and not self._reading.done():
+            self._reading.cancel()
+
+    async def line(self, prompt: str) -> str | None:
+        """The candidate's next line (without its end); None at the end of input; `_Paused` on Ctrl-C."""
+        if self.interrupted:
+            raise _Paused
+        if self.interactive:
+            typer.secho(f"{prompt}>", nl=False, bold=True, fg="green")
+            typer.echo(" ", nl=False)
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[str | None] = loop.create_future()
+
+        def settle(result: str | None, error: BaseException | None) -> None:
+            if future.done():  # cancelled by Ctrl-C meanwhile
+                return
+            if error is not None:
+                future.set_exception(error)
+            else:
+                future.set_result(result)
+
+        def read() -> None:
+            try:
+                result = self._read()
+            except BaseException as exc:  # handed to the awaiting coroutine
+                loop.call_soon_threadsafe(settle, None, exc)
+            else:
+                loop.call_soon_threadsafe(settle, result, None)
+
+        self._reading = future
+        threading.Thread(target=read, name="oralblanc-stdin", daemon=True).start()
+        try:
+            return await future
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if self.interrupted and (task is None or not task.cancelling()):
+                typer.echo("")  # the prompt's line is left open
+                raise _Paused from None
+            raise
+        finally:
+            self._reading = None
+
+    def _read(self) -> str | None:
+        """One line of standard input. From the file descriptor itself when there is one, so that a
+        read still blocked at exit holds no lock of Python's `sys.stdin`."""
+        stream = sys.stdin
+        try:
+            fd = stream.fileno()
+        except (AttributeError, OSError, ValueError):  # a stand-in without a descriptor
+            text = stream.readline()
+            return text.rstrip("\r\n") if text else None
+        while b"\n" not in self._buffer:
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                if not self._buffer:
+                    return None
+                break
+            self._buffer += chunk
+        end = self._buffer.find(b"\n")
+        end = len(self._buffer) if end < 0 else end + 1
+        raw = bytes(self._buffer[:end])
+        del self._buffer[:end]
+        return raw.decode(getattr(stream, "encoding", None) or "utf-8", errors="replace").rstrip("\r\n")
 
 
 async def _play(
@@ -114,49 +255,76 @@ async def _play(
     interactive = sys.stdin.isatty()
     services = await open_services(settings)
     voice = VoiceIO(settings)
+    console = _Console(interactive)
+    console.install()
     try:
         rehearsal = services.rehearsal
-        ui = UI[language]
         deadline: datetime | None = None
         if resume is not None:
-            session_id, ended = await _resume(services, rehearsal, resume)
+            try:
+                record = await services.repo.session(resume)
+            except NotFound:
+                typer.echo(f"oralblanc: {UI[language]['no_session'].format(id=resume)}", err=True)
+                return 2
+            ui = UI[record.language]  # the session's language, whatever --lang says
+            if record.status != "active":
+                over = ui["over"].format(id=resume, scenario=record.scenario.id, lang=record.language)
+                typer.echo(wrap(over, width()), err=True)
+                if report_path(settings, resume).is_file():
+                    typer.echo(ui["report"].format(path=report_path(settings, resume)), err=True)
+                return SESSION_OVER
+            session_id, ended = await _resume(services, rehearsal, record, ui)
         else:
+            ui = UI[language]
             user_id = await services.repo.get_or_create_user(display_name=user or _login(), language=language)
-            opening = await rehearsal.start(
-                user_id, scenario_id, language, engine=engine or settings.effective_engine, scenario=scenario
-            )
+            paused = await services.repo.active_session(user_id)
+            engine = engine or settings.effective_engine
+            opening = await rehearsal.start(user_id, scenario_id, language, engine=engine, scenario=scenario)
             session_id, ended = opening.session_id, False
-            _show_briefing(opening, ui)
+            _show_briefing(opening, ui, engine)
+            if paused is not None:
+                typer.echo(wrap(ui["still_paused"].format(id=paused.id), width()) + "\n")
             if exam or opening.scenario.exam:  # asked for (a jury trial), or an exam script
                 deadline = clock() + timedelta(minutes=opening.scenario.duration_min)
-                typer.echo(ui["time_limit"].format(minutes=opening.scenario.duration_min) + "\n")
+                typer.echo(wrap(ui["time_limit"].format(minutes=opening.scenario.duration_min), width()) + "\n")
             _say(opening.persona.name, opening.text)
         record = await services.repo.session(session_id)
         persona = services.catalog.persona_of(record.scenario)
         speaking = record.turns[-1].lang or record.language if record.turns else record.language
-        read = _reader(interactive, ui["you"])
         while not ended:
-            line = await asyncio.to_thread(read)
-            if line is None or line.strip().lower() in END_COMMANDS:
+            if console.interrupted:
+                return _pause(ui, session_id, PAUSED)
+            try:
+                line = await console.line(ui["you"])
+            except _Paused:
+                return _pause(ui, session_id, PAUSED)
+            if line is None:
+                if interactive:  # Ctrl-D at the prompt: only /end ends a session
+                    return _pause(ui, session_id, 0)
                 break
+            command = line.strip().lower()
+            if command in END_COMMANDS:
+                break
+            if command in PAUSE_COMMANDS:
+                return _pause(ui, session_id, 0)
             line = line.strip()
             if not line:
                 continue
             if deadline is not None and clock() > deadline:  # the line is not taken: the exam is over
                 log.info("session %s: exam time limit reached", session_id)
-                typer.echo(ui["time_up"].format(minutes=record.scenario.duration_min))
+                typer.echo(wrap(ui["time_up"].format(minutes=record.scenario.duration_min), width()))
                 break
             if not interactive:
-                _say(ui["you"], line)
+                _say(ui["you"], line, persona=False)
             meta: dict = {}
             if line.startswith("@"):
                 heard = await _hear(voice, Path(line[1:].strip()).expanduser(), speaking, ui)
                 if heard is None:
                     continue  # the session goes on: nothing was stored
                 line, meta = heard
-            typer.echo(f"{persona.name}: ", nl=False)
-            reply = await rehearsal.turn(session_id, line, on_token=lambda piece: typer.echo(piece, nl=False), **meta)
-            typer.echo("")
+            flow = _speaker(persona.name)
+            reply = await rehearsal.turn(session_id, line, on_token=flow.feed, **meta)
+            flow.close()
             ended, speaking = reply.ended, reply.language
             if voice_dir is not None:
                 await _write_voice(voice, voice_dir, session_id, reply.text, persona, reply.language, ui)
@@ -164,14 +332,35 @@ async def _play(
         typer.echo(f"\n— {ui['ended']} {ui['stored'].format(id=session_id)}")
         if any(t.speaker == "candidate" for t in transcript.turns):
             typer.echo(ui["scoring"])
-            typer.echo(summary(await rehearsal.scorecard(session_id)))
+            card = await rehearsal.scorecard(session_id)
+            typer.echo(wrap(summary(card), width()))
+            path = report_path(settings, session_id)
+            try:
+                await asyncio.to_thread(_write_report, card, path)
+            except OSError as exc:  # the summary is shown and the scorecard stored: the file is a convenience
+                log.warning("session %s: report not written to %s: %s", session_id, path, exc)
+            else:
+                typer.echo("\n" + ui["report"].format(path=path))
         if transcript_out is not None:
             transcript_out.write_text(transcript.to_json() + "\n", encoding="utf-8")
             typer.echo(ui["transcript"].format(path=transcript_out))
         return 0
     finally:
+        console.close()
         await voice.aclose()
         await services.close()
+
+
+def _pause(ui: dict[str, str], session_id: int, code: int) -> int:
+    """Leave the session open and say how to come back to it."""
+    log.info("session %s paused", session_id)
+    typer.echo("\n" + wrap(ui["paused"].format(id=session_id), width()))
+    return code
+
+
+def _write_report(card, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_report(card, path)
 
 
 async def _hear(voice: VoiceIO, path: Path, language: str, ui: dict[str, str]) -> tuple[str, dict] | None:
@@ -188,7 +377,7 @@ async def _hear(voice: VoiceIO, path: Path, language: str, ui: dict[str, str]) -
     if not heard.text.strip():
         typer.echo(ui["bad_audio"].format(path=path, error="no speech recognised"), err=True)
         return None
-    typer.echo(ui["understood"].format(text=heard.text.strip()))
+    typer.echo(wrap(ui["understood"].format(text=heard.text.strip()), width()))
     return heard.text.strip(), turn_meta(heard, data)
 
 
@@ -207,46 +396,52 @@ async def _write_voice(
     typer.echo(ui["voice_written"].format(path=path))
 
 
-async def _resume(services: Services, rehearsal: Rehearsal, session_id: int) -> tuple[int, bool]:
-    record = await services.repo.session(session_id)
-    ui = UI[record.language]
-    typer.echo(ui["resume"].format(id=session_id))
-    name = services.catalog.personas[record.scenario.persona].name
+async def _resume(services: Services, rehearsal: Rehearsal, record, ui: dict[str, str]) -> tuple[int, bool]:
+    """Show where an open session stands (its last two turns) and answer a line a crash left unanswered."""
+    typer.echo(ui["resume"].format(id=record.id))
+    name = services.catalog.persona_of(record.scenario).name
     for turn in record.turns[-2:]:
-        _say(name if turn.speaker == "persona" else ui["you"], turn.text)
-    owed = await rehearsal.resume(session_id)
+        if turn.speaker == "persona":
+            _say(name, turn.text)
+        else:
+            _say(ui["you"], turn.text, persona=False)
+    owed = await rehearsal.resume(record.id)
     if owed is not None:
         _say(name, owed.text)
-        return session_id, owed.ended
-    return session_id, record.status != "active"
+        return record.id, owed.ended
+    return record.id, False
 
 
-def _show_briefing(opening, ui: dict[str, str]) -> None:
-    lang = opening.language
+def _show_briefing(opening, ui: dict[str, str], engine: str) -> None:
+    lang, w = opening.language, width()
     s, p = opening.scenario, opening.persona
-    typer.secho(f"\n{s.title.get(lang)}", bold=True)
-    typer.echo(f"{p.name} — {p.role.get(lang)}, {p.company.get(lang)}\n")
+    typer.echo("")
+    typer.secho(wrap(s.title.get(lang), w), bold=True)
+    typer.echo(wrap(f"{p.name} — {p.role.get(lang)}, {p.company.get(lang)}", w) + "\n")
     typer.secho(ui["briefing"], underline=True)
-    typer.echo(s.briefing.get(lang).strip())
-    typer.echo(f"\n{ui['help']}\n")
+    typer.echo(wrap(s.briefing.get(lang).strip(), w))
+    engine_line = ui["engine_llm"] if engine == "llm" else ui["engine_scripted"]
+    typer.echo("\n" + wrap(f"{ui['help']} {engine_line}", w) + "\n")
 
 
-def _say(name: str, text: str) -> None:
-    wrapped = textwrap.fill(text, width=100, subsequent_indent="  ")
-    typer.echo(f"{name}: {wrapped}")
+def _write(text: str) -> None:
+    typer.echo(text, nl=False)
 
 
-def _reader(interactive: bool, prompt: str) -> Callable[[], str | None]:
-    def read() -> str | None:
-        try:
-            if interactive:
-                return input(f"{prompt}> ")
-            line = sys.stdin.readline()
-            return line if line else None
-        except EOFError:
-            return None
+def _speaker(name: str, *, persona: bool = True) -> Flow:
+    """Write `name:` set apart from the words that follow (bold, and in colour for the persona, on a
+    terminal) and return the Flow that wraps those words as they come."""
+    typer.secho(f"{name}:", nl=False, bold=True, fg="cyan" if persona else "green")
+    typer.echo(" ", nl=False)
+    w, column = width(), len(name) + 2
+    indent = " " * column if column <= w // 3 else "  "  # continuation lines under the words, if room
+    return Flow(_write, w, column=column, indent=indent)
 
-    return read
+
+def _say(name: str, text: str, *, persona: bool = True) -> None:
+    flow = _speaker(name, persona=persona)
+    flow.feed(text)
+    flow.close()
 
 
 def _login() -> str:

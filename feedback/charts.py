@@ -21,7 +21,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 from matplotlib.transforms import ScaledTranslation
 
-from feedback.scorecard import LEVELS, Scorecard
+from feedback.scorecard import LEVELS, Scorecard, decimal
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ def progress_chart(history: Sequence[HistoryItem], title: str | None = None, lan
     )
     for x, s in zip(xs, scores):
         if s is not None:
-            ax.annotate(f"{s:g}", (x, s), textcoords="offset points", xytext=(0, 7), ha="center", fontsize=8, color=INK)
+            ax.annotate(decimal(s, lang), (x, s), textcoords="offset points", xytext=(0, 7), ha="center", fontsize=8, color=INK)
     ax.set_ylim(0, 20.5)
     ax.axhline(10, color=MUTED, linewidth=0.8, linestyle="--")
     ax.set_xticks(xs)
@@ -264,7 +264,7 @@ def cohort_scores_chart(
     ax.barh([y for y, _ in bars], [s for _, s in bars], height=0.6,
             color=[ACCENT if s >= 10 else LEVEL_COLOURS[1] for _, s in bars])
     for y, s in zip(ys, lasts):  # the last scores as a column on the right, clear of the dots
-        ax.text(20.8, y, "–" if s is None else f"{s:g}", va="center", fontsize=8, color=INK)
+        ax.text(20.8, y, "–" if s is None else decimal(s, lang), va="center", fontsize=8, color=INK)
     earlier = [(s, y) for y, (_, values) in zip(ys, scores) for s in list(values)[:-1] if s is not None]
     if earlier:
         ax.scatter([s for s, _ in earlier], [y for _, y in earlier], s=14, color=MUTED, zorder=3)

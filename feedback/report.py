@@ -22,7 +22,7 @@ from pathlib import Path
 
 from feedback.charts import HistoryItem, progress_chart, radar_chart, short_code
 from feedback.referential import load_referential
-from feedback.scorecard import LEVELS, CriterionScore, IndicatorScore, Scorecard, Status
+from feedback.scorecard import LEVELS, CriterionScore, IndicatorScore, Scorecard, Status, decimal, unscored
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ WORDS: dict[str, dict[str, str]] = {
         "amended": "modifiée par un formateur", "turn": "tour", "scenario": "Scénario", "kind": "Type",
         "judge": "Juge LLM", "none": "aucun (détecteurs seuls)", "measures": "Mesures", "weight": "poids",
         "b1": "B1 atteint", "b1_no": "B1 non atteint", "errors": "erreurs pour 100 mots", "more": "Détail dans le rapport complet.",
-        "scorer": "Correcteur",
+        "scorer": "Correcteur", "detectors": "détecteurs", "counted_zero": "compté 0 dans la note",
     },
     "en": {
         "title": "Mock oral — report", "score": "Score", "level": "level", "review": "To be reviewed by a trainer",
@@ -62,7 +62,7 @@ WORDS: dict[str, dict[str, str]] = {
         "amended": "amended by a trainer", "turn": "turn", "scenario": "Scenario", "kind": "Kind",
         "judge": "LLM judge", "none": "none (detectors only)", "measures": "Measures", "weight": "weight",
         "b1": "B1 reached", "b1_no": "B1 not reached", "errors": "errors per 100 words", "more": "Details in the full report.",
-        "scorer": "Scorer",
+        "scorer": "Scorer", "detectors": "detectors", "counted_zero": "counts as 0 in the score",
     },
 }
 
@@ -82,10 +82,12 @@ def criterion_title(code: str, lang: str) -> str:
     return textwrap.shorten(text, 60, placeholder="…")
 
 
-def level_text(c: CriterionScore, lang: str) -> str:
+def level_text(c: CriterionScore, lang: str, counted_zero: bool = False) -> str:
+    """The criterion's level in words; `counted_zero`: it has none and counts as 0 in the score."""
     w = _w(lang)
     if c.level is None:
-        return w["insufficient"] if c.status == Status.insufficient_evidence else w["needs_review"]
+        text = w["insufficient"] if c.status == Status.insufficient_evidence else w["needs_review"]
+        return f"{text} ({w['counted_zero']})" if counted_zero else text
     text = f"{c.level}/3 ({LEVELS[c.level]['fr' if lang == 'fr' else 'en']})"
     if c.status == Status.needs_review:
         text += f" — {w['needs_review']}"
@@ -94,10 +96,12 @@ def level_text(c: CriterionScore, lang: str) -> str:
 
 def _score(card: Scorecard) -> str:
     s = card.overall.score_20
-    if s is None:
-        return "—"
-    text = f"{s:g}"
-    return text.replace(".", ",") if card.language == "fr" else text
+    return "—" if s is None else decimal(s, card.language)
+
+
+def _level(card: Scorecard, c: CriterionScore) -> str:
+    """`level_text` of a criterion of this card, saying when it counts as 0 in the card's score."""
+    return level_text(c, card.language, counted_zero=c in unscored(card.criteria))
 
 
 def _q(quote: str, lang: str, limit: int = 110) -> str:
@@ -124,7 +128,7 @@ def _summary(card: Scorecard, detail: int) -> str:
         lines.append(f"⚠ {w['review']}")
     for c in card.criteria:
         lines.append("")
-        lines.append(f"▪ {criterion_title(c.code, lang)} ({c.code}) — {level_text(c, lang)}")
+        lines.append(f"▪ {criterion_title(c.code, lang)} ({c.code}) — {_level(card, c)}")
         if detail >= 1:
             for e in c.evidence[: 1 if detail < 3 else 2]:
                 lines.append(f"  ✓ {_q(e.quote, lang, 90 if detail < 3 else 130)} ({w['turn']} {e.turn})")
@@ -138,7 +142,7 @@ def _summary(card: Scorecard, detail: int) -> str:
     if card.english is not None:
         languages.append(f"{w['english']} : {card.english.cefr}" if lang == "fr" else f"{w['english']}: {card.english.cefr}")
     if card.french is not None:
-        fr = f"{card.french.errors_per_100_words:g}".replace(".", "," if lang == "fr" else ".")
+        fr = decimal(card.french.errors_per_100_words, lang)
         languages.append(f"{w['french']} : {fr} {w['errors']}" if lang == "fr" else f"{w['french']}: {fr} {w['errors']}")
     if languages:
         lines += ["", " · ".join(languages)]
@@ -195,9 +199,9 @@ def _img(png: bytes, alt: str, cls: str = "chart") -> str:
     return f'<img class="{cls}" alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
 
 
-def _pill(c: CriterionScore, lang: str) -> str:
+def _pill(card: Scorecard, c: CriterionScore) -> str:
     cls = f"l{c.level}" if c.level is not None else "lx"
-    return f'<span class="pill {cls}">{html.escape(level_text(c, lang))}</span>'
+    return f'<span class="pill {cls}">{html.escape(_level(card, c))}</span>'
 
 
 def _indicator_html(i: IndicatorScore, lang: str) -> str:
@@ -280,7 +284,7 @@ def render_html(card: Scorecard, history: Sequence[HistoryItem] | None = None, t
 
     rows = "".join(
         f"<tr><td>{html.escape(criterion_title(c.code, lang))}<br><span class='muted'>{html.escape(c.code)} · "
-        f"{w['weight']} {c.weight:g}</span></td><td>{_pill(c, lang)}</td></tr>"
+        f"{w['weight']} {decimal(c.weight, lang)}</span></td><td>{_pill(card, c)}</td></tr>"
         for c in card.criteria
     )
     warn = f'<div class="warn">⚠ {html.escape(w["review"])}' + (
@@ -295,9 +299,11 @@ def render_html(card: Scorecard, history: Sequence[HistoryItem] | None = None, t
     for c in card.criteria:
         body.append('<div class="crit">')
         body.append(f'<div class="crit-head"><h3>{html.escape(criterion_title(c.code, lang))} '
-                    f'<span class="muted">({html.escape(c.code)})</span></h3>{_pill(c, lang)}</div>')
+                    f'<span class="muted">({html.escape(c.code)})</span></h3>{_pill(card, c)}</div>')
         if c.judge_level is not None:
-            body.append(f'<div class="note">{w["judge"]}: {c.judge_level}/3 · detectors: {c.detector_level}/3</div>')
+            sep = " : " if lang == "fr" else ": "
+            body.append(f'<div class="note">{w["judge"]}{sep}{c.judge_level}/3 · {w["detectors"]}{sep}'
+                        f'{"—" if c.detector_level is None else c.detector_level}/3</div>')
         body += [_indicator_html(i, lang) for i in c.indicators]
         body.append("</div>")
 
@@ -366,7 +372,7 @@ def _plain_pdf(card: Scorecard, history: Sequence[HistoryItem] | None, title: st
     buf = io.BytesIO()
     lines = _summary(card, 3).splitlines()
     for c in card.criteria:
-        lines += ["", f"{c.code} — {level_text(c, lang)}"]
+        lines += ["", f"{c.code} — {_level(card, c)}"]
         for i in c.indicators:
             state = w["not_assessable"] if i.met is None else (w["met"] if i.met else w["not_met"])
             lines.append(f"  {short_code(i.code)}: {state}" + (f" — {i.note}" if i.note else ""))
@@ -376,7 +382,7 @@ def _plain_pdf(card: Scorecard, history: Sequence[HistoryItem] | None, title: st
     with PdfPages(buf) as pdf:
         fig = Figure(figsize=(8.27, 11.69))
         fig.text(0.08, 0.95, title or w["title"], fontsize=16, color="#1f2a44")
-        fig.text(0.08, 0.92, f"{w['score']}: {_score(card)}/20", fontsize=12, color="#2f6fdf")
+        fig.text(0.08, 0.92, f"{w['score']}{' : ' if lang == 'fr' else ': '}{_score(card)}/20", fontsize=12, color="#2f6fdf")
         ax = fig.add_axes((0.15, 0.45, 0.7, 0.42))
         ax.imshow(imread(io.BytesIO(radar_chart(card)), format="png"))
         ax.axis("off")

@@ -153,7 +153,8 @@ class Scorecard(_Model):
         return self.model_copy(update={"review": review})
 
     def amend(self, by: str, levels: dict[str, int], comment: str | None = None) -> Scorecard:
-        """A trainer sets the level of some criteria; the score out of 20 follows from the new levels."""
+        """A trainer sets the level of some criteria; the score out of 20 follows from the new levels
+        (a criterion still without a level counts as 0: see `score_20`)."""
         criteria = []
         for c in self.criteria:
             if c.code in levels:
@@ -171,9 +172,25 @@ class Scorecard(_Model):
 
 
 def score_20(criteria: list[CriterionScore]) -> float | None:
-    """Weighted mean of the levels, on 20 (criteria without a level are left out; None if none has one)."""
-    scored = [(c.level, c.weight) for c in criteria if c.level is not None]
-    total = sum(w for _, w in scored)
-    if not scored or total <= 0:
+    """Weighted mean of the levels of *all* the criteria, on 20; None when no criterion has a level.
+
+    A criterion without a level (not enough evidence) counts as such: it adds its weight and no points,
+    so showing one criterion of two at 3 gives 10/20, not 20/20. (A scorecard where no criterion has a
+    level has no score: there is nothing to total.)"""
+    total = sum(c.weight for c in criteria)
+    if total <= 0 or all(c.level is None for c in criteria):
         return None
-    return round(sum(level * w for level, w in scored) / total / 3 * 20, 1)
+    return round(sum((c.level or 0) * c.weight for c in criteria) / total / 3 * 20, 1)
+
+
+def unscored(criteria: list[CriterionScore]) -> list[CriterionScore]:
+    """The criteria that count as 0 in the score out of 20 for want of evidence (none when no score)."""
+    if all(c.level is None for c in criteria):
+        return []
+    return [c for c in criteria if c.level is None]
+
+
+def decimal(value: float, lang: str) -> str:
+    """A number as a reader of `lang` writes it: 6,7 in French, 6.7 in English (no trailing zeros)."""
+    text = f"{value:g}"
+    return text.replace(".", ",") if lang == "fr" else text

@@ -238,8 +238,10 @@ async def test_cohort_invite_exam_assignment_and_hints(tmp_path: Path) -> None:
         repo.assign(SCENARIO, cohort_id=cohort, mode="exam")
         async with bot_running(settings):
             fay = api.user(801, "Fay", "fr")
-            replies = await _say(api, fay, "/start PROMO26", count=3)
-            assert "Promo 2026" in replies[1] and "📌" in replies[2] and "examen blanc" in replies[2]
+            replies = await _say(api, fay, "/start PROMO26", count=4)
+            assert "Promo 2026" in replies[1]
+            assert "examen blanc" in replies[2]  # assigned before she joined: she is told on joining
+            assert "📌" in replies[3] and "examen blanc" in replies[3]
             again = await _say(api, fay, "/start PROMO26", count=3)
             assert "déjà" in again[1]
             bad = await _say(api, fay, "/start NOPE", count=2)

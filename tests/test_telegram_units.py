@@ -262,7 +262,8 @@ def test_ui_strings_exist_in_both_languages() -> None:
         fields = lambda s: {f for _, f, _, _ in __import__("string").Formatter().parse(s) if f}  # noqa: E731
         assert fields(fr) == fields(en), key
     assert lang_of("fr-CA") == "fr" and lang_of("de") == "en" and lang_of(None) == "en"
-    assert "/mydata" in t("en", "privacy", days=30, llm="") and "/deletemydata" in t("fr", "privacy", days=30, llm="")
+    assert "/mydata" in t("en", "privacy", days=30, llm="", played_by="x")
+    assert "/deletemydata" in t("fr", "privacy", days=30, llm="", played_by="x")
 
 
 # --- the command line ----------------------------------------------------------------------------

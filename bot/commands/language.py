@@ -42,7 +42,7 @@ def cefr(
                     text = item["text"]
                     if not isinstance(item, dict) or not isinstance(text, str):
                         raise TypeError
-                except (ValueError, KeyError, TypeError):
+                except (ValueError, KeyError, TypeError, RecursionError):
                     typer.echo(f'line {number}: expected a JSON object {{"id": ..., "text": "..."}}', err=True)
                     raise typer.Exit(2) from None
                 score = model.score(text_measures(text))

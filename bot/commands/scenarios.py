@@ -64,12 +64,35 @@ def list_(
         )
 
 
+SHOW = {
+    "fr": {
+        "head": "{id} v{version} — {kind}, {difficulty}, ≈ {minutes} min, {turns} répliques au plus",
+        "stages": "Étapes : ", "switch": " (passage en {language})", "criteria": "Évalué sur : ",
+        "kind": {"negotiation": "négociation", "complaint": "réclamation", "change": "conduite du changement",
+                 "pitch": "présentation à la Direction"},
+        "difficulty": {"easy": "facile", "medium": "moyen", "hard": "difficile"},
+        "language": {"fr": "français", "en": "anglais"},
+    },
+    "en": {
+        "head": "{id} v{version} — {kind}, {difficulty}, ~{minutes} min, at most {turns} turns",
+        "stages": "Stages: ", "switch": " (switch to {language})", "criteria": "Scored on: ",
+        "kind": {}, "difficulty": {}, "language": {"fr": "French", "en": "English"},
+    },
+}
+
+
 @app.command()
 def show(
     scenario_id: Annotated[str, typer.Argument(help="A scenario id (see `oralblanc scenarios list`).")],
-    lang: Annotated[Optional[str], typer.Option("--lang", help="fr or en (default: both).")] = None,
+    lang: Annotated[Optional[str], typer.Option("--lang", help="fr or en (default: both, with English labels).")] = None,
 ) -> None:
     """Show a script as the candidate and the jury see it (not the persona's hidden brief)."""
+    from bot.screen import width, wrap
+    from feedback.report import criterion_title
+    from feedback.scorecard import decimal
+
+    if lang not in (None, "fr", "en"):
+        raise typer.BadParameter("--lang must be fr or en")
     catalog = load_catalog()
     try:
         scenario = catalog.scenario(scenario_id)
@@ -78,13 +101,22 @@ def show(
         raise typer.Exit(2) from None
     persona = catalog.persona_of(scenario)
     langs: list[Lang] = [lang] if lang in ("fr", "en") else ["fr", "en"]  # type: ignore[list-item]
-    typer.echo(f"{scenario.id} v{scenario.version} — {scenario.kind.value}, {scenario.difficulty.value}, "
-               f"~{scenario.duration_min} min, at most {scenario.max_turns} turns")
+    words = SHOW[lang or "en"]  # the labels in the language asked for (English when showing both)
+    label = lang or "en"
+    w = width()
+    typer.echo(wrap(words["head"].format(
+        id=scenario.id, version=scenario.version, minutes=scenario.duration_min, turns=scenario.max_turns,
+        kind=words["kind"].get(scenario.kind.value, scenario.kind.value),
+        difficulty=words["difficulty"].get(scenario.difficulty.value, scenario.difficulty.value),
+    ), w))
     for code in langs:
-        typer.echo(f"\n[{code}] {scenario.title.get(code)}")
-        typer.echo(f"{persona.name} — {persona.role.get(code)}, {persona.company.get(code)}")
-        typer.echo(scenario.briefing.get(code).strip())
-    typer.echo("\nStages: " + " → ".join(
-        stage.id + (f" (switch to {stage.switch_language})" if stage.switch_language else "")
-        for stage in scenario.stages))
-    typer.echo("Scored on: " + ", ".join(f"{c.id} ×{c.weight:g}" for c in scenario.criteria))
+        typer.echo("\n" + wrap(f"[{code}] {scenario.title.get(code)}", w))
+        typer.echo(wrap(f"{persona.name} — {persona.role.get(code)}, {persona.company.get(code)}", w))
+        typer.echo(wrap(scenario.briefing.get(code).strip(), w))
+    stages = " → ".join(
+        stage.id + (words["switch"].format(language=words["language"].get(stage.switch_language, stage.switch_language))
+                    if stage.switch_language else "")
+        for stage in scenario.stages)
+    typer.echo("\n" + wrap(words["stages"] + stages, w))
+    typer.echo(wrap(words["criteria"] + ", ".join(
+        f"{c.id} ({criterion_title(c.id, label)}) ×{decimal(c.weight, label)}" for c in scenario.criteria), w))

@@ -9,7 +9,6 @@ configured (OPENAI_API_KEY or OPENAI_BASE_URL), at temperature 0, unless `--no-j
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import sys
 from pathlib import Path
@@ -26,10 +25,34 @@ logger = logging.getLogger(__name__)
 
 app = typer.Typer(help="Score a rehearsal transcript against the exam's criteria.")
 
+REPORT_WRITTEN = {"fr": "Rapport complet écrit dans {path}", "en": "Full report written to {path}"}
+
+
+MAX_TRANSCRIPT_CHARS = 8 * 1024 * 1024
+"""Largest transcript read (a long session with word timings is under 1 MB)."""
+
+
+class UnreadableTranscript(ValueError):
+    """A transcript that is too large, not JSON, or not `oralblanc.transcript/1`: the message says which."""
+
 
 def _read(path: str) -> Transcript:
-    text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-    return Transcript.model_validate_json(text)
+    """The transcript in a file or on standard input (`-`), read no further than `MAX_TRANSCRIPT_CHARS`."""
+    if path == "-":
+        text = sys.stdin.read(MAX_TRANSCRIPT_CHARS + 1)
+    else:
+        with Path(path).open(encoding="utf-8") as stream:
+            text = stream.read(MAX_TRANSCRIPT_CHARS + 1)
+    if len(text) > MAX_TRANSCRIPT_CHARS:
+        raise UnreadableTranscript(f"larger than {MAX_TRANSCRIPT_CHARS // (1024 * 1024)} MB")
+    try:
+        # pydantic's JSON parser refuses nesting deeper than it supports (no RecursionError)
+        return Transcript.model_validate_json(text)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        if errors and errors[0]["type"] == "json_invalid":
+            raise UnreadableTranscript(f"not JSON: {errors[0]['msg'].removeprefix('Invalid JSON: ')}") from None
+        raise
 
 
 def find_scenario(transcript: Transcript) -> Scenario | None:
@@ -59,7 +82,7 @@ def score(
     """Score TRANSCRIPT: criteria, levels, the candidate's words as evidence, advice and a score out of 20."""
     try:
         record = _read(transcript)
-    except (OSError, ValidationError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, ValidationError, UnreadableTranscript) as exc:
         typer.echo(f"cannot read the transcript: {exc}", err=True)
         raise typer.Exit(2) from None
     try:
@@ -76,11 +99,12 @@ def score(
         if use_judge and judge is None:
             typer.echo("no chat API configured for the judge (OPENAI_API_KEY or OPENAI_BASE_URL)", err=True)
             raise typer.Exit(2)
+    if report is not None and report.suffix.lower() not in (".pdf", ".html", ".htm"):
+        typer.echo("--report needs a .pdf or .html file name", err=True)
+        raise typer.Exit(2)
     card = asyncio.run(ascore(record, scenario, judge))
-    if report is not None:
-        if report.suffix.lower() not in (".pdf", ".html", ".htm"):
-            typer.echo("--report needs a .pdf or .html file name", err=True)
-            raise typer.Exit(2)
-        write_report(card, report)
-        typer.echo(f"report written to {report}", err=True)
     typer.echo(card.to_json() if as_json else summary(card))
+    if report is not None:
+        write_report(card, report)
+        # after the summary, in its language (on stderr, so that `--json` output stays a document)
+        typer.echo(REPORT_WRITTEN[card.language].format(path=report), err=True)

@@ -475,7 +475,7 @@ async def amend(update: Update, context: Context) -> None:
         await update.message.reply_text(t(lang, "unknown_scorecard", ref=args[0][:16]))
         return
     record, session, candidate = found
-    card = Scorecard.model_validate(record.data)
+    card = Scorecard.model_validate(record.effective)  # a second amendment keeps the first
     code, used = _criterion(card, args[1:])
     if code is None:
         await update.message.reply_text(t(lang, "unknown_criterion", code=args[1][:32], **_codes(card)))
