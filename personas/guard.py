@@ -8,24 +8,32 @@ A reply is rejected when it
   facts already disclosed, the conversation so far and the candidate's own words. The limits
   (reservation price, walk-away, never-accept: "never shown to the candidate") and undisclosed facts
   are never a source of figures;
-- agrees, accepts, concedes or concludes when the director has not authorised it at this point;
+- gives away a value of the limits or of an undisclosed fact in any written form, as read by
+  `personas.numerals.quantities` ("4-10", "quatre dix", "un, huit", letter by letter, Roman numerals…).
+  A value the public material also has is still refused when said in the limit's sense: the limit
+  "18 %" is given away by "dix-huit pour cent" or a bare "dix-huit" even when the persona has
+  "18 magasins" (the unit decides);
+- agrees, accepts, concedes or concludes when the director has not authorised it at this point, in
+  any phrasing, as recognised by `personas.agreements.agreements` ("ça me va", "that works for us",
+  "topez là", "OK, 5 % alors");
 - discloses a hidden fact the director has not revealed yet;
 - is not in the language the persona must speak.
 
-All checks are lexical and fast (a few hundred microseconds): they run on every streamed sentence.
+All checks are lexical and fast (about 0.2 ms a sentence): they run on every streamed sentence.
 """
 
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cached_property, lru_cache
-from decimal import Decimal, InvalidOperation
 from typing import Sequence
 
+from personas.agreements import agreements
 from personas.model import Persona
+from personas.numerals import figures, quantities
+from personas.text_fold import WORD, any_of, normalise
 from scenarios.director import BeatKind, Direction
 from scenarios.model import Lang, Scenario, Turn
 
@@ -34,175 +42,6 @@ from scenarios.model import Lang, Scenario, Turn
 class Verdict:
     ok: bool
     reasons: tuple[str, ...] = ()
-
-
-def _fold_table() -> dict[int, str]:
-    table: dict[int, str] = {0x2019: "'", 0x2018: "'", 0x0153: "oe", 0x0152: "oe", 0x00E6: "ae", 0x00C6: "ae"}
-    for code in range(0xC0, 0x250):
-        base = unicodedata.normalize("NFKD", chr(code))[:1]
-        if base.isascii() and base.isalpha() and code not in table:
-            table[code] = base
-    return table
-
-
-_FOLD = _fold_table()
-
-
-@lru_cache(maxsize=16384)
-def normalise(text: str) -> str:
-    """Lower case, no accents, straight apostrophes, single spaces."""
-    return " ".join(text.translate(_FOLD).lower().split())
-
-
-# --- figures --------------------------------------------------------------------------------------
-
-_DIGITS = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)*")
-
-_UNIT = (
-    r"(?:%|pour ?cent|percent|per ?cent|jours?|days?|mois|months?|semaines?|weeks?|ans|annees?|years?"
-    r"|euros?|eur|€|k€|dollars?|\$|heures?|hours?|minutes?|unites?|units?|points?|pieces?|palettes?"
-    r"|tonnes?|tons?|magasins?|stores?|millions?|milliards?|mille|thousand|centimes?|cents?)"
-)
-
-_NUMBER_WORDS: dict[str, int] = {
-    # French
-    "zero": 0, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8,
-    "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15,
-    "seize": 16, "vingt": 20, "vingts": 20, "trente": 30, "quarante": 40, "cinquante": 50,
-    "soixante": 60, "quatrevingt": 80, "cent": 100, "cents": 100, "mille": 1000,
-    # English
-    "two": 2, "three": 3, "four": 4, "five": 5, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
-    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-    "hundred": 100, "thousand": 1000,
-}
-_ONE = {"un": 1, "une": 1, "one": 1}
-_JOINERS = {"et", "and"}
-_WORD_NUMBER = re.compile(
-    r"\b((?:(?:%s)[\s-]+(?:(?:et|and)[\s-]+)?)*(?:%s))\s+%s(?!\w)"
-    % (
-        "|".join(sorted([*_NUMBER_WORDS, *_ONE], key=len, reverse=True)),
-        "|".join(sorted([*_NUMBER_WORDS, *_ONE], key=len, reverse=True)),
-        _UNIT,
-    )
-)
-
-
-@lru_cache(maxsize=16384)
-def figures(text: str) -> frozenset[Decimal]:
-    """The numeric values a text states: digits anywhere, number words before a unit."""
-    norm = normalise(text).replace("quatre-vingts", "quatrevingt").replace("quatre-vingt", "quatrevingt")
-    values: set[Decimal] = set()
-    for match in _DIGITS.finditer(norm):
-        values |= _digit_values(match.group(0))
-    for match in _WORD_NUMBER.finditer(norm):
-        value = _word_value(match.group(1))
-        if value is not None:
-            values.add(Decimal(value))
-    return frozenset(values)
-
-
-def _digit_values(token: str) -> set[Decimal]:
-    token = re.sub(r"[ \u00a0\u202f]", "", token)
-    seps = [c for c in token if c in ".,"]
-    candidates: list[str] = []
-    if not seps:
-        candidates.append(token)
-    elif len(set(seps)) == 2:
-        decimal = seps[-1]
-        thousands = "," if decimal == "." else "."
-        candidates.append(token.replace(thousands, "").replace(decimal, "."))
-    elif len(seps) > 1:
-        candidates.append(token.replace(seps[0], ""))
-    else:
-        whole, frac = token.split(seps[0])
-        candidates.append(f"{whole}.{frac}")
-        if len(frac) == 3:
-            candidates.append(whole + frac)
-    out: set[Decimal] = set()
-    for c in candidates:
-        try:
-            out.add(Decimal(c).normalize())
-        except InvalidOperation:
-            continue
-    return out
-
-
-def _word_value(words: str) -> int | None:
-    total, current = 0, 0
-    tokens = [t for t in re.split(r"[\s-]+", words) if t and t not in _JOINERS]
-    if len(tokens) == 1 and tokens[0] in _ONE:
-        return None
-    for token in tokens:
-        value = _NUMBER_WORDS.get(token, _ONE.get(token))
-        if value is None:
-            return None
-        if value == 100:
-            current = max(current, 1) * 100
-        elif value == 1000:
-            total += max(current, 1) * 1000
-            current = 0
-        else:
-            current += value
-    return total + current
-
-
-# --- agreement --------------------------------------------------------------------------------------
-
-_DEAL = [
-    r"\bmarche conclu", r"\baffaire conclue", r"\bc'est (?:un|une) (?:deal|affaire)\b", r"\bdeal\b",
-    r"\btope[zr]?[ -]la\b", r"\bon signe\b", r"\bje signe\b", r"\bsignons\b", r"\bje vous signe\b",
-    r"\bwe have a deal\b", r"\bit'?s a deal\b", r"\blet'?s sign\b", r"\bi'?ll sign\b", r"\bwe'?ll sign\b",
-    r"(?:^|[.!?]\s)agreed\b", r"\bwe'?re agreed\b", r"\bthat'?s agreed\b", r"\bvous avez gagne\b",
-    r"\byou win\b", r"\bc'est entendu\b", r"\bc'est signe\b", r"\b(?:we|i)(?: have|'ve)? signed\b",
-    r"\b(?:nous avons|on a|j'ai) signe\b", r"\bsigned\b",
-]
-_ACCEPT = [
-    r"\bj'accepte\b", r"\bnous acceptons\b", r"\bon accepte\b", r"\bje suis d'accord\b",
-    r"\bnous sommes d'accord\b", r"\bd'accord pour\b", r"\bok pour\b", r"\bva pour\b", r"\bje valide\b",
-    r"\bnous validons\b", r"\bje vous accorde\b", r"\bje concede\b", r"\bj'approuve\b", r"\bc'est accepte\b",
-    r"\bje peux accepter\b", r"\bnous pouvons accepter\b", r"\bje dis oui\b", r"\bj'accepte tout\b",
-    r"\btout ce que vous voulez\b", r"\bc'est d'accord\b", r"\bje m'engage\b",
-    r"\bi accept\b", r"\bwe accept\b", r"\bi agree\b", r"\bwe agree\b", r"\bi can accept\b",
-    r"\bwe can accept\b", r"\bi'?ll accept\b", r"\bwe'?ll accept\b", r"\bfine by me\b", r"\bi concede\b",
-    r"\bwe can do (?:that|it)\b", r"\byou'?ve got (?:it|yourself a deal)\b", r"\bi approve\b",
-    r"\bapproved\b", r"\bsounds good\b", r"\bi say yes\b", r"\banything you want\b",
-    r"\bwhatever you want\b", r"\bi commit\b", r"\bwe commit\b", r"(?:^|[.!?]\s)(?:confirmed|confirme)\b",
-]
-_DEAL_RE = re.compile("|".join(f"(?:{p})" for p in _DEAL))
-_ACCEPT_RE = re.compile("|".join(f"(?:{p})" for p in _ACCEPT))
-_NEGATIONS = {
-    "ne", "n", "pas", "jamais", "non", "sans", "aucun", "aucune", "hors", "ni", "refuse", "refuser",
-    "not", "never", "no", "cannot", "can't", "won't", "don't", "doesn't", "didn't", "wouldn't",
-    "couldn't", "without", "nor", "refuse",
-}
-_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
-
-
-@lru_cache(maxsize=4096)
-def agreements(text: str) -> tuple[bool, bool]:
-    """(accepts, concludes): whether the text accepts or concedes, and whether it closes a deal.
-
-    Negated ("je n'accepte pas", "no deal") and asked ("Deal?") forms do not count.
-    """
-    norm = normalise(text)
-    return _any_affirmed(norm, _ACCEPT_RE), _any_affirmed(norm, _DEAL_RE)
-
-
-_SENTENCE_STOP = re.compile(r"[.!?]")
-
-
-def _any_affirmed(norm: str, pattern: re.Pattern[str]) -> bool:
-    for match in pattern.finditer(norm):
-        before = _WORD.findall(norm[max(0, match.start() - 40) : match.start()])[-4:]
-        if _NEGATIONS & set(before):
-            continue
-        end = _SENTENCE_STOP.search(norm, match.end())
-        if end is not None and end.group(0) == "?":
-            continue
-        return True
-    return False
 
 
 # --- out of character --------------------------------------------------------------------------------
@@ -232,8 +71,8 @@ _REFUSAL = [
     r"\bi (?:can'?t|cannot|won'?t) comply\b", r"\bje ne peux pas (?:repondre a|acceder a|donner suite a) (?:cette|votre) (?:demande|requete)\b",
     r"\bdesolee?,? (?:mais )?je ne peux pas (?:vous aider|repondre a cette|traiter)\b",
 ]
-_META_RE = re.compile("|".join(_META))
-_REFUSAL_RE = re.compile("|".join(_REFUSAL))
+_META_RE = any_of(_META)
+_REFUSAL_RE = any_of(_REFUSAL)
 
 # --- language ---------------------------------------------------------------------------------------
 
@@ -251,7 +90,7 @@ _STOPWORDS: dict[Lang, frozenset[str]] = {
 
 def language_of(text: str) -> Lang | None:
     """`fr` or `en` when the text clearly is in that language, else None."""
-    words = _WORD.findall(normalise(text))
+    words = WORD.findall(normalise(text))
     if len(words) < 8:
         return None
     fr = sum(w in _STOPWORDS["fr"] for w in words)
@@ -276,7 +115,7 @@ _STEM_STOP = frozenset(
 def stems(text: str) -> frozenset[str]:
     """Content words, crudely stemmed: what a sentence is about."""
     out = set()
-    for word in _WORD.findall(normalise(text)):
+    for word in WORD.findall(normalise(text)):
         word = word.split("'")[-1]
         if len(word) < 4 or word in _STEM_STOP:
             continue
@@ -289,7 +128,7 @@ def stems(text: str) -> frozenset[str]:
 @lru_cache(maxsize=16384)
 def ngrams(text: str, n: int = 5) -> frozenset[tuple[str, ...]]:
     """Word n-grams (to spot recited text)."""
-    words = _WORD.findall(normalise(text))
+    words = WORD.findall(normalise(text))
     return frozenset(tuple(words[i : i + n]) for i in range(len(words) - n + 1))
 
 
@@ -319,6 +158,8 @@ class Guard:
         figures_only: Sequence[str] = (),
         private: Sequence[str] = (),
         hidden_facts: Sequence[str] = (),
+        limits: Sequence[str] = (),
+        candidate: Sequence[str] = (),
         may_accept: bool = False,
         may_conclude: bool = False,
         switching: bool = False,
@@ -329,6 +170,8 @@ class Guard:
         self.figures_only = tuple(figures_only)  # stage directions, interests: their figures only
         self.private = tuple(private)  # never recited
         self.hidden_facts = tuple(hidden_facts)  # never disclosed
+        self.limits = tuple(limits)  # reservation price, walk-away, never-accept: their figures never said
+        self.candidate = tuple(candidate)  # the candidate's words (their offers, said back, accept them)
         self.may_accept = may_accept
         self.may_conclude = may_conclude
 
@@ -345,6 +188,8 @@ class Guard:
         brief = scenario.hidden_brief
         langs: tuple[Lang, Lang] = ("fr", "en")
         lines = [line for beat in direction.beats for line in beat.lines]
+        granting = [line for beat in direction.beats if beat.kind.value not in _PUSHING_BACK for line in beat.lines]
+        facts_lines = {line for beat in direction.beats if beat.kind is BeatKind.fact for line in beat.lines}
         disclosed = [
             t for f in brief.facts if f.id in direction.revealed for lg in langs for t in (f.fact.get(lg), *f.reveal.get(lg))
         ]
@@ -353,8 +198,15 @@ class Guard:
         hidden = [
             t for f in brief.facts if f.id not in direction.revealed for lg in langs for t in (f.fact.get(lg), *f.reveal.get(lg))
         ]
-        line_accepts = any(any(agreements(line)) for line in lines)
+        said = [agreements(line) for line in granting]
+        line_concludes = any(c for (_, c), line in zip(said, granting) if line not in facts_lines)
+        line_accepts = line_concludes or any(accepts for accepts, _ in said)
         resolved = any(beat.kind is BeatKind.resolved for beat in direction.beats)
+        limits = brief.limits
+        bounds = [t for t in (limits.reservation_price, limits.walk_away) if t is not None]
+        limit_texts = [t.get(lg) for lg in langs for t in bounds] + [
+            t for lg in langs for t in limits.never_accept.get(lg)
+        ]
         switching = any(
             beat.kind is BeatKind.stage and _switches(scenario, beat.ref) for beat in direction.beats
         )
@@ -364,8 +216,10 @@ class Guard:
             figures_only=[*interests, *(beat.direction for beat in direction.beats if beat.direction)],
             private=private,
             hidden_facts=hidden,
+            limits=limit_texts,
+            candidate=[candidate_text, *(turn.text for turn in history if turn.speaker == "candidate")],
             may_accept=line_accepts or resolved,
-            may_conclude=line_accepts,
+            may_conclude=line_concludes,
             switching=switching,
         )
 
@@ -377,6 +231,43 @@ class Guard:
         for text in (*self.authorised, *self.figures_only):
             out |= figures(text)
         return frozenset(out)
+
+    @cached_property
+    def _offers(self) -> frozenset[Decimal]:
+        out: set[Decimal] = set()
+        for text in self.candidate:
+            out |= figures(text)
+        return frozenset(out)
+
+    @cached_property
+    def _allowed_numbers(self) -> dict[str, frozenset[str | None]]:
+        """Every value the authorised material writes, with the units it is written with."""
+        return _number_index((*self.authorised, *self.figures_only))
+
+    @cached_property
+    def _forbidden_numbers(self) -> dict[str, frozenset[str | None]]:
+        """The values of the limits and of the undisclosed facts, with their units."""
+        return _number_index((*self.limits, *self.hidden_facts))
+
+    def _leaked(self, text: str) -> str | None:
+        """A value of the limits or of an undisclosed fact that `text` writes in any form, unless the
+        authorised material writes that value in the same sense."""
+        stated = quantities(text)
+        forbidden = self._forbidden_numbers if stated else {}
+        if not forbidden:
+            return None
+        allowed = self._allowed_numbers
+        for q in stated:
+            if not q.trusted:
+                continue
+            hit = _forbidden_value(q.values, q.unit, forbidden, allowed)
+            if hit is None and q.readings:
+                plain_and_known = q.alone and any(_allowed(v, q.unit, allowed) for v in q.values)
+                if not plain_and_known:
+                    hit = _forbidden_value(q.readings, q.unit, forbidden, allowed)
+            if hit is not None:
+                return hit
+        return None
 
     @cached_property
     def _private_ngrams(self) -> frozenset[tuple[str, ...]]:
@@ -418,8 +309,10 @@ class Guard:
             if extra:
                 shown = ", ".join(_fmt(v) for v in extra[:3])
                 reasons.append(f"it stated figures that are not in your material ({shown})")
+        if self._leaked(text) is not None:
+            reasons.append("it gave away a figure of your limits or of a fact you have not disclosed yet")
         if not (self.may_accept and self.may_conclude):
-            accepts, concludes = agreements(text)
+            accepts, concludes = agreements(text, self._offers)
             if (concludes and not self.may_conclude) or (accepts and not self.may_accept):
                 reasons.append("it agreed to or conceded something the stage note does not allow")
         reply = stems(text)
@@ -432,6 +325,51 @@ class Guard:
         if lang is not None and lang != self.language:
             reasons.append(f"it was not in {'French' if self.language == 'fr' else 'English'}")
         return Verdict(not reasons, tuple(reasons))
+
+
+_PUSHING_BACK = frozenset({"objection", "unresolved", "follow_up", "escalated", "withheld"})
+"""Beats whose lines never authorise an agreement, even when they speak of one ("Je peux signer
+aujourd'hui, à une condition : 2 % de plus"). The lines of the other beats do when they agree or
+conclude (an offer taken, a closing "marché conclu"); a fact's line may concede a point, not conclude."""
+
+
+def _number_index(texts: Sequence[str]) -> dict[str, frozenset[str | None]]:
+    index: dict[str, set[str | None]] = {}
+    for text in texts:
+        for q in quantities(text, readings=False):
+            if q.trusted:
+                for value in q.values:
+                    index.setdefault(value, set()).add(q.unit)
+    return {v: frozenset(units) for v, units in index.items()}
+
+
+def _allowed(value: str, unit: str | None, allowed: dict[str, frozenset[str | None]]) -> bool:
+    units = allowed.get(value)
+    return bool(units) and (None in units or unit is None or unit in units)
+
+
+def _forbidden_value(
+    values: frozenset[str],
+    unit: str | None,
+    forbidden: dict[str, frozenset[str | None]],
+    allowed: dict[str, frozenset[str | None]],
+) -> str | None:
+    """The first of `values` (written with `unit`) that says a forbidden value.
+
+    Units decide: the limit "18 %" is not said by "18 magasins", but a bare "dix-huit" says it unless
+    the material itself has 18 bare or in % ("a limit whose digits also appear in public material").
+    """
+    for value in values:
+        if unit is None and value in ("0", "1"):
+            continue
+        for limit_unit in forbidden.get(value, ()):
+            if unit is not None and unit != limit_unit:
+                continue  # another quantity that happens to share the digits ("ligne 2" is not "2 jours")
+            units = allowed.get(value, frozenset())
+            if None in units or (unit if unit is not None else limit_unit) in units:
+                continue  # the material says it in this sense: the candidate may hear it
+            return value
+    return None
 
 
 def _switches(scenario: Scenario, stage_id: str) -> bool:

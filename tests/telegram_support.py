@@ -130,3 +130,20 @@ class FakeTranscriber:
         words = [Word(w=w, start=0.4 * i, end=0.4 * i + 0.3) for i, w in enumerate(self.text.split())]
         return Transcription(text=self.text, language=language or "fr", duration_s=0.4 * len(words) + 0.5,
                              words=words, confidence=self.confidence)
+
+
+async def start_session(api: FakeBotAPI, settings: Settings, user_id: int, name: str, lang: str = "en") -> int:
+    """Run the bot just long enough for this user to /play the test scenario; the session's id."""
+    from storage.db import make_engine
+    from storage.repository import Repository
+
+    user = api.user(user_id, name, lang)
+    async with bot_running(settings, transcriber_factory=lambda s: FakeTranscriber("unused")):
+        await api.reply_to(user, lambda: user.send_text(f"/play {SCENARIO} {lang}"), count=2)
+    repo = Repository(make_engine(settings.effective_database_url))
+    try:
+        record = repo.active_session(repo.find_user(f"tg:{user_id}").id)
+        assert record is not None
+        return record.id
+    finally:
+        repo.engine.dispose()

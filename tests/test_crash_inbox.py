@@ -25,7 +25,7 @@ from bot.telegram.inbox import MAX_ATTEMPTS
 from storage.db import make_engine
 from storage.repository import Repository
 from tests.fake_bot_api import FakeBotAPI
-from tests.telegram_support import SCENARIO, FakeTranscriber, bot_running, bot_settings
+from tests.telegram_support import SCENARIO, FakeTranscriber, bot_running, bot_settings, start_session
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTE = b"OggS\x00 a voice note " + bytes(range(256))
@@ -91,24 +91,11 @@ async def _settle(api: FakeBotAPI, chat: int, count: int, quiet: float = 1.5) ->
     return api.texts(chat)
 
 
-async def _play(api: FakeBotAPI, settings: Settings, user_id: int, name: str) -> int:
-    user = api.user(user_id, name, "en")
-    async with bot_running(settings, transcriber_factory=lambda s: FakeTranscriber("unused")):
-        await api.reply_to(user, lambda: user.send_text(f"/play {SCENARIO} en"), count=2)
-    repo = _repo(settings)
-    try:
-        record = repo.active_session(repo.find_user(f"tg:{user_id}").id)
-        assert record is not None
-        return record.id
-    finally:
-        repo.engine.dispose()
-
-
 @pytest.mark.parametrize("point", ["voice.before_download", "voice.downloaded"])
 async def test_a_voice_note_survives_a_kill_around_its_download(tmp_path: Path, point: str) -> None:
     async with FakeBotAPI() as api:
         settings = bot_settings(tmp_path, api)
-        session_id = await _play(api, settings, 2101, "Vera")
+        session_id = await start_session(api, settings, 2101, "Vera")
         vera = api.user(2101, "Vera", "en")
         before = len(api.outbox(vera.id))
         await _run_until_killed(api, settings, point, lambda: vera.send_voice(NOTE, duration=4))
@@ -221,7 +208,7 @@ async def test_a_line_the_database_could_not_store_is_kept_and_answered_by_the_r
 
     async with FakeBotAPI() as api:
         settings = bot_settings(tmp_path, api, update_retry_seconds=0.5)
-        session_id = await _play(api, settings, 2105, "Rita")
+        session_id = await start_session(api, settings, 2105, "Rita")
         rita = api.user(2105, "Rita", "en")
         failures = {"left": 1}
 

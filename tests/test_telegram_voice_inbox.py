@@ -36,6 +36,7 @@ from tests.telegram_support import (
     bot_running,
     bot_settings,
     line,
+    start_session,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -242,19 +243,6 @@ async def test_an_unusable_voice_note_is_released_and_the_session_goes_on(tmp_pa
         repo.engine.dispose()
 
 
-async def _start_session(api: FakeBotAPI, settings: Settings, user_id: int, name: str) -> int:
-    user = api.user(user_id, name, "en")
-    async with bot_running(settings, transcriber_factory=lambda s: FakeTranscriber("unused")):
-        await api.reply_to(user, lambda: user.send_text(f"/play {SCENARIO} en"), count=2)
-    repo = _repo(settings)
-    try:
-        record = repo.active_session(repo.find_user(f"tg:{user_id}").id)
-        assert record is not None
-        return record.id
-    finally:
-        repo.engine.dispose()
-
-
 @pytest.mark.slow
 async def test_a_note_held_by_a_crashed_run_is_played_at_the_next_start(tmp_path: Path) -> None:
     """The process died while transcribing: the note is held. The next start transcribes it (the real
@@ -262,7 +250,7 @@ async def test_a_note_held_by_a_crashed_run_is_played_at_the_next_start(tmp_path
     audio = (SPEECH / "fleurs-en-000.ogg").read_bytes()
     async with FakeBotAPI() as api:
         settings = bot_settings(tmp_path, api)
-        session_id = await _start_session(api, settings, 1703, "Quinn")
+        session_id = await start_session(api, settings, 1703, "Quinn")
         quinn = api.user(1703, "Quinn", "en")
         update_id = quinn.send_voice(audio, duration=10)  # not acknowledged: delivered again at start
         repo = _repo(settings)
@@ -289,8 +277,8 @@ async def test_a_note_held_by_a_crashed_run_is_played_at_the_next_start(tmp_path
 async def test_held_notes_of_finished_sessions_are_released_in_silence(tmp_path: Path) -> None:
     async with FakeBotAPI() as api:
         settings = bot_settings(tmp_path, api)
-        over = await _start_session(api, settings, 1704, "Rita")
-        active = await _start_session(api, settings, 1705, "Saul")
+        over = await start_session(api, settings, 1704, "Rita")
+        active = await start_session(api, settings, 1705, "Saul")
         repo = _repo(settings)
         assert repo.hold_voice(over, 900_001, 1704, b"OggS Rita's last words")
         repo.finish_session(over)
@@ -314,8 +302,8 @@ async def test_a_note_that_fails_stays_held_and_the_next_is_played(
 ) -> None:
     async with FakeBotAPI() as api:
         settings = bot_settings(tmp_path, api)
-        first = await _start_session(api, settings, 1706, "Tess")
-        second = await _start_session(api, settings, 1707, "Ugo")
+        first = await start_session(api, settings, 1706, "Tess")
+        second = await start_session(api, settings, 1707, "Ugo")
         repo = _repo(settings)
         assert repo.hold_voice(first, 900_011, 1706, b"OggS Tess")
         assert repo.hold_voice(second, 900_012, 1707, b"OggS Ugo")
@@ -381,7 +369,7 @@ async def test_a_bot_killed_while_transcribing_loses_no_voice_note(tmp_path: Pat
     audio = (SPEECH / "fleurs-en-002.ogg").read_bytes()
     async with FakeBotAPI() as api:
         settings = bot_settings(tmp_path, api)
-        session_id = await _start_session(api, settings, 1708, "Vera")
+        session_id = await start_session(api, settings, 1708, "Vera")
         vera = api.user(1708, "Vera", "en")
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-c", BOT_PROCESS, str(tmp_path), api.token, api.base_url,
