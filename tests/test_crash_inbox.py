@@ -239,3 +239,30 @@ async def test_a_line_the_database_could_not_store_is_kept_and_answered_by_the_r
         ]
         assert repo.pending_updates() == []
         repo.engine.dispose()
+
+
+async def test_a_line_waits_out_another_writer_holding_sqlite_for_20_seconds(tmp_path: Path) -> None:
+    """Another process holds SQLite's write lock for 20 s (a long purge, say): the line waits and is
+    answered, with no apology and nothing lost."""
+    import sqlite3
+
+    async with FakeBotAPI() as api:
+        settings = bot_settings(tmp_path, api)
+        session_id = await start_session(api, settings, 2106, "Sven")
+        sven = api.user(2106, "Sven", "en")
+        path = settings.effective_database_url.removeprefix("sqlite:///")
+        holder = sqlite3.connect(path, timeout=1)
+        holder.execute("BEGIN IMMEDIATE")  # the write lock, held
+        before = len(api.outbox(sven.id))
+        async with bot_running(settings):
+            sven.send_text("What volumes do you plan for next season?")
+            await asyncio.sleep(20)
+            holder.rollback()
+            holder.close()
+            texts = (await _settle(api, sven.id, before + 1, quiet=1.0))[before:]
+        assert len(texts) == 1 and texts[0].startswith("🗣"), texts
+        repo = _repo(settings)
+        assert [t.text for t in repo.session(session_id).turns if t.speaker == "candidate"] == [
+            "What volumes do you plan for next season?"
+        ]
+        repo.engine.dispose()
