@@ -81,9 +81,26 @@ async def send_scenarios(rt: BotRuntime, update: Update, user: UserRecord) -> No
     assigned = await _assigned(rt, user)
     listed = views.ordered(rt.services.catalog, assigned)
     await send_text(
-        update.get_bot(), chat_id(update), views.scenario_list(listed, user.language, assigned),
+        update.get_bot(), chat_id(update),
+        views.scenario_list(listed, user.language, assigned, await _played(rt, user)),
         reply_markup=keyboards.scenario_list(listed, user.language),
     )
+
+
+async def _played(rt: BotRuntime, user: UserRecord) -> dict[str, views.Played]:
+    """Per scenario: finished sessions, and the latest score the candidate may see."""
+    counts: dict[str, int] = {}
+    for session in await rt.services.repo.sessions_for_user(user.id):
+        if session.status == "finished":
+            counts[session.scenario_id] = counts.get(session.scenario_id, 0) + 1
+    latest = {item.session.scenario_id: item.card for item in await scored_history(rt.services, user.id)}
+    return {
+        scenario_id: views.Played(
+            count, latest[scenario_id].overall.score_20 if latest.get(scenario_id) is not None else None,
+            pending=scenario_id not in latest,
+        )
+        for scenario_id, count in counts.items()
+    }
 
 
 async def play(update: Update, context: Context) -> None:

@@ -4,6 +4,7 @@ the privacy notice, the candidate's progress."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from bot.catalog import Catalog
 from bot.config import Settings
@@ -34,27 +35,62 @@ def welcome(name: str, lang: str, settings: Settings) -> str:
     ])
 
 
-def scenario_list(scenarios: list[Scenario], lang: str, assigned: dict[str, str] | None = None) -> str:
-    """The list shown by /scenarios; `assigned` maps scenario ids to their assignment mode."""
-    assigned = assigned or {}
-    lines = [t(lang, "scenarios_title"), ""]
+@dataclass(frozen=True)
+class Played:
+    """What a candidate did with one scenario: sessions finished, and the latest score they may see
+    (None: not scored, or an exam score a trainer has not released yet: `pending`)."""
+
+    count: int
+    latest_score: float | None = None
+    pending: bool = False
+
+
+KIND_ORDER = ("negotiation", "complaint", "change", "pitch")
+DIFFICULTY_ORDER = ("easy", "medium", "hard")
+
+
+def scenario_list(
+    scenarios: list[Scenario], lang: str, assigned: dict[str, str] | None = None,
+    played: dict[str, Played] | None = None,
+) -> str:
+    """The list shown by /scenarios, grouped by kind (in `ordered`'s order), each line with its
+    difficulty, whether it is assigned (and an exam), and what the candidate already did with it."""
+    assigned, played = assigned or {}, played or {}
+    lines = [t(lang, "scenarios_title")]
+    kind = None
     for s in scenarios:
-        mark = t(lang, "assigned_mark") if s.id in assigned else ""
-        line = t(
-            lang, "scenario_line", mark=mark, icon=KIND_ICONS.get(s.kind.value, "•"), title=s.title.get(_l(lang)),
-            kind=kind_name(s.kind.value, lang), difficulty=difficulty_name(s.difficulty.value, lang),
-            minutes=s.duration_min,
-        )
-        if s.exam or assigned.get(s.id) == "exam":
-            line += t(lang, "exam_mark")
-        lines.append(line)
+        if s.kind.value != kind:
+            kind = s.kind.value
+            lines += ["", t(lang, "kind_heading", icon=KIND_ICONS.get(kind, "•"), kind=kind_name(kind, lang))]
+        exam = t(lang, "exam_mark") if s.exam or assigned.get(s.id) == "exam" else ""
+        lines.append(t(
+            lang, "scenario_line", mark=t(lang, "assigned_mark") if s.id in assigned else "", exam=exam,
+            title=s.title.get(_l(lang)), difficulty=difficulty_name(s.difficulty.value, lang),
+            minutes=s.duration_min, played=_played(played.get(s.id), lang),
+        ))
     return "\n".join(lines)
 
 
+def _played(summary: Played | None, lang: str) -> str:
+    if summary is None or summary.count == 0:
+        return t(lang, "played_never")
+    if summary.latest_score is not None:
+        score = f"{summary.latest_score:.1f}".replace(".", "," if lang == "fr" else ".")
+        return t(lang, "played_scored", count=summary.count, score=score)
+    return t(lang, "played_pending" if summary.pending else "played_unscored", count=summary.count)
+
+
 def ordered(catalog: Catalog, assigned: dict[str, str] | None = None) -> list[Scenario]:
-    """Scenarios in display order: assigned first, then by kind and title."""
+    """Scenarios in display order: by kind, then difficulty (easy first), then title; within those,
+    what the candidate was assigned comes first."""
     assigned = assigned or {}
-    return sorted(catalog.scenarios.values(), key=lambda s: (s.id not in assigned, s.kind.value, s.id))
+
+    def key(s: Scenario) -> tuple:
+        kind = KIND_ORDER.index(s.kind.value) if s.kind.value in KIND_ORDER else len(KIND_ORDER)
+        level = DIFFICULTY_ORDER.index(s.difficulty.value) if s.difficulty.value in DIFFICULTY_ORDER else 9
+        return (kind, s.id not in assigned, level, s.title.get("fr"), s.id)
+
+    return sorted(catalog.scenarios.values(), key=key)
 
 
 def briefing(scenario: Scenario, persona: Persona, lang: str, engine: str = "scripted") -> str:
