@@ -10,6 +10,7 @@ import typer
 
 from bot.commands import jury as jury_commands
 from bot.commands import language as language_commands
+from bot.commands import moves as moves_commands
 from bot.commands import scenarios as scenarios_commands
 from bot.commands import score as score_commands
 from bot.commands import speech as speech_commands
@@ -25,6 +26,7 @@ app = typer.Typer(
 app.add_typer(scenarios_commands.app, name="scenarios")
 app.command("score")(score_commands.score)
 app.add_typer(language_commands.app)
+app.add_typer(moves_commands.app)
 app.add_typer(speech_commands.app)
 app.add_typer(telegram_commands.app)
 app.add_typer(trainer_commands.app)

@@ -9,14 +9,21 @@ and sentences *are*, never on how many there are:
 - **grammatical complexity**: subordinate clauses per sentence, connectors, complex verb forms (perfect,
   passive, modals/conditional); reported besides: verb-tense variety, conditionals, sentence and
   T-unit length (capped, so that chaining "and … and …" does not pass for complexity);
-- **diversity**: MTLD (McCarthy & Jarvis 2010), which, unlike a type/token ratio, does not drift with
-  length; repeating oneself lowers it.
+- **diversity**: MTLD (McCarthy & Jarvis 2010), reported; left out of the model, because on the few
+  sentences of a short session it measures their length rather than their diversity (the level would move
+  as the session's English grows).
+
+Conditionals count an "if/unless" clause with a modal or a future in the sentence ("If the 8D confirms it,
+we will cover…"); connectors include the plain linking words of B1 ("but", "because", "so", "when"…)
+besides the formal ones. The scorecard and `oralblanc cefr` use the same measure on the same lines
+(`assess_text`): nothing the persona said is taken out.
 
 A tiny linear model (`cefr_model.json`: nine non-negative coefficients, five cut points) maps the measures
 to a continuous score 1..6 and a level. It is fitted by `bench/eval_cefr.py --fit` on one half of the
 CEFR-SP train split (Arase, Uchida & Kajiwara 2022, "CEFR-Based Sentence Difficulty Annotation and
-Assessment", EMNLP 2022) grouped into short texts, and evaluated on the other half (bench/README.md). No
-length measure is offered to the fit. Caveat: CEFR-SP rates how hard native sentences are to read; a
+Assessment", EMNLP 2022) grouped into short texts of 1 to 8 sentences, and evaluated on the other half
+(bench/README.md); the A2|B1 cut is the one that makes the most B1 decisions right. No length measure is
+offered to the fit. Caveat: CEFR-SP rates how hard native sentences are to read; a
 candidate's spoken English is scored on the same scale, so the level is an estimate for a trainer to confirm.
 
 No English grammar checker is available offline, so accuracy is not measured; the level is one of
@@ -151,6 +158,10 @@ SUBORDINATORS = frozenset(
     "wherever if when where once so-that".split()
 )
 CONNECTORS = (
+    # linking words a B1 speaker uses to tie ideas (CEFR B1: "can link a series of shorter, discrete simple
+    # elements into a connected, linear sequence of points"), then the more formal ones
+    "but", "because", "so", "also", "then", "if", "unless", "when", "while", "first", "finally", "besides",
+    "thus", "hence", "since", "whether", "as soon as", "once", "until", "in case", "that is why", "that's why",
     "however", "therefore", "moreover", "furthermore", "nevertheless", "nonetheless", "consequently",
     "otherwise", "instead", "meanwhile", "whereas", "although", "despite", "in addition", "on the other hand",
     "as a result", "in spite of", "in order to", "as long as", "provided that", "even though", "even if",
@@ -488,6 +499,8 @@ def text_measures(text: str, *, given_vocabulary: Iterable[str] = ()) -> dict[st
         )
         has_modal = False
         has_if = "if" in plain or "unless" in plain
+        # the main clause of a conditional: a modal, or a future ("If the 8D confirms it, we will cover the cost")
+        has_consequence = any(t in _MODALS or t in {"will", "'ll", "can", "shall"} for t in plain)
         for i, t in enumerate(plain):
             nxt = plain[i + 1] if i + 1 < len(plain) else ""
             nxt2 = plain[i + 2] if i + 2 < len(plain) else ""
@@ -507,7 +520,7 @@ def text_measures(text: str, *, given_vocabulary: Iterable[str] = ()) -> dict[st
                 tenses.add("future")
             if i > 0 and _is_past_form(t) and plain[i - 1] not in _BE | _HAVE and plain[i - 1] not in {"not", "n't"}:
                 tenses.add("past")
-        if has_if and has_modal:
+        if has_if and (has_modal or has_consequence):
             conditionals += 1
     n_sent = max(len(sent_lengths), 1)
     n_levels = max(len(levels), 1)
@@ -532,6 +545,7 @@ def text_measures(text: str, *, given_vocabulary: Iterable[str] = ()) -> dict[st
         "connectors_per_100_words": 100.0 * connectors / max(len(words), 1),
         "complex_verbs_per_sentence": complex_verbs / n_sent,
         "conditionals": float(conditionals),
+        "conditionals_per_sentence": conditionals / n_sent,
         "tense_variety": float(len(tenses)),
         "mtld": mtld(words),
         "share_unknown_words": unknown / max(lexical, 1),

@@ -187,11 +187,19 @@ PATTERNS: dict[str, dict[str, str]] = {
         r"I need to (check|validate|clear)|(sign-?off|approval) from|as (head|director|manager|key account)|"
         r"at my level|I can commit|I can guarantee|escalat|I have the authority|I personally commit",
     },
+    # the reason given for a proposal or a concession (read in its sentence or the next one)
     "justification": {
-        "fr": r"\bparce que\b|\bcar\b|compte tenu|étant donné|vu (que|le|la|les)|afin de|pour que|ce qui (vous )?permet|"
-        r"en échange|en contrepartie|grâce à",
-        "en": r"\bbecause\b|\bsince\b|given (that|the|your)|so that|in order to|which (lets|allows|means)|"
-        r"in exchange|in return|thanks to",
+        "fr": r"\bparce que\b|\bparce qu'|\bcar\b|\bpuisque\b|\bpuisqu'|compte tenu|étant donné|vu (que|qu'|le|la|les|l'|vos|votre)|"
+        r"afin de|afin que|pour que|ce qui (vous |nous )?(permet|représente|correspond|couvre|compense)|"
+        r"en échange|en contrepartie|grâce à|en raison (de|du|des)|du fait (de|du|des|que)|au vu (de|du|des)|"
+        r"c'est pourquoi|c'est pour (cela|ça) que|voilà pourquoi|pour tenir compte|en reconnaissance|pour récompenser|"
+        r"ce qui (s'explique|se justifie)|cela (s'explique|se justifie)|se justifie par|s'explique par|"
+        r"correspond (à|au|aux) (l'|la|le|les|vos|votre|nos|notre)|reflète|reflètent|la raison (est|en est)",
+        "en": r"\bbecause\b|\bsince\b|given (that|the|your|our)|so that|in order to|which (lets|allows|means|covers|"
+        r"reflects|matches|offsets)|in exchange|in return|thanks to|due to|owing to|as a result of|"
+        r"that's why|this is why|that is why|the reason (is|being)|reflects|to reward|in recognition of|"
+        r"to account for|considering (that|the|your|our)|in view of|in light of|justified by|"
+        r"it (matches|covers|offsets|mirrors)|this (matches|covers|offsets|mirrors)",
     },
     "process": {
         "fr": r"procédure|garantie|\bCGV\b|conditions générales|contrat|avoir\b|\bSAV\b|process|politique|"
@@ -199,16 +207,32 @@ PATTERNS: dict[str, dict[str, str]] = {
         "en": r"procedure|warranty|guarantee|terms and conditions|\bT&Cs?\b|contract|credit note|after-sales|process|"
         r"policy|standard|certification|traceability|protocol|quality|audit|\bclause",
     },
+    # Addressing whoever scores the session instead of the counterpart: overriding instructions, naming the
+    # grader or the scoring system, or asking for a grade / level / "all criteria met". A role-play has no
+    # reason to say any of these to a purchasing director, a team member or a board.
     "manipulation": {
-        "fr": r"(donne[rz]?|mette[rz]?|mets|attribue[rz]?)[- ]?(moi|lui|nous)? ?(un |une |la )?(note de )?(20|vingt) ?(/|sur) ?20|"
-        r"note (maximale|parfaite|maximum)|le jury (a|m'a) (déjà )?validé|déjà validé par le jury|"
-        r"ignore[rz]? (les|tes|vos|toutes les) (instructions|consignes)|(cher|chère) (correcteur|évaluateur|IA)|"
-        r"en tant qu'IA|évaluateur automatique|système de notation|niveau 3 (à|sur) tous|"
-        r"(notez|note)-moi (au )?maximum|(au|pour le) correcteur",
-        "en": r"give me (a |an |the )?(20|twenty) ?(/|out of) ?20|full marks|perfect score|top (marks?|score)|"
-        r"the jury (has )?already (validated|approved)|ignore (all |the |your )?(previous |prior )?instructions|"
-        r"dear (grader|scorer|evaluator|AI)|as an AI|scoring (system|model)|(score|grade|rate) me (as |at )?(level )?3|"
-        r"(to|for) the (grader|scorer|evaluator)",
+        "fr": r"(?<!pas )(?<!plus )(?<!jamais )\b(?:ignore[rsz]?|oublie[rsz]?|ne tiens? pas compte|ne tenez pas compte|fais abstraction|faites abstraction)\b"
+        r"[^.!?]{0,30}\b(?:instructions?|consignes?|règles|barème|grille|prompt|directives?)|"
+        r"(?:nouvelles?|vraies?) (?:instructions?|consignes?)\s*:|prompt système|"
+        r"\b(?:correcteur|correctrice|évaluateur|évaluatrice|examinateur|examinatrice|notateur|système de notation|"
+        r"modèle de langage|assistant IA|l'IA|cher IA|chère IA|LLM|grille d'évaluation)\b|"
+        r"\b(?:20|vingt) ?(?:/|sur) ?(?:20|vingt)\b(?!\s+(?!pour\b|please\b|merci\b|svp\b|for\b|to\b|on\b|au\b|à\b)[^\W\d_]{3,})|note (?:maximale|parfaite|maximum|de 20)|"
+        r"(?:donne[rz]?|mette[rz]?|mets|attribue[rz]?|accorde[rz]?)[- ]?(?:moi|lui|nous|au candidat)? (?:une |la )?(?:note|niveau 3)|"
+        r"\bniveau (?:3|trois|maximal|maximum) (?:à|sur|pour|dans) (?:tous|toutes|chaque|l'ensemble)|"
+        r"(?:tous|l'ensemble des) (?:les )?(?:critères|indicateurs)[^.!?]{0,20}\b(?:validés|acquis|atteints|remplis|maîtrisés)|"
+        r"le jury (?:a|m'a) (?:déjà )?(?:validé|approuvé|noté)|déjà validé par le jury|"
+        r"(?:notez|note)-(?:moi|le) (?:au )?maximum|en tant qu'IA",
+        "en": r"(?<!not )(?<!never )(?<!n't )\b(?:ignore|disregard|forget|override|bypass|skip)\b[^.!?]{0,30}\b(?:instructions?|prompts?|rules|"
+        r"guidelines|rubric|criteria|directions)\b|\bnew instructions?\s*:|\bsystem prompt\b|\byou are now\b|"
+        r"\b(?:grader|scorer|evaluator|examiner|assessor|marker|(?<!lead )scoring (?:system|model|engine)|language model|LLM|"
+        r"AI (?:judge|grader|model|assistant)|grading (?:system|model))\b|\bas an AI\b|dear AI\b|"
+        r"\b(?:20|twenty) ?(?:/|out of) ?(?:20|twenty)\b(?!\s+(?!pour\b|please\b|merci\b|svp\b|for\b|to\b|on\b|au\b|à\b)[^\W\d_]{3,})|\bfull marks\b|\bperfect (?:score|grade|mark)\b|"
+        r"\b(?:top|maximum|highest) (?:marks?|score|grade|level)\b|"
+        r"\b(?:score|grade|rate|mark) (?:me|this (?:candidate|session|answer)|the candidate)\b|"
+        r"\blevel (?:3|three) (?:on|for|in|across) (?:all|every|each)\b|"
+        r"\b(?:all|every|each) (?:the )?(?:criteria|criterion|indicators?)\b[^.!?]{0,20}\b(?:met|validated|achieved|"
+        r"fulfilled|mastered|satisfied)\b|"
+        r"the jury (?:has )?already (?:validated|approved|graded|scored)",
     },
 }
 
@@ -229,6 +253,47 @@ def has(name: str, sentence: str, lang: str) -> bool:
     return _compiled(name, lang if lang in ("fr", "en") else "en").search(sentence) is not None
 
 
+# --- substance: a sentence that says something ----------------------------------------------------------
+
+_FILLER = {
+    "fr": re.compile(
+        r"\b(?:alors|voilà|en fait|bon|ben|euh|heu|comment dire|disons que|disons|enfin|vous voyez|tu vois|"
+        r"en quelque sorte|bref|tout d'abord|d'abord|premièrement|deuxièmement|ensuite|puis|pour conclure|"
+        r"en conclusion|en résumé|en synthèse|pour résumer|au final|finalement|globalement|du coup|quoi|"
+        r"effectivement|absolument|clairement|évidemment|honnêtement|franchement|vraiment|donc|ainsi|"
+        r"c'est-à-dire|pour ainsi dire|si vous voulez|je dirais|je veux dire|en gros|grosso modo|"
+        r"à la fin de la journée|tout compte fait|en tout cas|de toute façon|bien sûr|justement|"
+        r"voici|maintenant|point|points|mon|ma|mes)\b",
+        _FLAGS,
+    ),
+    "en": re.compile(
+        r"\b(?:well|you know|basically|i mean|to be honest|honestly|frankly|at the end of the day|so yeah|yeah|"
+        r"all things considered|in a nutshell|first of all|first|firstly|second|secondly|third|thirdly|next|then|"
+        r"finally|lastly|to sum up|to summarise|to summarize|in summary|in short|in conclusion|to conclude|"
+        r"to begin with|overall|actually|literally|really|clearly|obviously|of course|so|like|kind of|sort of|"
+        r"as it were|if you will|let me say|i would say|i'd say|let's say|anyway|anyhow|right|okay|ok|um|uh|er|"
+        r"bottom line|now|here|point|points|my|the)\b",
+        _FLAGS,
+    ),
+}
+_STOP = frozenset(
+    "le la les un une des de du d l et ou est sont a au aux en dans sur pour par avec que qui quoi ce cet cette ces "
+    "je j vous nous on il elle ils elles c s n ne pas plus y se sa son ses votre vos notre nos leur leurs "
+    "the a an and or of to in on for with that this these those it is are was were be been i we you they he she "
+    "me us them our your their its at by as from all some any".split()
+)
+_CONTENT_WORD = re.compile(r"[^\W\d_][\w'’-]*|\d+(?:[.,]\d+)?", _FLAGS)
+
+
+def content_words(sentence: str, lang: str) -> int:
+    """How many words of a sentence say something: what is left once discourse markers and fillers ("well, you
+    know, first of all, to sum up", "alors voilà, en fait, en résumé") and function words are taken out."""
+    rest = sentence
+    for code in ((lang,) if lang in ("fr", "en") else ("fr", "en")):
+        rest = _FILLER[code].sub(" ", rest)
+    return sum(1 for w in _CONTENT_WORD.findall(rest) if w.lower().strip("'’") not in _STOP and (len(w) > 2 or w[0].isdigit()))
+
+
 # --- terms the law forbids ------------------------------------------------------------------------
 
 PAYMENT_CAP_DAYS = 60  # Code de commerce L441-10: 60 days from the invoice date...
@@ -243,21 +308,26 @@ _NUMBER_WORDS = {
 }
 _NUM = r"(\d{2,3}|" + "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True)) + r")"
 _DAYS = re.compile(_NUM + r"\s*(?:jours|j\b|days|-day|day\b)", _FLAGS)
-_MONTHS = re.compile(r"(\d|deux|trois|quatre|two|three|four)\s*(?:mois|months)\b", _FLAGS)
-_PAYMENT = {
-    "fr": re.compile(
-        r"paiement|\bpaie(nt)?\b|\bpay(er|ons|ez|é|ée|és|ées|ent|ait|erons|erez)\b|règlement|régl|délai|échéance|"
-        r"factur|\bnet\b|crédit|fin de mois|\bFDM\b",
-        _FLAGS,
-    ),
-    "en": re.compile(r"payment|\bpa(y|ys|id|ying)\b|terms|invoice|\bnet\b|credit|settle|end of (the )?month|\bEOM\b", _FLAGS),
-}
-_PAYMENT_WORD = re.compile(r"paiement|\bpa(ie|yer|yons|yez)\b|règlement|régler|factur|payment|\bpa(y|ys|id)\b|invoice", _FLAGS)
-_OTHER_DURATION = re.compile(
-    r"livr|deliver|lead time|garanti|warrant|préavis|notice|essai|trial|validit|valid|stock|fabrication|production|"
-    r"shipping|expédi|transport",
+_MONTHS = re.compile(r"(?<![\d,.])\b(\d|deux|trois|quatre|two|three|four)\s*(?:mois|months)\b", _FLAGS)
+# What makes a duration a payment term: a word of paying in the same clause ("délai de paiement de 90 jours",
+# "paid within 90 days", "90-day payment terms", "net 90", "à 90 jours fin de mois").
+_PAYMENT_WORD = re.compile(
+    r"paiement|\bpai(e|ent|era|erons|erez)\b|\bpay(er|ons|ez|é|ée|és|ées|ent|ait|erons|erez)\b|règlement|\brégl|"
+    r"factur|échéance|escompte|encaiss|\bnet\b|fin de mois|\bFDM\b|"
+    r"payment|\bpa(y|ys|id|ying|yable)\b|invoice|\bsettle|end of (the )?month|\bEOM\b|\bdue\b|"
+    r"\b(?:credit|payment|\d+-day) terms\b|(?<!contract )(?<!contractual )\bterms\b",
     _FLAGS,
 )
+# What else a duration may qualify: a contract or commitment and its exit, a notice, a delivery, a warranty, a trial...
+_OTHER_DURATION = re.compile(
+    r"livr|deliver|lead time|garanti|warrant|préavis|notice|essai|trial|validit|valid|stock|fabrication|production|"
+    r"shipping|expédi|transport|contrat|contract|engag|commit|durée|duration|sortie|exit|résili|terminat|cancel|"
+    r"clause|renouvel|renew|période|period|pilot|pilote|\btest|mission|agreement|partenariat|partnership|"
+    r"abonnement|subscription|\bbail\b|lease|exclusivit|réflexion|rétractation|cooling|review|revue|bilan|"
+    r"onboarding|formation|training|déploiement|roll-?out|deployment|implementation|mise en (place|œuvre)",
+    _FLAGS,
+)
+_NET_DAYS = re.compile(r"\bnet\s*(\d{2,3})\b(?!\s*(?:%|€|\$|euros?|k\b))", _FLAGS)
 _EOM = re.compile(r"fin de mois|\bFDM\b|end of (the )?month|\bEOM\b", _FLAGS)
 _REFUSAL = {
     "fr": re.compile(
@@ -305,6 +375,9 @@ def payment_days(sentence: str) -> list[tuple[int, bool, int, int]]:
         raw = m.group(1).lower()
         days = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw, 0)
         out.append((days, _eom_after(sentence, m.end()), m.start(), m.end()))
+    for m in _NET_DAYS.finditer(sentence):
+        if not any(start <= m.start(1) < end for _, _, start, end in out):
+            out.append((int(m.group(1)), _eom_after(sentence, m.end()), m.start(), m.end()))
     for m in _MONTHS.finditer(sentence):
         raw = m.group(1).lower()
         n = int(raw) if raw.isdigit() else {"deux": 2, "trois": 3, "quatre": 4, "two": 2, "three": 3, "four": 4}[raw]
@@ -346,17 +419,36 @@ def illegal_terms(text: str, lang: str, context: str = "") -> list[Sentence]:
             (start, end) for days, eom, start, end in payment_days(s.text)
             if days > (PAYMENT_CAP_EOM_DAYS if eom else PAYMENT_CAP_DAYS)
         ]
-        # a delivery lead time, a warranty, a notice period is not a payment term
-        over = [
-            (a, b) for a, b in over
-            if not (_OTHER_DURATION.search(_clause(s.text, a, b)) and not _PAYMENT_WORD.search(_clause(s.text, a, b)))
-        ]
-        if not over or not any(_PAYMENT[lang].search(t) for t in (s.text, text, context)):
+        # a duration is a payment term only when it qualifies a payment: a contract's length, its exit, a notice,
+        # a delivery lead time or a warranty is not one
+        if not any(_qualifies_payment(s.text, a, b, [text, context]) for a, b in over):
             continue
         if _refuses(s.text, lang):
             continue
         out.append(s)
     return out
+
+
+def _qualifies_payment(sentence: str, start: int, end: int, around: list[str]) -> bool:
+    """Whether the duration at [start, end) is a payment term: a word of paying in its clause, nearer to it
+    than any other thing a duration measures (contract, exit, notice, delivery...); or, for a bare duration
+    ("OK, 90 days."), a word of paying in the sentence, the turn or the counterpart's previous turn."""
+    clause_start = max(sentence.rfind(c, 0, start) for c in ",;:–—(") + 1
+    clause = _clause(sentence, start, end)
+    if _EOM.match(sentence[end:].lstrip(" ,")):
+        return True
+
+    def distance(m: re.Match[str]) -> int:
+        a, b = clause_start + m.start(), clause_start + m.end()
+        return max(a - end, start - b, 0)
+
+    pays = [distance(m) for m in _PAYMENT_WORD.finditer(clause)]
+    other = [distance(m) for m in _OTHER_DURATION.finditer(clause)]
+    if pays or other:
+        return bool(pays) and (not other or min(pays) <= min(other))
+    if _OTHER_DURATION.search(sentence):
+        return False
+    return any(_PAYMENT_WORD.search(t) for t in (sentence, *around) if t)
 
 
 def _refuses(sentence: str, lang: str) -> bool:

@@ -19,7 +19,7 @@ from typing import Any
 
 from feedback import english as english_terms
 from feedback import markers
-from feedback.english import EnglishAssessment, assess_english, word_level
+from feedback.english import EnglishAssessment, assess_english
 from feedback.fluency import fluency_measures
 from scenarios.director import BeatKind, Director
 from scenarios.model import Scenario, Transcript
@@ -33,6 +33,11 @@ MARKERS = (
     "justification", "process",
 )
 MAX_QUOTE = 240
+#: Hits that organise what is said count only in a sentence with at least this many content words.
+_NEEDS_SUBSTANCE = frozenset({"structure", str(Move.summary)})
+MIN_CONTENT_WORDS = 3
+#: What is offered or given away, and counts as justified when its reason is given in the sentence or the next one.
+_OFFERS = (str(Move.proposal), str(Move.conditional_concession), str(Move.unconditional_concession))
 #: When the scenario does not say (`french_register` unset, or no scenario), how a candidate should address
 #: the persona in French, by kind: a client or the Direction is "vous"; in a change interview the team may
 #: say tu or vous, so it is not judged.
@@ -125,10 +130,16 @@ def observe(transcript: Transcript, scenario: Scenario | None = None) -> Observa
         for name in MARKERS:
             raw += [_hit(name, t, s.start, s.end) for s in markers.find(name, t.text, t.lang)]
         raw += [_hit("illegal", t, s.start, s.end) for s in markers.illegal_terms(t.text, t.lang, contexts[t.number])]
-        obs.manipulation += [_hit("manipulation", t, s.start, s.end) for s in markers.find("manipulation", t.text, t.lang)]
+        # an instruction to the scorer may come in either language, whatever the turn's
+        pleas = {(s.start, s.end) for lang in ("fr", "en") for s in markers.find("manipulation", t.text, lang)}
+        obs.manipulation += [_hit("manipulation", t, a, b) for a, b in sorted(pleas)]
     raw = [h for h in raw if h is not None and not any(h.overlaps(m) for m in obs.manipulation)]
+    langs = {t.number: t.lang for t in turns}
+    # a signpost or a summary that says nothing ("first of all, to sum up, in a nutshell") structures nothing
+    raw = [h for h in raw if h.kind not in _NEEDS_SUBSTANCE or markers.content_words(h.quote, langs[h.turn]) >= MIN_CONTENT_WORDS]
     for h in raw:
         obs.hits.setdefault(h.kind, []).append(h)
+    _justified(obs)
     if obs.manipulation:
         logger.info("candidate addresses the scorer in %d sentence(s)", len(obs.manipulation))
 
@@ -143,6 +154,33 @@ def observe(transcript: Transcript, scenario: Scenario | None = None) -> Observa
     _tu_sentences(obs)
     _fluency(transcript, obs)
     return obs
+
+
+def _justified(obs: Observations) -> None:
+    """`justified`: proposals and concessions whose reason is given in the same sentence or the next one of
+    the same turn ("We can go to 2 %. That reflects the 20 % rise in your volumes.")."""
+    reasons = obs.get("justification")
+    if not reasons:
+        return
+    by_turn = {t.number: t for t in obs.turns}
+    seen: set[tuple[int, int]] = set()
+    for kind in _OFFERS:
+        for h in obs.get(kind):
+            if (h.turn, h.start) in seen:
+                continue
+            following = [s for s in markers.sentences(by_turn[h.turn].text) if s.start >= h.end][:1]
+            nxt = [Hit("next", h.turn, s.text, s.start, s.end) for s in following]
+            if any(h.overlaps(r) or any(n.overlaps(r) for n in nxt) for r in reasons):
+                seen.add((h.turn, h.start))
+                obs.hits.setdefault("justified", []).append(Hit("justified", h.turn, h.quote, h.start, h.end))
+
+
+def _without_manipulation(t: CandidateTurn, manipulation: list[Hit]) -> str:
+    """The turn's text without the sentences that address the scorer (they are not the candidate's English or French)."""
+    text = t.text
+    for m in sorted((m for m in manipulation if m.turn == t.number), key=lambda m: -m.start):
+        text = text[: m.start] + " " + text[m.end :]
+    return text
 
 
 def _hit(kind: str, t: CandidateTurn, start: int, end: int, ref: str | None = None) -> Hit | None:
@@ -299,16 +337,14 @@ def _tu_sentences(obs: Observations) -> None:
 
 def _languages(obs: Observations, transcript: Transcript, scenario: Scenario | None) -> None:
     """English and French measures on the candidate's own turns (None when there is too little)."""
-    en = [t.text for t in obs.turns if t.lang == "en"]
-    handed = [t.text for t in transcript.turns if t.speaker == "persona"]
-    if scenario is not None:
-        handed.append(scenario.briefing.en)
+    # one English measure, the one `oralblanc cefr` gives on the same lines: the candidate's English turns as said
+    en = [_without_manipulation(t, obs.manipulation) for t in obs.turns if t.lang == "en"]
     try:
-        obs.english = assess_english(en, given_vocabulary=_given(handed)) if en else None
+        obs.english = assess_english(en) if en else None
     except Exception:
         logger.exception("English assessment failed")
         obs.english = None
-    fr = [(t.text, t.spoken) for t in obs.turns if t.lang == "fr"]
+    fr = [(_without_manipulation(t, obs.manipulation), t.spoken) for t in obs.turns if t.lang == "fr"]
     try:
         from feedback.french import assess_french, script_texts
 
@@ -351,9 +387,3 @@ def _fluency(transcript: Transcript, obs: Observations) -> None:
             "mean_pause_s": round(t["pause_s"] / t["pauses"], 2) if t["pauses"] else 0.0,
             "filled_pauses_per_100_words": round(100 * t["filled"] / t["words"], 1),
         }
-
-
-def _given(texts: list[str]) -> set[str]:
-    """Words above A2 that the persona or the briefing handed the candidate: echoing them shows no range."""
-    words = {w.lower() for text in texts for w in re.findall(r"[A-Za-z]+", text) if len(w) > 3}
-    return {w for w in words if (word_level(w) or 0) > 2}

@@ -10,7 +10,8 @@ question marks or digits there are:
   leading questions cap it;
 - respecting regulations = citing the rule, proposing, and never accepting forbidden terms (payment
   beyond 60 days / 45 days end of month, bribery): accepting them is 0 and caps the criterion at 1;
-- negotiation techniques = conditional concessions; unconditional ones count against;
+- negotiation techniques = conditional concessions; unconditional ones count against, unless their reason
+  is given in the same sentence or the next one (a justified concession);
 - assertiveness = proposals and next steps; blame and capitulation cap it;
 - complaint handling = analysis questions, empathy, reformulation, a solution within the rules;
   blame caps it;
@@ -143,7 +144,7 @@ def respects_rules(obs: Observations) -> Finding:
     reg = obs.without(M.regulation_reference, "illegal")
     offer = obs.without(M.proposal, "illegal", M.unconditional_concession) + obs.without(M.conditional_concession, "illegal")
     frame = obs.get(M.next_step) + obs.get(M.summary) + obs.without("process", "illegal")
-    uncond = obs.get(M.unconditional_concession)
+    uncond = _unjustified(obs)
     counts = {"regulation_reference": len(reg), "proposal": len(offer), "illegal": len(illegal), "unconditional_concession": len(uncond)}
     if illegal:
         return Finding(0, reg, illegal, "illegal", cap=1, counts=counts)
@@ -157,10 +158,17 @@ def respects_rules(obs: Observations) -> Finding:
 # --- BLOC2.A2.C2.CR2: negotiating ------------------------------------------------------------------
 
 
+def _unjustified(obs: Observations) -> list[Hit]:
+    """Concessions given with nothing in return and no reason (in their sentence or the next one)."""
+    return obs.without(M.unconditional_concession, "justified")
+
+
 def intervention_level(obs: Observations) -> Finding:
+    """CR2.1: the mandate stated, and proposals or concessions justified (the reason in the same sentence or
+    the next one); a concession given with neither a counterpart nor a reason counts against."""
     mandate = obs.get("mandate")
-    justified = obs.within(M.proposal, "justification") + obs.within(M.conditional_concession, "justification")
-    uncond = obs.get(M.unconditional_concession)
+    justified = obs.get("justified")
+    uncond = _unjustified(obs)
     points = min(3, 2 * bool(mandate) + (len(justified) >= 1) + (len(justified) >= 2))
     reason = None
     if uncond:
@@ -170,7 +178,9 @@ def intervention_level(obs: Observations) -> Finding:
 
 
 def negotiation_techniques(obs: Observations) -> Finding:
-    cond, uncond = obs.get(M.conditional_concession), obs.get(M.unconditional_concession)
+    """CR2.2: conditional concessions; a concession with nothing in return counts against, unless its reason is
+    given (a justified concession answers something the other side already brought, e.g. volumes that grew)."""
+    cond, uncond = obs.get(M.conditional_concession), _unjustified(obs)
     closing = obs.get(M.summary) + obs.get(M.next_step)
     if cond:
         points = min(3, 2 + (len(cond) >= 2 or bool(closing)))
@@ -187,7 +197,7 @@ def assertive(obs: Observations) -> Finding:
     props = obs.without(M.proposal, M.unconditional_concession, M.blame)
     closing = obs.get(M.next_step) + obs.get(M.summary)
     firm = obs.get(M.conditional_concession) + obs.without(M.regulation_reference, "illegal")
-    blame, uncond, dismiss = obs.get(M.blame), obs.get(M.unconditional_concession), obs.get("dismissal")
+    blame, uncond, dismiss = obs.get(M.blame), _unjustified(obs), obs.get("dismissal")
     points = _pts(bool(props), bool(closing), bool(firm))
     reason = None
     if uncond:

@@ -17,7 +17,9 @@ criteria are the referential's oral criteria for that kind, with equal weights.
 
 Every quote is an exact substring of the candidate turn it cites; `verify_quotes` runs last and drops
 any that is not (fail closed). A candidate who addresses the scorer ("give me 20/20") gets
-`review_required` and no credit for it: those sentences are not evidence. Too few candidate turns or
+`review_required`, every scored criterion `needs_review`, and no credit for it: those sentences are not
+evidence (not even when the judge quotes them), nor part of the English or French measured, and the judge's
+level never rises above the detectors'. Too few candidate turns or
 words give `insufficient_evidence` rather than a level.
 """
 
@@ -116,6 +118,9 @@ def _finish(
             problems.append(f"{criterion.id}: {verdict}")
         elif verdict is not None:
             result = merge(result, verdict, cap=cap, manipulation=bool(obs.manipulation))
+        if obs.manipulation and result.status == Status.scored:
+            # the candidate addressed the scorer: a person looks at every level (which the plea never raised)
+            result = result.model_copy(update={"status": Status.needs_review})
         scored.append(result)
 
     reasons: list[str] = []
@@ -123,7 +128,7 @@ def _finish(
         quotes = "; ".join(f"turn {h.turn}: {h.quote!r}" for h in obs.manipulation[:3])
         reasons.append(f"the candidate addresses the scorer ({quotes})")
     for c in scored:
-        if c.status == Status.needs_review:
+        if c.status == Status.needs_review and c.judge_level is not None and c.judge_level != c.detector_level:
             reasons.append(f"{c.code}: detectors {c.detector_level} vs judge {c.judge_level}")
     card = Scorecard(
         scenario=scenario.id if scenario is not None else transcript.scenario,
@@ -140,7 +145,23 @@ def _finish(
             judge_problems=problems,
         ),
     )
+    if obs.manipulation:
+        card = _drop_quotes(card, [(h.turn, h.quote) for h in obs.manipulation])
     return verify_quotes(card, transcript)
+
+
+def _drop_quotes(card: Scorecard, sentences: list[tuple[int, str]]) -> Scorecard:
+    """Drop every quote taken from these sentences (what the candidate said to the scorer is no evidence, even
+    when the judge quotes it)."""
+
+    def keep(items: list[Evidence]) -> list[Evidence]:
+        return [e for e in items if not any(e.turn == n and (e.quote in q or q in e.quote) for n, q in sentences)]
+
+    criteria = []
+    for c in card.criteria:
+        indicators = [i.model_copy(update={"evidence": keep(i.evidence), "against": keep(i.against)}) for i in c.indicators]
+        criteria.append(c.model_copy(update={"evidence": keep(c.evidence), "indicators": indicators}))
+    return card.model_copy(update={"criteria": criteria})
 
 
 def score_criterion(

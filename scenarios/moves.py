@@ -401,6 +401,13 @@ _SUGGESTION = _by_lang(
         r"\bqu'est<H>ce que vous diriez (?:de|d'|si)",
         r"\b(?:ca|cela) vous dirait (?:de|d')",
         r"^(?:(?:alors|bon|bien|ok|donc),? )?et si (?:nous|on|je|j')\b",
+        # a proposal asked as a question about what would help: what we would do, offered for the other to take
+        r"\b(?:est<H>ce (?:que|qu')(?:cela|ca|il)|cela|ca|(?:cela|ca) ne) vous (?:aiderait|serait utile|rendrait service"
+        r"|faciliterait)\b.*\b(?:si (?:nous|je|j'|on)|que (?:nous|je|j'|on)|de (?:recevoir|avoir|disposer))",
+        r"\b(?:cela|ca) vous (?:aiderait|serait<H>il utile|faciliterait)<H>(?:t<H>)?il (?:que|si|de)\b",
+        r"\b(?:vous aiderait|vous serait utile|vous faciliterait)<H>(?:t<H>)?(?:il|elle)\b",
+        r"\bserait<H>(?:il|ce) utile (?:que|qu'|si) (?:nous|je|j'|on)\b",
+        r"\best<H>ce qu'(?:un|une) .{3,60} vous (?:aiderait|serait utile|faciliterait)\b",
     ],
     en=[
         r"\bwhy not\b",
@@ -409,6 +416,12 @@ _SUGGESTION = _by_lang(
         r"\bwhat about (?:we|if|a|an|\w+ing)\b",
         r"\bwhat if (?:we|i)\b",
         r"\bwould you (?:be open to|consider|be willing to consider)\b",
+        # a proposal asked as a question about what would help: what we would do, offered for the other to take
+        r"\b(?:would|could|might) it (?:help|be useful|be helpful|make (?:things|it|life) easier)(?: you| for you)?"
+        r" if (?:we|i)\b",
+        r"\b(?:would|could|might) (?:a|an|some|our|the) (?!\w+ (?:do|think)\b)[\w\s-]{3,60} (?:help|be useful"
+        r"|be helpful|make (?:things|it) easier)\b",
+        r"\b(?:would|could) (?:it|that) help (?:you )?(?:to have|if)\b",
     ],
 )
 
@@ -682,6 +695,9 @@ _REFORMULATION = _by_lang(
         r"\bce que j'entends\b",
         r"\bce que je (?:comprends|retiens|percois),? c'est\b",
         r"\bsi je reformule\b",
+        r"\bvous etes en train de me dire\b",
+        r"\bce que vous me dites,? c'est\b",
+        r"\bje (?:verifie|m'assure|veux etre sur|voudrais etre sur) (?:que|d'avoir) (?:j'ai )?bien (?:compris|suivi|saisi)\b",
         r"\b(?:pour|je) reformule[rz]?\b",
         r"\bvous me dites (?:donc )?(?:que|qu')",
         r"\bvous (?:etes en train de dire|dites donc) (?:que|qu')",
@@ -715,7 +731,13 @@ _REFORMULATION = _by_lang(
         r"\bto put it (?:another way|differently)\b",
         r"\b(?:so|do) you mean (?:that|to say)\b",
         r"\bso you mean\b",
+        r"^(?:<CS>)?you mean (?:that )?(?:the|your|you|it|this|there)\b",
         r"\bif i follow you\b",
+        # checking one's understanding before saying it back: "If I've got this right, ...", "Let me check I've understood:"
+        r"\bif i(?:'ve| have)? (?:got|get|understood|followed) (?:this|that|it|you|everything) (?:right|correctly)\b",
+        r"\blet me (?:check|see|make sure)(?: if| that)? i(?:'ve| have)? (?:got|understood|understand|heard|followed)"
+        r"(?: (?:this|that|it|you|everything))?(?: right| correctly)?\s*[,:]",
+        r"^(?:<CS>)?(?:so )?you(?:'re| are) telling me\b",
         r"\bcorrect me if i'm wrong\b",
         r"\bam i right in (?:thinking|saying|understanding)\b",
         r"\b(?:did|have) i (?:got|get|understood|understand) (?:that|this|it|you) (?:right|correctly)\b",
@@ -936,7 +958,12 @@ _COUNTERPART = _by_lang(  # words that tie what we give to what the other side g
         r"\bdonnant<H>donnant\b",
         r"\bsi et seulement si\b",
         r"\bpour autant que\b",
-        r"\bdes lors que (?:vous|votre|vos)\b",
+        r"\bdes lors que (?:vous|votre|vos|le|la|les|l'|nous (?:recevons|avons|disposons))\b",
+        r"\bpour peu que\b",
+        r"\bsi tant est que\b",
+        r"\ba charge pour vous de\b",
+        r"\bdans la mesure ou (?:vous|votre|vos)\b",
+        r"\bsous reserve (?:d'un|d'une|de la|du|des) (?:\w+ )?(?:engagement|commande|signature|volume|acompte|contrat)",
         r"\bcontre (?:un|une|votre|vos|l'|le|la) (?:\w+ )?(?:engagement|commande|signature|exclusivite|contrat"
         r"|acompte|previsions?|volume|garantie de volume)\b",
     ],
@@ -945,14 +972,17 @@ _COUNTERPART = _by_lang(  # words that tie what we give to what the other side g
         r"\bprovided that\b",
         r"\bon (?:the )?condition (?:that|of)\b",
         r"\bin (?:exchange|return)\b",
-        r"\bas long as you\b",
+        r"\b(?:as|so) long as (?:you|your|the (?:volume|order|commitment|contract)|we (?:get|receive|have))\b",
+        r"\bassuming (?:that )?(?:you|your)\b",
+        r"\b(?:contingent|conditional) (?:up)?on (?:you|your|a|an|the)\b",
+        r"\bin return for (?:a|an|your|the)\b",
         r"\bonly if you\b",
         r"\bif and only if\b",
-        r"\bsubject to (?:your|a|an|the) (?:commitment|signature|order|volume|agreement|minimum|renewal)\b",
+        r"\bsubject to (?:your|a|an|the) (?:\w+ )?(?:commitment|signature|order|volume|agreement|minimum|renewal)\b",
         r"\bquid pro quo\b",
         r"\bon the understanding that\b",
         r"\bwhat (?:can|could|would|will) you (?:give|offer|do for) us\b",
-        r"\bagainst (?:a|an|your|the) (?:\w+ )?(?:commitment|order|signature|exclusivity|contract|deposit)\b",
+        r"\bagainst (?:a|an|your|the) (?:\S+ )?(?:commitment|order|signature|exclusivity|contract|deposit)\b",
     ],
 )
 _NOTHING_IN_RETURN = _by_lang(
@@ -1129,8 +1159,9 @@ _UNCONDITIONAL = _by_lang(
         r"\b" + _MODAL_EN + r" (?:waive|extend|absorb|refund|reimburse|match|forgo|forego|give up|lengthen"
         r"|stretch|move to|go down to|accept)\b(?! (?:your|their) )",
         r"\b(?:we|i) (?:lower|drop|cut|reduce|waive) " + _PRICE_EN,
+        r"\b" + _MODAL_EN + r" (?:go|come|move) (?:down |up )?to " + _GIVEN_EN,
         r"\b(?:we|i)(?:'ll| will| can| could| would|(?:'re| are|'m| am) (?:prepared|willing|happy|ready) to)?"
-        r" cover the (?:cost|costs|shipping|fees|difference|delivery)\b",
+        r" cover the (?:\w+ )?(?:cost|costs|shipping|fees|difference|delivery)\b",
         r"\b(?:we|i)(?:'ll| will| can| could| would|(?:'re| are|'m| am) (?:prepared|willing|happy|ready) to)?"
         r" (?:also )?(?:give|grant|offer|throw in|add|include|allow|accord|award|let you have)(?: you)? "
         + _GIVEN_EN,
@@ -1221,12 +1252,12 @@ _EMPATHY = _by_lang(
         r"\bpour la gene (?:occasionnee|causee|subie)\b",
     ],
     en=[
-        r"(?<!\bif )\bi (?:completely |totally |fully |really |absolutely |perfectly |do )?understand\b"
+        r"(?<!\bif )(?<!\bsure )(?<!\bcheck )\bi (?:completely |totally |fully |really |absolutely |perfectly |do )?understand\b"
         r"(?! (?:you |it |this |that )?(?:correctly|right)\b)",
         r"(?<!\bif )\bi (?:can )?(?:completely |totally |fully |really )?(?:understand|imagine|appreciate) (?:how|why|that"
         r"|your|what|the|this)\b",
         r"\bi (?:can )?see (?:how|why|that you|that this|that it|your point|where you're coming from)\b",
-        r"\bi hear (?:you|your|what you)\b",
+        r"(?<!\bif )\bi hear (?:you|your|what you)\b(?! (?:correctly|right)\b)",
         r"\b(?:that|it|this) must (?:be|have been) (?:really |very |so |incredibly |extremely |quite )?"
         r"(?:frustrating|difficult|hard|stressful|annoying|worrying|upsetting|disappointing|painful|tough"
         r"|exhausting|inconvenient|a (?:real |big )?(?:pain|headache|blow|worry|concern|shock))\b",
@@ -1245,6 +1276,8 @@ _EMPATHY = _by_lang(
         r"\b(?:that's|that is) (?:a )?(?:completely |totally |perfectly )?(?:fair|legitimate|valid|understandable)"
         r" (?:point|concern|question|reaction|worry)\b",
         r"\b(?:it's|that's|it is|that is) (?:completely |totally |perfectly )?understandable\b",
+        r"\b(?:it's|it is|that's|that is) (?:completely |perfectly |totally |quite )?(?:normal|natural|legitimate)"
+        r" (?:that you|to feel|for you to|to be (?:worried|concerned|upset|frustrated|anxious))\b",
         r"\bi (?:really )?(?:appreciate|value) (?:your (?:patience|honesty|feedback|concern|frankness|candou?r"
         r"|point)|that you|how)\b",
         r"\bi (?:realise|realize|know|recognise|recognize|acknowledge|understand) (?:that )?(?:(?:the|this|that)"
@@ -1305,7 +1338,10 @@ _PROPOSAL = _by_lang(
 )
 _REGULATION = _by_lang(
     fr=[
-        r"\bcontrats?\b",
+        r"\b(?:selon|d'apres|conformement (?:au|a)|aux termes (?:du|de)|en vertu (?:du|de)|dans|au|par) (?:le |notre |votre |ce |du )?"
+        r"contrats?\b",
+        r"\b(?:le|notre|votre|ce|du) contrat(?: \w+)? (?:prevoit|stipule|precise|fixe|impose|couvre|exclut|interdit|oblige"
+        r"|encadre|dit|mentionne|indique|engage|lie|plafonne|garantit|s'applique|reste)\b",
         r"\bcontractuel(?:le)?s?\b|\bcontractuellement\b",
         r"\bclauses?\b",
         r"\bcg[va]\b",
@@ -1338,14 +1374,20 @@ _REGULATION = _by_lang(
         r"\bmise en demeure\b",
     ],
     en=[
-        r"\bcontracts?\b|\bcontractual(?:ly)?\b",
+        r"\b(?:under|according to|as per|per|in|by|within|of|breach of|terms of) (?:the |our |your |this |that )?(?:signed )?"
+        r"contracts?\b|\bcontractual(?:ly)?\b",
+        r"\b(?:the|our|your|this|that) (?:signed )?contract(?: \w+)? (?:provides|states|says|sets|stipulates|requires|covers"
+        r"|includes|excludes|foresees|guarantees|specifies|applies|allows|forbids|prohibits|binds|caps|limits|runs"
+        r"|is clear|commits)\b",
         r"\bclauses?\b",
         r"\bterms (?:and|&) conditions\b|\bt&cs?\b|\bt's and c's\b",
         r"\b(?:the|by|under|french|eu|european|labou?r|employment|competition|consumer|data protection) laws?\b",
         r"\b(?:il)?legal(?:ly)?\b",
         r"\bregulations?\b|\bregulatory\b",
         r"\bgdpr\b",
-        r"\bwarrant(?:y|ies)\b",
+        r"\b(?:under|of the|our|the|your|this|a|legal|statutory|manufacturer's) warrant(?:y|ies) (?:covers?|includes?"
+        r"|excludes?|applies|terms|conditions|period|claims?|runs|lasts|guarantees)\b|\bunder warranty\b"
+        r"|\b(?:under|according to|as per|by) (?:the |our |your )?warrant(?:y|ies)\b",
         r"\bsla\b|\bservice level agreement\b",
         r"\bcomplian(?:ce|t)\b|\bcomply with\b",
         r"\bstatutory\b",
@@ -1391,6 +1433,18 @@ _NEXT_STEP = _by_lang(
         r"\bpour la suite,? (?:je|nous|on)\b",
         r"\b(?:un|une) (?:point|comite|suivi|bilan|reunion) (?:d'etape|de suivi|mensuel|hebdomadaire|dans)\b",
         r"\b(?:point|reunion) de suivi\b",
+        # an agreement on who does what: each side's next action in one sentence
+        r"\bde (?:mon|notre) cote\b.*\bde votre cote\b|\bde votre cote\b.*\bde (?:mon|notre) cote\b",
+        # "vous validez les volumes et je vous envoie le contrat": a task for each person, in the present
+        r"(?:^|^(?:et|donc|alors|bon|ok|bien),? )vous (?:me |nous |leur |lui |les |en |y )?(?!avez\b|etes\b|pouvez\b"
+        r"|voulez\b|devez\b|savez\b|pensez\b|croyez\b|trouvez\b|comprenez\b|voyez bien\b|dites que\b|semblez\b"
+        r"|allez\b|devrez\b|aurez\b|serez\b|irez\b)"
+        r"[a-z]+ez\b.*\b(?:je|j'|nous|on) (?:vous |leur |lui |m'|me |nous |les |en |y )?(?!pense|crois|comprend|suis"
+        r"|sommes|ai\b|avons|sais|savons|veux|voulons|peux|pouvons|dois|devons|trouve|entends|espere|esperons)"
+        r"[a-z']+(?:e|es|s|x|ons|erai|erons)\b",
+        r"\b(?:je|j'|nous|on) (?:vous )?(?:m'occupe|m'en occupe|nous occupons|prepare|envoie|transmets|redige|organise"
+        r"|contacte|lance|reserve|cale|planifie)\w*\b.*[,;] (?:et )?vous (?:me |nous )?(?:validez|verifiez|confirmez"
+        r"|consultez|rassemblez|informez|signez|faites|dites|voyez|demandez|preparez|envoyez|transmettez)\b",
     ],
     en=[
         r"\bnext steps?\b|\bway forward\b",
@@ -1410,6 +1464,14 @@ _NEXT_STEP = _by_lang(
         r"\blet's (?:talk|speak|meet|reconvene)(?: again)? (?:next|on|tomorrow)\b",
         r"\b(?:i|we) propose (?:a|to) (?:meeting|call|follow|meet|schedule|review|pilot|trial|demo)\b",
         r"\b(?:meeting|call|catch-up|review) (?:on " + _WEEKDAY_EN + r"|next week|in (?:two|three|\d) weeks)\b",
+        # an agreement on who does what: each side's next action in one sentence
+        r"\bon (?:my|our) side\b.*\bon your side\b|\bon your side\b.*\bon (?:my|our) side\b",
+        r"\byou(?:'ll| will)? (?:check|confirm|validate|consult|gather|collect|send|share|brief|inform|sign|book"
+        r"|handle|take care of|talk to|ask|run|review|get)\b.*\b(?:i|we)(?:'ll| will)? (?:take care of|handle|send"
+        r"|draft|prepare|book|organi[sz]e|update|share|call|contact|write|start|launch|sort out|set up)\b",
+        r"\b(?:i|we)(?:'ll| will)? (?:take care of|handle|draft|prepare|book|organi[sz]e|update|contact|start|launch"
+        r"|sort out|set up)\b.*[,;] (?:and )?you(?:'ll| will)? (?:check|confirm|validate|consult|gather|collect"
+        r"|send|share|brief|inform|sign|handle|take care of|talk to|ask|run|review|get)\b",
     ],
 )
 _FEEDBACK_WHEN_ASKED = _by_lang(
@@ -1436,6 +1498,16 @@ _FEEDBACK_WHEN_ASKED = _by_lang(
         r"\b(?:etes<H>vous|vous etes|seriez<H>vous|vous seriez) (?:d'accord|ok|a l'aise|partante?s?)\b"
         r"(?!\s*(?:que|qu'|pour dire|avec moi))",
         r"\bcomment reagissez<H>vous\b",
+        # about the meeting itself: "qu'avez-vous pensé de notre échange ?", "cette réunion vous a-t-elle été utile ?"
+        r"\b(?:qu'avez<H>vous|qu'est<H>ce que vous avez|comment avez<H>vous|vous avez) (?:pense|trouve|vecu|percu"
+        r"|ressenti|retenu)\b.{0,20}\b(?:notre|cet|cette|ce|la|le|l') ?(?:echange|entretien|reunion|rendez<H>vous"
+        r"|discussion|conversation|presentation|seance|rencontre)\b",
+        r"\b(?:que|qu'est<H>ce que vous) retene[sz]<H>?(?:vous)? (?:de|d') ?(?:notre|cet|cette|ce)\b",
+        r"\b(?:notre|cet|cette|ce) (?:echange|entretien|reunion|rendez-vous|discussion|conversation|presentation"
+        r"|seance|rencontre) vous (?:a<H>t<H>(?:il|elle) )?(?:a )?(?:ete utile|aide|convenu|paru|semble|eclaire)",
+        r"\bcomment s'est passe(?:e)? (?:notre|cet|cette|ce)\b.{0,30}\bpour vous\b",
+        r"\b(?:repond|correspond)<H>(?:t<H>)?(?:il|elle) a vos (?:attentes|besoins|questions|contraintes)\b",
+        r"\b(?:cela|ca|cette \w+|ce \w+) (?:repond|correspond)<H>?(?:t<H>)?(?:il|elle)? a vos (?:attentes|besoins)\b",
         r"^(?:(?:alors|donc|bon),? )?on est (?:bien )?d'accord\s*\?",
     ],
     en=[
@@ -1458,6 +1530,17 @@ _FEEDBACK_WHEN_ASKED = _by_lang(
         r"\bsounds? (?:good|ok|okay|fair|reasonable)\s*\?",
         r"\bare we on the same page\b",
         r"\bdo you agree\b(?! that)",
+        # about the meeting itself: "how do you feel this meeting went?", "was this conversation useful?"
+        r"\b(?:how|what) (?:do|did) you (?:feel|think|make of|find|rate)\b.{0,30}\b(?:this|our|the|today's)"
+        r" (?:meeting|conversation|discussion|exchange|session|call|talk|presentation|interview|chat)\b",
+        r"\bhow (?:was|did|has) (?:this|our|the|today's) (?:meeting|conversation|discussion|exchange|session|call|talk"
+        r"|presentation|interview)\b",
+        r"\b(?:was|has|is|were) (?:this|our|the|today's) (?:meeting|conversation|discussion|exchange|session|call|talk"
+        r"|presentation)\b.{0,20}\b(?:useful|helpful|clear|worthwhile|productive|what you (?:expected|needed))\b",
+        r"\bwhat (?:will|do|did) you take (?:away )?from (?:this|our|the|today's)\b",
+        r"\bhave i (?:been|made (?:myself|it|that|things)) clear\b",
+        r"\b(?:does|would|will) (?:this|that|it|my|our|the) (?:\w+ )?(?:meet|match|answer|address) your"
+        r" (?:expectations|needs|concerns|question|requirements)\b",
     ],
 )
 _FEEDBACK_ANYWHERE = _by_lang(
@@ -1512,6 +1595,14 @@ _BLAME = _by_lang(
         r"\bc'est (?:d'abord |avant tout |bien )?votre probleme\b",
         r"\bvous ne (?:lisez|respectez|suivez|repondez|ecoutez|verifiez) (?:jamais|pas|rien)\b",
         r"\bla responsabilite (?:vous incombe|est de votre cote|est la votre)\b",
+        # ce que l'autre partie a mal fait, dit comme un fait : « vos équipes ont stocké les vitrages dehors »
+        r"\b(?:vous avez|vos (?:\w+ ){1,2}?ont|votre (?:\w+ ){1,2}?a) (?:\w+ )?(?:stocke|laisse|installe|commande|utilise"
+        r"|applique|monte|pose|coupe|charge|empile|range|ignore|saute|modifie|melange|depasse|surcharge|entrepose"
+        r"|manipule|oublie|valide|saisi|envoye|nettoye|expose|assemble|entre|retire)e?s?\b.{0,60}\b(?:mauvaise?s?"
+        r"|\bmal\b|sans (?:respecter|attendre|suivre|lire|verifier|tenir)|dehors|a l'exterieur|sous la pluie|au soleil"
+        r"|trop (?:tot|tard|vite|haut|longtemps)|au lieu (?:de|du|des)|malgre|contrairement|avant (?:la fin|de|que)"
+        r"|hors (?:des|de la|du)|en dehors|nos (?:recommandations|consignes|preconisations|instructions))",
+        r"\b(?:vos|votre) (?:\w+ ){1,2}?(?:ont|a) (?:ignore|neglige|saute|contourne|oublie)e?s? (?:nos|les|la|le|l')",
     ],
     en=[
         r"\b(?:it's|it is|it was|that's|that is|this is) (?:all )?your (?:own )?fault\b",
@@ -1535,6 +1626,17 @@ _BLAME = _by_lang(
         r"\byou(?:'re| are) (?:the ones? )?(?:to blame|responsible for (?:this|the|that))\b",
         r"\byou (?:misread|misunderstood|misused)\b",
         r"\byou never (?:read|listen|follow|answer|respond|check|tell)\b",
+        # what the other side did wrong, said as a fact about them: "your team stored the units outside in the rain"
+        r"\b(?:you|your (?:\w+ ){0,2}?(?:team|teams|people|staff|warehouse|department|colleagues|employees|buyers?"
+        r"|installers?|fitters?|technicians?|operators?|planners?|storekeepers?|drivers?|service|site|logistics))"
+        r" (?:\w+ )?(?:stored|left|installed|ordered|used|applied|mixed|loaded|handled|cut|fitted|mounted|stacked"
+        r"|placed|kept|ignored|skipped|overloaded|dropped|changed|modified|approved|validated|entered|sent|cleaned"
+        r"|exposed|assembled|forgot|misread|misplaced|mislabel\w*)\b.{0,60}\b(?:wrong|incorrect\w*|improperly|badly"
+        r"|without|outside|in the rain|in the sun|too (?:early|soon|late|fast|high|long|much|many)|instead of|despite"
+        r"|against (?:our|the)|contrary to|before (?:the|it)|ignor\w*|beyond|our (?:recommendations|instructions"
+        r"|guidelines|specifications))",
+        r"\byour (?:\w+ ){0,2}?(?:team|people|staff|warehouse|department|buyers?|installers?|technicians?|service)"
+        r" (?:ignored|skipped|overlooked|disregarded|overloaded|misused|mishandled)\b",
     ],
 )
 _BLAME_DEFLECTION = _by_lang(  # refusing any share of the problem points at the other side
@@ -1662,7 +1764,7 @@ def _is_imposition(s: _Sentence) -> bool:
 
 def _sentence_moves(s: _Sentence) -> set[Move]:
     moves = _question_moves(s)
-    if _is_suggestion(s) or _has(_PROPOSAL, s):
+    if Move.leading_question not in moves and (_is_suggestion(s) or _has(_PROPOSAL, s)):
         moves.add(Move.proposal)
     if _is_reformulation(s):
         moves.add(Move.reformulation)

@@ -188,7 +188,7 @@ def test_score_with_a_sync_judge_records_model_and_prompt_version() -> None:
     card = score(transcript(), scenario(), Judge(fake, model="fake-model"))
     assert len(fake.calls) == 2  # one call per criterion
     assert card.provenance.judge_model == "fake-model"
-    assert card.provenance.judge_prompt_version == "judge/1"
+    assert card.provenance.judge_prompt_version == "judge/2"
     assert card.provenance.judge_problems == []
     assert all(c.judge_level == 3 for c in card.criteria)
 

@@ -1,0 +1,63 @@
+"""`oralblanc moves`: what a candidate's sentences do (the move detectors of `scenarios.moves`), so that the
+detectors can be evaluated from outside the project.
+
+    oralblanc moves --jsonl corpus.jsonl      # in: {"id", "lang", "text"} per line; out: {"id", "moves": [...]}
+    echo "Qu'en pensez-vous ?" | oralblanc moves --lang fr
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional, TextIO
+
+import typer
+
+app = typer.Typer(help="Detect the candidate's moves in text.", no_args_is_help=False)
+
+
+def _open(source: Optional[str]) -> TextIO:
+    if source in (None, "-"):
+        return sys.stdin
+    path = Path(source)
+    if not path.is_file():
+        raise typer.BadParameter(f"no such file: {source}", param_hint="FILE")
+    return path.open(encoding="utf-8")
+
+
+@app.command("moves")
+def moves(
+    source: Annotated[Optional[str], typer.Argument(metavar="[FILE|-]", help="A text or JSON-lines file; - or nothing reads standard input.")] = None,
+    jsonl: Annotated[bool, typer.Option("--jsonl", help='Read lines {"id", "lang", "text"}; write {"id", "moves": [names]} per line.')] = False,
+    lang: Annotated[str, typer.Option("--lang", help="Language of a plain text: fr or en.")] = "fr",
+) -> None:
+    """The moves (open question, conditional concession, blame...) found in each text, in the detectors' order."""
+    from scenarios.moves import Move, detect  # imported here: the command line starts fast
+
+    order = {m: i for i, m in enumerate(Move)}
+    stream = _open(source)
+    try:
+        if jsonl:
+            for number, line in enumerate(stream, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    item = json.loads(line)
+                    if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+                        raise TypeError
+                except (ValueError, TypeError, RecursionError):
+                    typer.echo(f'line {number}: expected a JSON object {{"id": ..., "lang": "fr"|"en", "text": "..."}}', err=True)
+                    raise typer.Exit(2) from None
+                found = {h.move for h in detect(item["text"], str(item.get("lang") or ""))}
+                out = {"id": item.get("id"), "moves": [str(m) for m in sorted(found, key=order.__getitem__)]}
+                typer.echo(json.dumps(out, ensure_ascii=False))
+            return
+        text = stream.read()
+    finally:
+        if stream is not sys.stdin:
+            stream.close()
+    if lang not in ("fr", "en"):
+        raise typer.BadParameter("--lang must be fr or en")
+    for hit in detect(text, lang):
+        typer.echo(f"{hit.move}: {hit.sentence}")
