@@ -132,12 +132,8 @@ def _reusing_model_class() -> type:
 
 
 def _same_window(a: np.ndarray, b: np.ndarray) -> bool:
-    """The same 30 s window of features, but for at most one frame: detection keeps the last frame of
-    the note, which transcription drops (its padding starts one frame earlier)."""
-    if a.shape != b.shape:
-        return False
-    differing = np.flatnonzero((a != b).any(axis=tuple(range(a.ndim - 1))))
-    return differing.size <= 1
+    """The very same 30 s window of features (the detection is given exactly the transcription's)."""
+    return a.shape == b.shape and bool(np.array_equal(a, b))
 
 
 def encoder_reuses() -> int:
@@ -258,8 +254,7 @@ class WhisperTranscriber:
         if not model.model.is_multilingual:
             segments, info = model.transcribe(samples, language="en", **options)
         else:  # detect first, choose among the allowed languages, then transcribe once in that one
-            # (the same VAD as the transcription, so its first window is encoded once: see encode above)
-            detected, probability, all_probs = model.detect_language(samples, vad_filter=True)
+            detected, probability, all_probs = self._detect(model, samples, language)
             chosen = self._choose_language(detected, probability, all_probs, language)
             if chosen != detected:
                 log.info("detected %s (p=%.2f); transcribing as %s", detected, probability, chosen)
@@ -284,6 +279,20 @@ class WhisperTranscriber:
         )
         log.debug("transcribed %.1f s (%s): %d words", result.duration_s, result.language, len(words))
         return result
+
+    @staticmethod
+    def _detect(model: "WhisperModel", samples: np.ndarray, hint: str | None) -> tuple[str, float, list]:
+        """Language detection on exactly the window the transcription will encode first (the same VAD,
+        the same features, the last frame dropped as transcription does), so its encoder output is
+        reused (`ReusingWhisperModel.encode`): one encoder pass per note under 30 s, not two."""
+        from faster_whisper.vad import VadOptions, collect_chunks, get_speech_timestamps
+
+        chunks, _ = collect_chunks(samples, get_speech_timestamps(samples, VadOptions()))
+        voiced = np.concatenate(chunks, axis=0)
+        features = model.feature_extractor(voiced) if voiced.size else None
+        if features is None or features.shape[-1] < 2:  # no speech: nothing to detect from
+            return hint or "en", 0.0, []
+        return model.detect_language(features=features[..., :-1])
 
     def _choose_language(
         self,
