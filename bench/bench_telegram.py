@@ -27,6 +27,8 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,11 +126,24 @@ def _check(repo: Repository, candidates: list[Candidate]) -> dict[str, int]:
     return problems
 
 
+@contextmanager
+def _database(postgres: bool) -> Iterator[str | None]:
+    """None (the SQLite file in the data directory), or a throwaway PostgreSQL database."""
+    if not postgres:
+        yield None
+        return
+    sys.path.insert(0, str(ROOT / "bench"))
+    from throwaway_postgres import postgres_database
+
+    with postgres_database() as url:
+        yield url
+
+
 async def run(args: argparse.Namespace) -> dict[str, object]:
     rng = random.Random(args.seed)
-    with tempfile.TemporaryDirectory(prefix="oralblanc-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="oralblanc-bench-") as tmp, _database(getattr(args, "postgres", False)) as url:
         async with FakeBotAPI() as api:
-            settings = bot_settings(Path(tmp), api)
+            settings = bot_settings(Path(tmp), api, database_url=url)
             options = fast_options(typing_interval=4.0, flood_overall_rate=args.flood_rate)
             candidates = [
                 Candidate(api.user(20_000 + i, f"Candidate{i}", "fr" if i % 2 == 0 else "en"), "fr" if i % 2 == 0 else "en")
@@ -151,6 +166,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
     latencies = [x for c in candidates for x in c.latencies]
     ends = [c.end_latency for c in candidates if c.end_latency is not None]
     return {
+        "database": "postgresql" if getattr(args, "postgres", False) else "sqlite",
         "candidates": args.candidates,
         "turns_per_candidate": args.turns,
         "think_s": args.think,
@@ -183,6 +199,7 @@ def main() -> int:
     parser.add_argument("--redeliver", type=float, default=0.1, help="share of lines delivered twice")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for one answer")
     parser.add_argument("--seed", type=int, default=20240607)
+    parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL database instead of SQLite")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")

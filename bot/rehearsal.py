@@ -1,24 +1,33 @@
 """The one service every transport calls: start a rehearsal, play a turn, finish.
 
-State lives in the database, never in this process: each call reads the session, and the director's
-state is rebuilt by replaying the candidate's stored turns. A candidate's turn is committed before
-anything else happens (write-ahead), so nothing they said is lost if what follows fails.
+State lives in the database, never in this process: each call reads the session (or is handed the
+record its caller just read), and the director's state is stored with the session, in the same
+transaction as the persona's turn that follows it (`Repository.add_turn(director_state=...)`), so a
+turn advances it by the new turn only. A stored state of another format (`DIRECTOR_STATE_FORMAT`),
+one that does not match the stored turns, or none (a session older than this) is rebuilt by
+replaying the candidate's turns: replay stays the recovery and migration path. A candidate's turn is
+committed before anything else happens (write-ahead), so nothing they said is lost if what follows
+fails. Scoring runs where `scorer` says (a process pool in the bot: `bot.scoring`).
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
+
+from pydantic import ValidationError
 
 from bot.catalog import Catalog
+from bot.scoring import InlineScorer, Scorer
 from feedback.judge import Judge
 from feedback.scorecard import Scorecard
-from feedback.scorer import SCORER_VERSION, ascore
+from feedback.scorer import SCORER_VERSION
 from personas.actors import Actor, ConversationCue, Cue, ScriptedActor, speak
 from personas.chat import TokenSink
 from personas.model import Persona
-from scenarios.director import Direction, Director
+from scenarios.director import Direction, Director, DirectorState
 from scenarios.model import Lang, Scenario, Transcript, Turn
 from storage.repository import AsyncRepository, SessionRecord
 
@@ -65,11 +74,13 @@ class Rehearsal:
         catalog: Catalog,
         actor_factory: ActorFactory = scripted_actor,
         judge: Judge | None = None,
+        scorer: Scorer | None = None,
     ):
         self.repo = repo
         self.catalog = catalog
         self.actor_factory = actor_factory
         self.judge = judge
+        self.scorer: Scorer = scorer or InlineScorer()
 
     async def start(
         self, user_id: int, scenario_id: str, language: Lang, *, mode: str = "text", engine: str = "scripted",
@@ -104,40 +115,67 @@ class Rehearsal:
 
     async def _open(self, session_id: int, scenario: Scenario, language: Lang, engine: str) -> str:
         persona = self.catalog.persona_of(scenario)
-        _, direction = Director(scenario, language).opening()
+        state, direction = director_for(scenario, language).opening()
         spoken = await self._speak(scenario, persona, engine, Cue(direction, ""))
         await self.repo.add_turn(
             session_id, Turn(speaker="persona", text=spoken.text, lang=direction.language),
-            engine=spoken.engine, fell_back=spoken.fell_back,
+            engine=spoken.engine, fell_back=spoken.fell_back, director_state=stored_state(state, 1),
         )
         return spoken.text
 
-    async def turn(self, session_id: int, text: str, *, on_token: TokenSink | None = None, **turn_meta) -> Reply:
-        """Record the candidate's turn, then the persona's answer to it (streamed to `on_token` if given)."""
-        record = await self.repo.session(session_id)
+    async def turn(
+        self, session: int | SessionRecord, text: str, *, on_token: TokenSink | None = None, **turn_meta: Any
+    ) -> Reply:
+        """Record the candidate's turn, then the persona's answer to it (streamed to `on_token` if given).
+
+        `session`: its id, or the record the caller has just read (not read again; it may hold only
+        the last turns, see `TURN_PATH_TURNS`)."""
+        record = session if isinstance(session, SessionRecord) else await self.repo.session(session, last_turns=TURN_PATH_TURNS)
         if record.status != "active":
-            raise SessionOver(f"session {session_id} is {record.status}")
-        director = Director(record.scenario, record.language)
-        state = director.replay(_candidate_texts(record))
+            raise SessionOver(f"session {record.id} is {record.status}")
+        director = director_for(record.scenario, record.language)
+        record, state = await self._state(director, record, record.next_turn_number - 1)
         if state.ended:
-            raise SessionOver(f"session {session_id} has ended")
-        await self.repo.add_turn(
-            session_id, Turn(speaker="candidate", text=text, lang=state.language, audio=turn_meta.pop("audio", None)),
+            raise SessionOver(f"session {record.id} has ended")
+        number = await self.repo.add_turn(
+            record.id, Turn(speaker="candidate", text=text, lang=state.language, audio=turn_meta.pop("audio", None)),
             **turn_meta,
         )
+        if number != record.next_turn_number:  # the record was not the latest: answer from what is stored
+            log.info("session %s: turns were added since it was read; reading it again", record.id)
+            owed = await self._answer_last(await self.repo.session(record.id), on_token)
+            assert owed is not None
+            return owed
         state, direction = director.step(state, text)
-        return await self._answer(record, direction, text, record.turns, on_token)
+        return await self._answer(record, state, direction, text, number + 1, on_token)
 
-    async def resume(self, session_id: int) -> Reply | None:
+    async def resume(self, session: int | SessionRecord) -> Reply | None:
         """Answer the candidate's last turn if a crash left it unanswered; None when nothing is owed."""
-        record = await self.repo.session(session_id)
+        record = session if isinstance(session, SessionRecord) else await self.repo.session(session, last_turns=TURN_PATH_TURNS)
+        return await self._answer_last(record)
+
+    async def _answer_last(self, record: SessionRecord, on_token: TokenSink | None = None) -> Reply | None:
         if record.status != "active" or not record.turns or record.turns[-1].speaker != "candidate":
             return None
-        director = Director(record.scenario, record.language)
-        texts = _candidate_texts(record)
-        state = director.replay(texts[:-1])
-        state, direction = director.step(state, texts[-1])
-        return await self._answer(record, direction, texts[-1], record.turns[:-1])
+        director = director_for(record.scenario, record.language)
+        last = record.next_turn_number - 1
+        record, state = await self._state(director, record, last - 1)
+        text = record.turns[-1].text
+        state, direction = director.step(state, text)
+        return await self._answer(record, state, direction, text, last + 1, on_token)
+
+    async def _state(self, director: Director, record: SessionRecord, upto: int) -> tuple[SessionRecord, DirectorState]:
+        """The director's state after the turns numbered up to `upto`, with the record to answer from:
+        read again in full when it holds only the last turns and they do not suffice (no usable stored
+        state), or when the actor may read the whole conversation (any engine but the scripted one)."""
+        if not record.complete and record.engine != "scripted":
+            record = await self.repo.session(record.id)
+        state = director_state(director, record, upto)
+        if state is None:
+            record = await self.repo.session(record.id)
+            state = director_state(director, record, upto)
+            assert state is not None
+        return record, state
 
     async def finish(self, session_id: int, status: str = "finished") -> Transcript:
         record = await self.repo.session(session_id)
@@ -151,7 +189,7 @@ class Rehearsal:
         if stored is not None:
             return Scorecard.model_validate(stored.effective)
         record = await self.repo.session(session_id)
-        card = await ascore(record.transcript(), record.scenario, self.judge)
+        card = await self.scorer.score(record.transcript(), record.scenario, self.judge)
         await self.repo.save_scorecard(session_id, card, SCORER_VERSION)
         log.info("session %s scored: %s/20", session_id, card.overall.score_20)
         return card
@@ -159,18 +197,21 @@ class Rehearsal:
     async def _answer(
         self,
         record: SessionRecord,
+        state: DirectorState,
         direction: Direction,
         text: str,
-        history: list[Turn],
+        number: int,
         on_token: TokenSink | None = None,
     ) -> Reply:
-        """The persona's reply to `text`, given the conversation stored before it."""
+        """The persona's reply to `text`, given the conversation stored before it (the record's turns
+        before `text`), stored as turn `number` with the director's `state` after it (one transaction)."""
         persona = self.catalog.persona_of(record.scenario)
+        history = [t for i, t in enumerate(record.turns) if record.first_turn + i < number - 1]
         cue = ConversationCue(direction, text, tuple(history))
         spoken = await self._speak(record.scenario, persona, record.engine, cue, on_token)
         await self.repo.add_turn(
             record.id, Turn(speaker="persona", text=spoken.text, lang=direction.language),
-            engine=spoken.engine, fell_back=spoken.fell_back,
+            engine=spoken.engine, fell_back=spoken.fell_back, director_state=stored_state(state, number),
         )
         if direction.ended:
             await self.repo.finish_session(record.id, "finished")
@@ -182,5 +223,66 @@ class Rehearsal:
         return await speak(self.actor_factory(scenario, persona, engine), cue, on_token)
 
 
-def _candidate_texts(record: SessionRecord) -> list[str]:
-    return [t.text for t in record.turns if t.speaker == "candidate"]
+# --- the director's state, stored and advanced ---------------------------------------------------------
+
+DIRECTOR_STATE_FORMAT = 1
+"""The format of the stored state: change it when `DirectorState` changes meaning, so that sessions
+stored before are replayed (a state of another format is never read)."""
+
+TURN_PATH_TURNS = 4
+"""How many of a session's last turns a turn reads (the stored state follows the last persona turn,
+so one or two suffice; more are read only when needed): a turn costs the same at turn 5 and 200."""
+
+
+def stored_state(state: DirectorState, number: int) -> dict[str, Any]:
+    """What the session stores of the director's state (JSON), with the turn `number` it is meant to be
+    stored with: if another turn took that number meanwhile, the stored state is not used."""
+    return {"format": DIRECTOR_STATE_FORMAT, "turn": number, "state": state.model_dump(mode="json")}
+
+
+def director_state(director: Director, record: SessionRecord, upto: int) -> DirectorState | None:
+    """The director's state after the turns numbered up to `upto`: the stored one, advanced by the
+    candidate turns stored after it (none, usually); when there is no usable stored state (none, of
+    another format, stored with another turn than it was meant for, not valid), rebuilt by replaying
+    every candidate turn. None when that needs turns the record does not hold (read only the last)."""
+    stored, at, first = record.director_state, record.director_turn, record.first_turn
+    if (
+        stored is not None and stored.get("format") == DIRECTOR_STATE_FORMAT and at is not None
+        and stored.get("turn") == at and 0 < at <= upto and at >= first - 1
+    ):
+        try:
+            state: DirectorState | None = DirectorState.model_validate(stored.get("state"))
+        except ValidationError:
+            state = None
+        if state is not None:
+            for turn in record.turns[at - first + 1: upto - first + 1]:
+                if turn.speaker == "candidate" and not state.ended:
+                    state, _ = director.step(state, turn.text)
+            return state
+    if not record.complete:
+        return None
+    if stored is not None:
+        log.warning("session %s: stored director state unusable; replaying the session", record.id)
+    return director.replay([t.text for t in record.turns[:upto] if t.speaker == "candidate"])
+
+
+_DIRECTORS_MAX = 64
+_directors: dict[tuple[int, str], tuple[Scenario, Director]] = {}
+_directors_lock = threading.Lock()
+
+
+def director_for(scenario: Scenario, language: Lang) -> Director:
+    """A director of this script (the very object: scripts are validated once per process and frozen)
+    in this language; its patterns are compiled once, not on every turn."""
+    key = (id(scenario), language)
+    with _directors_lock:
+        hit = _directors.get(key)
+        if hit is not None and hit[0] is scenario:
+            return hit[1]
+    director = Director(scenario, language)
+    with _directors_lock:
+        if len(_directors) >= _DIRECTORS_MAX:
+            _directors.pop(next(iter(_directors)))
+        _directors[key] = (scenario, director)  # the scenario is kept: its id cannot be reused meanwhile
+    return director
+

@@ -99,6 +99,18 @@ class SessionRecord:
     state: dict[str, Any]
     turns: list[Turn]
     meta: list[TurnMeta]
+    # The director's state as stored with the turn numbered `director_turn` (same transaction), or
+    # None: the rehearsal then rebuilds it by replaying the turns (`bot.rehearsal`).
+    director_state: dict[str, Any] | None = None
+    director_turn: int | None = None
+    # The number of `turns[0]`: 1 when every turn was read, more when only the last ones were
+    # (`Repository.session(..., last_turns=n)`, for the turn path: a turn's cost does not grow).
+    first_turn: int = 1
+
+    @property
+    def complete(self) -> bool:
+        """Whether `turns` holds every turn of the session."""
+        return self.first_turn == 1
 
     @property
     def scenario_id(self) -> str:
@@ -110,10 +122,12 @@ class SessionRecord:
 
     @property
     def next_turn_number(self) -> int:
-        return len(self.turns) + 1
+        return self.first_turn + len(self.turns)
 
     def transcript(self) -> Transcript:
         """The session in the public `oralblanc.transcript/1` format."""
+        if not self.complete:
+            raise ValueError(f"session {self.id} was read without its first {self.first_turn - 1} turns")
         return Transcript(
             scenario=self.scenario.id, kind=self.scenario.kind, language=self.language, turns=self.turns
         )

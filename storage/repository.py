@@ -17,8 +17,11 @@ Guarantees the rest of the application relies on:
 - **idempotent updates**: `mark_update_processed` and `add_turn(update_id=...)` rely on the unique
   key of `processed_updates` (INSERT ... ON CONFLICT DO NOTHING), so a redelivered Telegram update is
   handled once, even by two workers at the same time;
-- **frozen scripts**: a session stores the scenario as played; `session().scenario` re-validates
-  that copy, never the current library file;
+- **frozen scripts**: a session stores the scenario as played (and its digest); `session().scenario`
+  is that copy, never the current library file, validated once per process (`storage.frozen_scripts`);
+- **the director's state** is stored with the turn it follows (`add_turn(director_state=...)`, same
+  transaction), so it never disagrees with the turns; `session(..., last_turns=n)` reads only the last
+  turns (the turn path's cost does not grow with the session);
 - **privacy**: `export_user` (what the person said and what was decided about them: scripts by id
   and version only, an unreleased exam scorecard withheld, see `scorecard_released`), `erase_user`
   (nothing left that names the user; on SQLite deleted pages are zeroed and the WAL truncated) and
@@ -39,10 +42,11 @@ from pydantic import BaseModel
 from sqlalchemy import Engine, delete, func, select, text, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 from sqlmodel import col
 
 from scenarios.model import Audio, Lang, Scenario, Transcript, Turn, Word
+from storage.frozen_scripts import frozen_scripts, script_digest
 from storage.records import (
     AmbiguousUser,
     AssignmentMode,
@@ -324,6 +328,15 @@ class Repository:
             assert row.id is not None
             logger.info("new local user %s", row.id)
             return row.id
+
+    def telegram_user(self, telegram_id: int, *, display_name: str, language: Lang = "fr") -> UserRecord:
+        """The user of this Telegram account: one read when it exists (the common case, no write);
+        created with these values (as `get_or_create_user`, race-safe) on first contact."""
+        with self._session() as s:
+            row = s.scalars(select(UserRow).where(col(UserRow.telegram_id) == telegram_id)).first()
+            if row is not None:
+                return _user(row)
+        return self.user(self.get_or_create_user(telegram_id=telegram_id, display_name=display_name, language=language))
 
     def user(self, user_id: int) -> UserRecord:
         with self._session() as s:
@@ -640,13 +653,15 @@ class Repository:
     ) -> int:
         """Open a session with the scenario frozen as it is now (and its transport `state`, written
         with it); returns its id."""
+        script = scenario.model_dump(mode="json")
         with self._session() as s, s.begin():
             row = SessionRow(
                 user_id=user_id,
                 assignment_id=assignment_id,
                 scenario_id=scenario.id,
                 scenario_version=scenario.version,
-                script=scenario.model_dump(mode="json"),
+                script=script,
+                script_digest=script_digest(script),
                 language=language,
                 mode=mode,
                 engine=engine,
@@ -660,17 +675,25 @@ class Repository:
             logger.info("session %s started (user %s, %s v%s)", row.id, user_id, scenario.id, scenario.version)
             return row.id
 
-    def session(self, session_id: int) -> SessionRecord:
-        """The session with its frozen scenario and every committed turn, in order."""
+    def session(self, session_id: int, *, last_turns: int | None = None) -> SessionRecord:
+        """The session with its frozen scenario and every committed turn, in order (only the last
+        `last_turns` of them when given: see `SessionRecord.first_turn`)."""
         with self._session() as s:
-            row = self._get(s, SessionRow, session_id, "session")
-            return self._record(s, row)
+            row = s.get(SessionRow, session_id, options=[defer(SessionRow.script)]) if 0 < session_id <= _MAX_ID else None  # type: ignore[arg-type]
+            if row is None:
+                raise NotFound(f"no session {session_id}")
+            return self._record(s, row, last_turns)
 
-    def _record(self, s: Session, row: SessionRow) -> SessionRecord:
+    def _record(self, s: Session, row: SessionRow, last_turns: int | None = None) -> SessionRecord:
         assert row.id is not None
-        turns = list(
-            s.scalars(select(TurnRow).where(col(TurnRow.session_id) == row.id).order_by(col(TurnRow.number)))
-        )
+        query = select(TurnRow).where(col(TurnRow.session_id) == row.id)
+        first = 1
+        if last_turns is not None and row.turn_count > last_turns:
+            first = row.turn_count - last_turns + 1
+            query = query.where(col(TurnRow.number) >= first)
+        turns = list(s.scalars(query.order_by(col(TurnRow.number))))
+        if turns:
+            first = turns[0].number
         with_audio = set(
             s.scalars(
                 select(AudioBlobRow.turn_id).where(col(AudioBlobRow.turn_id).in_([t.id for t in turns]))
@@ -680,7 +703,7 @@ class Repository:
             id=row.id,
             user_id=row.user_id,
             assignment_id=row.assignment_id,
-            scenario=Scenario.model_validate(row.script),
+            scenario=self._frozen_script(row),
             language=row.language,  # type: ignore[arg-type]
             mode=row.mode,  # type: ignore[arg-type]
             engine=row.engine,
@@ -690,20 +713,32 @@ class Repository:
             state=dict(row.state or {}),
             turns=[_turn(t) for t in turns],
             meta=[_turn_meta(t, t.id in with_audio) for t in turns],
+            director_state=dict(row.director_state) if row.director_state is not None else None,
+            director_turn=row.director_turn,
+            first_turn=first,
         )
+
+    @staticmethod
+    def _frozen_script(row: SessionRow) -> Scenario:
+        """The session's script, validated once per process (`storage.frozen_scripts`): with its stored
+        digest, the script itself is read from the database only the first time."""
+        digest = row.script_digest or script_digest(row.script)
+        return frozen_scripts.scenario((row.scenario_id, row.scenario_version, digest), lambda: row.script)
 
     def transcript(self, session_id: int) -> Transcript:
         return self.session(session_id).transcript()
 
-    def active_session(self, user_id: int) -> SessionRecord | None:
-        """The user's most recently started session still active, if any."""
+    def active_session(self, user_id: int, *, last_turns: int | None = None) -> SessionRecord | None:
+        """The user's most recently started session still active, if any (with only its last
+        `last_turns` turns when given)."""
         with self._session() as s:
             row = s.scalars(
                 select(SessionRow)
+                .options(defer(SessionRow.script))  # type: ignore[arg-type]
                 .where(col(SessionRow.user_id) == user_id, col(SessionRow.status) == "active")
                 .order_by(col(SessionRow.started_at).desc(), col(SessionRow.id).desc())
             ).first()
-            return self._record(s, row) if row is not None else None
+            return self._record(s, row, last_turns) if row is not None else None
 
     def sessions_for_user(self, user_id: int, status: SessionStatus | None = None) -> list[SessionSummary]:
         """The user's sessions, oldest first (summaries: no script, no turns)."""
@@ -751,6 +786,7 @@ class Repository:
         audio_bytes: bytes | None = None,
         audio_mime_type: str = "audio/ogg",
         update_id: int | None = None,
+        director_state: Mapping[str, Any] | None = None,
     ) -> int:
         """Commit a turn (write-ahead) and return its number (1, 2, ...).
 
@@ -759,13 +795,19 @@ class Repository:
         is marked processed in the same transaction: a redelivery raises `DuplicateUpdate` and
         stores nothing; and the voice note held for that update (`hold_voice`), if any, is deleted
         in the same transaction too. Raw audio is kept in `audio_blobs` until `purge_audio`.
+        With `director_state` (JSON), the session keeps it as the director's state after this turn
+        (`director_turn` = this turn's number), in the same transaction: a stored state never
+        disagrees with the stored turns.
         """
         now = self._clock()
+        counted: dict[str, Any] = {"turn_count": col(SessionRow.turn_count) + 1}
+        if director_state is not None:
+            counted.update(director_state=dict(director_state), director_turn=col(SessionRow.turn_count) + 1)
         with self._session() as s, s.begin():
             number = s.execute(
                 update(SessionRow)
                 .where(col(SessionRow.id) == session_id, col(SessionRow.status) == "active")
-                .values(turn_count=col(SessionRow.turn_count) + 1)
+                .values(**counted)
                 .returning(col(SessionRow.turn_count))
                 .execution_options(synchronize_session=False)
             ).scalar_one_or_none()
@@ -1117,7 +1159,9 @@ class Repository:
                 })
             else:
                 scorecards.append({**_row_json(card, exclude={"session_id"}), "withheld": False})
-        session = _row_json(row, exclude={"user_id", "script", "state"})  # the script by id and version only
+        # the script by id and version only; the director's state is derived from the turns (and would
+        # hint at the hidden brief: verdicts against the persona's demand), so it is not exported either
+        session = _row_json(row, exclude={"user_id", "script", "script_digest", "state", "director_state", "director_turn"})
         prefs = _transport_prefs(row.state)
         session["state"] = {TRANSPORT_STATE_KEY: prefs} if prefs else {}
         return {**session, "turns": turns, "scorecards": scorecards}
@@ -1285,6 +1329,7 @@ class AsyncRepository:
 
     get_or_create_user = _in_thread(Repository.get_or_create_user)
     user = _in_thread(Repository.user)
+    telegram_user = _in_thread(Repository.telegram_user)
     update_user = _in_thread(Repository.update_user)
     find_user = _in_thread(Repository.find_user)
     create_cohort = _in_thread(Repository.create_cohort)

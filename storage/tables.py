@@ -176,6 +176,11 @@ class SessionRow(SQLModel, table=True):
     status: str = Field(default="active", sa_type=String(16))
     turn_count: int = Field(default=0)
     state: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
+    script_digest: str | None = Field(default=None, sa_type=String(64))  # sha256 of `script` (None before 0006)
+    # The director's state after the turns up to number `director_turn`, written in the same
+    # transaction as that turn (None: rebuilt by replaying the turns). See `Repository.add_turn`.
+    director_state: dict[str, Any] | None = Field(default=None, sa_type=JSONType)
+    director_turn: int | None = None
     started_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 

@@ -7,18 +7,16 @@ Mount with `app.add_typer(db_app, name="db")` and `app.add_typer(data_app, name=
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
-from sqlalchemy import Engine
 
-from bot.config import get_settings
-from storage.db import current_revision, make_engine, upgrade
-from storage.repository import AmbiguousUser, NotFound, Repository, UserRecord
+if TYPE_CHECKING:  # heavy: imported where used, so that `oralblanc --help` starts at once
+    from bot.core.operator import AsyncRepository
+    from bot.core.principal import Principal
 
 logger = logging.getLogger(__name__)
 
@@ -42,35 +40,15 @@ def data_group() -> None:
     """Personal data: export, erase, purge raw audio."""
 
 
-def _database_url() -> str:
-    return get_settings().effective_database_url
-
-
-def _repository() -> tuple[Repository, Engine]:
-    engine = make_engine(_database_url())
-    return Repository(engine), engine
-
-
-def _find(repo: Repository, ref: str) -> UserRecord:
-    try:
-        return repo.find_user(ref)
-    except (NotFound, AmbiguousUser) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
-
-
 @db_app.command("upgrade")
 def db_upgrade(
     revision: Annotated[str, typer.Option(help="Target migration.")] = "head",
 ) -> None:
     """Apply the schema migrations (also done automatically at start)."""
-    url = _database_url()
-    upgrade(url, revision)
-    engine = make_engine(url, migrate=False)
-    try:
-        typer.echo(f"database at revision {current_revision(engine)}: {engine.url.render_as_string(hide_password=True)}")
-    finally:
-        engine.dispose()
+    from bot.core.operator import upgrade_database
+
+    at, url = upgrade_database(revision)
+    typer.echo(f"database at revision {at}: {url}")
 
 
 USER_HELP = "id:N, tg:TELEGRAM_ID, a display name, or a bare number (user id or Telegram id)."
@@ -84,17 +62,19 @@ def data_export(
 ) -> None:
     """Export everything stored about a user, as JSON (oralblanc.user-export/2: scripts by id and
     version only, an exam scorecard no trainer has released yet withheld)."""
-    repo, engine = _repository()
-    try:
-        record = _find(repo, user)
-        document = json.dumps(repo.export_user(record.id, include_audio=audio), ensure_ascii=False, indent=2)
-    finally:
-        engine.dispose()
+    from bot.commands.refusals import run
+    from bot.core import personal_data
+    from bot.core.principal import person
+
+    async def export(repo: AsyncRepository, me: Principal) -> personal_data.Exported:
+        return await personal_data.export(repo, me, (await person(repo, user)).id, include_audio=audio)
+
+    exported = run(export)
     if output is None:
-        typer.echo(document)
+        typer.echo(exported.document)
     else:
-        output.write_text(document + "\n", encoding="utf-8")
-        typer.echo(f"exported user {record.id} to {output}", err=True)
+        output.write_text(exported.document + "\n", encoding="utf-8")
+        typer.echo(f"exported user {exported.user_id} to {output}", err=True)
 
 
 @data_app.command("erase")
@@ -103,22 +83,25 @@ def data_erase(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Erase a user: sessions, turns, audio, scorecards, memberships and the user."""
-    repo, engine = _repository()
-    try:
-        record = _find(repo, user)
+    from bot.commands.refusals import run
+    from bot.core import personal_data
+    from bot.core.principal import person
+
+    async def erase(repo: AsyncRepository, me: Principal) -> personal_data.Erased:
+        record = await person(repo, user)
         if not yes:
             typer.confirm(f"Erase user {record.id} ({record.display_name}) and all their data?", abort=True)
-        sessions = [s.id for s in repo.sessions_for_user(record.id)]
-        report = repo.erase_user(record.id)
-    finally:
-        engine.dispose()
-    files = _erase_report_files(sessions)
-    deleted = ", ".join(f"{table}: {n}" for table, n in [*report.deleted.items(), ("report files", files)] if n)
-    typer.echo(f"erased user {record.id} ({deleted})")
+        return await personal_data.erase(repo, me, record.id)
+
+    erased = run(erase)
+    files = _erase_report_files(erased.session_ids)
+    deleted = ", ".join(f"{table}: {n}" for table, n in [*erased.report.deleted.items(), ("report files", files)] if n)
+    typer.echo(f"erased user {erased.user_id} ({deleted})")
 
 
 def _erase_report_files(session_ids: list[int]) -> int:
     """Delete the full reports `oralblanc play` wrote for these sessions; how many were deleted."""
+    from bot.config import get_settings
     from bot.terminal import report_path
 
     settings, deleted = get_settings(), 0
@@ -138,11 +121,12 @@ def data_purge(
     ] = None,
 ) -> None:
     """Delete raw audio older than the retention period (and old processed update ids)."""
+    from bot.config import get_settings
+
+    from bot.commands.refusals import run
+    from bot.core import personal_data
+
     days = get_settings().audio_retention_days if older_than_days is None else older_than_days
-    repo, engine = _repository()
-    try:
-        audio = repo.purge_audio(timedelta(days=days))
-        updates = repo.forget_processed_updates(UPDATE_IDS_KEPT)
-    finally:
-        engine.dispose()
-    typer.echo(f"purged {audio} raw audio older than {days} days; forgot {updates} old update ids")
+    purged = run(lambda repo, me: personal_data.purge(repo, me, audio_older_than=timedelta(days=days),
+                                                      update_ids_older_than=UPDATE_IDS_KEPT))
+    typer.echo(f"purged {purged.audio} raw audio older than {days} days; forgot {purged.update_ids} old update ids")

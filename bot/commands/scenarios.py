@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from bot.catalog import lint_paths, load_catalog
-from scenarios.loader import json_schema
-from scenarios.model import Lang
+
+if TYPE_CHECKING:  # heavy: imported where used, so that `oralblanc --help` starts at once
+    from scenarios.model import Lang
 
 app = typer.Typer(help="Check, list and read the standardized role-play scripts.", no_args_is_help=True)
 
@@ -20,6 +20,8 @@ def lint(
     paths: Annotated[list[Path], typer.Argument(help="Script and persona files or folders.")],
 ) -> None:
     """Check scripts and personas: one `FILE:LINE: message` per problem; exit 1 if any."""
+    from bot.catalog import lint_paths
+
     problems = lint_paths(paths)
     for problem in problems:
         typer.echo(str(problem))
@@ -32,6 +34,8 @@ def lint(
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of a script (for editors' autocompletion)."""
+    from scenarios.loader import json_schema
+
     typer.echo(json_schema())
 
 
@@ -40,6 +44,8 @@ def list_(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list.")] = False,
 ) -> None:
     """List the scripts of the library: id, kind, languages, persona, difficulty."""
+    from bot.catalog import load_catalog
+
     catalog = load_catalog()
     rows = [
         {
@@ -87,6 +93,8 @@ def show(
     lang: Annotated[Optional[str], typer.Option("--lang", help="fr or en (default: both, with English labels).")] = None,
 ) -> None:
     """Show a script as the candidate and the jury see it (not the persona's hidden brief)."""
+    from bot.catalog import load_catalog
+    from scenarios.model import Lang
     from bot.screen import width, wrap
     from feedback.report import criterion_title
     from feedback.scorecard import decimal

@@ -12,14 +12,13 @@ import asyncio
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
-from pydantic import ValidationError
 
-from feedback.report import summary, write_report
-from feedback.scorer import ascore
-from scenarios.model import Scenario, Transcript
+if TYPE_CHECKING:  # heavy: imported where used, so that `oralblanc --help` starts at once
+    from scenarios.model import Scenario, Transcript
+
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +37,9 @@ class UnreadableTranscript(ValueError):
 
 def _read(path: str) -> Transcript:
     """The transcript in a file or on standard input (`-`), read no further than `MAX_TRANSCRIPT_CHARS`."""
+    from pydantic import ValidationError
+    from scenarios.model import Transcript
+
     if path == "-":
         text = sys.stdin.read(MAX_TRANSCRIPT_CHARS + 1)
     else:
@@ -80,6 +82,10 @@ def score(
     ] = None,
 ) -> None:
     """Score TRANSCRIPT: criteria, levels, the candidate's words as evidence, advice and a score out of 20."""
+    from feedback.report import summary, write_report
+    from feedback.scorer import ascore
+    from pydantic import ValidationError
+
     try:
         record = _read(transcript)
     except (OSError, UnicodeDecodeError, ValidationError, UnreadableTranscript) as exc:

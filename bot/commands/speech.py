@@ -12,12 +12,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from bot.config import get_settings
-from bot.speech.audio import AudioError
-from bot.speech.stt import WhisperTranscriber
-from bot.speech.tts import DEFAULT_PITCH, DEFAULT_RATE, EspeakSynthesizer, SpeechSynthesisError
-
 log = logging.getLogger(__name__)
+
+# `bot.speech.tts`'s defaults, not imported from there (it loads PyAV) so that `oralblanc --help` starts
+# at once; tests/test_turn_cost.py checks that they agree.
+DEFAULT_RATE = 170
+DEFAULT_PITCH = 50
 
 app = typer.Typer(help="Transcribe a voice note; speak a reply as a voice note.")
 
@@ -43,6 +43,10 @@ def transcribe(
     ] = None,
 ) -> None:
     """Transcribe AUDIO with faster-whisper (offline with the bundled model)."""
+    from bot.config import get_settings
+    from bot.speech.audio import AudioError
+    from bot.speech.stt import WhisperTranscriber
+
     settings = get_settings()
     transcriber = WhisperTranscriber(
         model or settings.stt_model, max_audio_seconds=settings.max_audio_seconds
@@ -75,6 +79,8 @@ def say(
     pitch: Annotated[int, typer.Option("--pitch", min=0, max=99)] = DEFAULT_PITCH,
 ) -> None:
     """Speak TEXT with espeak-ng and write an OGG/Opus voice note (48 kHz mono)."""
+    from bot.speech.tts import EspeakSynthesizer, SpeechSynthesisError
+
     synthesizer = EspeakSynthesizer()
     try:
         options = dict(language=lang.value, voice=voice, rate=rate, pitch=pitch)

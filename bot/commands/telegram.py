@@ -13,7 +13,6 @@ from typing import Annotated, Optional
 
 import typer
 
-from bot.config import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +37,7 @@ def bot(
         "--preload-speech/--no-preload-speech", help="Load the speech-to-text model at start-up.")] = True,
 ) -> None:
     """Serve rehearsals on Telegram until interrupted (Ctrl-C, SIGTERM)."""
+    from bot.config import get_settings
     from bot.telegram.app import MissingToken, WebhookConfig, run_bot
     from bot.telegram.runtime import BotOptions
 
@@ -52,7 +52,7 @@ def bot(
             typer.echo("warning: Telegram only posts to https:// webhook URLs", err=True)
         webhook = WebhookConfig(webhook_url, listen, port, url_path, secret_token)
     try:
-        run_bot(settings, webhook=webhook, options=BotOptions(preload_speech=preload_speech))
+        run_bot(settings, webhook=webhook, options=BotOptions(preload_speech=preload_speech, preload_scoring=True))
     except MissingToken as exc:
         typer.echo(f"oralblanc bot: {exc}", err=True)
         raise typer.Exit(2) from None

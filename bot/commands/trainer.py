@@ -2,24 +2,27 @@
 on Telegram, from a terminal (the database is `DATABASE_URL`, else the SQLite file in the data dir).
 
 Mount with `app.add_typer(trainer_commands.app)` (no name: `cohort`, `results` and `review` become
-top-level commands). A terminal user has the database in hand, so no role is checked here; `--by`
-names the person recorded as reviewer or owner (`tg:<id>`, `id:<n>` or a display name).
+top-level commands). Each command calls one use case of the core (`bot.core`) as the terminal's
+operator, who has the database in hand (every role); `--by` names the person recorded as reviewer or
+owner (`tg:<id>`, `id:<n>` or a display name). The candidates a decision concerns cannot be told
+from here: a note on standard error says so.
 """
 
 from __future__ import annotations
 
 import logging
-import secrets
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from bot import results
-from bot.commands.data import _find, _repository
-from feedback.charts import short_code
-from feedback.scorecard import Scorecard
-from storage.repository import CohortRecord, NotFound, Repository
+if TYPE_CHECKING:  # heavy: imported where used, so that `oralblanc --help` starts at once
+    from bot.core.principal import Principal
+    from bot.core.operator import AsyncRepository
+
+T = TypeVar("T")
+
 
 log = logging.getLogger(__name__)
 
@@ -30,19 +33,12 @@ app.add_typer(cohort_app, name="cohort")
 app.add_typer(review_app, name="review")
 
 
-def _cohort(repo: Repository, ref: str) -> CohortRecord:
-    """The cohort numbered or named `ref`; an error when none is, or several share the name."""
-    cohorts = repo.cohorts_owned(None)
-    found = [c for c in cohorts if ref.isdigit() and c.id == int(ref)]
-    found = found or [c for c in cohorts if c.name.casefold() == ref.strip().casefold()]
-    if not found:
-        typer.echo(f"error: no cohort {ref!r}", err=True)
-        raise typer.Exit(1)
-    if len(found) > 1:
-        numbers = ", ".join(str(c.id) for c in found)
-        typer.echo(f"error: several cohorts are named {ref!r} (numbers {numbers}): give the number", err=True)
-        raise typer.Exit(1)
-    return found[0]
+def _run(use: Callable[[AsyncRepository, Principal], Awaitable[T]], *, by: str | None = None, **shown: Any) -> T:
+    """One use case of the core, as the terminal's operator (`bot.core.operator`); a refusal is printed
+    as an `error:` line (`shown` overrides its values), exit status 1."""
+    from bot.commands.refusals import run
+
+    return run(use, by=by, **shown)
 
 
 @cohort_app.command("new")
@@ -53,45 +49,37 @@ def cohort_new(
 ) -> None:
     """Create a cohort; prints its number and invite code (and link with --bot-username). An owner's
     cohorts have different names."""
-    repo, engine = _repository()
-    try:
-        owner_id = _find(repo, owner).id if owner else None
-        same = [c for c in repo.cohorts_owned(None)
-                if c.owner_id == owner_id and c.name.casefold() == name.strip().casefold()]
-        if same:
-            whose = "this owner" if owner_id is not None else "no owner"
-            typer.echo(f"error: {whose} already has a cohort {same[0].name!r} (number {same[0].id}): "
-                       "choose another name", err=True)
-            raise typer.Exit(1)
-        code = secrets.token_urlsafe(12)
-        cohort_id = repo.create_cohort(name, owner_id=owner_id, invite_code=code)
-        typer.echo(f"cohort {cohort_id} {name!r}: invite code {code}")
-        if bot_username:
-            typer.echo(f"https://t.me/{bot_username.lstrip('@')}?start={code}")
-    finally:
-        engine.dispose()
+    from bot.core import cohorts
+    from bot.core.principal import person
+
+    async def create(repo: AsyncRepository, me: Principal) -> cohorts.Created:
+        owner_id = (await person(repo, owner)).id if owner else None
+        return await cohorts.create(repo, me, name, owner_id=owner_id)
+
+    created = _run(create)
+    typer.echo(f"cohort {created.id} {name!r}: invite code {created.invite_code}")
+    if bot_username:
+        typer.echo(f"https://t.me/{bot_username.lstrip('@')}?start={created.invite_code}")
 
 
 @cohort_app.command("list")
 def cohort_list() -> None:
     """Every cohort: number, name, owner, members, invite code."""
-    repo, engine = _repository()
-    try:
-        for c in repo.cohorts_owned(None):
-            typer.echo(f"{c.id}\t{c.name}\towner={c.owner_id}\tmembers={len(repo.members(c.id))}\t{c.invite_code}")
-    finally:
-        engine.dispose()
+    from bot.core import cohorts
+
+    for item in _run(cohorts.list_owned):
+        c = item.cohort
+        typer.echo(f"{c.id}\t{c.name}\towner={c.owner_id}\tmembers={item.members}\t{c.invite_code}")
 
 
 @cohort_app.command("members")
 def cohort_members(cohort: str) -> None:
     """The members of a cohort (user id, display name)."""
-    repo, engine = _repository()
-    try:
-        for m in repo.members(_cohort(repo, cohort).id):
-            typer.echo(f"{m.id}\t{m.display_name}")
-    finally:
-        engine.dispose()
+    from bot.core import cohorts
+
+    _, members = _run(lambda repo, me: cohorts.members(repo, me, cohort), ref=cohort)
+    for m in members:
+        typer.echo(f"{m.id}\t{m.display_name}")
 
 
 @app.command("results")
@@ -102,24 +90,22 @@ def results_command(
     lang: Annotated[str, typer.Option("--lang", help="Language of the HTML summary: fr or en.")] = "fr",
 ) -> None:
     """A cohort's results: per candidate and criterion, the last and best levels (or the CSV)."""
+    from bot.core import results
+    from feedback.charts import short_code
+
     if lang not in ("fr", "en"):
         typer.echo(f"error: --lang must be fr or en, not {lang!r}", err=True)
         raise typer.Exit(2)
-    repo, engine = _repository()
-    try:
-        target = _cohort(repo, cohort)
-        rows = repo.cohort_scorecards(target.id)
-        if html_out is not None:
-            html_out.write_text(results.to_html(target.name, rows, lang), encoding="utf-8")
-        if as_csv:
-            typer.echo(results.to_csv(target.name, rows), nl=False)
-            return
-        for r in results.by_candidate(rows):
-            typer.echo(f"{r.name}: {r.sessions} session(s), last score {_score(r.last_score)}")
-            for code in r.levels:
-                typer.echo(f"  {short_code(code)}: last {r.last(code)} best {r.best(code)}")
-    finally:
-        engine.dispose()
+    outcome = _run(lambda repo, me: results.cohort_results(repo, me, cohort), ref=cohort)
+    if html_out is not None:
+        html_out.write_text(outcome.to_html(lang), encoding="utf-8")
+    if as_csv:
+        typer.echo(outcome.to_csv(), nl=False)
+        return
+    for r in outcome.by_candidate():
+        typer.echo(f"{r.name}: {r.sessions} session(s), last score {_score(r.last_score)}")
+        for code in r.levels:
+            typer.echo(f"  {short_code(code)}: last {r.last(code)} best {r.best(code)}")
 
 
 def _score(score: float | None) -> str:
@@ -130,13 +116,13 @@ def _score(score: float | None) -> str:
 @review_app.command("list")
 def review_list() -> None:
     """Scorecards waiting for a decision: number, candidate, scenario, proposed score."""
-    repo, engine = _repository()
-    try:
-        for user, session, card in repo.proposed_scorecards(None):
-            score = (card.data.get("overall") or {}).get("score_20")
-            typer.echo(f"{card.id}\t{user.display_name}\t{session.scenario_id}\t{_score(score)}/20")
-    finally:
-        engine.dispose()
+    from bot.catalog import load_catalog
+    from bot.core import review
+
+    catalog = load_catalog()
+    for item in _run(lambda repo, me: review.proposed(repo, me, catalog, excerpts=False)):
+        score = (item.record.data.get("overall") or {}).get("score_20")
+        typer.echo(f"{item.record.id}\t{item.candidate.display_name}\t{item.session.scenario_id}\t{_score(score)}/20")
 
 
 @review_app.command("confirm")
@@ -145,17 +131,13 @@ def review_confirm(
     comment: Annotated[str | None, typer.Option("--comment")] = None,
 ) -> None:
     """Confirm the proposed scorecard."""
-    repo, engine = _repository()
-    try:
-        reviewer = _find(repo, by)
-        repo.scorecard(scorecard_id)
-        repo.review_scorecard(scorecard_id, reviewer_id=reviewer.id, status="confirmed", comment=comment)
-        typer.echo(f"scorecard {scorecard_id} confirmed")
-    except NotFound as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
-    finally:
-        engine.dispose()
+    from bot.catalog import load_catalog
+    from bot.core import review
+    from bot.core.outbox import PrintedOutbox
+
+    catalog, outbox = load_catalog(), PrintedOutbox(lambda line: typer.echo(line, err=True))
+    _run(lambda repo, me: review.confirm(repo, me, catalog, str(scorecard_id), outbox, comment=comment), by=by)
+    typer.echo(f"scorecard {scorecard_id} confirmed")
 
 
 @review_app.command("amend")
@@ -164,21 +146,12 @@ def review_amend(
     by: Annotated[str, typer.Option("--by", help="The reviewer (tg:<id>, id:<n>, name).")],
 ) -> None:
     """Set one criterion's level (0-3), with a comment; the score out of 20 follows."""
-    repo, engine = _repository()
-    try:
-        reviewer = _find(repo, by)
-        # from the scorecard that counts: a second amendment keeps the first one
-        card = Scorecard.model_validate(repo.scorecard(scorecard_id).effective)
-        code = results.match_criterion(card, criterion)
-        if code is None:
-            codes = ", ".join(f"{short_code(c.code)} ({c.code})" for c in card.criteria)
-            typer.echo(f"error: criterion {criterion!r} is not (uniquely) scored here; criteria: {codes}", err=True)
-            raise typer.Exit(1)
-        amended = card.amend(reviewer.display_name, {code: level}, comment)
-        repo.review_scorecard(scorecard_id, reviewer_id=reviewer.id, status="amended", comment=comment, amended=amended)
-        typer.echo(f"scorecard {scorecard_id} amended: {code} = {level}; score {_score(amended.overall.score_20)}/20")
-    except NotFound as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
-    finally:
-        engine.dispose()
+    from bot.catalog import load_catalog
+    from bot.core import review
+    from bot.core.outbox import PrintedOutbox
+
+    catalog, outbox = load_catalog(), PrintedOutbox(lambda line: typer.echo(line, err=True))
+    # from the scorecard that counts: a second amendment keeps the first one
+    done = _run(lambda repo, me: review.amend(repo, me, catalog, str(scorecard_id), [criterion, str(level), comment],
+                                              outbox), by=by, code=criterion)
+    typer.echo(f"scorecard {scorecard_id} amended: {done.code} = {level}; score {_score(done.card.overall.score_20)}/20")

@@ -4,7 +4,7 @@
   `TELEGRAM_API_BASE_URL`, `TELEGRAM_FILE_BASE_URL` or derived from it), the per-chat update
   processor, the durable update queue (every update held in the database before Telegram is told
   it arrived: `bot.telegram.inbox`), flood control, the handlers; `post_init` opens the services
-  (catalog, database, rehearsal) and the speech providers once, queues again the updates a previous
+  (catalog, database, rehearsal), the speech providers and the scoring workers (`bot.scoring`) once, queues again the updates a previous
   run left unfinished, then starts, in the background, the recovery of voice notes a previous run
   held but never transcribed (`lines.recover_held_voices`), the retry of updates a storage
   failure kept, and the exam clock (an exam session ends when its time is up, by itself); `post_shutdown` stops those if they still run, then closes the resources.
@@ -29,6 +29,7 @@ from urllib.parse import urlparse
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.config import Settings
+from bot.scoring import PoolScorer
 from bot.services import Services, open_services
 from bot.speech.voice import (
     SynthesizerFactory,
@@ -103,6 +104,8 @@ def build_application(
         services = await services_factory(settings)
         services.watch_publications(settings.catalog_refresh_seconds)
         voice = VoiceIO(settings, transcriber_factory=transcriber_factory, synthesizer_factory=synthesizer_factory)
+        if options.scoring_workers > 0:  # scoring off the turn path, in worker processes (`bot.scoring`)
+            services.rehearsal.scorer = PoolScorer(options.scoring_workers)
         application.bot_data[RUNTIME_KEY] = BotRuntime(settings, services, voice, processor, options, inbox)
         inbox.attach(services.repo)  # from now on, every update is held before Telegram is told
         processor.inbox = inbox
@@ -110,6 +113,8 @@ def build_application(
         replayed = await inbox.replay(application)
         if replayed:
             log.info("%s updates a previous run left unfinished handed over again", replayed)
+        if options.preload_scoring and isinstance(services.rehearsal.scorer, PoolScorer):
+            in_background(services.rehearsal.scorer.warm(), "oralblanc-scoring-warm-up")
         if options.preload_speech:
             try:
                 await voice.preload()
@@ -131,6 +136,9 @@ def build_application(
         rt: BotRuntime | None = application.bot_data.pop(RUNTIME_KEY, None)
         if rt is not None:
             await rt.voice.aclose()
+            scorer = rt.services.rehearsal.scorer
+            if isinstance(scorer, PoolScorer):
+                await scorer.aclose()
             await rt.services.close()
 
     application = (

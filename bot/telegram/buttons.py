@@ -11,9 +11,11 @@ from telegram import Update
 from telegram.constants import ChatAction
 from telegram.ext import ContextTypes
 
+from bot.core import personal_data
 from bot.telegram import keyboards, views
 from bot.telegram.lines import confirm_unsure
 from bot.telegram.chat_commands import send_report, send_scenarios, set_language, start_scenario
+from bot.telegram.roles import principal_of
 from bot.telegram.runtime import BotRuntime, chat_id, runtime
 from bot.telegram.scorecards import released
 from bot.telegram.sending import ChatActionLoop, send_text
@@ -53,7 +55,7 @@ async def on_button(update: Update, context: Context) -> None:
     elif action == keyboards.DELETE and args:
         await query.answer()
         if args[0] == "yes":
-            await rt.services.repo.erase_user(user.id)
+            await personal_data.erase(rt.services.repo, principal_of(rt.settings, user))
             if context.user_data is not None:
                 context.user_data.clear()
             await query.edit_message_text(t(user.language, "deleted"))

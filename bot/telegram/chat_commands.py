@@ -6,21 +6,23 @@ Commands out of context (/end without a session, /report without a scorecard…)
 
 from __future__ import annotations
 
-import json
 import logging
 
 from telegram import Update
 from telegram.constants import ChatAction
 from telegram.ext import ContextTypes
 
+from bot.core import cohorts, personal_data
+from bot.core.outbox import HeldOutbox
+from bot.core.principal import Refused, UserRecord
 from bot.telegram import coaching, keyboards, sessions, views
-from bot.telegram import staff_commands as staff
+from bot.telegram.outbox import TelegramOutbox
+from bot.telegram.roles import principal_of
 from bot.telegram.runtime import BotRuntime, chat_id, display_name, runtime
 from bot.telegram.scorecards import progress_png, released, report_pdf, scorecard_of, scored_history
 from bot.telegram.sending import ChatActionLoop, send_text
 from bot.telegram.texts import t
 from feedback.report import summary
-from storage.repository import UserRecord
 
 log = logging.getLogger(__name__)
 
@@ -43,15 +45,15 @@ async def start(update: Update, context: Context) -> None:
 
 
 async def _join(rt: BotRuntime, update: Update, user: UserRecord, code: str) -> None:
-    repo = rt.services.repo
-    cohort = await repo.cohort_by_invite(code[:64])
-    if cohort is None:
+    held = HeldOutbox()  # the assignments made before they joined: told after "you joined"
+    try:
+        joined = await cohorts.join(rt.services.repo, principal_of(rt.settings, user), code, rt.services.catalog, held)
+    except Refused:
         await update.message.reply_text(t(user.language, "bad_invite"))
         return
-    added = await repo.add_member(cohort.id, user.id)
-    await update.message.reply_text(t(user.language, "joined_cohort" if added else "already_member", cohort=cohort.name))
-    if added:  # what was assigned before they joined
-        await staff.tell_open_assignments(rt, update, user, cohort.id)
+    await update.message.reply_text(t(user.language, "joined_cohort" if joined.added else "already_member",
+                                      cohort=joined.cohort.name))
+    await held.release(TelegramOutbox(update.get_bot()))
     await send_scenarios(rt, update, user)
 
 
@@ -288,14 +290,11 @@ async def mydata(update: Update, context: Context) -> None:
     user = await rt.user(update.effective_user)
     bot, chat = update.get_bot(), chat_id(update)
     async with ChatActionLoop(bot, chat, ChatAction.UPLOAD_DOCUMENT, rt.options.typing_interval):
-        data = await rt.services.repo.export_user(user.id, include_audio=True)
-        document = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
-        caption = t(user.language, "mydata_caption")
-        if len(document) > rt.options.max_export_bytes:
-            data = await rt.services.repo.export_user(user.id, include_audio=False)
-            document = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
-            caption = t(user.language, "mydata_no_audio")
-        await bot.send_document(chat, document, filename="oralblanc-mydata.json", caption=caption)
+        exported = await personal_data.export(rt.services.repo, principal_of(rt.settings, user),
+                                              max_bytes=rt.options.max_export_bytes)
+        caption = t(user.language, "mydata_caption" if exported.with_audio else "mydata_no_audio")
+        await bot.send_document(chat, exported.document.encode("utf-8"), filename="oralblanc-mydata.json",
+                                caption=caption)
 
 
 async def deletemydata(update: Update, context: Context) -> None:

@@ -4,29 +4,29 @@ message` lines as `oralblanc scenarios lint`, then previewed and stored (unpubli
 sessions already started keep the script they froze. `/try <id>` plays the latest upload (or the live
 version when it is newer) in exam mode for the jury member.
 
-Linting and loading (`bot.publishing.lint_document`, shared with `oralblanc jury upload`) run in a
-worker thread; the messages name the file as the jury member sent it. A jury member's text file under
-another name (.txt, none) is linted too, with a note; any other document gets "send a .yaml file"
-(`on_document`, registered as `OTHER_DOCUMENTS`).
+Uploading, publishing and choosing what to try are the core's (`bot.core.scripts`, shared with
+`oralblanc jury`): linting runs in a worker thread; the messages name the file as the jury member
+sent it. A jury member's text file under another name (.txt, none) is linted too, with a note; any
+other document gets "send a .yaml file" (`on_document`, registered as `OTHER_DOCUMENTS`).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass
 
 from telegram import Update
 from telegram.ext import ContextTypes, MessageHandler, filters
 
-from bot.publishing import check_publish, lint_document, looks_like_text, preview_fields, script_to_try
-from bot.telegram import sessions
-from bot.telegram.roles import has_role, require, require_with_args
+from bot.core import scripts
+from bot.core.principal import Principal, Refused, UserRecord
+from bot.publishing import looks_like_text, preview_fields
+from bot.telegram import refusals, sessions
+from bot.telegram.roles import has_role, principal_of, staff
 from bot.telegram.runtime import BotRuntime, runtime
 from bot.telegram.sending import send_text
 from bot.telegram.texts import t
 from scenarios.model import Scenario
-from storage.records import ScriptRecord, UserRecord
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +38,8 @@ MAX_SCRIPT_BYTES = 512 * 1024
 class JuryRequest:
     rt: BotRuntime
     user: UserRecord
+    me: Principal
     scenario_id: str
-    upload: ScriptRecord | None
-    live: Scenario | None
 
 
 def preview(scenario: Scenario, lang: str) -> str:
@@ -51,9 +50,9 @@ def preview(scenario: Scenario, lang: str) -> str:
 async def on_script(update: Update, context: Context) -> None:
     """A YAML document from a jury member: lint it, then preview it."""
     rt = runtime(context)
-    user = await require(rt, update, "jury")
-    if user is not None:
-        await _lint_upload(rt, update, user)
+    found = await staff(rt, update, "jury")
+    if found is not None:
+        await _lint_upload(rt, update, *found)
 
 
 async def on_document(update: Update, context: Context) -> None:
@@ -70,46 +69,50 @@ async def on_document(update: Update, context: Context) -> None:
     if not looks_like_text(name, document.mime_type):
         await update.message.reply_text(t(user.language, "script_send_yaml", name=name or document.mime_type or "?"))
         return
-    await _lint_upload(rt, update, user, note=t(user.language, "script_read_as_yaml", name=name or "script"))
+    await _lint_upload(rt, update, user, principal_of(rt.settings, user),
+                       note=t(user.language, "script_read_as_yaml", name=name or "script"))
 
 
 OTHER_DOCUMENTS = MessageHandler(filters.UpdateType.MESSAGE & filters.Document.ALL, on_document)
 """Registered after the audio and .yaml/.yml handlers, before the catch-all."""
 
 
-async def _lint_upload(rt: BotRuntime, update: Update, user: UserRecord, note: str | None = None) -> None:
+async def _lint_upload(rt: BotRuntime, update: Update, user: UserRecord, me: Principal,
+                       note: str | None = None) -> None:
     document = update.message.document
     lang = user.language
     if document.file_size and document.file_size > MAX_SCRIPT_BYTES:
         await update.message.reply_text(t(lang, "script_too_big"))
         return
     data = bytes(await (await document.get_file()).download_as_bytearray())
-    problems, scenario = await asyncio.to_thread(lint_document, document.file_name or "script.yaml", data)
+    try:
+        uploaded = await scripts.upload(rt.services.repo, me, document.file_name or "script.yaml", data)
+    except Refused as refused:
+        await refusals.reply(update, lang, refused)
+        return
     bot, chat = update.get_bot(), update.effective_chat.id
     head = note + "\n\n" if note else ""
-    if problems:
-        await send_text(bot, chat, head + t(lang, "script_problems", count=len(problems)) + "\n" + "\n".join(problems))
+    if uploaded.problems:
+        await send_text(bot, chat, head + t(lang, "script_problems", count=len(uploaded.problems)) + "\n"
+                        + "\n".join(uploaded.problems))
         return
-    if scenario is None:  # a valid file, but not a scenario (a persona?)
+    if uploaded.scenario is None:  # a valid file, but not a scenario (a persona?)
         await send_text(bot, chat, head + t(lang, "script_not_scenario"))
         return
-    source = data.decode("utf-8", errors="replace")
-    number = await rt.services.repo.save_script(scenario, source, uploaded_by=user.id)
-    log.info("script %s v%s uploaded by user %s (no. %s)", scenario.id, scenario.version, user.id, number)
+    scenario = uploaded.scenario
     await send_text(bot, chat, head + t(lang, "script_valid") + "\n\n" + preview(scenario, lang) + "\n\n"
-                    + t(lang, "script_saved", n=number, id=scenario.id))
+                    + t(lang, "script_saved", n=uploaded.number, id=scenario.id))
 
 
 async def _jury_request(update: Update, context: Context, usage: str) -> JuryRequest | None:
-    """The steps /publish and /try share: the jury role, the scenario id, its latest upload and live
-    version; None once the user has been told why not."""
+    """The steps /publish and /try share: the jury role and the scenario id; None once the user has
+    been told why not."""
     rt = runtime(context)
-    user = await require_with_args(rt, update, context.args, "jury", usage)
-    if user is None:
+    found = await staff(rt, update, "jury", args=context.args, usage=usage)
+    if found is None:
         return None
-    scenario_id = context.args[0][:100]
-    upload = await rt.services.repo.latest_upload(scenario_id)
-    return JuryRequest(rt, user, scenario_id, upload, rt.services.catalog.scenarios.get(scenario_id))
+    user, me = found
+    return JuryRequest(rt, user, me, context.args[0][:100])
 
 
 async def publish(update: Update, context: Context) -> None:
@@ -117,19 +120,14 @@ async def publish(update: Update, context: Context) -> None:
     request = await _jury_request(update, context, "publish_usage")
     if request is None:
         return
-    rt, user, lang = request.rt, request.user, request.user.language
-    check = check_publish(request.upload, request.live)
-    if check.refusal is not None:
-        await update.message.reply_text(t(
-            lang, check.refusal, id=request.scenario_id[:64], version=check.upload.version if check.upload else "",
-            live=check.live_version, next=check.next_version,
-        ))
+    rt, lang = request.rt, request.user.language
+    try:
+        published = await scripts.publish(rt.services.repo, request.me, rt.services.catalog, request.scenario_id)
+    except Refused as refused:
+        await refusals.reply(update, lang, refused)
         return
-    assert check.upload is not None
-    await rt.services.repo.publish_script(check.upload.id, published_by=user.id)
     await rt.services.refresh_catalog()
-    log.info("script %s v%s published by user %s", request.scenario_id, check.upload.version, user.id)
-    await update.message.reply_text(t(lang, "published_done", id=request.scenario_id, version=check.upload.version))
+    await update.message.reply_text(t(lang, "published_done", id=request.scenario_id, version=published.version))
 
 
 async def try_(update: Update, context: Context) -> None:
@@ -138,10 +136,12 @@ async def try_(update: Update, context: Context) -> None:
     if request is None:
         return
     rt, user, lang = request.rt, request.user, request.user.language
-    scenario, source = script_to_try(request.upload, request.live)
-    if scenario is None or rt.services.catalog.personas.get(scenario.persona) is None:
-        await update.message.reply_text(t(lang, "unknown_scenario", id=request.scenario_id[:64]))
+    try:
+        trial = await scripts.script_to_try(rt.services.repo, request.me, rt.services.catalog, request.scenario_id)
+    except Refused as refused:
+        await refusals.reply(update, lang, refused)
         return
+    scenario, source = trial.scenario, trial.source
     repo, bot, chat = rt.services.repo, update.get_bot(), update.effective_chat.id
     active = await repo.active_session(user.id)
     if active is not None and sessions.started_by(active, update.update_id):  # handled again after a crash

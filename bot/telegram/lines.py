@@ -26,6 +26,7 @@ from telegram import Audio, Bot, Document, Message, Update, Voice
 from telegram.ext import ContextTypes
 
 from bot.faults import crash_point
+from bot.rehearsal import TURN_PATH_TURNS
 from bot.speech.audio import AudioError, AudioTooLongError, EmptyAudioError, SilentAudioError
 from bot.telegram import keyboards, sessions
 from bot.telegram.runtime import BotRuntime, chat_id, runtime
@@ -58,7 +59,7 @@ async def on_text(update: Update, context: Context) -> None:
     rt = runtime(context)
     user = await rt.user(update.effective_user)
     text = update.message.text or ""
-    record = await rt.services.repo.active_session(user.id)
+    record = await rt.services.repo.active_session(user.id, last_turns=TURN_PATH_TURNS)  # the turn path's one read
     if record is None:
         await update.message.reply_text(t(user.language, "no_session"))
         return
@@ -100,7 +101,7 @@ async def on_voice(update: Update, context: Context) -> None:
     lang, bot, chat = user.language, update.get_bot(), chat_id(update)
     note = spoken_media(update.message)
     assert note is not None
-    record = await rt.services.repo.active_session(user.id)
+    record = await rt.services.repo.active_session(user.id, last_turns=TURN_PATH_TURNS)  # the turn path's one read
     if record is None:
         await update.message.reply_text(t(lang, "voice_no_session"))
         return
@@ -225,7 +226,7 @@ async def drop_unsure(rt: BotRuntime, record: SessionRecord) -> SessionRecord:
         return record
     await rt.services.repo.release_voice(int(unsure["update_id"]))
     await sessions.set_prefs(rt, record, unsure=None)
-    return await rt.services.repo.session(record.id)
+    return await rt.services.repo.session(record.id, last_turns=TURN_PATH_TURNS)
 
 
 async def recover_held_voices(rt: BotRuntime, bot: Bot) -> int:

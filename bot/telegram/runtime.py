@@ -39,6 +39,8 @@ class BotOptions:
     flood_max_retries: int = 3
     max_export_bytes: int = 45 * 1024 * 1024  # documents the Bot API accepts (50 MB), with room
     exam_clock_seconds: float = 5.0  # how often exam deadlines are checked (a session ends within this)
+    scoring_workers: int = 1  # processes that score finished sessions (`bot.scoring`); 0 = in the bot's process
+    preload_scoring: bool = False  # start them (and load the scorer in them) at start-up
 
 
 @dataclass
@@ -51,12 +53,10 @@ class BotRuntime:
     inbox: UpdateInbox | None = None  # every update held until handled (`bot.telegram.inbox`)
 
     async def user(self, tg_user: User) -> UserRecord:
-        """The stored user of a Telegram account, created on first contact."""
-        repo = self.services.repo
-        user_id = await repo.get_or_create_user(
-            telegram_id=tg_user.id, display_name=display_name(tg_user), language=lang_of(tg_user.language_code)
+        """The stored user of a Telegram account (one read), created on first contact."""
+        return await self.services.repo.telegram_user(
+            tg_user.id, display_name=display_name(tg_user), language=lang_of(tg_user.language_code)
         )
-        return await repo.user(user_id)
 
 
 def runtime(context: ContextTypes.DEFAULT_TYPE) -> BotRuntime:

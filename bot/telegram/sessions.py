@@ -154,16 +154,18 @@ async def play_turn(
         await conclude(rt, bot, chat_id, user, record.id,
                        t(user.language, "time_up", minutes=record.scenario.duration_min))
         return
+    current: SessionRecord | int = record  # read by the handler: not read again, unless a turn was added since
     if record.turns and record.turns[-1].speaker == "candidate":
         owed_is_this = record.turns[-1].text == text  # most likely this very update, redelivered
         if await _answer_owed(rt, bot, chat_id, user, record, persona, voice, then=answered if owed_is_this else None):
             return  # that answer ended the scenario
+        current = record.id
     try:
         async with ChatActionLoop(bot, chat_id, interval=rt.options.typing_interval):
-            reply = await rehearsal.turn(record.id, text, **turn_meta)
+            reply = await rehearsal.turn(current, text, **turn_meta)
     except DuplicateUpdate:
         log.info("session %s: update %s already stored", record.id, turn_meta.get("update_id"))
-        await _answer_owed(rt, bot, chat_id, user, record, persona, voice)
+        await _answer_owed(rt, bot, chat_id, user, record.id, persona, voice)
         return
     except (SessionOver, SessionClosed):
         await bot.send_message(chat_id, t(user.language, "session_over"))
@@ -203,25 +205,27 @@ async def _end_on_time(rt: BotRuntime, bot: Bot, chat_id: int, user_id: int, ses
 
 
 async def _answer_owed(
-    rt: BotRuntime, bot: Bot, chat_id: int, user: UserRecord, record: SessionRecord,
+    rt: BotRuntime, bot: Bot, chat_id: int, user: UserRecord, record: SessionRecord | int,
     persona: Persona | None, voice: bool, then: Callable[[], None] | None = None,
 ) -> bool:
-    """Answer a stored candidate turn that has no answer yet (the bot stopped in between).
+    """Answer a stored candidate turn that has no answer yet (the bot stopped in between); `record`:
+    the session just read, or its id (read now).
 
     True when that answer ended the scenario (the scorecard has then been sent).
     """
     try:
         async with ChatActionLoop(bot, chat_id, interval=rt.options.typing_interval):
-            owed = await rt.services.rehearsal.resume(record.id)
+            owed = await rt.services.rehearsal.resume(record)
     except RehearsalError:
         return False
     if owed is None:
         return False
-    log.info("session %s: answering a turn left unanswered", record.id)
+    session_id = owed.session_id
+    log.info("session %s: answering a turn left unanswered", session_id)
     await say(rt, bot, chat_id, persona, owed.text, ui_lang=user.language, speech_lang=owed.language,
               voice=voice, then=then)
     if owed.ended:
-        await conclude(rt, bot, chat_id, user, record.id, t(user.language, "ended_by_persona"))
+        await conclude(rt, bot, chat_id, user, session_id, t(user.language, "ended_by_persona"))
     return owed.ended
 
 
