@@ -18,14 +18,27 @@ MINUTES = re.compile(r"\b(\d+|" + "|".join(w for w in NUMBER_WORDS if " " not in
 HOURS = re.compile(r"\b(une demi-heure|half an hour|une heure|an hour)\b", re.I)
 
 
+# The time someone says they have ("j'ai", "vous disposez de", "we've got"…), not a cost per hour or
+# a distance: the words just before the duration must say so.
+AVAILABLE = re.compile(r"\b(ai|as|avez|avons|ont|disposez|disposons|dispose|reste|have|has|got|gives?)\b(\W+\w+){0,3}\W*$", re.I)
+
+
 def said_minutes(text: str) -> list[int]:
-    found = [int(m.group(1)) if m.group(1).isdigit() else NUMBER_WORDS[m.group(1).lower()] for m in MINUTES.finditer(text)]
-    return found + [NUMBER_WORDS[m.group(1).lower()] for m in HOURS.finditer(text)]
+    """The durations, in minutes, a text says someone has."""
+    found = []
+    for pattern in (MINUTES, HOURS):
+        for m in pattern.finditer(text):
+            if AVAILABLE.search(text[max(0, m.start() - 40): m.start()]):
+                word = m.group(1).lower()
+                found.append(int(word) if word.isdigit() else NUMBER_WORDS[word])
+    return found
 
 
-def test_the_reader_reads_minutes() -> None:
-    assert said_minutes("J'ai quarante minutes, et vous 5 min.") == [40, 5]
+def test_the_reader_reads_the_time_someone_has() -> None:
+    assert said_minutes("J'ai quarante minutes. Vous disposez de 5 min.") == [40, 5]
     assert said_minutes("I have half an hour") == [30]
+    assert said_minutes("Vous savez ce que coûte une heure d'onduleuse à l'arrêt ?") == []
+    assert said_minutes("a technician 45 minutes away") == []
 
 
 @pytest.mark.parametrize("scenario", sorted(load_catalog().scenarios.values(), key=lambda s: s.id), ids=lambda s: s.id)
