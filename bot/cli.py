@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from bot.commands import calibration as calibration_commands
 from bot.commands import jury as jury_commands
 from bot.commands import language as language_commands
 from bot.commands import moves as moves_commands
@@ -25,6 +26,7 @@ app = typer.Typer(
 )
 app.add_typer(scenarios_commands.app, name="scenarios")
 app.command("score")(score_commands.score)
+app.command("calibration")(calibration_commands.calibration)
 app.add_typer(language_commands.app)
 app.add_typer(moves_commands.app)
 app.add_typer(speech_commands.app)

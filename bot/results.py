@@ -184,6 +184,9 @@ def to_html(cohort: str, rows: Sequence[Row], lang: str = "fr", now: datetime | 
             _table(results, codes, w, lang),
             f"<p class='note'>{html.escape(w['levels_note'])}</p>",
         ]
+        from feedback.calibration import from_records, html_table  # how trainers' decisions compare with the proposals
+
+        parts.append(html_table(*from_records(card for _, _, card in rows), lang))
     return (
         f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'>"
         f"<title>oralblanc — {html.escape(cohort)}</title><style>{HTML_CSS}</style></head><body>"

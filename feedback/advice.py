@@ -71,6 +71,15 @@ ADVICE: dict[str, dict[str, dict[str, str]]] = {
             "en": "Justify each position and state how far you can commit: \"Within my mandate I can go to 3%, "
             "because your volumes allow it.\"",
         },
+        "mandate": {
+            "fr": "« {quote} » va au-delà de votre mandat ({hint} au plus selon votre brief) : vous engagez votre "
+            "entreprise sans en avoir le pouvoir, et l'accord devra être défait. Restez dans votre marge et dites-le : "
+            "« Mon mandat me permet d'aller jusqu'à {hint}, et seulement si vous … ; au-delà, je dois en référer à ma "
+            "direction. »",
+            "en": "\"{quote}\" goes beyond your mandate (at most {hint} in your brief): you commit your company "
+            "without the authority to, and the deal will have to be undone. Stay within your margin and say so: "
+            "\"My mandate lets me go to {hint}, and only if you ...; beyond that I must refer to my management.\"",
+        },
         "unconditional": {
             "fr": "« {quote} » : vous cédez sans justifier ni situer votre mandat. Annoncez ce que vous pouvez engager, et pourquoi.",
             "en": "\"{quote}\": you give in without justifying it or stating your mandate. Say what you can commit to, and why.",

@@ -89,6 +89,12 @@ class Observations:
     tu_sentences: list[Hit] = field(default_factory=list)  # French sentences saying tu (register tu or mixed)
     terms: dict[str, list[Hit]] = field(default_factory=dict)  # per language: sentences using a term (ref = the term)
     misuses: list[Hit] = field(default_factory=list)  # sentences misusing a term (ref = "wrong → right")
+    # offers beyond the candidate's mandate (the script's `terms[].mandate`), as the director's dialogue state
+    # remembers them: the candidate's sentence quoted, `ref` = the term id
+    beyond_mandate: list[Hit] = field(default_factory=list)
+    mandates: dict[str, tuple[float, str]] = field(default_factory=dict)  # term id -> (mandate, unit) of those terms
+    # where each candidate turn was said: turn -> (stage id, objection pending when the candidate spoke or None)
+    moments: dict[int, tuple[str, str | None]] = field(default_factory=dict)
 
     def get(self, kind: str | Move) -> list[Hit]:
         return self.hits.get(str(kind), [])
@@ -223,10 +229,16 @@ def _replay(obs: Observations, transcript: Transcript, scenario: Scenario) -> No
     try:
         director = Director(scenario, transcript.language)
         state, _ = director.opening()
+        terms = {term.id: term for term in scenario.hidden_brief.terms}
         for t in obs.turns:
             if state.ended:
                 break
+            obs.moments[t.number] = (scenario.stages[state.stage].id, state.pending)
+            heard = len(state.offers)
             state, direction = director.step(state, t.text)
+            for offer in state.offers[heard:]:
+                if offer.beyond_mandate:
+                    _beyond_mandate(obs, t, offer.sentence, offer.term, terms)
             for beat in direction.beats:
                 if beat.kind == BeatKind.objection:
                     raised.add(beat.ref)
@@ -242,6 +254,24 @@ def _replay(obs: Observations, transcript: Transcript, scenario: Scenario) -> No
     except Exception:  # the replay is extra evidence; never lose the scorecard over it
         logger.exception("director replay failed for scenario %s", scenario.id)
         obs.facts, obs.resolved, obs.unresolved, obs.objections_raised = [], [], [], None
+        obs.beyond_mandate, obs.mandates, obs.moments = [], {}, {}
+
+
+def _beyond_mandate(obs: Observations, t: CandidateTurn, sentence: str, term_id: str, terms: dict) -> None:
+    """An offer beyond the candidate's mandate: the candidate's sentence (verified to be their words), once
+    per sentence and term."""
+    start = t.text.find(sentence) if sentence else -1
+    hit = _hit("beyond_mandate", t, start, start + len(sentence), term_id) if start >= 0 else None
+    if hit is None:
+        logger.warning("offer beyond the mandate in turn %d: sentence not found, not quoted", t.number)
+        return
+    if any(h.turn == hit.turn and h.start == hit.start and h.ref == term_id for h in obs.beyond_mandate):
+        return
+    if any(hit.overlaps(m) for m in obs.manipulation):
+        return
+    term = terms[term_id]
+    obs.mandates[term_id] = (float(term.mandate), str(term.unit))
+    obs.beyond_mandate.append(hit)
 
 
 def _turn_evidence(obs: Observations, t: CandidateTurn, kind: str, ref: str, moves: set[str]) -> Hit:

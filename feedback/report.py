@@ -1,9 +1,11 @@
 """What the candidate reads: a Telegram-length summary, and a full report as HTML and PDF.
 
 - `summary(card)`: plain text of at most `TELEGRAM_LIMIT` characters in the session's language:
-  score out of 20, each criterion's level with the candidate's own words and one piece of advice.
+  score out of 20, each criterion's level with the candidate's own words, one piece of advice and, when the
+  script has one, a model answer in one line.
 - `render_html(card, history=None)`: one self-contained page (CSS inline, charts as base64 PNG): radar
   of the criteria, each indicator with its evidence and the words that count against it, advice,
+  beside each weak indicator the candidate's words at that moment and a model answer of the script,
   English and French measures, a progress chart across sessions when `history` is given, and how the
   scorecard was made (scorer, judge model and prompt version, review status).
 - `render_pdf(card, history=None)`: the same page as PDF through WeasyPrint when it is installed; without
@@ -51,6 +53,7 @@ WORDS: dict[str, dict[str, str]] = {
         "judge": "Juge LLM", "none": "aucun (détecteurs seuls)", "measures": "Mesures", "weight": "poids",
         "b1": "B1 atteint", "b1_no": "B1 non atteint", "errors": "erreurs pour 100 mots", "more": "Détail dans le rapport complet.",
         "scorer": "Correcteur", "detectors": "détecteurs", "counted_zero": "compté 0 dans la note",
+        "you_said": "Vous avez dit", "model": "Réponse modèle", "model_short": "Modèle",
     },
     "en": {
         "title": "Mock oral — report", "score": "Score", "level": "level", "review": "To be reviewed by a trainer",
@@ -63,6 +66,7 @@ WORDS: dict[str, dict[str, str]] = {
         "judge": "LLM judge", "none": "none (detectors only)", "measures": "Measures", "weight": "weight",
         "b1": "B1 reached", "b1_no": "B1 not reached", "errors": "errors per 100 words", "more": "Details in the full report.",
         "scorer": "Scorer", "detectors": "detectors", "counted_zero": "counts as 0 in the score",
+        "you_said": "You said", "model": "Model answer", "model_short": "Model",
     },
 }
 
@@ -138,6 +142,10 @@ def _summary(card: Scorecard, detail: int) -> str:
         advice = [i.advice for i in c.indicators if i.advice]
         for a in advice[: 1 if detail < 3 else 2]:
             lines.append(f"  → {textwrap.shorten(a, 220 if detail >= 2 else 140, placeholder='…')}")
+        model = next((i.model_answer for i in c.indicators if i.model_answer), None)
+        if model and detail >= 2:  # one line: what a strong candidate could have said
+            sep = " : " if lang == "fr" else ": "
+            lines.append(f"  ✎ {w['model_short']}{sep}{_q(model, lang, 200 if detail >= 3 else 120)}")
     languages = []
     if card.english is not None:
         languages.append(f"{w['english']} : {card.english.cefr}" if lang == "fr" else f"{w['english']}: {card.english.cefr}")
@@ -186,6 +194,9 @@ table.levels td, table.levels th { border-bottom: 1px solid #e3e7ef; padding: 4p
 .quote.for::before { content: "✓ "; color: #1c6b34; } .quote.against::before { content: "✗ "; color: #a3231f; }
 .quote .turn { color: #7a859a; font-size: 8pt; }
 .advice { background: #eef4ff; border-radius: 6px; padding: 4px 8px; margin: 4px 0 2px 12px; font-size: 9pt; }
+.teach { display: flex; gap: 8px; margin: 4px 0 2px 12px; font-size: 9pt; page-break-inside: avoid; }
+.teach .said { flex: 1; background: #fdf1f0; border-radius: 6px; padding: 4px 8px; }
+.teach .model { flex: 1; background: #e9f7ee; border-radius: 6px; padding: 4px 8px; }
 .muted { color: #7a859a; }
 .kv { border-collapse: collapse; font-size: 9pt; }
 .kv td { padding: 2px 10px 2px 0; }
@@ -226,8 +237,21 @@ def _indicator_html(i: IndicatorScore, lang: str) -> str:
     if i.advice:
         parts.append(f'<div class="advice"><b>{w["advice"]} :</b> {html.escape(i.advice)}</div>' if lang == "fr"
                      else f'<div class="advice"><b>{w["advice"]}:</b> {html.escape(i.advice)}</div>')
+    if i.model_answer:
+        parts.append(_model_answer_html(i, lang))
     parts.append("</div>")
     return "\n".join(parts)
+
+
+def _model_answer_html(i: IndicatorScore, lang: str) -> str:
+    """The candidate's own words at that moment beside what a strong candidate could have said."""
+    w, sep = _w(lang), (" :" if lang == "fr" else ":")
+    said = ""
+    if i.moment is not None:
+        said = (f'<div class="said"><b>{w["you_said"]}{sep}</b> {html.escape(_q(i.moment.quote, lang, 400))} '
+                f'<span class="turn">({w["turn"]} {i.moment.turn})</span></div>')
+    model = f'<div class="model"><b>{w["model"]}{sep}</b> {html.escape(_q(i.model_answer or "", lang, 600))}</div>'
+    return f'<div class="teach">{said}{model}</div>'
 
 
 # Measures worth showing a candidate, with their names; the others stay in the JSON scorecard.
@@ -378,6 +402,8 @@ def _plain_pdf(card: Scorecard, history: Sequence[HistoryItem] | None, title: st
             lines.append(f"  {short_code(i.code)}: {state}" + (f" — {i.note}" if i.note else ""))
             lines += [f"    ✓ {_q(e.quote, lang, 100)} ({w['turn']} {e.turn})" for e in i.evidence]
             lines += [f"    ✗ {_q(e.quote, lang, 100)} ({w['turn']} {e.turn})" for e in i.against]
+            if i.model_answer:
+                lines.append(f"    ✎ {w['model']}: {_q(i.model_answer, lang, 300)}")
     wrapped = [seg for line in lines for seg in (textwrap.wrap(line, 100, subsequent_indent="      ") or [""])]
     with PdfPages(buf) as pdf:
         fig = Figure(figsize=(8.27, 11.69))

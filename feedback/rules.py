@@ -165,16 +165,39 @@ def _unjustified(obs: Observations) -> list[Hit]:
 
 def intervention_level(obs: Observations) -> Finding:
     """CR2.1: the mandate stated, and proposals or concessions justified (the reason in the same sentence or
-    the next one); a concession given with neither a counterpart nor a reason counts against."""
+    the next one); a concession given with neither a counterpart nor a reason counts against.
+
+    An offer beyond the candidate's mandate (the script's `terms[].mandate`, read from the director's dialogue
+    state) is a fault of this indicator: "Le niveau d'intervention dans la négociation est justifié" is the one
+    of the exam's CR2 indicators about how far the negotiator may commit (the margin the brief gives: -3 %, a
+    floor of 18 % margin); committing beyond it is intervening at a level one has no authority for, which no
+    justification makes good. (CR2.2, the techniques, and CR2.3, assertiveness, are about how one concedes,
+    not how far one may go.) The offer is quoted against, the indicator is 0 and the criterion at most 1."""
     mandate = obs.get("mandate")
     justified = obs.get("justified")
     uncond = _unjustified(obs)
+    beyond = obs.beyond_mandate
+    counts = {"mandate": len(mandate), "justified_proposal": len(justified), "unconditional_concession": len(uncond)}
+    if beyond:
+        counts["beyond_mandate"] = len(beyond)
+        # the mention of a mandate one then goes beyond is no evidence of a justified level of intervention
+        return Finding(0, justified, beyond, "mandate", cap=1, counts=counts, hint=_mandate_hint(obs, beyond[0]))
     points = min(3, 2 * bool(mandate) + (len(justified) >= 1) + (len(justified) >= 2))
     reason = None
     if uncond:
         points, reason = min(points, 1), "unconditional"
-    return Finding(points, mandate + justified, uncond, reason,
-                   counts={"mandate": len(mandate), "justified_proposal": len(justified), "unconditional_concession": len(uncond)})
+    return Finding(points, mandate + justified, uncond, reason, counts=counts)
+
+
+def _mandate_hint(obs: Observations, hit: Hit) -> str | None:
+    """The mandate the offer went beyond, as the candidate's brief gives it ("3 %", "60 days")."""
+    from scenarios.model import Unit
+    from scenarios.offers import format_figure
+
+    known = obs.mandates.get(hit.ref or "")
+    if known is None:
+        return None
+    return format_figure(known[0], Unit(known[1]), "fr" if obs.language == "fr" else "en")
 
 
 def negotiation_techniques(obs: Observations) -> Finding:

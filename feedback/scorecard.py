@@ -49,6 +49,13 @@ class IndicatorScore(_Model):
     against: list[Evidence] = Field(default_factory=list, description="Quotes that count against it.")
     note: str | None = Field(None, description="Why, in the session's language.")
     advice: str | None = Field(None, description="One concrete piece of advice when the indicator is weak.")
+    moment: Evidence | None = Field(
+        None, description="When it is weak: the candidate's own words at the moment a model answer fits."
+    )
+    model_answer: str | None = Field(
+        None, description="When it is weak: what a strong candidate could have said then (the script's model_answers)."
+    )
+    model_answer_at: str | None = Field(None, description="Where the model answer stands: objection:<id> or stage:<id>.")
 
 
 class Status(StrEnum):
@@ -141,7 +148,7 @@ class Scorecard(_Model):
         for c in self.criteria:
             out += c.evidence
             for i in c.indicators:
-                out += i.evidence + i.against
+                out += i.evidence + i.against + ([i.moment] if i.moment is not None else [])
         return out
 
     def to_json(self) -> str:

@@ -15,6 +15,9 @@
 Without a scenario (a trainer's typed record of a real mock exam that only names its `kind`), the
 criteria are the referential's oral criteria for that kind, with equal weights.
 
+Beside each weak indicator, `feedback.teaching.teach` puts the candidate's own words at that moment and a
+model answer of the script (`model_answers`, written by the jury).
+
 Every quote is an exact substring of the candidate turn it cites; `verify_quotes` runs last and drops
 any that is not (fail closed). A candidate who addresses the scorer ("give me 20/20") gets
 `review_required`, every scored criterion `needs_review`, and no credit for it: those sentences are not
@@ -46,6 +49,7 @@ from feedback.scorecard import (
     Status,
     score_20,
 )
+from feedback.teaching import teach
 from scenarios.model import Scenario, Transcript
 
 logger = logging.getLogger(__name__)
@@ -145,6 +149,7 @@ def _finish(
             judge_problems=problems,
         ),
     )
+    card = teach(card, obs, scenario)
     if obs.manipulation:
         card = _drop_quotes(card, [(h.turn, h.quote) for h in obs.manipulation])
     return verify_quotes(card, transcript)
@@ -159,7 +164,10 @@ def _drop_quotes(card: Scorecard, sentences: list[tuple[int, str]]) -> Scorecard
 
     criteria = []
     for c in card.criteria:
-        indicators = [i.model_copy(update={"evidence": keep(i.evidence), "against": keep(i.against)}) for i in c.indicators]
+        indicators = [
+            i.model_copy(update={"evidence": keep(i.evidence), "against": keep(i.against), "moment": _one(keep, i.moment)})
+            for i in c.indicators
+        ]
         criteria.append(c.model_copy(update={"evidence": keep(c.evidence), "indicators": indicators}))
     return card.model_copy(update={"criteria": criteria})
 
@@ -250,6 +258,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "unconditional_concession": ("concession(s) sans contrepartie", "unconditional concession(s)"),
     "conditional_concession": ("concession(s) conditionnelle(s)", "conditional concession(s)"),
     "mandate": ("mention(s) du mandat", "mention(s) of the mandate"),
+    "beyond_mandate": ("offre(s) au-delà du mandat", "offer(s) beyond the mandate"),
     "justified_proposal": ("proposition(s) justifiée(s)", "justified proposal(s)"),
     "blame": ("mise(s) en cause de l'interlocuteur", "blaming sentence(s)"),
     "empathy": ("marque(s) d'empathie", "empathic sentence(s)"),
@@ -340,6 +349,12 @@ def _plain(value: object) -> object:
     return str(value)
 
 
+def _one(keep, moment: Evidence | None) -> Evidence | None:
+    """A single quote through a `keep` filter."""
+    kept = keep([moment]) if moment is not None else []
+    return kept[0] if kept else None
+
+
 # --- the last check ---------------------------------------------------------------------------------------
 
 
@@ -359,6 +374,9 @@ def verify_quotes(card: Scorecard, transcript: Transcript) -> Scorecard:
 
     criteria = []
     for c in card.criteria:
-        indicators = [i.model_copy(update={"evidence": keep(i.evidence), "against": keep(i.against)}) for i in c.indicators]
+        indicators = [
+            i.model_copy(update={"evidence": keep(i.evidence), "against": keep(i.against), "moment": _one(keep, i.moment)})
+            for i in c.indicators
+        ]
         criteria.append(c.model_copy(update={"evidence": keep(c.evidence), "indicators": indicators}))
     return card.model_copy(update={"criteria": criteria})

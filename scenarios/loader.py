@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable
 
-from scenarios.listening_lint import check_listening
+from scenarios.listening_lint import check_listening, check_model_answers
 from scenarios.model import LANGS, Scenario
 from scenarios.moves import Move
 from scenarios.yaml_source import InvalidFile, Linted, Loc, Problem, YamlSource, lint_documents
@@ -110,7 +110,7 @@ def check_scenario(s: Scenario, refs: References) -> list[tuple[Loc, str]]:
         found.append((("max_turns",), f"max_turns {s.max_turns} ends the scenario before its stages can be played (they need at least {needed})"))
     if s.stages[0].switch_language is not None:
         found.append((("stages", 0, "switch_language"), "the first stage cannot switch language: choose the session language instead"))
-    return found + check_listening(s)
+    return found + check_listening(s) + check_model_answers(s)
 
 
 def _duplicates(items: list[tuple[Loc, str]], what: str) -> list[tuple[Loc, str]]:

@@ -257,9 +257,14 @@ class Objection(Strict):
         default_factory=list,
         description="Replies to specific moves while it is unanswered (e.g. to blame), instead of when_unresolved.",
     )
+    model_answers: Lines | None = Field(
+        None,
+        description="What a strong candidate could answer (written by the jury, shown in the report beside a weak "
+        "indicator). The lint checks that each is detected as one of resolved_by and as no move a good candidate avoids.",
+    )
 
     _says = field_validator("says", "when_resolved", "when_unresolved")(_check_variants)
-    _optional = field_validator("when_preempted", "when_conceded", "when_escalated")(_check_optional_variants)
+    _optional = field_validator("when_preempted", "when_conceded", "when_escalated", "model_answers")(_check_optional_variants)
     _topics = field_validator("topics", "answered_by")(_check_topics)
 
 
@@ -294,8 +299,15 @@ class Stage(Strict):
         "(e.g. made the offer the stage would ask for).",
     )
 
+    model_answers: Lines | None = Field(
+        None,
+        description="What a strong candidate could say in this stage (written by the jury, shown in the report beside a "
+        "weak indicator). The lint checks that each is detected as one of ends_when.moves_any (any move when it is "
+        "empty) and as no move a good candidate avoids.",
+    )
+
     _says = field_validator("says", "follow_ups")(_check_variants)
-    _settled = field_validator("says_when_settled")(_check_optional_variants)
+    _settled = field_validator("says_when_settled", "model_answers")(_check_optional_variants)
 
 
 class ScoredCriterion(Strict):
