@@ -38,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from feedback.english import LEVELS, CefrModel, text_measures  # noqa: E402
+from feedback.english import LEVELS, MIN_WORDS, CefrModel, text_measures  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "cefr"
 FILES = ("CEFR-SP_SCoRE_train.txt", "CEFR-SP_Wikiauto_train.txt")
@@ -68,6 +68,13 @@ FEATURES = [
     "conditionals_per_sentence",
 ]
 RIDGE = 1.0
+# Weight of a level in the fit: the levels the data has plenty of weigh the same; a rare one (A1: 23 fit
+# sentences, C2: 45) in proportion to its sentences, as in the pooled evaluation (about this many
+# sentences make its 100 documents). Weighting A1 as much as B1 made the fit chase 23 reused sentences.
+LEVEL_FULL = 400
+DEV_SPLITS = (1, 2, 3, 4)  # --dev: seeds of the train/dev splits of the fit half
+DEV_FRACTION = 0.3
+REGROUPINGS = 10  # pooled documents regrouped this many times from all held-out sentences (steadier figure)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -308,10 +315,19 @@ def _ridge(Z, y, w):
     return np.linalg.solve(A.T @ A + reg * w.sum() / len(w), A.T @ b)
 
 
+def level_weights(by_level: dict[int, list[str]]) -> dict[int, float]:
+    return {lvl: min(1.0, len(s) / LEVEL_FULL) for lvl, s in by_level.items()}
+
+
 def fit_model(
-    texts: list[dict], measures: list[dict[str, float]], cut_texts: list[dict], cut_measures: list[dict[str, float]]
+    texts: list[dict],
+    measures: list[dict[str, float]],
+    cut_texts: list[dict],
+    cut_measures: list[dict[str, float]],
+    weights: dict[int, float] | None = None,
 ) -> CefrModel:
-    """Level-balanced ridge regression of the level on the standardised measures; a measure whose
+    """Ridge regression of the level on the standardised measures, each level weighing `weights[level]`
+    in all (1 for every level when not given: level-balanced); a measure whose
     coefficient comes out negative (a collinearity artefact: more range or complexity never lowers a
     level) is dropped and the fit redone. Then the cut points that maximise exact accuracy on `cut_texts`
     (texts built from the same fit sentences without reuse, so with the levels' natural frequencies)."""
@@ -319,7 +335,7 @@ def fit_model(
 
     y = np.array([t["level"] for t in texts], dtype=float)
     counts = Counter(int(v) for v in y)
-    w = np.array([1.0 / counts[int(v)] for v in y])
+    w = np.array([(weights or {}).get(int(v), 1.0) / counts[int(v)] for v in y])
     features = list(FEATURES)
     while True:
         X = np.array([[m[f] for f in features] for m in measures], dtype=float)
@@ -340,8 +356,8 @@ def fit_model(
         cuts=[1.5, 2.5, 3.5, 4.5, 5.5],
         fitted_on=(
             f"CEFR-SP train (Arase et al. 2022), fit half only, seed {SEED}: {len(texts)} texts "
-            f"({SENTENCES_PER_TEXT}-sentence and {EQUAL_WORDS}-word), level-balanced ridge, non-negative "
-            "by backward elimination; bench/eval_cefr.py --fit"
+            f"({SENTENCES_PER_TEXT}-sentence, {EQUAL_WORDS}-word and pooled 1-8 sentences), ridge with levels "
+            f"weighted min(1, sentences/{LEVEL_FULL}), non-negative by backward elimination; bench/eval_cefr.py --fit"
         ),
     )
     scores = [model.score(m) for m in cut_measures]
@@ -352,6 +368,43 @@ def fit_model(
     return model
 
 
+def split_dev(by_level: dict[int, list[str]], seed: int) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """The fit half cut again, per level: train (1 - DEV_FRACTION) and dev. Never touches the held-out half."""
+    rng = random.Random(seed)
+    train: dict[int, list[str]] = {}
+    dev: dict[int, list[str]] = {}
+    for lvl in sorted(by_level):
+        sents = list(by_level[lvl])
+        rng.shuffle(sents)
+        k = int(round(len(sents) * DEV_FRACTION))
+        dev[lvl], train[lvl] = sents[:k], sents[k:]
+    return train, dev
+
+
+def b1_right(model: CefrModel, docs: list[dict], measures: list[dict[str, float]], min_words: int = 0) -> tuple[float, int]:
+    """Share of documents (of at least `min_words` words) whose B1 decision is right, and their number."""
+    right = [(model.score(m) >= model.b1_cut) == (t["level"] >= 3) for t, m in zip(docs, measures) if m["words"] >= min_words]
+    return sum(right) / max(len(right), 1), len(right)
+
+
+def develop(fit_s: dict[int, list[str]]) -> dict:
+    """Model selection without the held-out half: for each split of DEV_SPLITS, fit on the train part of the
+    fit half exactly as --fit does, and measure the B1 decision on pooled documents of the dev part
+    (regrouped REGROUPINGS times). Compare configurations on the mean over splits, not on one."""
+    out = {}
+    for k in DEV_SPLITS:
+        train, dev = split_dev(fit_s, SEED + 1000 * k)
+        fit_texts = build_texts(train, SEED + 1, reuse=True, per_level=FIT_TEXTS_PER_LEVEL) + pooled_texts(train, SEED + 5)
+        cut_texts = build_texts(train, SEED + 3, reuse=False, per_level=MAX_TEXTS_PER_LEVEL) + pooled_texts(train, SEED + 6)
+        model = fit_model(fit_texts, [text_measures(t["text"]) for t in fit_texts], cut_texts,
+                          [text_measures(t["text"]) for t in cut_texts], level_weights(train))
+        docs = [t for r in range(REGROUPINGS) for t in pooled_texts(dev, SEED + 7 + 10 * r)]
+        m = [text_measures(t["text"]) for t in docs]
+        out[k] = {"all": round(b1_right(model, docs, m)[0], 4), f">={MIN_WORDS} words": round(b1_right(model, docs, m, MIN_WORDS)[0], 4)}
+    out["mean"] = {key: round(sum(out[k][key] for k in DEV_SPLITS) / len(DEV_SPLITS), 4) for key in out[DEV_SPLITS[0]]}
+    return out
+
+
 # ------------------------------------------------------------------------------------------------
 
 
@@ -359,10 +412,14 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--fit", action="store_true", help="refit on the fit half and write feedback/cefr_model.json")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ap.add_argument("--dev", action="store_true", help="model selection on train/dev splits of the fit half only")
     args = ap.parse_args(argv)
 
     t0 = time.perf_counter()
     fit_s, held_s = split(load_sentences())
+    if args.dev:
+        print(json.dumps(develop(fit_s), indent=2))
+        return 0
     eval_texts = build_texts(held_s, SEED + 2, reuse=False, per_level=MAX_TEXTS_PER_LEVEL)
     truncated_eval = TRUNCATED[0]
     # fit and cut texts: natural, equal-length and pooled documents (1 to 8 sentences) of the fit half only
@@ -372,7 +429,7 @@ def main(argv: list[str] | None = None) -> int:
     eval_m = [text_measures(t["text"]) for t in eval_texts]
 
     if args.fit:
-        model = fit_model(fit_texts, fit_m, cut_texts, [text_measures(t["text"]) for t in cut_texts])
+        model = fit_model(fit_texts, fit_m, cut_texts, [text_measures(t["text"]) for t in cut_texts], level_weights(fit_s))
         MODEL_PATH.write_text(json.dumps(model.model_dump(), indent=2) + "\n", encoding="utf-8")
     else:
         model = CefrModel.model_validate_json(MODEL_PATH.read_text(encoding="utf-8"))
@@ -408,8 +465,22 @@ def main(argv: list[str] | None = None) -> int:
     pooled_m = [text_measures(t["text"]) for t in pooled]
     gold = [t["level"] for t in pooled]
     ours = [level_of(model.score(m), model.cuts) for m in pooled_m]
+    regrouped = [t for r in range(REGROUPINGS) for t in pooled_texts(held_s, SEED + 40 + r, per_level=10**6)]
+    regrouped_m = [text_measures(t["text"]) for t in regrouped]
+    b1_all, n_all = b1_right(model, pooled, pooled_m)
+    b1_min, n_min = b1_right(model, pooled, pooled_m, MIN_WORDS)
+    rg_all, rn_all = b1_right(model, regrouped, regrouped_m)
+    rg_min, rn_min = b1_right(model, regrouped, regrouped_m, MIN_WORDS)
     results["pooled"] = {
         "ours": figures(ours, gold),
+        # the scorecard gives no English level below MIN_WORDS words (assess_english → None)
+        "b1_decision_min_words": {"min_words": MIN_WORDS, "n": n_min, "b1_decision": round(b1_min, 4),
+                                  "se": round(math.sqrt(b1_min * (1 - b1_min) / max(n_min, 1)), 4)},
+        "b1_decision_se": round(math.sqrt(b1_all * (1 - b1_all) / n_all), 4),
+        # every held-out sentence, grouped REGROUPINGS times (documents of one regrouping are independent;
+        # across regroupings they share sentences, so this is a steadier mean, not a larger sample)
+        "regrouped": {"regroupings": REGROUPINGS, "documents": rn_all, "b1_decision": round(rg_all, 4),
+                      f"b1_decision_min_{MIN_WORDS}_words": round(rg_min, 4), f"documents_min_{MIN_WORDS}_words": rn_min},
         "baseline_calibrated": figures([level_of(naive_word_level(t["text"]), base_cuts) for t in pooled], gold),
         "length_only": figures([level_of(m["mean_sentence_length"], len_cuts) for m in pooled_m], gold),
         "levels": dict(sorted(Counter(gold).items())),
@@ -445,7 +516,12 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             f = r[name]
             print(f"  {name:22s} {f['exact']:7.3f} {f['adjacent']:7.3f} {f['b1_decision']:7.3f}")
-    print(f"\npooled, B1 decision by sentences per document: {results['pooled']['b1_by_sentences']}")
+    p = results["pooled"]
+    print(f"\npooled, B1 decision ± s.e.: {p['ours']['b1_decision']:.3f} ± {p['b1_decision_se']:.3f} (all {p['ours']['n']}); "
+          f"{p['b1_decision_min_words']['b1_decision']:.3f} ± {p['b1_decision_min_words']['se']:.3f} "
+          f"({p['b1_decision_min_words']['n']} documents of ≥ {MIN_WORDS} words, as the scorecard judges)")
+    print(f"pooled, B1 decision by sentences per document: {p['b1_by_sentences']}")
+    print(f"regrouped ({REGROUPINGS}×, all held-out sentences): {p['regrouped']}")
     print("\nconfusion (rows gold A1..C2, cols ours):")
     for lvl, row in zip(LEVELS, results["all"]["confusion_ours"]):
         print(f"  {lvl} {row}")

@@ -5,8 +5,9 @@ and sentences *are*, never on how many there are:
 
 - **lexical range**: the CEFR level of each word (`cefrpy`'s word list, with a light lemmatiser so that
   "moving" counts as "move" and "found" as "find"): share of words above A2 and above B2, mean level of
-  each sentence's hardest word, length of the content words, lexical density;
-- **grammatical complexity**: subordinate clauses per sentence, connectors, complex verb forms (perfect,
+  each sentence's hardest word, length of the content words, lexical density; reported besides: share of
+  content words above B1 and above B2;
+- **grammatical complexity**: subordinate clauses per sentence (and share of sentences with one, reported), connectors, complex verb forms (perfect,
   passive, modals/conditional); reported besides: verb-tense variety, conditionals, sentence and
   T-unit length (capped, so that chaining "and … and …" does not pass for complexity);
 - **diversity**: MTLD (McCarthy & Jarvis 2010), reported; left out of the model, because on the few
@@ -18,8 +19,9 @@ we will cover…"); connectors include the plain linking words of B1 ("but", "be
 besides the formal ones. The scorecard and `oralblanc cefr` use the same measure on the same lines
 (`assess_text`): nothing the persona said is taken out.
 
-A tiny linear model (`cefr_model.json`: nine non-negative coefficients, five cut points) maps the measures
-to a continuous score 1..6 and a level. It is fitted by `bench/eval_cefr.py --fit` on one half of the
+A tiny linear model (`cefr_model.json`: eleven non-negative coefficients, five cut points) maps the
+measures to a continuous score 1..6 and a level. It is fitted by `bench/eval_cefr.py --fit` (levels
+weighted by their frequency, capped; configurations chosen with `--dev` on the fit half) on one half of the
 CEFR-SP train split (Arase, Uchida & Kajiwara 2022, "CEFR-Based Sentence Difficulty Annotation and
 Assessment", EMNLP 2022) grouped into short texts of 1 to 8 sentences, and evaluated on the other half
 (bench/README.md); the A2|B1 cut is the one that makes the most B1 decisions right. No length measure is
@@ -463,6 +465,7 @@ def text_measures(text: str, *, given_vocabulary: Iterable[str] = ()) -> dict[st
     tunit_lengths: list[int] = []
     sentence_max: list[float] = []
     subordinators = 0
+    subordinate_sentences = 0
     complex_verbs = 0
     conditionals = 0
     tenses: set[str] = set()
@@ -492,11 +495,11 @@ def text_measures(text: str, *, given_vocabulary: Iterable[str] = ()) -> dict[st
                 content_letters.append(len(tok))
         if len(content_levels) > before:
             sentence_max.append(max(content_levels[before:]))
-        subordinators += sum(1 for t in plain if t in SUBORDINATORS)
+        sub = sum(1 for t in plain if t in SUBORDINATORS)
         # "that" opening a clause ("I think that we…", "the price that you propose"), not "that price"
-        subordinators += sum(
-            1 for i, t in enumerate(plain[:-1]) if t == "that" and i > 0 and plain[i + 1] in _CLAUSE_SUBJECT
-        )
+        sub += sum(1 for i, t in enumerate(plain[:-1]) if t == "that" and i > 0 and plain[i + 1] in _CLAUSE_SUBJECT)
+        subordinators += sub
+        subordinate_sentences += sub > 0
         has_modal = False
         has_if = "if" in plain or "unless" in plain
         # the main clause of a conditional: a modal, or a future ("If the 8D confirms it, we will cover the cost")
@@ -536,12 +539,15 @@ def text_measures(text: str, *, given_vocabulary: Iterable[str] = ()) -> dict[st
         "share_above_a2": sum(1 for v in levels if v >= 2.5) / n_levels,
         "share_above_b1": sum(1 for v in levels if v >= 3.5) / n_levels,
         "share_above_b2": sum(1 for v in levels if v >= 4.5) / n_levels,
+        "content_share_above_b1": sum(1 for v in content_levels if v >= 3.5) / n_content,
+        "content_share_above_b2": sum(1 for v in content_levels if v >= 4.5) / n_content,
         "sentence_max_word_level": sum(sentence_max) / len(sentence_max) if sentence_max else 0.0,
         "content_word_letters": sum(content_letters) / n_content if content_letters else 0.0,
         "mean_sentence_length": sum(sent_lengths) / n_sent,
         "mean_tunit_length": sum(tunit_lengths) / max(len(tunit_lengths), 1),
         "lexical_density": len(content_levels) / n_levels if levels else 0.0,
         "subordinators_per_sentence": subordinators / n_sent,
+        "subordinate_sentence_share": subordinate_sentences / n_sent,
         "connectors_per_100_words": 100.0 * connectors / max(len(words), 1),
         "complex_verbs_per_sentence": complex_verbs / n_sent,
         "conditionals": float(conditionals),

@@ -220,3 +220,17 @@ def test_cli_jsonl_rejects_malformed_lines():
 def test_cli_missing_file(tmp_path):
     result = runner.invoke(_cli(), ["cefr", str(tmp_path / "nope.txt")])
     assert result.exit_code != 0
+
+
+def test_content_word_shares_and_subordinate_sentences():
+    m = text_measures("We considered the ubiquitous implications carefully. I like it. Although it is late, we can go.")
+    assert m["content_share_above_b2"] >= m["share_above_b2"]  # among content words, not all words
+    assert 0 < m["content_share_above_b2"] <= m["content_share_above_b1"] <= 1
+    assert m["subordinate_sentence_share"] == pytest.approx(1 / 3)
+    assert text_measures("")["content_share_above_b1"] == 0.0
+
+
+def test_shipped_model_uses_only_measures_text_measures_gives():
+    model = load_model()
+    assert set(model.features) <= set(text_measures(B2))
+    assert model.cuts[0] < model.b1_cut < model.cuts[2]
