@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PIP_LOG := $(VENV)/pip-install.log
 # Debian packages the project needs at run time and in tests.
-APT_PACKAGES := espeak-ng libespeak-ng1 postgresql python3-grammalecte libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+APT_PACKAGES := espeak-ng libespeak-ng1 postgresql python3-grammalecte libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium chromium-driver
 
 .PHONY: run test install apt-deps clean
 

@@ -17,6 +17,7 @@ from bot.commands import score as score_commands
 from bot.commands import speech as speech_commands
 from bot.commands import telegram as telegram_commands
 from bot.commands import trainer as trainer_commands
+from bot.commands import web as web_commands
 from bot.commands.data import data_app, db_app
 
 app = typer.Typer(
@@ -33,6 +34,7 @@ app.add_typer(speech_commands.app)
 app.add_typer(telegram_commands.app)
 app.add_typer(trainer_commands.app)
 app.add_typer(jury_commands.app, name="jury")
+app.add_typer(web_commands.app, name="web")
 app.add_typer(db_app, name="db")
 app.add_typer(data_app, name="data")
 

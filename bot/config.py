@@ -62,6 +62,11 @@ class Settings(BaseSettings):
     admins: str = Field("", validation_alias=_env("ORALBLANC_ADMINS"))
     # Telegram updates kept after a storage failure are tried again this often (the inbox's replay).
     update_retry_seconds: float = Field(20.0, gt=0, validation_alias=_env("ORALBLANC_UPDATE_RETRY_SECONDS"))
+    # the web console (`oralblanc web`): its public address (sign-in links point there; https: the
+    # session cookie is Secure) and the key that signs its session cookies (unset: a new random key at
+    # each start, which signs everyone out when it restarts)
+    web_url: str = Field("http://127.0.0.1:8080", validation_alias=_env("ORALBLANC_WEB_URL"))
+    web_secret: str | None = Field(None, validation_alias=_env("ORALBLANC_WEB_SECRET"))
     # Tests only: named points where the process kills itself (SIGKILL), comma-separated (bot/faults.py).
     crash_points: str = Field("", validation_alias=_env("ORALBLANC_CRASH_POINTS"))
 

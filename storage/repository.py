@@ -82,6 +82,7 @@ from storage.tables import (
     UpdateInboxRow,
     UserRow,
     VoiceInboxRow,
+    WebLinkRow,
     utcnow,
 )
 
@@ -1059,6 +1060,15 @@ class Repository:
                 .execution_options(synchronize_session=False)
             ).scalar_one_or_none() or 0)
 
+    def held_update(self, update_id: int) -> PendingUpdate | None:
+        """One held update not handled to its end (None when it is done or was never held): what a
+        queue worker reads back by update id (`bot.queue.worker`)."""
+        with self._session() as s:
+            r = s.get(UpdateInboxRow, update_id)
+            if r is None or r.done_at is not None:
+                return None
+            return PendingUpdate(r.update_id, r.chat_id, dict(r.payload or {}), r.attempts, r.received_at)
+
     # privacy ---------------------------------------------------------------------------------
 
     def export_user(self, user_id: int, *, include_audio: bool = True) -> dict[str, Any]:
@@ -1221,6 +1231,7 @@ class Repository:
             )
             run(d, "assignments", delete(AssignmentRow).where(col(AssignmentRow.user_id) == user_id))
             run(d, "memberships", delete(MembershipRow).where(col(MembershipRow.user_id) == user_id))
+            run(d, "web_links", delete(WebLinkRow).where(col(WebLinkRow.user_id) == user_id))
             run(u, "cohorts.owner_id", update(CohortRow).where(col(CohortRow.owner_id) == user_id).values(owner_id=None))
             run(
                 u,
@@ -1294,6 +1305,42 @@ class Repository:
             busy, _, _ = connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)")).one()
             if busy:
                 logger.warning("WAL checkpoint incomplete (a reader is active): old pages remain until the next one")
+
+    # web console sign-in links ---------------------------------------------------------------
+
+    def add_web_link(self, user_id: int, token_hash: str, *, expires_at: datetime) -> int:
+        """Keep a one-time sign-in link (the hash of its token) for a user; returns its id."""
+        with self._session() as s, s.begin():
+            self._get(s, UserRow, user_id, "user")
+            row = WebLinkRow(token_hash=token_hash, user_id=user_id, created_at=self._clock(), expires_at=expires_at)
+            s.add(row)
+            s.flush()
+            assert row.id is not None
+            return row.id
+
+    def spend_web_link(self, token_hash: str) -> int | None:
+        """Spend a sign-in link, once: the user id when it was unused and not expired (it is then
+        marked used, in one UPDATE, so two clicks at once open one session), else None."""
+        now = self._clock()
+        with self._session() as s, s.begin():
+            row = s.scalars(select(WebLinkRow).where(col(WebLinkRow.token_hash) == token_hash)).first()
+            if row is None or row.used_at is not None or row.expires_at <= now:
+                return None
+            spent = s.execute(
+                update(WebLinkRow)
+                .where(col(WebLinkRow.id) == row.id, col(WebLinkRow.used_at).is_(None))
+                .values(used_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            return row.user_id if int(spent.rowcount) == 1 else None  # type: ignore[attr-defined]
+
+    def cohort_assignments(self, cohort_id: int) -> list[AssignmentRecord]:
+        """The assignments made to a cohort, oldest first."""
+        with self._session() as s:
+            rows = s.scalars(
+                select(AssignmentRow).where(col(AssignmentRow.cohort_id) == cohort_id).order_by(col(AssignmentRow.id))
+            )
+            return [_assignment(r) for r in rows]
 
 
 # --- async wrapper -------------------------------------------------------------------------------
@@ -1376,12 +1423,16 @@ class AsyncRepository:
     update_done = _in_thread(Repository.update_done)
     pending_updates = _in_thread(Repository.pending_updates)
     count_update_attempt = _in_thread(Repository.count_update_attempt)
+    held_update = _in_thread(Repository.held_update)
     export_user = _in_thread(Repository.export_user)
     scorecard_released = _in_thread(Repository.scorecard_released)
     erase_user = _in_thread(Repository.erase_user)
     purge_audio = _in_thread(Repository.purge_audio)
     trial_sessions = _in_thread(Repository.trial_sessions)
     joined_at = _in_thread(Repository.joined_at)
+    add_web_link = _in_thread(Repository.add_web_link)
+    spend_web_link = _in_thread(Repository.spend_web_link)
+    cohort_assignments = _in_thread(Repository.cohort_assignments)
 
 
 __all__: Sequence[str] = (

@@ -301,6 +301,20 @@ class UpdateInboxRow(SQLModel, table=True):
     done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
+class WebLinkRow(SQLModel, table=True):
+    """A one-time sign-in link to the web console: only the SHA-256 of its token is kept; it opens one
+    session, once (`used_at`), before `expires_at`. Deleted with its person."""
+
+    __tablename__ = "web_links"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(sa_type=String(64), unique=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
 def all_tables() -> list[str]:
     """The names of every table storage owns (the erase test scans them all)."""
     return sorted(SQLModel.metadata.tables)

@@ -4,6 +4,10 @@ Mount with `app.add_typer(telegram_commands.app)` (no name: `bot` becomes a top-
 Settings come from the environment (`bot.config.Settings`): `TELEGRAM_BOT_TOKEN` (from @BotFather),
 `TELEGRAM_API_BASE_URL` (default the public Bot API; a local Bot API server or a test server
 otherwise), `TELEGRAM_FILE_BASE_URL` (derived from it when absent).
+
+`--queue` (with `--webhook-url`) runs the webhook ingress of a scaled-out bot instead
+(`bot.queue.ingress`): updates held and queued in PostgreSQL, answered by `oralblanc worker`
+processes (`bot.commands.worker`, registered here).
 """
 
 from __future__ import annotations
@@ -13,10 +17,12 @@ from typing import Annotated, Optional
 
 import typer
 
+from bot.commands.worker import worker as worker_command
 
 log = logging.getLogger(__name__)
 
 app = typer.Typer(help="Run the Telegram bot.")
+app.command("worker")(worker_command)
 
 
 @app.command("bot")
@@ -35,6 +41,9 @@ def bot(
         help="Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token (default: a random one per start).")] = None,
     preload_speech: Annotated[bool, typer.Option(
         "--preload-speech/--no-preload-speech", help="Load the speech-to-text model at start-up.")] = True,
+    queue: Annotated[bool, typer.Option(
+        "--queue", help="Webhook ingress only: hold each update and queue it in PostgreSQL (DATABASE_URL) "
+                        "for `oralblanc worker` processes.")] = False,
 ) -> None:
     """Serve rehearsals on Telegram until interrupted (Ctrl-C, SIGTERM)."""
     from bot.config import get_settings
@@ -42,6 +51,17 @@ def bot(
     from bot.telegram.runtime import BotOptions
 
     settings = get_settings()
+    if queue:
+        from bot.queue.jobs import NotPostgres, require_postgres
+
+        try:
+            require_postgres(settings.database_url)
+        except NotPostgres as exc:
+            typer.echo(f"oralblanc bot: {exc}", err=True)
+            raise typer.Exit(2) from None
+        if not webhook_url:
+            typer.echo("oralblanc bot: --queue needs --webhook-url (Telegram posts updates to the ingress)", err=True)
+            raise typer.Exit(2)
     # httpx: one line per Bot API call otherwise, with the token in its URL; python-telegram-bot logs
     # whole updates and call parameters (names, texts) below INFO: never kept, whatever the root level.
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -52,6 +72,11 @@ def bot(
             typer.echo("warning: Telegram only posts to https:// webhook URLs", err=True)
         webhook = WebhookConfig(webhook_url, listen, port, url_path, secret_token)
     try:
+        if queue:
+            from bot.queue.ingress import run_ingress
+
+            run_ingress(settings, webhook)
+            return
         run_bot(settings, webhook=webhook, options=BotOptions(preload_speech=preload_speech, preload_scoring=True))
     except MissingToken as exc:
         typer.echo(f"oralblanc bot: {exc}", err=True)

@@ -1,6 +1,6 @@
 """The application core: every use case of oralblanc, free of any transport.
 
-Doors (Telegram handlers in `bot.telegram`, the typer CLI in `bot.commands`, the web console next)
+Doors (Telegram handlers in `bot.telegram`, the typer CLI in `bot.commands`, the web console in `bot.web`)
 read a request, build the acting `Principal`, call one use case here, and render its answer or its
 `Refused` in their own words. Each use case checks the principal's role (and ownership: a trainer
 acts only on their own cohorts) itself, so no door can forget. The core reads and writes through
@@ -17,6 +17,7 @@ acts only on their own cohorts) itself, so no door can forget. The core reads an
 - `transcripts`    sessions (a trainer's cohort, named / a script's, anonymous), read
 - `roles`          grant, revoke (admins)
 - `personal_data`  export, erase (one's own; an admin's, anyone's)
+- `sign_in`        one-time links to the web console: issue_link, redeem, signed_in
 - `operator`       run a use case from the terminal as its operator
 - the rehearsal itself (start, turn, finish) is `bot.rehearsal`.
 """

@@ -110,3 +110,9 @@ async def tell_open(repo: AsyncRepository, me: Principal, cohort_id: int, catalo
         notice = AssignmentMade(catalog.scenarios[a.scenario_id], a.mode, a.attempts, _aware(a.due_at), cohort_id)
         told += bool(await outbox.notify(member, notice))
     return told
+
+
+async def of_cohort(repo: AsyncRepository, me: Principal, cohort_ref: str) -> tuple[CohortRecord, list[AssignmentRecord]]:
+    """One of the principal's cohorts and the assignments made to it, oldest first."""
+    cohort = await cohorts.one(repo, me, cohort_ref)
+    return cohort, list(await repo.cohort_assignments(cohort.id))

@@ -64,3 +64,14 @@ def upgrade_database(revision: str = "head", *, database_url: str | None = None)
         return current_revision(engine), engine.url.render_as_string(hide_password=True)
     finally:
         engine.dispose()
+
+
+def open_repository(database_url: str | None = None) -> tuple[AsyncRepository, Callable[[], None]]:
+    """The repository on the configured database (migrated), for a long-running door (the web
+    console), and what closes it."""
+    from bot.config import get_settings
+    from storage.db import make_engine
+    from storage.repository import Repository
+
+    engine = make_engine(database_url or get_settings().effective_database_url)
+    return AsyncRepository(Repository(engine)), engine.dispose

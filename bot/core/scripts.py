@@ -109,10 +109,14 @@ class Uploads:
     live: dict[str, tuple[int, int | None] | None]  # per id: (live version, the published script's number or None for the library), None: not live
 
 
-async def list_uploads(repo: AsyncRepository, me: Principal, live: Catalog) -> Uploads:
-    """Every uploaded script, and per id its live version (from a published upload or the library)."""
+async def list_uploads(repo: AsyncRepository, me: Principal, live: Catalog, *, mine: bool = False) -> Uploads:
+    """Every uploaded script (`mine`: only the principal's, and the other versions of the same ids),
+    and per id its live version (from a published upload or the library)."""
     me.require("jury")
     scripts = list(await repo.uploaded_scripts())
+    if mine:
+        own = {s.scenario_id for s in scripts if s.uploaded_by is not None and s.uploaded_by == me.user_id}
+        scripts = [s for s in scripts if s.scenario_id in own]
     state: dict[str, tuple[int, int | None] | None] = {}
     for scenario_id in sorted({s.scenario_id for s in scripts}):
         current = live.scenarios.get(scenario_id)
@@ -122,3 +126,27 @@ async def list_uploads(repo: AsyncRepository, me: Principal, live: Catalog) -> U
         published = [s for s in scripts if s.scenario_id == scenario_id and s.published and s.version == current.version]
         state[scenario_id] = (current.version, published[-1].id if published else None)
     return Uploads(scripts, state)
+
+
+async def check(me: Principal, file_name: str, text: str) -> Uploaded:
+    """Lint a script being written, without storing it (the editor's lint as they type): the same
+    `FILE:LINE: message` lines as `oralblanc scenarios lint`, and the scenario when it is clean."""
+    me.require("jury")
+    problems, scenario = await asyncio.to_thread(publishing.lint_document, file_name or "script.yaml",
+                                                 text.encode("utf-8"))
+    return Uploaded(problems, scenario, None)
+
+
+async def source_to_edit(repo: AsyncRepository, me: Principal, scenario_id: str) -> str | None:
+    """The YAML a jury member starts from to edit `scenario_id`: its latest upload, else the bundled
+    library file; None when there is neither."""
+    me.require("jury")
+    upload = await repo.latest_upload(scenario_id)
+    if upload is not None and upload.source:
+        return upload.source
+    from scenarios.loader import LIBRARY
+
+    path = LIBRARY / f"{scenario_id}.yaml"
+    if publishing.plain_id(scenario_id) != scenario_id or not path.is_file():
+        return None
+    return await asyncio.to_thread(path.read_text, encoding="utf-8")

@@ -119,3 +119,20 @@ async def read(repo: AsyncRepository, me: Principal, catalog: Catalog, ref: str,
     card = await repo.latest_scorecard(record.id)
     log.info("session %s read by %s %s", record.id, "trainer" if named else "jury member", me.user_id)
     return Reading(record, card, candidate.display_name, persona_name, named)
+
+
+async def audio(repo: AsyncRepository, me: Principal, session_ref: str, number: int) -> bytes:
+    """The raw audio of a spoken turn, for a trainer of the session's candidate only (`unknown_session`
+    for anyone else, as for a session that does not exist; `no_audio` when none is kept)."""
+    me.require("trainer")
+    try:
+        record = await repo.session(int(session_ref)) if session_ref.isdigit() else None
+    except NotFound:
+        record = None
+    if record is None or not await cohorts.trains(repo, me, record.user_id):
+        raise Refused("unknown_session", ref=session_ref)
+    data = await repo.audio(record.id, number)
+    if data is None:
+        raise Refused("no_audio", ref=session_ref, turn=number)
+    log.info("session %s turn %s audio heard by trainer %s", record.id, number, me.user_id)
+    return data

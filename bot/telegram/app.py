@@ -12,6 +12,10 @@
   webhook server (PTB's, on tornado) that checks Telegram's secret token header on every request.
 - `running(application, ...)`: the same life cycle as an async context manager, for tests and the
   benchmark.
+- `build_application(..., queue_worker=True)`: the Application of a queue worker (`bot.queue.worker`):
+  the same handlers, no updater, no update queue of its own; its worker hands it each job's update and
+  settles it, so `post_init` replays nothing and starts no background task (the queue retries jobs,
+  the exam clock is a periodic job).
 """
 
 from __future__ import annotations
@@ -86,6 +90,8 @@ def build_application(
     services_factory: ServicesFactory = open_services,
     transcriber_factory: TranscriberFactory = default_transcriber,
     synthesizer_factory: SynthesizerFactory = default_synthesizer,
+    queue_worker: bool = False,
+    rate_limiter: FloodControl | None = None,
 ) -> Application:
     """The Application, handlers attached; resources are opened by its `post_init`."""
     if not settings.telegram_bot_token:
@@ -108,6 +114,11 @@ def build_application(
             services.rehearsal.scorer = PoolScorer(options.scoring_workers)
         application.bot_data[RUNTIME_KEY] = BotRuntime(settings, services, voice, processor, options, inbox)
         inbox.attach(services.repo)  # from now on, every update is held before Telegram is told
+        if queue_worker:  # the worker settles each job's update itself; the queue replays and retries
+            if options.preload_scoring and isinstance(services.rehearsal.scorer, PoolScorer):
+                in_background(services.rehearsal.scorer.warm(), "oralblanc-scoring-warm-up")
+            await _ready(application, settings, services, voice, options)
+            return
         processor.inbox = inbox
         # What a previous run was handling when it stopped: queued before anything new arrives.
         replayed = await inbox.replay(application)
@@ -115,13 +126,7 @@ def build_application(
             log.info("%s updates a previous run left unfinished handed over again", replayed)
         if options.preload_scoring and isinstance(services.rehearsal.scorer, PoolScorer):
             in_background(services.rehearsal.scorer.warm(), "oralblanc-scoring-warm-up")
-        if options.preload_speech:
-            try:
-                await voice.preload()
-            except Exception:
-                log.exception("speech-to-text model not loaded: voice notes will be refused")
-        await menus.set_default_menus(application.bot)
-        await menus.set_admin_menus(application.bot, settings, services.repo)
+        await _ready(application, settings, services, voice, options)
         in_background(_recover(application.bot_data[RUNTIME_KEY], application), "oralblanc-voice-recovery")
         in_background(_retry_kept(inbox, application, settings.update_retry_seconds), "oralblanc-update-retry")
         in_background(_exam_clock(application.bot_data[RUNTIME_KEY], application, options.exam_clock_seconds),
@@ -141,20 +146,33 @@ def build_application(
                 await scorer.aclose()
             await rt.services.close()
 
-    application = (
+    builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token)
         .base_url(settings.telegram_api_base_url)
         .base_file_url(file_base_url(settings))
         .concurrent_updates(processor)
-        .update_queue(DurableUpdateQueue(inbox))
-        .rate_limiter(FloodControl(overall_rate=options.flood_overall_rate, max_retries=options.flood_max_retries))
+        .rate_limiter(rate_limiter or FloodControl(overall_rate=options.flood_overall_rate,
+                                                   max_retries=options.flood_max_retries))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
-        .build()
     )
+    builder = builder.updater(None) if queue_worker else builder.update_queue(DurableUpdateQueue(inbox))
+    application = builder.build()
     handlers.register(application)
     return application
+
+
+async def _ready(application: Application, settings: Settings, services: Services, voice: VoiceIO,
+                 options: BotOptions) -> None:
+    """Speech model (if asked) and the command menus: what every kind of process does at start-up."""
+    if options.preload_speech:
+        try:
+            await voice.preload()
+        except Exception:
+            log.exception("speech-to-text model not loaded: voice notes will be refused")
+    await menus.set_default_menus(application.bot)
+    await menus.set_admin_menus(application.bot, settings, services.repo)
 
 
 async def _recover(rt: BotRuntime, application: Application) -> int:

@@ -5,6 +5,9 @@ about one per second in a private chat. `FloodControl` (a PTB `BaseRateLimiter`,
 throttles requests that target a chat with token buckets, and when the Bot API still answers 429 it
 pauses every request for `retry_after` seconds and tries again, up to `max_retries` times.
 `getUpdates` never goes through a rate limiter (PTB skips it).
+
+With `shared` (queue mode, `bot.queue.limiter.SharedBuckets`), the buckets and the 429 pause live in
+PostgreSQL, so the limits hold across every worker, not per process.
 """
 
 from __future__ import annotations
@@ -76,6 +79,7 @@ class FloodControl(BaseRateLimiter[int]):
         chat_burst: float = 5.0,
         max_retries: int = 3,
         max_wait: float = 60.0,
+        shared: Any = None,
     ) -> None:
         self.overall = TokenBucket(overall_rate, max(1.0, overall_rate)) if overall_rate > 0 else None
         self.throttle = overall_rate > 0
@@ -88,12 +92,31 @@ class FloodControl(BaseRateLimiter[int]):
         self._open = asyncio.Event()
         self._open.set()
         self.retries = 0  # how many 429s were waited out (for logs and tests)
+        self.overall_rate = overall_rate
+        self.shared = shared  # buckets in PostgreSQL, shared by every worker (`bot.queue.limiter`)
 
     async def initialize(self) -> None:
-        """Nothing to set up."""
+        """Open the shared buckets' connections, if any."""
+        if self.shared is not None:
+            await self.shared.open()
 
     async def shutdown(self) -> None:
-        """Nothing to release."""
+        """Close the shared buckets' connections, if any."""
+        if self.shared is not None:
+            await self.shared.close()
+
+    async def _acquire(self, chat_id: int | str) -> None:
+        if self.shared is None:
+            await self._chat_bucket(chat_id).acquire()
+            assert self.overall is not None
+            await self.overall.acquire()
+            return
+        group = isinstance(chat_id, str) or chat_id < 0
+        if group:
+            await self.shared.acquire(f"chat:{chat_id}", self.group_per_minute / 60.0, self.group_per_minute)
+        else:
+            await self.shared.acquire(f"chat:{chat_id}", self.chat_rate, self.chat_burst)
+        await self.shared.acquire("overall", self.overall_rate, max(1.0, self.overall_rate))
 
     def _chat_bucket(self, chat_id: int | str) -> TokenBucket:
         if len(self._chats) > 1024:
@@ -124,9 +147,7 @@ class FloodControl(BaseRateLimiter[int]):
             chat_id = int(chat_id)  # type: ignore[arg-type]
         for attempt in range(retries + 1):
             if self.throttle and chat_id is not None and endpoint not in _NOT_MESSAGES:
-                await self._chat_bucket(chat_id).acquire()
-                assert self.overall is not None
-                await self.overall.acquire()
+                await self._acquire(chat_id)
             await self._open.wait()
             try:
                 return await callback(*args, **kwargs)
@@ -136,6 +157,11 @@ class FloodControl(BaseRateLimiter[int]):
                     log.error("%s: still flood-limited after %d retries", endpoint, retries)
                     raise
                 self.retries += 1
+                if self.shared is not None:  # every worker waits it out, not only this one
+                    try:
+                        await self.shared.pause(wait, self.overall_rate if self.throttle else 30.0)
+                    except Exception:
+                        log.warning("flood limit: the shared pause could not be recorded", exc_info=True)
                 log.warning("%s: flood limit (429), pausing all requests for %.1f s", endpoint, wait)
                 self._open.clear()
                 try:

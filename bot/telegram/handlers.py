@@ -34,6 +34,7 @@ from bot.telegram.jury import on_script
 from bot.telegram.lines import AUDIO_EXTENSIONS, on_text, on_voice
 from bot.telegram.runtime import RUNTIME_KEY, runtime
 from bot.telegram.texts import lang_of, t
+from bot.telegram.web_link import web as web_link
 from storage.db import is_unavailable
 
 log = logging.getLogger(__name__)
@@ -114,6 +115,7 @@ COMMANDS = {
     # jury (each checks the role)
     "publish": jury.publish, "try": jury.try_, "transcripts": jury_transcripts.transcripts,
     "transcript": jury_transcripts.transcript,
+    "web": web_link,  # staff: a one-time link to the web console
 }
 
 def _audio_extensions() -> filters.BaseFilter:

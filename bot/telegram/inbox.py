@@ -75,6 +75,14 @@ class UpdateInbox:
         """Keep this update pending: `replay` will hand it over again (a storage failure)."""
         self._keep.add(update_id)
 
+    def take_kept(self, update_id: int) -> bool:
+        """Whether the error handler kept this update for a retry (forgotten here once asked): a
+        queue worker settles updates itself and retries the job instead (`bot.queue.worker`)."""
+        if update_id in self._keep:
+            self._keep.discard(update_id)
+            return True
+        return False
+
     async def settle(self, update_id: int) -> None:
         """The handlers are done with this update: mark it done, unless it is to be tried again."""
         self._queued.discard(update_id)
@@ -146,6 +154,11 @@ class DurableUpdateQueue(asyncio.Queue):  # type: ignore[type-arg]
         await super().put(item)
 
 
+async def apologise(application: Application, chat_id: int | None, payload: dict[str, Any]) -> None:
+    """Tell a chat that one of its updates was let go after `MAX_ATTEMPTS` tries (never raises)."""
+    await _apologise(application, chat_id, payload)
+
+
 async def _apologise(application: Application, chat_id: int | None, payload: dict[str, Any]) -> None:
     if chat_id is None:
         return
@@ -158,4 +171,4 @@ async def _apologise(application: Application, chat_id: int | None, payload: dic
         log.warning("could not tell chat %s that an update was let go", chat_id, exc_info=True)
 
 
-__all__ = ["DurableUpdateQueue", "MAX_ATTEMPTS", "UpdateInbox", "update_chat"]
+__all__ = ["DurableUpdateQueue", "MAX_ATTEMPTS", "UpdateInbox", "apologise", "update_chat"]

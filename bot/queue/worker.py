@@ -1,0 +1,274 @@
+"""`oralblanc worker`: take update jobs from the queue and run the bot's handlers on them.
+
+Each worker builds the PTB `Application` once (the same handlers as the single process, no updater,
+`build_application(queue_worker=True)`), then procrastinate runs its jobs, `concurrency` at a time
+(different chats; a chat's jobs are serialised by their lock, `bot.queue.jobs`). A job:
+1. reads its update back from the inbox by id (done already, a duplicate job: nothing to do);
+2. on a retry (the job failed, or its worker died), counts an attempt in the inbox: past
+   `MAX_ATTEMPTS` the update is let go with an apology, like the single process; a voice note the
+   dead attempt had held (downloaded, not yet a turn) is played from the inbox;
+3. `Application.process_update(update)` in the chat's turn, then the update is settled: done, or,
+   when the error handler kept it (the database failed), the job raises `KeptForRetry` and
+   procrastinate tries it again after `update_retry_seconds`.
+
+A worker killed at any moment loses nothing: its job stays `doing`, its heartbeat stops, and every
+worker checks every few seconds for jobs whose worker stopped beating for `stalled_after` seconds and
+retries them. What the candidate sent is answered once: a line is stored with its update id, a
+replayed `/play` reopens the session it opened. The same check defers again updates held in the
+inbox with no job (an ingress killed between the two) once they are `sweep_after` seconds old.
+Outgoing calls go through the shared limiter in PostgreSQL (`bot.queue.limiter`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot.config import Settings
+from bot.faults import crash_point
+from bot.queue import jobs
+from bot.queue.metrics import ERRORS, UPDATE_REPLY_SECONDS, UPDATES_HANDLED, http_routes
+from bot.services import open_services
+from bot.speech.voice import default_synthesizer, default_transcriber
+from bot.telegram.runtime import BotOptions
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class WorkerOptions:
+    """How a worker takes jobs (tests shorten the intervals)."""
+
+    concurrency: int = 8
+    queues: Sequence[str] = (jobs.UPDATES_QUEUE,)
+    heartbeat: float = 5.0  # seconds between the worker's heartbeats
+    stalled_after: float = 30.0  # a worker silent this long is dead: its jobs are retried
+    check_every: float = 5.0  # how often stalled jobs and unqueued updates are looked for
+    sweep_after: float = 60.0  # an update held this long with no job gets one
+    http_listen: str = "0.0.0.0"
+    http_port: int | None = None  # /healthz and /metrics; None: not served
+    name: str = field(default_factory=lambda: f"{socket.gethostname()}-{os.getpid()}")
+
+
+class QueueWorker:
+    """One worker process: the PTB Application, the procrastinate worker, the recovery loop."""
+
+    def __init__(
+        self, settings: Settings, *, options: BotOptions | None = None, worker: WorkerOptions | None = None,
+        services_factory: Any = open_services, transcriber_factory: Any = default_transcriber,
+        synthesizer_factory: Any = default_synthesizer,
+    ) -> None:
+        self.settings = settings
+        self.options = options or BotOptions()
+        self.worker = worker or WorkerOptions()
+        self.conninfo = jobs.require_postgres(settings.database_url)
+        self.factories = dict(services_factory=services_factory, transcriber_factory=transcriber_factory,
+                              synthesizer_factory=synthesizer_factory)
+        self.app: Any = None  # procrastinate.App
+        self.application: Any = None  # telegram.ext.Application
+
+    # --- life cycle ----------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        """Until SIGINT/SIGTERM (procrastinate's signal handlers: the jobs in hand are finished first)."""
+        from bot.queue.limiter import SharedBuckets
+        from bot.telegram.app import build_application
+        from bot.telegram.flood import FloodControl
+
+        await jobs.ensure_schema(self.conninfo, self.settings.database_url or "")
+        self.app = jobs.make_app(self.conninfo, retry_wait=self.settings.update_retry_seconds,
+                                 max_pool=self.worker.concurrency + 4)
+        flood = FloodControl(overall_rate=self.options.flood_overall_rate or 30.0,
+                             max_retries=self.options.flood_max_retries, shared=SharedBuckets(self.conninfo))
+        self.application = build_application(self.settings, options=self.options, queue_worker=True,
+                                             rate_limiter=flood, **self.factories)
+        self.application.add_error_handler(_count_error)
+        application = self.application
+        server = None
+        async with self.app.open_async():
+            await application.initialize()
+            try:
+                if application.post_init is not None:
+                    await application.post_init(application)
+                await application.start()
+                server = self._serve_http()
+                recovery = asyncio.create_task(self._recovery_loop(), name="oralblanc-stalled-jobs")
+                log.info("worker %s taking jobs from %s (concurrency %s)", self.worker.name,
+                         ", ".join(self.worker.queues), self.worker.concurrency)
+                try:
+                    await self.app.run_worker_async(
+                        queues=list(self.worker.queues), concurrency=self.worker.concurrency, name=self.worker.name,
+                        additional_context={jobs.WORKER_KEY: self},
+                        update_heartbeat_interval=self.worker.heartbeat,
+                        stalled_worker_timeout=self.worker.stalled_after,
+                        fetch_job_polling_interval=max(1.0, self.worker.check_every),
+                    )
+                finally:
+                    recovery.cancel()
+                    await asyncio.gather(recovery, return_exceptions=True)
+            finally:
+                if server is not None:
+                    server.stop()
+                if application.running:
+                    await application.stop()
+                await application.shutdown()
+                if application.post_shutdown is not None:
+                    await application.post_shutdown(application)
+
+    def _serve_http(self) -> Any:
+        if self.worker.http_port is None:
+            return None
+        import tornado.httpserver
+        import tornado.web
+
+        async def health() -> bool:
+            return bool(self.application.running) and await self.app.check_connection_async()
+
+        web = tornado.web.Application(http_routes(health, lambda: jobs.queue_depths(self.app)))
+        server = tornado.httpserver.HTTPServer(web)
+        server.listen(self.worker.http_port, self.worker.http_listen)
+        log.info("worker %s: /healthz and /metrics on %s:%s", self.worker.name, self.worker.http_listen,
+                 self.worker.http_port)
+        return server
+
+    # --- jobs ----------------------------------------------------------------------------------
+
+    @property
+    def runtime(self) -> Any:
+        from bot.telegram.runtime import RUNTIME_KEY
+
+        return self.application.bot_data[RUNTIME_KEY]
+
+    async def handle_update(self, update_id: int, *, retried: bool = False) -> None:
+        """The job of one update (see the module's documentation)."""
+        from telegram import Update
+
+        from bot.telegram.inbox import MAX_ATTEMPTS, apologise
+
+        rt = self.runtime
+        repo = rt.services.repo
+        pending = await repo.held_update(update_id)
+        if pending is None:
+            UPDATES_HANDLED.labels("skipped").inc()
+            log.info("update %s already handled: job skipped", update_id)
+            return
+        if retried:
+            attempts = await repo.count_update_attempt(update_id)
+            if attempts > MAX_ATTEMPTS:
+                log.error("update %s failed %s times: let go", update_id, attempts - 1)
+                await repo.update_done(update_id)
+                await apologise(self.application, pending.chat_id, pending.payload)
+                UPDATES_HANDLED.labels("let_go").inc()
+                return
+            log.info("update %s handled again (attempt %s)", update_id, attempts)
+            if await self._play_held_voice(update_id):
+                await self._done(update_id, pending.received_at)
+                return
+        update = Update.de_json(pending.payload, self.application.bot)
+        if update is None:
+            await repo.update_done(update_id)
+            return
+        handled = self.application.process_update(update)
+        if pending.chat_id is not None:
+            await rt.processor.run_in_chat(pending.chat_id, handled)
+        else:
+            await handled
+        crash_point(self.settings, "queue.handled")  # tests: answered, not settled yet
+        if rt.inbox is not None and rt.inbox.take_kept(update_id):
+            UPDATES_HANDLED.labels("kept").inc()
+            raise jobs.KeptForRetry(f"update {update_id} kept by the error handler: tried again later")
+        await self._done(update_id, pending.received_at)
+
+    async def _done(self, update_id: int, received_at: datetime) -> None:
+        await self.runtime.services.repo.update_done(update_id)
+        UPDATES_HANDLED.labels("done").inc()
+        if received_at.tzinfo is None:
+            received_at = received_at.replace(tzinfo=UTC)
+        UPDATE_REPLY_SECONDS.observe(max(0.0, (datetime.now(UTC) - received_at).total_seconds()))
+
+    async def _play_held_voice(self, update_id: int) -> bool:
+        """A voice note the dead attempt held but never turned into a turn: played now (True), or
+        released when its session is over."""
+        from bot.telegram.lines import play_voice
+        from storage.repository import NotFound
+
+        rt = self.runtime
+        repo = rt.services.repo
+        note = await repo.held_voice(update_id)
+        if note is None:
+            return False
+        try:
+            record = await repo.session(note.session_id)
+        except NotFound:
+            record = None
+        if record is None or record.status != "active":
+            await repo.release_voice(update_id)
+            return True
+        user = await repo.user(record.user_id)
+        await rt.processor.run_in_chat(note.chat_id, play_voice(
+            rt, self.application.bot, note.chat_id, user, record, note.data, note.update_id, mime_type=note.mime_type))
+        return True
+
+    async def exam_clock(self) -> None:
+        """The periodic job: end the exam sessions whose time is up."""
+        from bot.telegram.sessions import end_overdue_exams
+
+        await end_overdue_exams(self.runtime, self.application.bot)
+
+    # --- recovery ------------------------------------------------------------------------------
+
+    async def _recovery_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.worker.check_every)
+            try:
+                await self.recover()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # the database may be down: next time
+                log.warning("stalled jobs not checked (%s)", type(error).__name__)
+
+    async def recover(self) -> tuple[int, int]:
+        """Retry the jobs of dead workers; defer again the updates held with no job. (retried, deferred)"""
+        manager = self.app.job_manager
+        retried = 0
+        for job in await manager.get_stalled_jobs(seconds_since_heartbeat=self.worker.stalled_after):
+            try:
+                await manager.retry_job(job)
+                retried += 1
+                log.warning("job %s (%s) of a stopped worker: retried", job.id, job.task_name)
+            except Exception:  # another worker retried it first
+                log.info("stalled job %s not retried here", job.id, exc_info=True)
+        deferred = 0
+        repo = self.runtime.services.repo
+        held = await repo.pending_updates(older_than=timedelta(seconds=self.worker.sweep_after))
+        if held:
+            live = await jobs.live_update_jobs(self.app, [p.update_id for p in held])
+            for pending in held:
+                if pending.update_id not in live and await jobs.defer_update(
+                        self.app, pending.update_id, pending.chat_id, again=True) is not None:
+                    deferred += 1
+                    log.warning("update %s held with no job: deferred again", pending.update_id)
+        return retried, deferred
+
+
+async def _count_error(update: object, context: Any) -> None:
+    ERRORS.labels("handler").inc()
+
+
+def run_worker(settings: Settings, worker: WorkerOptions, options: BotOptions | None = None) -> None:
+    """Run one worker until interrupted."""
+    started = time.monotonic()
+    try:
+        asyncio.run(QueueWorker(settings, options=options, worker=worker).run())
+    finally:
+        log.info("worker %s stopped after %.0f s", worker.name, time.monotonic() - started)
+
+
+__all__ = ["QueueWorker", "WorkerOptions", "run_worker"]
