@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from feedback.advice import advice as advice_for
 from feedback.judge import Judge, JudgeVerdict, merge
@@ -162,14 +162,7 @@ def _drop_quotes(card: Scorecard, sentences: list[tuple[int, str]]) -> Scorecard
     def keep(items: list[Evidence]) -> list[Evidence]:
         return [e for e in items if not any(e.turn == n and (e.quote in q or q in e.quote) for n, q in sentences)]
 
-    criteria = []
-    for c in card.criteria:
-        indicators = [
-            i.model_copy(update={"evidence": keep(i.evidence), "against": keep(i.against), "moment": _one(keep, i.moment)})
-            for i in c.indicators
-        ]
-        criteria.append(c.model_copy(update={"evidence": keep(c.evidence), "indicators": indicators}))
-    return card.model_copy(update={"criteria": criteria})
+    return _filter_evidence(card, keep)
 
 
 def score_criterion(
@@ -372,6 +365,12 @@ def verify_quotes(card: Scorecard, transcript: Transcript) -> Scorecard:
                 logger.warning("quote dropped (not in candidate turn %d, %d characters)", e.turn, len(e.quote))
         return out
 
+    return _filter_evidence(card, keep)
+
+
+def _filter_evidence(card: Scorecard, keep: Callable[[list[Evidence]], list[Evidence]]) -> Scorecard:
+    """The scorecard with every list of evidence (criteria, indicators, against, moments) passed
+    through `keep`."""
     criteria = []
     for c in card.criteria:
         indicators = [

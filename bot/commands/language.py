@@ -4,21 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
-from typing import Annotated, Optional, TextIO
+from typing import Annotated, Optional
 
 import typer
 
+from bot.commands.text_input import open_source
+
 app = typer.Typer(help="Estimate the CEFR level of English text.", no_args_is_help=False)
-
-
-def _open(source: Optional[str]) -> TextIO:
-    if source in (None, "-"):
-        return sys.stdin
-    path = Path(source)
-    if not path.is_file():
-        raise typer.BadParameter(f"no such file: {source}", param_hint="FILE")
-    return path.open(encoding="utf-8")
 
 
 @app.command("cefr")
@@ -30,7 +22,7 @@ def cefr(
     """CEFR level (A1..C2) of English text, and whether B1 is reached (the exam's requirement)."""
     from feedback.english import MIN_WORDS, assess_text, load_model, text_measures
 
-    stream = _open(source)
+    stream = open_source(source)
     try:
         if jsonl:
             model = load_model()

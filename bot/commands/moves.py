@@ -9,21 +9,13 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
-from typing import Annotated, Optional, TextIO
+from typing import Annotated, Optional
 
 import typer
 
+from bot.commands.text_input import open_source
+
 app = typer.Typer(help="Detect the candidate's moves in text.", no_args_is_help=False)
-
-
-def _open(source: Optional[str]) -> TextIO:
-    if source in (None, "-"):
-        return sys.stdin
-    path = Path(source)
-    if not path.is_file():
-        raise typer.BadParameter(f"no such file: {source}", param_hint="FILE")
-    return path.open(encoding="utf-8")
 
 
 @app.command("moves")
@@ -36,7 +28,7 @@ def moves(
     from scenarios.moves import Move, detect  # imported here: the command line starts fast
 
     order = {m: i for i, m in enumerate(Move)}
-    stream = _open(source)
+    stream = open_source(source)
     try:
         if jsonl:
             for number, line in enumerate(stream, start=1):
