@@ -285,3 +285,10 @@ def test_cohort_page_has_invite_link_and_qr(site: Site) -> None:
     assert csv.headers["content-type"].startswith("text/csv") and "Alice Martin" in csv.text
     audio = site.as_("trainer").get(f"/sessions/{site.audio_session}/audio/1")
     assert audio.content == b"OggS voice" and audio.headers["content-type"] == "audio/ogg"
+
+
+def test_scores_are_written_as_the_page_language_writes_them() -> None:
+    from bot.web.render import score_text
+
+    assert score_text(13.3, "fr") == "13,3" and score_text(13.3, "en") == "13.3"
+    assert score_text(20.0, "fr") == "20" and score_text(None, "fr") == "–"

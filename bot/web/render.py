@@ -56,12 +56,21 @@ def flash(request: Request, text: str, kind: str = "ok") -> None:
     request.session["flash"] = [kind, text]
 
 
+def score_text(value: float | None, lang: str) -> str:
+    """A score out of 20 as the page's language writes it ("13,3" in French), "–" without one."""
+    if value is None:
+        return "–"
+    text = f"{value:g}"
+    return text.replace(".", ",") if lang == "fr" else text
+
+
 def render(request: Request, name: str, me: Principal | None, status_code: int = 200, **context: Any) -> Response:
     lang = lang_of(request, me)
     shown = request.session.pop("flash", None)
     context.update(
         request=request, me=me, lang=lang, csrf=csrf.token(request), flash=shown,
         t=lambda key, **values: t(lang, key, **values), path=request.url.path,
+        score=lambda value: score_text(value, lang),
     )
     return templates.TemplateResponse(request, name, context, status_code=status_code)
 
