@@ -27,8 +27,8 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,6 +126,60 @@ def _check(repo: Repository, candidates: list[Candidate]) -> dict[str, int]:
     return problems
 
 
+CHILD_BOT = """
+import asyncio, json, logging, signal, sys
+from pathlib import Path
+
+from bot.config import Settings
+from bot.telegram.app import build_application, running
+from tests.telegram_support import fast_options
+
+settings = Settings(**json.loads(sys.argv[1]))
+options = fast_options(**json.loads(sys.argv[2]))
+
+
+async def main():
+    application = build_application(settings, options=options)
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    async with running(application, poll_timeout=1.0):
+        print("ready", flush=True)
+        await stop.wait()
+
+
+logging.basicConfig(level=logging.WARNING)
+asyncio.run(main())
+"""
+
+
+@asynccontextmanager
+async def _bot_in_child(settings, options) -> AsyncIterator[None]:
+    """The bot in its own process (its own interpreter and GIL, as in production, where Telegram is
+    elsewhere): only the fake Bot API and the simulated candidates stay in this one."""
+    import os
+
+    values = settings.model_dump(mode="json", exclude_none=True)
+    knobs = {"typing_interval": options.typing_interval, "flood_overall_rate": options.flood_overall_rate}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", CHILD_BOT, json.dumps(values), json.dumps(knobs), cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    try:
+        assert process.stdout is not None
+        line = await asyncio.wait_for(process.stdout.readline(), 120)
+        if line.strip() != b"ready":
+            raise SystemExit(f"the bot process did not start: {line!r}")
+        yield
+    finally:
+        if process.returncode is None:
+            process.terminate()
+            try:
+                await asyncio.wait_for(process.wait(), 30)
+            except asyncio.TimeoutError:
+                process.kill()
+                await process.wait()
+
+
 @contextmanager
 def _database(postgres: bool) -> Iterator[str | None]:
     """None (the SQLite file in the data directory), or a throwaway PostgreSQL database."""
@@ -149,7 +203,8 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
                 Candidate(api.user(20_000 + i, f"Candidate{i}", "fr" if i % 2 == 0 else "en"), "fr" if i % 2 == 0 else "en")
                 for i in range(args.candidates)
             ]
-            async with bot_running(settings, options=options):
+            bot = _bot_in_child(settings, options) if getattr(args, "bot_process", False) else bot_running(settings, options=options)
+            async with bot:
                 started = time.perf_counter()
                 await asyncio.gather(*(
                     _play(api, c, args.turns, args.think, args.redeliver, random.Random(rng.random()), args.timeout)
@@ -167,6 +222,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
     ends = [c.end_latency for c in candidates if c.end_latency is not None]
     return {
         "database": "postgresql" if getattr(args, "postgres", False) else "sqlite",
+        "bot": "own process" if getattr(args, "bot_process", False) else "same process as the fake server",
         "candidates": args.candidates,
         "turns_per_candidate": args.turns,
         "think_s": args.think,
@@ -200,6 +256,8 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for one answer")
     parser.add_argument("--seed", type=int, default=20240607)
     parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL database instead of SQLite")
+    parser.add_argument("--bot-process", action="store_true",
+                        help="run the bot in its own process (as in production) rather than beside the fake server")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
