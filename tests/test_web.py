@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from itsdangerous import TimestampSigner
+from markupsafe import escape
 from starlette.testclient import TestClient
 
 from bot.config import Settings
@@ -40,6 +41,7 @@ class Site:
     client: TestClient
     audio_session: int
     bot: Any
+    trial_session: int = 0
 
     def user_id(self, who: str) -> int:
         return self.world.me(who).user_id  # type: ignore[return-value]
@@ -72,7 +74,8 @@ class FakeBot:
 
 
 def settings(web_url: str = "http://127.0.0.1:8080") -> Settings:
-    return Settings(web_secret=SECRET, admins=str(ADMIN_TG), web_url=web_url, telegram_bot_token=None)
+    return Settings(web_secret=SECRET, admins=str(ADMIN_TG), web_url=web_url, telegram_bot_token=None,
+                    engine="scripted")
 
 
 @pytest.fixture
@@ -89,10 +92,13 @@ def site(tmp_path: Path) -> Iterator[Site]:
     bumped = source.replace(f"version: {version}\n", f"version: {version + 1}\n", 1)
     sync.save_script(world.catalog.scenarios[SCENARIO].model_copy(update={"version": version + 1}), bumped,
                      uploaded_by=world.me("jury").user_id)
+    trial = sync.start_session(world.me("jury").user_id, world.catalog.scenarios[SCENARIO], "fr",  # type: ignore[arg-type]
+                               state={"telegram": {"trial": True, "exam": True, "web": True}})
+    sync.add_turn(trial, Turn(speaker="persona", text="Bonjour, je vous écoute."))
     bot = FakeBot()
     app = create_app(settings(), repo=AsyncRepository(sync), bot=bot)
     with TestClient(app, follow_redirects=False) as client:
-        yield Site(world, sync, app, client, session, bot)
+        yield Site(world, sync, app, client, session, bot, trial)
     engine.dispose()
 
 
@@ -114,12 +120,15 @@ PAGES = {
     "/scripts": JURY,
     "/scripts/new": JURY,
     "/scripts/{scenario}": JURY,
+    "/scripts/{scenario}/try/{trial}": (401, 403, 403, 200, 404, 403),  # only the jury member's own trial
+    "/scripts/{scenario}/sessions/{session}": (401, 403, 404, 200, 200, 200),  # the jury's anonymised
 }
 
 
 def _fill(site: Site, template: str) -> str:
     return template.format(cohort=site.world.cohort_id, scorecard=site.world.scorecard_id,
-                           audio_session=site.audio_session, scenario=SCENARIO)
+                           audio_session=site.audio_session, scenario=SCENARIO, trial=site.trial_session,
+                           session=site.world.session_id)
 
 
 @pytest.mark.parametrize("path", list(PAGES))
@@ -147,6 +156,10 @@ ACTIONS: dict[str, tuple[Any, tuple[int, ...]]] = {
     "/scripts/lint": (lambda s: {"source": "id: x\n"}, JURY),
     "/scripts/save": (lambda s: {"source": _source(s)}, (401, 403, 403, 303, 303, 403)),
     "/scripts/{scenario}/publish": (lambda s: {}, (401, 403, 403, 303, 400, 403)),  # the admin's: already live
+    "/scripts/{scenario}/try": (lambda s: {}, (401, 403, 403, 303, 303, 403)),
+    "/scripts/{scenario}/try/{trial}/say": (lambda s: {"text": "Quels volumes prévoyez-vous ?"},
+                                            (401, 403, 403, 303, 404, 403)),  # the admin: not their trial
+    "/scripts/{scenario}/try/{trial}/end": (lambda s: {}, (401, 403, 403, 303, 404, 403)),
 }
 
 
@@ -292,3 +305,102 @@ def test_scores_are_written_as_the_page_language_writes_them() -> None:
 
     assert score_text(13.3, "fr") == "13,3" and score_text(13.3, "en") == "13.3"
     assert score_text(20.0, "fr") == "20" and score_text(None, "fr") == "–"
+
+
+def _trial_location(response: Any) -> tuple[str, int]:
+    assert response.status_code == 303, response.text[:300]
+    location = response.headers["location"]
+    found = re.fullmatch(rf"/scripts/{SCENARIO}/try/(\d+)", location)
+    assert found, location
+    return location, int(found.group(1))
+
+
+def test_a_jury_member_tries_a_script_in_the_browser(site: Site) -> None:
+    from bot.core import transcripts
+
+    client = site.as_("jury")
+    editor = client.get(f"/scripts/{SCENARIO}")
+    assert f'action="/scripts/{SCENARIO}/try"' in editor.text
+    url, number = _trial_location(client.post(f"/scripts/{SCENARIO}/try", data={"csrf": CSRF}))
+    record = site.sync.session(number)
+    assert record.state["telegram"]["trial"] is True and record.state["telegram"]["exam"] is True
+    version = site.world.catalog.scenarios[SCENARIO].version
+    assert record.scenario_version == version + 1  # the jury's upload, newer than the live version (as /try)
+    assert site.sync.session(site.trial_session).status == "abandoned"  # the trial left open, as /try does
+    page = client.get(url)
+    assert page.status_code == 200 and "non publié" in page.text and 'id="say-form"' in page.text
+    opening = record.turns[0].text
+    assert escape(opening) in page.text
+
+    lines = ["Bonjour, quels volumes prévoyez-vous pour la saison ?",
+             "Si vous vous engagez sur 3 ans, je peux revoir le prix de 4 %."]
+    for i, line in enumerate(lines):
+        part = client.post(f"{url}/say", data={"text": line, "csrf": CSRF}, headers={"HX-Request": "true"})
+        assert part.status_code == 200 and "<html" not in part.text  # an htmx fragment
+        turns = site.sync.session(number).turns
+        assert [t.speaker for t in turns] == ["persona"] + ["candidate", "persona"] * (i + 1)
+        assert turns[-1].text and escape(turns[-1].text) in part.text  # the persona answered
+        assert escape(line) in part.text
+    assert client.post(f"{url}/say", data={"text": "   ", "csrf": CSRF}).status_code == 400
+
+    ended = client.post(f"{url}/end", data={"csrf": CSRF})
+    assert ended.status_code == 303 and ended.headers["location"] == url
+    done = client.get(url)
+    assert 'id="trial-scorecard"' in done.text and "/20" in done.text and 'id="say-form"' not in done.text
+    assert site.sync.session(number).status == "finished" and site.sync.latest_scorecard(number) is not None
+    listed = asyncio.run(transcripts.script_sessions(site.world.repo, site.world.me("jury"), SCENARIO))
+    assert number not in [summary.id for summary, _ in listed.sessions]
+    assert site.audio_session in [summary.id for summary, _ in listed.sessions]
+    editor = client.get(f"/scripts/{SCENARIO}")
+    assert f"/sessions/{number}\"" not in editor.text and f"/sessions/{site.audio_session}\"" in editor.text
+    again = client.post(f"{url}/say", data={"text": "Encore ?", "csrf": CSRF})
+    assert again.status_code == 400  # the trial is over
+
+    # another jury member's (or the admin's) eyes: not their trial
+    assert site.as_("admin").get(url).status_code == 404
+    assert site.as_("admin").post(f"{url}/end", data={"csrf": CSRF}).status_code == 404
+    # a trial under another script's address is not found
+    assert site.as_("jury").get(f"/scripts/other-script/try/{number}").status_code == 404
+
+
+def test_a_line_after_the_exam_time_limit_ends_the_trial(site: Site) -> None:
+    client = site.as_("jury")
+    url, number = _trial_location(client.post(f"/scripts/{SCENARIO}/try", data={"csrf": CSRF}))
+    record = site.sync.session(number)
+    site.sync.set_session_state(number, {"telegram": {**record.state["telegram"], "deadline": "2000-01-01T00:00:00+00:00"}})
+    late = client.post(f"{url}/say", data={"text": "Bonjour", "csrf": CSRF}, headers={"HX-Request": "true"})
+    assert late.status_code == 200 and ("Temps écoulé" in late.text or "Time is up" in late.text)
+    assert 'id="trial-scorecard"' in late.text
+    assert [t.speaker for t in site.sync.session(number).turns] == ["persona"]  # the late line not taken
+    assert site.sync.session(number).status == "finished"
+
+
+NAME = "Zéphyrine Quillembert"
+
+
+def test_a_script_s_session_is_anonymised_for_the_jury_and_named_for_its_trainer(site: Site) -> None:
+    sync, world = site.sync, site.world
+    someone = sync.get_or_create_user(telegram_id=77, display_name=NAME, language="fr")
+    sync.add_member(world.cohort_id, someone)
+    session = sync.start_session(someone, world.catalog.scenarios[SCENARIO], "fr")  # type: ignore[arg-type]
+    sync.add_turn(session, Turn(speaker="persona", text="Bonjour, asseyez-vous."))
+    sync.add_turn(session, Turn(speaker="candidate", text="Bonjour, je m'appelle Zéphyrine Quillembert ; écrivez-moi "
+                                "à zephyrine.quillembert@exemple.fr ou au 06 12 34 56 78. Quels volumes prévoyez-vous ?"))
+    sync.add_turn(session, Turn(speaker="persona", text="Eh bien, madame Quillembert, 12 000 unités."))
+    sync.finish_session(session)
+    url = f"/scripts/{SCENARIO}/sessions/{session}"
+
+    editor = site.as_("jury").get(f"/scripts/{SCENARIO}")
+    assert f'href="{url}"' in editor.text
+    for who in ("jury",):
+        page = site.as_(who).get(url)
+        assert page.status_code == 200
+        text = page.text.casefold()
+        for part in ("zéphyrine", "zephyrine", "quillembert", "06 12 34", "exemple.fr"):
+            assert part not in text, f"{part!r} shown to {who}"
+        assert "quels volumes prévoyez-vous" in text and "12 000 unités" in text and "candidat·e" in text
+    named = site.as_("trainer").get(url)
+    assert named.status_code == 200 and NAME in named.text and "06 12 34 56 78" in named.text
+    assert site.as_("other_trainer").get(url).status_code == 404
+    assert site.as_("jury").get(f"/scripts/other-script/sessions/{session}").status_code == 404  # not this script's
+    assert site.as_("jury").get(f"/scripts/{SCENARIO}/sessions/999999").status_code == 404

@@ -3,7 +3,8 @@ the console served by uvicorn on 127.0.0.1 over a SQLite database the test seeds
 through the fake Bot API. A trainer signs in with a one-time link (`oralblanc web link`), opens the
 review queue, confirms one scorecard and amends another (the candidate's chat receives both through
 the Bot API); a jury member opens the editor, breaks the YAML and sees the lint message at its line,
-fixes it, saves and publishes. Each page is screenshotted into `<tmp_path>/screenshots/`."""
+fixes it, saves and publishes, tries it (a line, the persona's answer, the scorecard) and opens one of
+its sessions, anonymised. Each page is screenshotted into `<tmp_path>/screenshots/`."""
 
 from __future__ import annotations
 
@@ -177,7 +178,7 @@ def test_trainer_and_jury_in_a_browser(browser: Any, tmp_path: Path, monkeypatch
 
     with BotApiThread() as api, Served(create_app(Settings(
         database_url=url, web_secret="browser-test-secret", admins=str(ADMIN_TG), telegram_bot_token=api.token,
-        telegram_api_base_url=api.base_url, telegram_file_base_url=api.file_base_url,
+        telegram_api_base_url=api.base_url, telegram_file_base_url=api.file_base_url, engine="scripted",
     ))) as served:
         # the trainer's one-time link, from the terminal
         monkeypatch.setenv("DATABASE_URL", url)
@@ -281,6 +282,24 @@ def test_trainer_and_jury_in_a_browser(browser: Any, tmp_path: Path, monkeypatch
         assert sync.latest_upload(SCENARIO).published  # type: ignore[union-attr]
         assert f"v{live + 1}" in browser.page_source
         shot("published")
+
+        # try it in the browser (exam mode, text): one line, the persona answers, end, the scorecard
+        browser.find_element(By.ID, "try").click()
+        _wait("the trial", lambda: browser.find_elements(By.ID, "say-text"))
+        browser.find_element(By.ID, "say-text").send_keys("Quels volumes prévoyez-vous pour la saison ?")
+        browser.find_element(By.ID, "say").click()
+        _wait("the persona's answer", lambda: len(browser.find_elements(By.CSS_SELECTOR, "#trial-turns li")) == 3)
+        shot("trial")
+        browser.find_element(By.ID, "end").click()
+        _wait("the trial's scorecard", lambda: browser.find_elements(By.ID, "trial-scorecard"))
+        shot("trial-scorecard")
+
+        # one of the script's sessions, anonymised (the trial is not listed)
+        browser.get(f"{served.url}/scripts/{SCENARIO}")
+        browser.find_element(By.CSS_SELECTOR, "#script-sessions a").click()
+        _wait("the transcript", lambda: "/sessions/" in browser.current_url)
+        assert "Candidat·e" in browser.page_source and "Alice" not in browser.page_source
+        shot("session-anonymised")
 
     engine.dispose()
     assert all(p.stat().st_size > 5_000 for p in taken)

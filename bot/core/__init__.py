@@ -15,6 +15,7 @@ acts only on their own cohorts) itself, so no door can forget. The core reads an
 - `review`         proposed, reviewable, confirm, amend (the candidate told)
 - `scripts`        upload / upload_file (lint, store), publish, script_to_try, list_uploads, live_catalog
 - `transcripts`    sessions (a trainer's cohort, named / a script's, anonymous), read
+- `trials`         a jury member trying a script outside Telegram: start_trial, trial, trial_turn, end_trial
 - `roles`          grant, revoke (admins)
 - `personal_data`  export, erase (one's own; an admin's, anyone's)
 - `sign_in`        one-time links to the web console: issue_link, redeem, signed_in

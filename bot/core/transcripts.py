@@ -89,6 +89,15 @@ class Reading:
     persona_name: str
     named: bool
 
+    def lines(self, lang: str) -> list[tuple[str, str, bool]]:
+        """Each turn as (speaker, text, said by the candidate): the candidate named for a trainer, else
+        labelled "Candidat·e" / "Candidate" with their names, e-mails and phone numbers blanked out."""
+        if self.named:
+            return [(self.candidate_name if turn.speaker == "candidate" else self.persona_name, turn.text,
+                     turn.speaker == "candidate") for turn in self.record.turns]
+        shown = anonymous_transcripts.anonymous_lines(self.record, self.candidate_name, self.persona_name, lang)
+        return [(line.speaker, line.text, turn.speaker == "candidate") for line, turn in zip(shown, self.record.turns)]
+
     def text(self, lang: str) -> str:
         if self.named:
             return anonymous_transcripts.named_transcript_text(self.record, self.card, self.candidate_name,

@@ -27,7 +27,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.config import Settings, get_settings
-from bot.web import auth, cohorts, review, scripts
+from bot.web import auth, cohorts, review, scripts, trials
 from bot.web.outbox import BotApiOutbox
 from bot.web.render import HERE, WebState, render
 
@@ -97,6 +97,11 @@ def routes() -> list[Route | Mount]:
         Route("/scripts/save", scripts.save, methods=["POST"]),
         Route("/scripts/{scenario}", scripts.edit_page),
         Route("/scripts/{scenario}/publish", scripts.publish, methods=["POST"]),
+        Route("/scripts/{scenario}/try", trials.start, methods=["POST"]),
+        Route("/scripts/{scenario}/try/{session}", trials.trial_page),
+        Route("/scripts/{scenario}/try/{session}/say", trials.say, methods=["POST"]),
+        Route("/scripts/{scenario}/try/{session}/end", trials.end, methods=["POST"]),
+        Route("/scripts/{scenario}/sessions/{session}", scripts.session_page),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
 
@@ -111,6 +116,17 @@ def make_bot(settings: Settings) -> Any | None:
 
     return Bot(settings.telegram_bot_token, base_url=settings.telegram_api_base_url,
                base_file_url=file_base_url(settings))
+
+
+def make_rehearsal(settings: Settings, repo: Any, catalog: Any) -> tuple[Any, Any]:
+    """The rehearsal the jury's trials are played through (the bot's engines and judge), and the
+    engines to close at shut-down."""
+    from bot.engines import actor_factory, judge_from_settings
+    from bot.rehearsal import Rehearsal
+
+    engines = actor_factory(settings)
+    judge = judge_from_settings(settings) if settings.judge else None
+    return Rehearsal(repo, catalog, engines, judge), engines
 
 
 def create_app(settings: Settings | None = None, *, repo: Any | None = None, bot: Any | None = None,
@@ -136,10 +152,16 @@ def create_app(settings: Settings | None = None, *, repo: Any | None = None, bot
             except Exception as exc:  # the console still works; notices will say they were not sent
                 log.warning("the Bot API is not reachable (%s): candidates will not be told", type(exc).__name__)
         web.catalog = await core_scripts.live_catalog(web.repo)
+        engines = None
+        if web.rehearsal is None:
+            web.rehearsal, engines = make_rehearsal(settings, web.repo, web.catalog)
         log.info("web console ready on %s", settings.web_url)
         try:
             yield
         finally:
+            if engines is not None:
+                with contextlib.suppress(Exception):
+                    await engines.aclose()
             if client is not None:
                 with contextlib.suppress(Exception):
                     await client.shutdown()  # type: ignore[attr-defined]

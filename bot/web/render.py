@@ -33,6 +33,7 @@ class WebState:
     repo: Any  # bot.core.operator.AsyncRepository
     outbox: BotApiOutbox
     catalog: Catalog | None = None
+    rehearsal: Any = None  # bot.rehearsal.Rehearsal, for the jury's trials (built at start-up)
     bot_username: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 

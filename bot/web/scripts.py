@@ -2,7 +2,9 @@
 `/scripts/new` and `/scripts/<id>` (the YAML linted as they type: htmx posts it to `/scripts/lint`,
 which answers the same messages as `oralblanc scenarios lint`, each pointing at its line, and a
 readable preview: persona, stages, objections, hidden facts), save (`bot.core.scripts.upload`) and
-publish (`bot.core.scripts.publish`; the console's catalog is refreshed after)."""
+publish (`bot.core.scripts.publish`; the console's catalog is refreshed after). The editor lists the
+script's sessions, each opening `/scripts/<id>/sessions/<n>`: the whole transcript, anonymised for the
+jury, named for a trainer of its candidate (`bot.core.transcripts.read`). Trying a script: `bot.web.trials`."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from bot.web.texts import t
 from scenarios.model import Scenario
 
 FILE_NAME = "script.yaml"
+SESSIONS_SHOWN = 20  # the newest of a script's sessions the editor lists
 _PROBLEM = re.compile(r"^(?P<file>[^:\n]*):(?P<line>\d+): (?P<message>.*)$", re.S)
 
 NEW_SCRIPT = """\
@@ -77,7 +80,9 @@ async def _editor(request: Request, me: Principal, scenario_id: str | None, sour
         uploads = await scripts.list_uploads(web.repo, me, web.catalog)
         versions = sorted((s for s in uploads.scripts if s.scenario_id == scenario_id),
                           key=lambda s: (s.version, s.id), reverse=True)
-        sessions = (await transcripts.script_sessions(web.repo, me, scenario_id)).lines(lang_of(request, me), last=20)
+        listed = await transcripts.script_sessions(web.repo, me, scenario_id)
+        shown = listed.sessions[-SESSIONS_SHOWN:]
+        sessions = list(zip([summary.id for summary, _ in shown], listed.lines(lang_of(request, me), last=SESSIONS_SHOWN)))
     live = web.catalog.scenarios.get(scenario_id) if web.catalog and scenario_id else None
     return render(request, "editor.html", me, status_code=status_code, scenario_id=scenario_id, source=source,
                   problems=problems_of(checked.problems), preview=_preview(request, me, checked.scenario),
@@ -149,5 +154,21 @@ async def publish(request: Request, me: Principal, form: FormData) -> Response:
     scenario_id = str(request.path_params["scenario"])
     done = await scripts.publish(web.repo, me, web.catalog, scenario_id)
     web.catalog = await scripts.live_catalog(web.repo)
+    if web.rehearsal is not None:
+        web.rehearsal.catalog = web.catalog
     flash(request, t(lang_of(request, me), "published_ok", id=done.scenario_id, version=done.version))
     return see_other(f"/scripts/{scenario_id}")
+
+
+@page
+async def session_page(request: Request, me: Principal) -> Response:
+    """One of a script's finished sessions in full: anonymised for the jury, named for a trainer of its
+    candidate (`bot.core.transcripts.read` decides); a session of another script is not found here."""
+    web = state(request)
+    assert web.catalog is not None
+    scenario_id, ref = str(request.path_params["scenario"]), str(request.path_params["session"])
+    reading = await transcripts.read(web.repo, me, web.catalog, ref, anonymous=not me.has("trainer"))
+    if reading.record.scenario_id != scenario_id:
+        raise Refused("unknown_session", ref=ref)
+    return render(request, "session.html", me, reading=reading, scenario_id=scenario_id,
+                  lines=reading.lines(lang_of(request, me)))

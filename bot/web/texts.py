@@ -147,6 +147,38 @@ WORDS: dict[str, tuple[str, str]] = {
     "versions": ("Versions", "Versions"),
     "bad_date": ("Date illisible : {date} (JJ/MM/AAAA ou AAAA-MM-JJ).", "Unreadable date: {date} (DD/MM/YYYY or YYYY-MM-DD)."),
     "sessions_of_script": ("Séances (anonymisées)", "Sessions (anonymised)"),
+    # a script's sessions, one by one
+    "session_title": ("Séance n° {no}", "Session #{no}"),
+    "turns_n": ("{n} tours", "{n} turns"),
+    "unscored": ("non évaluée", "not scored"),
+    "anonymous_transcript": ("Transcription anonymisée : ni le nom du ou de la candidat·e, ni ses e-mails ou "
+                             "numéros de téléphone.",
+                             "Anonymised transcript: neither the candidate's name nor their e-mails or phone numbers."),
+    "named_transcript": ("Vous formez ce ou cette candidat·e : la transcription est nominative.",
+                         "You train this candidate: the transcript is named."),
+    "back_to_editor": ("retour à l'éditeur", "back to the editor"),
+    # trying a script
+    "try": ("Essayer", "Try"),
+    "try_hint": ("Jouer ce script dans le navigateur, en mode examen, à l'écrit (la version que /try jouerait).",
+                 "Play this script in the browser, in exam mode, in writing (the version /try would play)."),
+    "trial_title": ("Essai — {id}", "Trial — {id}"),
+    "trial_started": ("Essai de {id} v{version} ({source}) en mode examen : {minutes} min.",
+                      "Trial of {id} v{version} ({source}) in exam mode: {minutes} min."),
+    "trial_uploaded": ("votre dernier envoi, non publié", "your latest upload, not published"),
+    "trial_live": ("la version en ligne", "the live version"),
+    "trial_you": ("Vous", "You"),
+    "trial_line": ("Votre réplique", "Your line"),
+    "trial_send": ("Envoyer", "Send"),
+    "trial_end": ("Terminer et noter", "End and score"),
+    "trial_deadline": ("Fin de l'examen à {time}.", "The exam ends at {time}."),
+    "trial_scorecard": ("Fiche d'évaluation", "Scorecard"),
+    "trial_again": ("Recommencer", "Try again"),
+    "trial_over": ("Cet essai a été abandonné.", "This trial was abandoned."),
+    "trial_time_up": ("Temps écoulé : l'essai est terminé, cette réplique n'a pas été prise.",
+                      "Time is up: the trial is over, that line was not taken."),
+    "empty_line": ("Réplique vide.", "Empty line."),
+    "line_too_long": ("Réplique trop longue (au plus {max} caractères).", "Line too long (at most {max} characters)."),
+    "session_over": ("Cet essai est terminé.", "This trial is over."),
 }
 
 WEB_REFUSALS = {"bad_link", "not_allowed"}
