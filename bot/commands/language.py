@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from bot.commands.text_input import open_source
+from bot.commands.text_input import json_lines, open_source
 
 app = typer.Typer(help="Estimate the CEFR level of English text.", no_args_is_help=False)
 
@@ -26,17 +26,8 @@ def cefr(
     try:
         if jsonl:
             model = load_model()
-            for number, line in enumerate(stream, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    item = json.loads(line)
-                    text = item["text"]
-                    if not isinstance(item, dict) or not isinstance(text, str):
-                        raise TypeError
-                except (ValueError, KeyError, TypeError, RecursionError):
-                    typer.echo(f'line {number}: expected a JSON object {{"id": ..., "text": "..."}}', err=True)
-                    raise typer.Exit(2) from None
+            for item in json_lines(stream, '{"id": ..., "text": "..."}'):
+                text = item["text"]
                 score = model.score(text_measures(text))
                 out = {"id": item.get("id"), "cefr": model.level(score), "b1_reached": score >= model.b1_cut}
                 typer.echo(json.dumps(out, ensure_ascii=False))

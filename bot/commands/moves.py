@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from bot.commands.text_input import open_source
+from bot.commands.text_input import json_lines, open_source
 
 app = typer.Typer(help="Detect the candidate's moves in text.", no_args_is_help=False)
 
@@ -31,16 +31,7 @@ def moves(
     stream = open_source(source)
     try:
         if jsonl:
-            for number, line in enumerate(stream, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    item = json.loads(line)
-                    if not isinstance(item, dict) or not isinstance(item.get("text"), str):
-                        raise TypeError
-                except (ValueError, TypeError, RecursionError):
-                    typer.echo(f'line {number}: expected a JSON object {{"id": ..., "lang": "fr"|"en", "text": "..."}}', err=True)
-                    raise typer.Exit(2) from None
+            for item in json_lines(stream, '{"id": ..., "lang": "fr"|"en", "text": "..."}'):
                 found = {h.move for h in detect(item["text"], str(item.get("lang") or ""))}
                 out = {"id": item.get("id"), "moves": [str(m) for m in sorted(found, key=order.__getitem__)]}
                 typer.echo(json.dumps(out, ensure_ascii=False))
