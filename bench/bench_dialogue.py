@@ -116,42 +116,58 @@ def session(scenario: Scenario, lang: str, turns: int, seed: int) -> dict:
             key = " ".join(words)
             repeated += key in seen
             seen.add(key)
-    return {"turns": len(texts), "sentences": said, "repeated": repeated, "times": times, "replay": replay,
-            "state_bytes": len(state.model_dump_json())}
+    return {
+        "turns": len(texts),
+        "sentences": said,
+        "repeated": repeated,
+        "times": times,
+        "replay": replay,
+        "state_bytes": len(state.model_dump_json()),
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--turns", type=int, default=60)
-    parser.add_argument("--runs", type=int, default=3, help="sessions per script and language (different seeds)")
+    parser.add_argument(
+        "--runs", type=int, default=3, help="sessions per script and language (different seeds)"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     catalog = load_catalog()
     rows = []
     for scenario_id in sorted(catalog.scenarios):
         scenario = stretched(catalog.scenario(scenario_id), args.turns)
-        results = [session(scenario, lang, args.turns, seed) for lang in ("fr", "en") for seed in range(args.runs)]
+        results = [
+            session(scenario, lang, args.turns, seed) for lang in ("fr", "en") for seed in range(args.runs)
+        ]
         times = sorted(t for r in results for t in r["times"])
-        rows.append({
-            "scenario": scenario_id,
-            "sessions": len(results),
-            "turns": round(statistics.mean(r["turns"] for r in results), 1),
-            "sentences": sum(r["sentences"] for r in results),
-            "repeated": sum(r["repeated"] for r in results),
-            "median_ms": round(1000 * statistics.median(times), 2),
-            "p95_ms": round(1000 * times[int(0.95 * (len(times) - 1))], 2),
-            "max_ms": round(1000 * times[-1], 2),
-            "replay_ms": round(1000 * statistics.median(r["replay"] for r in results), 1),
-            "state_kb": round(max(r["state_bytes"] for r in results) / 1024, 1),
-        })
+        rows.append(
+            {
+                "scenario": scenario_id,
+                "sessions": len(results),
+                "turns": round(statistics.mean(r["turns"] for r in results), 1),
+                "sentences": sum(r["sentences"] for r in results),
+                "repeated": sum(r["repeated"] for r in results),
+                "median_ms": round(1000 * statistics.median(times), 2),
+                "p95_ms": round(1000 * times[int(0.95 * (len(times) - 1))], 2),
+                "max_ms": round(1000 * times[-1], 2),
+                "replay_ms": round(1000 * statistics.median(r["replay"] for r in results), 1),
+                "state_kb": round(max(r["state_bytes"] for r in results) / 1024, 1),
+            }
+        )
     if args.json:
         print(json.dumps(rows, indent=2))
         return
-    print("| script | sessions | turns played (mean) | persona sentences | repeated | director median / p95 / max per turn | replay of a session | state JSON |")
+    print(
+        "| script | sessions | turns played (mean) | persona sentences | repeated | director median / p95 / max per turn | replay of a session | state JSON |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['scenario']} | {r['sessions']} | {r['turns']} | {r['sentences']} | **{r['repeated']}** | "
-              f"{r['median_ms']} / {r['p95_ms']} / {r['max_ms']} ms | {r['replay_ms']} ms | {r['state_kb']} KB |")
+        print(
+            f"| {r['scenario']} | {r['sessions']} | {r['turns']} | {r['sentences']} | **{r['repeated']}** | "
+            f"{r['median_ms']} / {r['p95_ms']} / {r['max_ms']} ms | {r['replay_ms']} ms | {r['state_kb']} KB |"
+        )
 
 
 if __name__ == "__main__":

@@ -25,7 +25,9 @@ from storage.records import ScorecardRecord, SessionSummary, UserRecord  # noqa:
 CRITERIA = ("BLOC2.A2.C1.CR1", "BLOC2.A2.C2.CR2", "BLOC3.A1.C5.CR5")
 
 
-def cohort_rows(candidates: int, sessions: int, seed: int = 7) -> list[tuple[UserRecord, SessionSummary, ScorecardRecord]]:
+def cohort_rows(
+    candidates: int, sessions: int, seed: int = 7
+) -> list[tuple[UserRecord, SessionSummary, ScorecardRecord]]:
     rng = random.Random(seed)
     start = datetime(2026, 9, 1, tzinfo=UTC)
     rows = []
@@ -38,13 +40,31 @@ def cohort_rows(candidates: int, sessions: int, seed: int = 7) -> list[tuple[Use
             scored = [lv for lv in levels if lv is not None]
             score = round(sum(scored) / len(scored) / 3 * 20, 1) if scored else None
             data = {
-                "criteria": [{"code": code, "level": lv, "status": "scored" if lv is not None else "insufficient_evidence",
-                              "weight": 1.0} for code, lv in zip(CRITERIA, levels)],
+                "criteria": [
+                    {
+                        "code": code,
+                        "level": lv,
+                        "status": "scored" if lv is not None else "insufficient_evidence",
+                        "weight": 1.0,
+                    }
+                    for code, lv in zip(CRITERIA, levels)
+                ],
                 "overall": {"score_20": score},
             }
             when = start + timedelta(days=7 * k)
-            session = SessionSummary(number, user.id, "negotiation-castelnau-arrosage", 1, "fr", "text", "scripted",
-                                     "finished", 12, when, when + timedelta(minutes=25))
+            session = SessionSummary(
+                number,
+                user.id,
+                "negotiation-castelnau-arrosage",
+                1,
+                "fr",
+                "text",
+                "scripted",
+                "finished",
+                12,
+                when,
+                when + timedelta(minutes=25),
+            )
             card = ScorecardRecord(number, number, data, "bench", "proposed", None, None, None, None, when)
             rows.append((user, session, card))
     return rows
@@ -71,9 +91,13 @@ def main() -> None:
     csv_text = results.to_csv("Promo 2027", rows)
     csv_time = time.perf_counter() - began
     print(f"cohort: {args.candidates} candidates × {args.sessions} sessions × {len(CRITERIA)} criteria")
-    print(f"HTML summary: cold {cold:.2f} s; warm median {statistics.median(warm):.2f} s, max {max(warm):.2f} s "
-          f"({args.runs} runs); {len(page.encode()) / 1024:.0f} KB")
-    print(f"CSV: {csv_time * 1000:.1f} ms; {len(csv_text.encode()) / 1024:.0f} KB, {csv_text.count(chr(10)) - 1} rows")
+    print(
+        f"HTML summary: cold {cold:.2f} s; warm median {statistics.median(warm):.2f} s, max {max(warm):.2f} s "
+        f"({args.runs} runs); {len(page.encode()) / 1024:.0f} KB"
+    )
+    print(
+        f"CSV: {csv_time * 1000:.1f} ms; {len(csv_text.encode()) / 1024:.0f} KB, {csv_text.count(chr(10)) - 1} rows"
+    )
 
 
 if __name__ == "__main__":

@@ -78,7 +78,9 @@ def percentile(values: list[float], q: float) -> float:
 
 def report(name: str, values: list[float]) -> None:
     ms = [v * 1000 for v in values]
-    print(f"{name:<38} median {statistics.median(ms):6.2f} ms   p95 {percentile(ms, 0.95):6.2f} ms   n={len(ms)}")
+    print(
+        f"{name:<38} median {statistics.median(ms):6.2f} ms   p95 {percentile(ms, 0.95):6.2f} ms   n={len(ms)}"
+    )
 
 
 @contextmanager
@@ -212,8 +214,10 @@ async def main() -> None:
     report("build_prompt", prompt_t)
     report("Guard.for_turn + check", guard_t)
     for streamed in (False, True):
-        report(f"LlmActor.speak, no HTTP ({'streamed' if streamed else 'plain'})",
-               await actor_only(scenario, persona, args.turns, streamed))
+        report(
+            f"LlmActor.speak, no HTTP ({'streamed' if streamed else 'plain'})",
+            await actor_only(scenario, persona, args.turns, streamed),
+        )
     logging.basicConfig(level=logging.ERROR)
     with fake_server() as base_url:
         for streamed in (False, True):

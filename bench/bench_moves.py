@@ -27,10 +27,17 @@ CORPUS = ROOT / "tests" / "data" / "moves"
 
 def load(half: str) -> list[dict]:
     halves = ("tuning", "checking") if half == "both" else (half,)
-    return [json.loads(line) for h in halves for line in (CORPUS / f"{h}.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        json.loads(line)
+        for h in halves
+        for line in (CORPUS / f"{h}.jsonl").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
 
 
-def evaluate(items: list[dict]) -> tuple[dict[str, dict[str, float]], list[tuple[str, str, list[str], list[str]]]]:
+def evaluate(
+    items: list[dict],
+) -> tuple[dict[str, dict[str, float]], list[tuple[str, str, list[str], list[str]]]]:
     """Per move: tp, fp, fn, precision, recall, support; and the sentences with a wrong move set."""
     counts = {str(m): {"tp": 0, "fp": 0, "fn": 0} for m in Move}
     errors = []
@@ -49,9 +56,12 @@ def evaluate(items: list[dict]) -> tuple[dict[str, dict[str, float]], list[tuple
     out: dict[str, dict[str, float]] = {}
     for m, c in counts.items():
         tp, fp, fn = c["tp"], c["fp"], c["fn"]
-        out[m] = {**c, "support": tp + fn,
-                  "precision": tp / (tp + fp) if tp + fp else 1.0,
-                  "recall": tp / (tp + fn) if tp + fn else 1.0}
+        out[m] = {
+            **c,
+            "support": tp + fn,
+            "precision": tp / (tp + fp) if tp + fp else 1.0,
+            "recall": tp / (tp + fn) if tp + fn else 1.0,
+        }
     return out, errors
 
 
@@ -67,8 +77,10 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"half": args.half, "sentences": len(items), "moves": figures}, indent=2))
         return 0
     negatives = sum(1 for i in items if not i["moves"])
-    print(f"{args.half} half: {len(items)} sentences ({negatives} doing none of the moves), "
-          f"{sum(1 for i in items if i['lang'] == 'fr')} FR / {sum(1 for i in items if i['lang'] == 'en')} EN")
+    print(
+        f"{args.half} half: {len(items)} sentences ({negatives} doing none of the moves), "
+        f"{sum(1 for i in items if i['lang'] == 'fr')} FR / {sum(1 for i in items if i['lang'] == 'en')} EN"
+    )
     print(f"| move | support | precision | recall |\n|---|---|---|---|")
     for m, f in figures.items():
         print(f"| {m} | {f['support']} | {f['precision']:.3f} | {f['recall']:.3f} |")

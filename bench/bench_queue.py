@@ -54,8 +54,15 @@ async def _one_run(admin_url: str, workers: int, args: argparse.Namespace) -> di
                 try:
                     await running.start_ingress()
                     for i in range(workers):
-                        await running.start_worker(f"worker{i + 1}", extra=("--concurrency", str(args.concurrency),
-                                                                             "--flood-rate", str(args.flood_rate)))
+                        await running.start_worker(
+                            f"worker{i + 1}",
+                            extra=(
+                                "--concurrency",
+                                str(args.concurrency),
+                                "--flood-rate",
+                                str(args.flood_rate),
+                            ),
+                        )
 
                     async def play(user: FakeUser) -> None:
                         await running.post(send(api, user, f"/play {SCENARIO} en"))
@@ -64,7 +71,9 @@ async def _one_run(admin_url: str, workers: int, args: argparse.Namespace) -> di
                             before = _persona(api, user.id)
                             posted = time.perf_counter()
                             await running.post(send(api, user, line(n)))
-                            await api.wait_for(lambda: _persona(api, user.id) > before, timeout=120, what="answer")
+                            await api.wait_for(
+                                lambda: _persona(api, user.id) > before, timeout=120, what="answer"
+                            )
                             latencies.append(time.perf_counter() - posted)
 
                     users = [api.user(5000 + i, f"B{i}", "en") for i in range(args.candidates)]
@@ -77,9 +86,13 @@ async def _one_run(admin_url: str, workers: int, args: argparse.Namespace) -> di
     finally:
         server.drop_database(name)
     return {
-        "workers": workers, "candidates": args.candidates, "lines": len(latencies), "seconds": round(elapsed, 2),
+        "workers": workers,
+        "candidates": args.candidates,
+        "lines": len(latencies),
+        "seconds": round(elapsed, 2),
         "lines_per_s": round(len(latencies) / elapsed, 1),
-        "p50_ms": round(1000 * _percentile(latencies, 0.5)), "p95_ms": round(1000 * _percentile(latencies, 0.95)),
+        "p50_ms": round(1000 * _percentile(latencies, 0.5)),
+        "p95_ms": round(1000 * _percentile(latencies, 0.95)),
         "stored_once_in_order": stored,
     }
 
@@ -106,8 +119,11 @@ async def run(args: argparse.Namespace) -> list[dict[str, object]]:
     with postgres_database() as any_database:  # starts the throwaway server; each run gets its own database
         from sqlalchemy.engine import make_url
 
-        admin = make_url(any_database).set(drivername="postgresql", database="postgres").render_as_string(
-            hide_password=False)
+        admin = (
+            make_url(any_database)
+            .set(drivername="postgresql", database="postgres")
+            .render_as_string(hide_password=False)
+        )
         for workers in args.workers:
             results.append(await _one_run(admin, workers, args))
     return results
@@ -119,19 +135,27 @@ def main() -> int:
     parser.add_argument("--lines", type=int, default=4)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--flood-rate", type=float, default=1000.0,
-                        help="the bot-wide message rate given to the workers (Telegram's is 30/s)")
+    parser.add_argument(
+        "--flood-rate",
+        type=float,
+        default=1000.0,
+        help="the bot-wide message rate given to the workers (Telegram's is 30/s)",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     results = asyncio.run(run(args))
     if args.json:
         print(json.dumps(results, indent=2))
     else:
-        print("| workers | candidates | lines | seconds | lines/s | p50 ms | p95 ms | stored once, in order |")
+        print(
+            "| workers | candidates | lines | seconds | lines/s | p50 ms | p95 ms | stored once, in order |"
+        )
         print("|---|---|---|---|---|---|---|---|")
         for r in results:
-            print(f"| {r['workers']} | {r['candidates']} | {r['lines']} | {r['seconds']} | {r['lines_per_s']} | "
-                  f"{r['p50_ms']} | {r['p95_ms']} | {r['stored_once_in_order']} |")
+            print(
+                f"| {r['workers']} | {r['candidates']} | {r['lines']} | {r['seconds']} | {r['lines_per_s']} | "
+                f"{r['p50_ms']} | {r['p95_ms']} | {r['stored_once_in_order']} |"
+            )
     return 0
 
 

@@ -25,7 +25,12 @@ sys.path.insert(0, str(ROOT))
 from scenarios.model import Transcript, Turn  # noqa: E402
 
 GRADED = ROOT / "tests" / "data" / "graded"
-SOURCES = ("negotiation-fr.better", "negotiation-fr.illegal", "negotiation-fr.leading", "negotiation-en.better")
+SOURCES = (
+    "negotiation-fr.better",
+    "negotiation-fr.illegal",
+    "negotiation-fr.leading",
+    "negotiation-en.better",
+)
 
 
 def forty_turns() -> Transcript:
@@ -73,7 +78,10 @@ def main() -> None:
     from feedback.english import assess_english
     from feedback.french import assess_french
 
-    turns = [(t, markers.guess_language(t.text, t.lang or transcript.language)) for _, t in transcript.candidate_turns()]
+    turns = [
+        (t, markers.guess_language(t.text, t.lang or transcript.language))
+        for _, t in transcript.candidate_turns()
+    ]
     t0 = time.perf_counter()
     assess_french([(t.text, t.audio is not None) for t, lang in turns if lang == "fr"])
     french = time.perf_counter() - t0
@@ -82,10 +90,14 @@ def main() -> None:
     english = time.perf_counter() - t0
     n_candidate = len(transcript.candidate_turns())
     words = sum(len(t.text.split()) for _, t in transcript.candidate_turns())
-    print(f"transcript: {len(transcript.turns)} turns, {n_candidate} candidate turns, {words} candidate words")
+    print(
+        f"transcript: {len(transcript.turns)} turns, {n_candidate} candidate turns, {words} candidate words"
+    )
     print(f"cores used: {cores}; imports + catalog: {load:.2f} s")
     print(f"cold (first) score: {cold:.3f} s")
-    print(f"warm score over {args.runs} runs: median {statistics.median(times):.3f} s, max {max(times):.3f} s")
+    print(
+        f"warm score over {args.runs} runs: median {statistics.median(times):.3f} s, max {max(times):.3f} s"
+    )
     print(f"of which French (Grammalecte) {french:.3f} s, English (CEFR) {english:.3f} s")
     print(f"goal < 1 s (warm median): {'met' if statistics.median(times) < 1.0 else 'NOT met'}")
     print(f"score_20 = {card.overall.score_20}")

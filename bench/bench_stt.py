@@ -37,12 +37,17 @@ from tests.test_speech_stt import word_error_rate
 BEGIN, END = "<!-- speech:begin -->", "<!-- speech:end -->"
 
 REPLIES = [
-    ("fr", "Je comprends votre position, mais notre budget pour l'emballage est fixé pour l'année. "
-           "Qu'est-ce qui pourrait justifier une hausse de huit pour cent ?"),
-    ("fr", "Nous avons eu trois retards de livraison ce trimestre. Avant de parler de volumes, "
-           "j'attends un plan d'action précis."),
-    ("en", "I hear you, but our board has frozen all price increases this year. "
-           "What else can you offer us?"),
+    (
+        "fr",
+        "Je comprends votre position, mais notre budget pour l'emballage est fixé pour l'année. "
+        "Qu'est-ce qui pourrait justifier une hausse de huit pour cent ?",
+    ),
+    (
+        "fr",
+        "Nous avons eu trois retards de livraison ce trimestre. Avant de parler de volumes, "
+        "j'attends un plan d'action précis.",
+    ),
+    ("en", "I hear you, but our board has frozen all price increases this year. What else can you offer us?"),
     ("en", "Payment at ninety days is our standard. Why should we treat your company differently?"),
 ]
 
@@ -62,8 +67,12 @@ def bench_stt(model_path: str, rounds: int) -> dict[str, float]:
     assert transcriber.model is model
     # The same work on both sides: a multilingual model detects the language (among all of them for
     # the bare call, among fr/en for ours), an English-only one is told "en".
-    options = dict(language=None if model.model.is_multilingual else "en", beam_size=5, vad_filter=True,
-                   word_timestamps=True)
+    options = dict(
+        language=None if model.model.is_multilingual else "en",
+        beam_size=5,
+        vad_filter=True,
+        word_timestamps=True,
+    )
 
     def bare(path: Path) -> str:
         segments, _ = model.transcribe(str(path), **options)
@@ -94,7 +103,7 @@ def bench_stt(model_path: str, rounds: int) -> dict[str, float]:
             spent = dict.fromkeys(times, 0.0)
             order = ("bare", "same", "told", "ours")
             for path in files:
-                for which in (order if r % 2 == 0 else order[::-1]):
+                for which in order if r % 2 == 0 else order[::-1]:
                     start = time.perf_counter()
                     text = await call(which, path)
                     spent[which] += time.perf_counter() - start
@@ -166,38 +175,40 @@ def report(model_path: str, stt: dict[str, float], tts: dict[str, float]) -> str
     elif Path(model_path).name.startswith("whisper-base-"):
         model_name = "Whisper base, multilingual (bundled, the default; language detected on every note)"
     verdict = "met" if stt["ratio_same"] <= 1.10 else "NOT met"
-    return "\n".join([
-        f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, {os.cpu_count()} CPUs, "
-        f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f} at the end "
-        f"(other work shares the machine: compare the ratio, not the absolute times); model {model_name}, int8, cpu_threads=2, beam 5, VAD on, "
-        f"word timings; {int(stt['files'])} FLEURS files, {stt['audio_s']:.1f} s of audio, "
-        f"{int(stt['rounds'])} rounds.",
-        "",
-        "| speech-to-text | wall time per round | real-time factor | WER |",
-        "|---|---|---|---|",
-        f"| bare `WhisperModel.transcribe(path)` | {stt['bare_s']:.2f} s | {stt['rtf_bare']:.3f} | {stt['wer_bare']:.3f} |",
-        f"| bare `WhisperModel.transcribe(samples)`, our decoder's samples | {stt['same_s']:.2f} s | "
-        f"{stt['rtf_same']:.3f} | {stt['wer_same']:.3f} |",
-        f"| bare, told the language (no detection: the floor) | {stt['told_s']:.2f} s | "
-        f"{stt['rtf_told']:.3f} | {stt['wer_told']:.3f} |",
-        f"| ours (`await WhisperTranscriber.transcribe(bytes)`) | {stt['ours_s']:.2f} s | "
-        f"{stt['rtf_ours']:.3f} | {stt['wer_ours']:.3f} |",
-        "",
-        f"Ours / bare told the language (issue 20: detection's whole cost, goal ≤ 1.2): **{stt['ratio_told']:.3f}**; "
-        f"per note {stt['per_note_s']:.2f} s for {stt['audio_s'] / stt['files']:.1f} s of speech.",
-        "",
-        f"Ratio ours / bare on the same samples (our path's own cost): **{stt['ratio_same']:.3f}**; goal ≤ 1.10: "
-        f"{verdict}. Ours / bare from the file: {stt['ratio']:.3f} (median of rounds "
-        f"{stt['ratio_median_round']:.3f}): faster-whisper's decoder quantises to 16-bit, ours keeps floats, "
-        "so the model hears slightly different samples and may take a different decoding path.",
-        "",
-        "| text-to-speech (espeak-ng via pyttsx3 in a child process → OGG/Opus) | |",
-        "|---|---|",
-        f"| worker start-up (once per process) | {tts['startup_s']:.2f} s |",
-        f"| time per reply, mean / median / max over {int(tts['replies'])} replies | "
-        f"{tts['mean_s']:.3f} / {tts['median_s']:.3f} / {tts['max_s']:.3f} s |",
-        f"| mean length of a reply's voice note | {tts['speech_s']:.1f} s |",
-    ])
+    return "\n".join(
+        [
+            f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, {os.cpu_count()} CPUs, "
+            f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f} at the end "
+            f"(other work shares the machine: compare the ratio, not the absolute times); model {model_name}, int8, cpu_threads=2, beam 5, VAD on, "
+            f"word timings; {int(stt['files'])} FLEURS files, {stt['audio_s']:.1f} s of audio, "
+            f"{int(stt['rounds'])} rounds.",
+            "",
+            "| speech-to-text | wall time per round | real-time factor | WER |",
+            "|---|---|---|---|",
+            f"| bare `WhisperModel.transcribe(path)` | {stt['bare_s']:.2f} s | {stt['rtf_bare']:.3f} | {stt['wer_bare']:.3f} |",
+            f"| bare `WhisperModel.transcribe(samples)`, our decoder's samples | {stt['same_s']:.2f} s | "
+            f"{stt['rtf_same']:.3f} | {stt['wer_same']:.3f} |",
+            f"| bare, told the language (no detection: the floor) | {stt['told_s']:.2f} s | "
+            f"{stt['rtf_told']:.3f} | {stt['wer_told']:.3f} |",
+            f"| ours (`await WhisperTranscriber.transcribe(bytes)`) | {stt['ours_s']:.2f} s | "
+            f"{stt['rtf_ours']:.3f} | {stt['wer_ours']:.3f} |",
+            "",
+            f"Ours / bare told the language (issue 20: detection's whole cost, goal ≤ 1.2): **{stt['ratio_told']:.3f}**; "
+            f"per note {stt['per_note_s']:.2f} s for {stt['audio_s'] / stt['files']:.1f} s of speech.",
+            "",
+            f"Ratio ours / bare on the same samples (our path's own cost): **{stt['ratio_same']:.3f}**; goal ≤ 1.10: "
+            f"{verdict}. Ours / bare from the file: {stt['ratio']:.3f} (median of rounds "
+            f"{stt['ratio_median_round']:.3f}): faster-whisper's decoder quantises to 16-bit, ours keeps floats, "
+            "so the model hears slightly different samples and may take a different decoding path.",
+            "",
+            "| text-to-speech (espeak-ng via pyttsx3 in a child process → OGG/Opus) | |",
+            "|---|---|",
+            f"| worker start-up (once per process) | {tts['startup_s']:.2f} s |",
+            f"| time per reply, mean / median / max over {int(tts['replies'])} replies | "
+            f"{tts['mean_s']:.3f} / {tts['median_s']:.3f} / {tts['max_s']:.3f} s |",
+            f"| mean length of a reply's voice note | {tts['speech_s']:.1f} s |",
+        ]
+    )
 
 
 def write_readme(path: Path, text: str) -> None:

@@ -70,20 +70,32 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-async def _persona_reply(api: FakeBotAPI, user: FakeUser, since: int, timeout: float) -> tuple[float, list[str]]:
+async def _persona_reply(
+    api: FakeBotAPI, user: FakeUser, since: int, timeout: float
+) -> tuple[float, list[str]]:
     """The time the first persona line after `since` reached the server, and the texts since."""
     box = await api.wait_for(
         lambda: (new := api.outbox(user.id)[since:]) and any(c.text.startswith("🗣") for c in new) and new,
-        timeout, f"an answer in chat {user.id}",
+        timeout,
+        f"an answer in chat {user.id}",
     )
     first = next(c for c in box if c.text.startswith("🗣"))
     return first.at, [c.text for c in box]
 
 
-async def _play(api: FakeBotAPI, c: Candidate, turns: int, think: float, redeliver: float,
-                rng: random.Random, timeout: float) -> None:
+async def _play(
+    api: FakeBotAPI,
+    c: Candidate,
+    turns: int,
+    think: float,
+    redeliver: float,
+    rng: random.Random,
+    timeout: float,
+) -> None:
     user = c.user
-    await api.reply_to(user, lambda: user.send_text(f"/play {SCENARIO} {c.language}"), count=2, timeout=timeout)
+    await api.reply_to(
+        user, lambda: user.send_text(f"/play {SCENARIO} {c.language}"), count=2, timeout=timeout
+    )
     script = NEGOTIATION_LINES if c.language == "fr" else ENGLISH_LINES
     for n in range(turns):
         if think:
@@ -103,7 +115,9 @@ async def _play(api: FakeBotAPI, c: Candidate, turns: int, think: float, redeliv
     since = len(api.outbox(user.id))
     update_id = user.send_text("/end")
     box = await api.wait_for(
-        lambda: next((x for x in api.outbox(user.id)[since:] if "/20" in x.text), None), timeout * 4, "a scorecard"
+        lambda: next((x for x in api.outbox(user.id)[since:] if "/20" in x.text), None),
+        timeout * 4,
+        "a scorecard",
     )
     c.end_latency = box.at - api.pushed_at[update_id]
 
@@ -161,8 +175,14 @@ async def _bot_in_child(settings, options) -> AsyncIterator[None]:
     values = settings.model_dump(mode="json", exclude_none=True)
     knobs = {"typing_interval": options.typing_interval, "flood_overall_rate": options.flood_overall_rate}
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", CHILD_BOT, json.dumps(values), json.dumps(knobs), cwd=ROOT,
-        stdout=asyncio.subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        sys.executable,
+        "-c",
+        CHILD_BOT,
+        json.dumps(values),
+        json.dumps(knobs),
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     try:
         assert process.stdout is not None
@@ -195,24 +215,48 @@ def _database(postgres: bool) -> Iterator[str | None]:
 
 async def run(args: argparse.Namespace) -> dict[str, object]:
     rng = random.Random(args.seed)
-    with tempfile.TemporaryDirectory(prefix="oralblanc-bench-") as tmp, _database(getattr(args, "postgres", False)) as url:
+    with (
+        tempfile.TemporaryDirectory(prefix="oralblanc-bench-") as tmp,
+        _database(getattr(args, "postgres", False)) as url,
+    ):
         async with FakeBotAPI() as api:
             settings = bot_settings(Path(tmp), api, database_url=url)
             options = fast_options(typing_interval=4.0, flood_overall_rate=args.flood_rate)
             candidates = [
-                Candidate(api.user(20_000 + i, f"Candidate{i}", "fr" if i % 2 == 0 else "en"), "fr" if i % 2 == 0 else "en")
+                Candidate(
+                    api.user(20_000 + i, f"Candidate{i}", "fr" if i % 2 == 0 else "en"),
+                    "fr" if i % 2 == 0 else "en",
+                )
                 for i in range(args.candidates)
             ]
-            bot = _bot_in_child(settings, options) if getattr(args, "bot_process", False) else bot_running(settings, options=options)
+            bot = (
+                _bot_in_child(settings, options)
+                if getattr(args, "bot_process", False)
+                else bot_running(settings, options=options)
+            )
             async with bot:
                 started = time.perf_counter()
-                await asyncio.gather(*(
-                    _play(api, c, args.turns, args.think, args.redeliver, random.Random(rng.random()), args.timeout)
-                    for c in candidates
-                ))
+                await asyncio.gather(
+                    *(
+                        _play(
+                            api,
+                            c,
+                            args.turns,
+                            args.think,
+                            args.redeliver,
+                            random.Random(rng.random()),
+                            args.timeout,
+                        )
+                        for c in candidates
+                    )
+                )
                 wall = time.perf_counter() - started
-            unwanted = [t for c in candidates for t in api.texts(c.user.id)
-                        if "Désolé" in t or "Sorry" in t or "⏳" in t]
+            unwanted = [
+                t
+                for c in candidates
+                for t in api.texts(c.user.id)
+                if "Désolé" in t or "Sorry" in t or "⏳" in t
+            ]
         repo = Repository(make_engine(settings.effective_database_url))
         try:
             problems = _check(repo, candidates)
@@ -249,15 +293,26 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--candidates", type=int, default=50)
     parser.add_argument("--turns", type=int, default=10, help="lines per candidate before /end")
-    parser.add_argument("--think", type=float, default=0.0, help="mean seconds between an answer and the next line")
-    parser.add_argument("--flood-rate", type=float, default=0.0,
-                        help="outgoing messages per second (Telegram: 30); 0 = no throttling")
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="mean seconds between an answer and the next line"
+    )
+    parser.add_argument(
+        "--flood-rate",
+        type=float,
+        default=0.0,
+        help="outgoing messages per second (Telegram: 30); 0 = no throttling",
+    )
     parser.add_argument("--redeliver", type=float, default=0.1, help="share of lines delivered twice")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for one answer")
     parser.add_argument("--seed", type=int, default=20240607)
-    parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL database instead of SQLite")
-    parser.add_argument("--bot-process", action="store_true",
-                        help="run the bot in its own process (as in production) rather than beside the fake server")
+    parser.add_argument(
+        "--postgres", action="store_true", help="a throwaway PostgreSQL database instead of SQLite"
+    )
+    parser.add_argument(
+        "--bot-process",
+        action="store_true",
+        help="run the bot in its own process (as in production) rather than beside the fake server",
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -268,7 +323,11 @@ def main() -> int:
         width = max(map(len, figures))
         for key, value in figures.items():
             print(f"{key:<{width}}  {value}")
-    ok = figures["lost_or_duplicated"] == 0 and figures["unanswered"] == 0 and figures["sessions"] == args.candidates
+    ok = (
+        figures["lost_or_duplicated"] == 0
+        and figures["unanswered"] == 0
+        and figures["sessions"] == args.candidates
+    )
     return 0 if ok else 1
 
 

@@ -65,12 +65,16 @@ def long_scenario(turns: int) -> Scenario:
     return Scenario.model_validate(data)
 
 
-async def play(url: str, scenario: Scenario, turns: int, sessions: int, profile: cProfile.Profile | None) -> list[list[tuple[float, float]]]:
+async def play(
+    url: str, scenario: Scenario, turns: int, sessions: int, profile: cProfile.Profile | None
+) -> list[list[tuple[float, float]]]:
     engine = make_engine(url)
     repo = AsyncRepository(Repository(engine))
     rehearsal = Rehearsal(repo, load_catalog())
     out: list[list[tuple[float, float]]] = []
-    tail = getattr(rehearsal_module, "TURN_PATH_TURNS", None)  # None: the code before issue 20 (for the "before" figures)
+    tail = getattr(
+        rehearsal_module, "TURN_PATH_TURNS", None
+    )  # None: the code before issue 20 (for the "before" figures)
     try:
         for s in range(sessions):
             user = await repo.get_or_create_user(display_name=f"bench-{s}")
@@ -89,7 +93,9 @@ async def play(url: str, scenario: Scenario, turns: int, sessions: int, profile:
                 if profile is not None:
                     profile.disable()
                 if reply.ended and n + 1 < turns:
-                    raise RuntimeError(f"the session ended at turn {n + 1}: the benchmark needs a longer script")
+                    raise RuntimeError(
+                        f"the session ended at turn {n + 1}: the benchmark needs a longer script"
+                    )
             out.append(costs)
     finally:
         engine.dispose()
@@ -105,13 +111,18 @@ def figures(backend: str, runs: list[list[tuple[float, float]]]) -> dict[str, ob
     early = [w for run in runs for w, _ in run[:10]]
     late = [w for run in runs for w, _ in run[-20:]]
     result: dict[str, object] = {
-        "backend": backend, "sessions": len(runs), "turns": len(runs[0]),
-        "median_ms": ms(walls), "p95_ms": round(sorted(walls)[int(0.95 * (len(walls) - 1))] * 1000, 2),
+        "backend": backend,
+        "sessions": len(runs),
+        "turns": len(runs[0]),
+        "median_ms": ms(walls),
+        "p95_ms": round(sorted(walls)[int(0.95 * (len(walls) - 1))] * 1000, 2),
         "cpu_median_ms": ms(cpus),
         "turns_1_10_median_ms": ms(early),
     }
     step = max(1, len(runs[0]) // 10)
-    result["median_ms_by_tenth"] = [ms([w for run in runs for w, _ in run[i:i + step]]) for i in range(0, len(runs[0]), step)]
+    result["median_ms_by_tenth"] = [
+        ms([w for run in runs for w, _ in run[i : i + step]]) for i in range(0, len(runs[0]), step)
+    ]
     if late:
         result[f"turns_{len(runs[0]) - 19}_{len(runs[0])}_median_ms"] = ms(late)
         result["late_over_early"] = round(statistics.median(late) / statistics.median(early), 2)
@@ -132,17 +143,25 @@ def main() -> int:
     profile = cProfile.Profile() if args.profile else None
     if args.backend in ("sqlite", "both"):
         with tempfile.TemporaryDirectory(prefix="oralblanc-bench-") as tmp:
-            runs = asyncio.run(play(f"sqlite:///{tmp}/bench.sqlite3", scenario, args.turns, args.sessions, profile))
+            runs = asyncio.run(
+                play(f"sqlite:///{tmp}/bench.sqlite3", scenario, args.turns, args.sessions, profile)
+            )
             results.append(figures("sqlite", runs))
     if args.backend in ("postgresql", "both") and not args.profile:
         sys.path.insert(0, str(ROOT / "bench"))
         from throwaway_postgres import postgres_database
 
         with postgres_database() as url:
-            results.append(figures("postgresql", asyncio.run(play(url, scenario, args.turns, args.sessions, None))))
+            results.append(
+                figures("postgresql", asyncio.run(play(url, scenario, args.turns, args.sessions, None)))
+            )
     if profile is not None:
         pstats.Stats(profile).sort_stats("cumulative").print_stats(25)
-    header = {"python": platform.python_version(), "machine": platform.machine(), "load": __import__("os").getloadavg()[0]}
+    header = {
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "load": __import__("os").getloadavg()[0],
+    }
     if args.json:
         print(json.dumps({"header": header, "results": results}, indent=2))
     else:

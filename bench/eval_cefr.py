@@ -198,7 +198,9 @@ def build_texts(by_level: dict[int, list[str]], seed: int, *, reuse: bool, per_l
 POOLED_SIZES = (1, 2, 3, 4, 6, 8)  # sentences per pooled document, in turn
 
 
-def pooled_texts(by_level: dict[int, list[str]], seed: int, per_level: int = MAX_TEXTS_PER_LEVEL) -> list[dict]:
+def pooled_texts(
+    by_level: dict[int, list[str]], seed: int, per_level: int = MAX_TEXTS_PER_LEVEL
+) -> list[dict]:
     """*Pooled* documents: the held-out sentences of one level, both sources pooled, grouped into documents
     of 1, 2, 3, 4, 6 and 8 sentences in turn (each sentence used once), as a session's English grows from
     one answer to many. The B1 decision must hold whatever the amount of English."""
@@ -215,7 +217,14 @@ def pooled_texts(by_level: dict[int, list[str]], seed: int, per_level: int = MAX
                 if len(pool) < POOLED_SIZES[0]:
                     break
                 continue
-            texts.append({"set": "pooled", "level": lvl, "sentences": n, "text": " ".join(pool.pop() for _ in range(n))})
+            texts.append(
+                {
+                    "set": "pooled",
+                    "level": lvl,
+                    "sentences": n,
+                    "text": " ".join(pool.pop() for _ in range(n)),
+                }
+            )
             if k > 10 * per_level:
                 break
     return texts
@@ -381,9 +390,15 @@ def split_dev(by_level: dict[int, list[str]], seed: int) -> tuple[dict[int, list
     return train, dev
 
 
-def b1_right(model: CefrModel, docs: list[dict], measures: list[dict[str, float]], min_words: int = 0) -> tuple[float, int]:
+def b1_right(
+    model: CefrModel, docs: list[dict], measures: list[dict[str, float]], min_words: int = 0
+) -> tuple[float, int]:
     """Share of documents (of at least `min_words` words) whose B1 decision is right, and their number."""
-    right = [(model.score(m) >= model.b1_cut) == (t["level"] >= 3) for t, m in zip(docs, measures) if m["words"] >= min_words]
+    right = [
+        (model.score(m) >= model.b1_cut) == (t["level"] >= 3)
+        for t, m in zip(docs, measures)
+        if m["words"] >= min_words
+    ]
     return sum(right) / max(len(right), 1), len(right)
 
 
@@ -394,14 +409,28 @@ def develop(fit_s: dict[int, list[str]]) -> dict:
     out = {}
     for k in DEV_SPLITS:
         train, dev = split_dev(fit_s, SEED + 1000 * k)
-        fit_texts = build_texts(train, SEED + 1, reuse=True, per_level=FIT_TEXTS_PER_LEVEL) + pooled_texts(train, SEED + 5)
-        cut_texts = build_texts(train, SEED + 3, reuse=False, per_level=MAX_TEXTS_PER_LEVEL) + pooled_texts(train, SEED + 6)
-        model = fit_model(fit_texts, [text_measures(t["text"]) for t in fit_texts], cut_texts,
-                          [text_measures(t["text"]) for t in cut_texts], level_weights(train))
+        fit_texts = build_texts(train, SEED + 1, reuse=True, per_level=FIT_TEXTS_PER_LEVEL) + pooled_texts(
+            train, SEED + 5
+        )
+        cut_texts = build_texts(train, SEED + 3, reuse=False, per_level=MAX_TEXTS_PER_LEVEL) + pooled_texts(
+            train, SEED + 6
+        )
+        model = fit_model(
+            fit_texts,
+            [text_measures(t["text"]) for t in fit_texts],
+            cut_texts,
+            [text_measures(t["text"]) for t in cut_texts],
+            level_weights(train),
+        )
         docs = [t for r in range(REGROUPINGS) for t in pooled_texts(dev, SEED + 7 + 10 * r)]
         m = [text_measures(t["text"]) for t in docs]
-        out[k] = {"all": round(b1_right(model, docs, m)[0], 4), f">={MIN_WORDS} words": round(b1_right(model, docs, m, MIN_WORDS)[0], 4)}
-    out["mean"] = {key: round(sum(out[k][key] for k in DEV_SPLITS) / len(DEV_SPLITS), 4) for key in out[DEV_SPLITS[0]]}
+        out[k] = {
+            "all": round(b1_right(model, docs, m)[0], 4),
+            f">={MIN_WORDS} words": round(b1_right(model, docs, m, MIN_WORDS)[0], 4),
+        }
+    out["mean"] = {
+        key: round(sum(out[k][key] for k in DEV_SPLITS) / len(DEV_SPLITS), 4) for key in out[DEV_SPLITS[0]]
+    }
     return out
 
 
@@ -410,9 +439,13 @@ def develop(fit_s: dict[int, list[str]]) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--fit", action="store_true", help="refit on the fit half and write feedback/cefr_model.json")
+    ap.add_argument(
+        "--fit", action="store_true", help="refit on the fit half and write feedback/cefr_model.json"
+    )
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
-    ap.add_argument("--dev", action="store_true", help="model selection on train/dev splits of the fit half only")
+    ap.add_argument(
+        "--dev", action="store_true", help="model selection on train/dev splits of the fit half only"
+    )
     args = ap.parse_args(argv)
 
     t0 = time.perf_counter()
@@ -423,13 +456,19 @@ def main(argv: list[str] | None = None) -> int:
     eval_texts = build_texts(held_s, SEED + 2, reuse=False, per_level=MAX_TEXTS_PER_LEVEL)
     truncated_eval = TRUNCATED[0]
     # fit and cut texts: natural, equal-length and pooled documents (1 to 8 sentences) of the fit half only
-    fit_texts = build_texts(fit_s, SEED + 1, reuse=True, per_level=FIT_TEXTS_PER_LEVEL) + pooled_texts(fit_s, SEED + 5)
-    cut_texts = build_texts(fit_s, SEED + 3, reuse=False, per_level=MAX_TEXTS_PER_LEVEL) + pooled_texts(fit_s, SEED + 6)
+    fit_texts = build_texts(fit_s, SEED + 1, reuse=True, per_level=FIT_TEXTS_PER_LEVEL) + pooled_texts(
+        fit_s, SEED + 5
+    )
+    cut_texts = build_texts(fit_s, SEED + 3, reuse=False, per_level=MAX_TEXTS_PER_LEVEL) + pooled_texts(
+        fit_s, SEED + 6
+    )
     fit_m = [text_measures(t["text"]) for t in fit_texts]
     eval_m = [text_measures(t["text"]) for t in eval_texts]
 
     if args.fit:
-        model = fit_model(fit_texts, fit_m, cut_texts, [text_measures(t["text"]) for t in cut_texts], level_weights(fit_s))
+        model = fit_model(
+            fit_texts, fit_m, cut_texts, [text_measures(t["text"]) for t in cut_texts], level_weights(fit_s)
+        )
         MODEL_PATH.write_text(json.dumps(model.model_dump(), indent=2) + "\n", encoding="utf-8")
     else:
         model = CefrModel.model_validate_json(MODEL_PATH.read_text(encoding="utf-8"))
@@ -474,20 +513,37 @@ def main(argv: list[str] | None = None) -> int:
     results["pooled"] = {
         "ours": figures(ours, gold),
         # the scorecard gives no English level below MIN_WORDS words (assess_english → None)
-        "b1_decision_min_words": {"min_words": MIN_WORDS, "n": n_min, "b1_decision": round(b1_min, 4),
-                                  "se": round(math.sqrt(b1_min * (1 - b1_min) / max(n_min, 1)), 4)},
+        "b1_decision_min_words": {
+            "min_words": MIN_WORDS,
+            "n": n_min,
+            "b1_decision": round(b1_min, 4),
+            "se": round(math.sqrt(b1_min * (1 - b1_min) / max(n_min, 1)), 4),
+        },
         "b1_decision_se": round(math.sqrt(b1_all * (1 - b1_all) / n_all), 4),
         # every held-out sentence, grouped REGROUPINGS times (documents of one regrouping are independent;
         # across regroupings they share sentences, so this is a steadier mean, not a larger sample)
-        "regrouped": {"regroupings": REGROUPINGS, "documents": rn_all, "b1_decision": round(rg_all, 4),
-                      f"b1_decision_min_{MIN_WORDS}_words": round(rg_min, 4), f"documents_min_{MIN_WORDS}_words": rn_min},
-        "baseline_calibrated": figures([level_of(naive_word_level(t["text"]), base_cuts) for t in pooled], gold),
+        "regrouped": {
+            "regroupings": REGROUPINGS,
+            "documents": rn_all,
+            "b1_decision": round(rg_all, 4),
+            f"b1_decision_min_{MIN_WORDS}_words": round(rg_min, 4),
+            f"documents_min_{MIN_WORDS}_words": rn_min,
+        },
+        "baseline_calibrated": figures(
+            [level_of(naive_word_level(t["text"]), base_cuts) for t in pooled], gold
+        ),
         "length_only": figures([level_of(m["mean_sentence_length"], len_cuts) for m in pooled_m], gold),
         "levels": dict(sorted(Counter(gold).items())),
         "b1_by_sentences": {
-            n: round(figures([o for o, t in zip(ours, pooled) if t["sentences"] == n],
-                             [t["level"] for t in pooled if t["sentences"] == n])["b1_decision"], 3)
-            for n in POOLED_SIZES if any(t["sentences"] == n for t in pooled)
+            n: round(
+                figures(
+                    [o for o, t in zip(ours, pooled) if t["sentences"] == n],
+                    [t["level"] for t in pooled if t["sentences"] == n],
+                )["b1_decision"],
+                3,
+            )
+            for n in POOLED_SIZES
+            if any(t["sentences"] == n for t in pooled)
         },
     }
     results["setup"] = {
@@ -506,7 +562,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(results, indent=2))
         return 0
-    print(f"fit texts: {len(fit_texts)}   held-out texts: {len(eval_texts)}   ({results['setup']['seconds']} s)")
+    print(
+        f"fit texts: {len(fit_texts)}   held-out texts: {len(eval_texts)}   ({results['setup']['seconds']} s)"
+    )
     for subset in ("all", "natural", "equal_length", "pooled"):
         r = results[subset]
         print(f"\n[{subset}] n={r['ours']['n']} levels={r['levels']}")
@@ -517,9 +575,11 @@ def main(argv: list[str] | None = None) -> int:
             f = r[name]
             print(f"  {name:22s} {f['exact']:7.3f} {f['adjacent']:7.3f} {f['b1_decision']:7.3f}")
     p = results["pooled"]
-    print(f"\npooled, B1 decision ± s.e.: {p['ours']['b1_decision']:.3f} ± {p['b1_decision_se']:.3f} (all {p['ours']['n']}); "
-          f"{p['b1_decision_min_words']['b1_decision']:.3f} ± {p['b1_decision_min_words']['se']:.3f} "
-          f"({p['b1_decision_min_words']['n']} documents of ≥ {MIN_WORDS} words, as the scorecard judges)")
+    print(
+        f"\npooled, B1 decision ± s.e.: {p['ours']['b1_decision']:.3f} ± {p['b1_decision_se']:.3f} (all {p['ours']['n']}); "
+        f"{p['b1_decision_min_words']['b1_decision']:.3f} ± {p['b1_decision_min_words']['se']:.3f} "
+        f"({p['b1_decision_min_words']['n']} documents of ≥ {MIN_WORDS} words, as the scorecard judges)"
+    )
     print(f"pooled, B1 decision by sentences per document: {p['b1_by_sentences']}")
     print(f"regrouped ({REGROUPINGS}×, all held-out sentences): {p['regrouped']}")
     print("\nconfusion (rows gold A1..C2, cols ours):")

@@ -27,23 +27,69 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?<!\d)(?:\+\d{1,3}[\s.-]?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)")
 MIN_NAME_PART = 2
 # name particles that are also everyday words: "Le Bon" must not blank every "le"
-PARTICLES = frozenset({"le", "la", "les", "de", "du", "des", "d", "l", "van", "von", "der", "den", "da", "di", "del",
-                       "della", "dos", "el", "al", "ben", "bin", "st", "saint", "sainte", "mc", "mac", "y", "e"})
+PARTICLES = frozenset(
+    {
+        "le",
+        "la",
+        "les",
+        "de",
+        "du",
+        "des",
+        "d",
+        "l",
+        "van",
+        "von",
+        "der",
+        "den",
+        "da",
+        "di",
+        "del",
+        "della",
+        "dos",
+        "el",
+        "al",
+        "ben",
+        "bin",
+        "st",
+        "saint",
+        "sainte",
+        "mc",
+        "mac",
+        "y",
+        "e",
+    }
+)
 
 WORDS = {
     "fr": {
-        "candidate": "Candidat·e", "name": "[nom]", "email": "[e-mail]", "phone": "[téléphone]",
-        "session": "Séance n° {id}", "turns": "{n} tours", "unscored": "non évaluée",
-        "proposed": "proposée", "confirmed": "validée", "amended": "modifiée",
+        "candidate": "Candidat·e",
+        "name": "[nom]",
+        "email": "[e-mail]",
+        "phone": "[téléphone]",
+        "session": "Séance n° {id}",
+        "turns": "{n} tours",
+        "unscored": "non évaluée",
+        "proposed": "proposée",
+        "confirmed": "validée",
+        "amended": "modifiée",
         "header": "Séance n° {id} — {scenario} v{version} — {date} — {language}",
-        "score": "Note : {score}/20 ({status})", "named": "Candidat·e",
+        "score": "Note : {score}/20 ({status})",
+        "named": "Candidat·e",
     },
     "en": {
-        "candidate": "Candidate", "name": "[name]", "email": "[e-mail]", "phone": "[phone]",
-        "session": "Session #{id}", "turns": "{n} turns", "unscored": "not scored",
-        "proposed": "proposed", "confirmed": "confirmed", "amended": "amended",
+        "candidate": "Candidate",
+        "name": "[name]",
+        "email": "[e-mail]",
+        "phone": "[phone]",
+        "session": "Session #{id}",
+        "turns": "{n} turns",
+        "unscored": "not scored",
+        "proposed": "proposed",
+        "confirmed": "confirmed",
+        "amended": "amended",
         "header": "Session #{id} — {scenario} v{version} — {date} — {language}",
-        "score": "Score: {score}/20 ({status})", "named": "Candidate",
+        "score": "Score: {score}/20 ({status})",
+        "named": "Candidate",
     },
 }
 
@@ -75,11 +121,13 @@ _SELF_INTRO = re.compile(
     re.IGNORECASE,
 )
 # Words that end a name given after an introduction ("je m'appelle marie et je…", "I'm Tom from Acme").
-_NOT_NAME = frozenset("""
+_NOT_NAME = frozenset(
+    """
     et je j suis de la part du cabinet société groupe chez pour votre vos notre nos le la les un une ici
     and from of with at i am the a an your our here calling responsible in charge head
     responsable directeur directrice chargé chargée chef commercial commerciale manager ingénieur
-    """.split())
+    """.split()
+)
 
 
 def self_given_names(texts: Iterable[str]) -> list[str]:
@@ -128,7 +176,9 @@ class AnonymousLine:
     text: str
 
 
-def anonymous_lines(record: SessionRecord, display_name: str, persona_name: str, lang: str) -> list[AnonymousLine]:
+def anonymous_lines(
+    record: SessionRecord, display_name: str, persona_name: str, lang: str
+) -> list[AnonymousLine]:
     """Every turn of the session, the candidate unnamed (see the module's documentation)."""
     names = candidate_names(record, display_name)
     label = _w(lang)["candidate"]
@@ -147,13 +197,22 @@ def _score(card: ScorecardRecord | None, lang: str) -> str:
     return words["score"].format(score=shown, status=words[card.review_status])
 
 
-def session_line(summary: SessionSummary, card: ScorecardRecord | None, lang: str, name: str | None = None) -> str:
+def session_line(
+    summary: SessionSummary, card: ScorecardRecord | None, lang: str, name: str | None = None
+) -> str:
     """Number, (the candidate's name, for a trainer,) date, version, language, length, score."""
     words = _w(lang)
-    fields = [words["session"].format(id=summary.id)] + ([name] if name else []) + [
-        summary.started_at.date().isoformat(), f"v{summary.scenario_version}", summary.language,
-        words["turns"].format(n=summary.turn_count), _score(card, lang),
-    ]
+    fields = (
+        [words["session"].format(id=summary.id)]
+        + ([name] if name else [])
+        + [
+            summary.started_at.date().isoformat(),
+            f"v{summary.scenario_version}",
+            summary.language,
+            words["turns"].format(n=summary.turn_count),
+            _score(card, lang),
+        ]
+    )
     if name:
         fields.insert(3, summary.scenario_id)
     return " — ".join(fields)
@@ -169,11 +228,18 @@ def transcript_text(
 ) -> str:
     """The whole anonymous transcript as plain text: a header, the score, then one paragraph per turn."""
     words = _w(lang)
-    header = words["header"].format(id=record.id, scenario=record.scenario_id, version=record.scenario_version,
-                                    date=record.started_at.date().isoformat(), language=record.language)
+    header = words["header"].format(
+        id=record.id,
+        scenario=record.scenario_id,
+        version=record.scenario_version,
+        date=record.started_at.date().isoformat(),
+        language=record.language,
+    )
     lines = [header, _score(card, lang), ""]
-    lines += [f"{line.speaker} : {line.text}" if lang == "fr" else f"{line.speaker}: {line.text}"
-              for line in anonymous_lines(record, display_name, persona_name, lang)]
+    lines += [
+        f"{line.speaker} : {line.text}" if lang == "fr" else f"{line.speaker}: {line.text}"
+        for line in anonymous_lines(record, display_name, persona_name, lang)
+    ]
     return "\n".join(lines)
 
 
@@ -183,10 +249,17 @@ def named_transcript_text(
     """The whole transcript as a trainer reads it: the header, the candidate's name, the score, then
     one paragraph per turn, each line as said (nothing blanked: trainers know their candidates)."""
     words = _w(lang)
-    header = words["header"].format(id=record.id, scenario=record.scenario_id, version=record.scenario_version,
-                                    date=record.started_at.date().isoformat(), language=record.language)
+    header = words["header"].format(
+        id=record.id,
+        scenario=record.scenario_id,
+        version=record.scenario_version,
+        date=record.started_at.date().isoformat(),
+        language=record.language,
+    )
     sep = " : " if lang == "fr" else ": "
     lines = [header, f"{words['named']}{sep}{candidate_name}", _score(card, lang), ""]
-    lines += [f"{candidate_name if turn.speaker == 'candidate' else persona_name}{sep}{turn.text}"
-              for turn in record.turns]
+    lines += [
+        f"{candidate_name if turn.speaker == 'candidate' else persona_name}{sep}{turn.text}"
+        for turn in record.turns
+    ]
     return "\n".join(lines)

@@ -43,19 +43,35 @@ app.add_typer(data_app, name="data")
 def main(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens.")] = False,
 ) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
 
 
 @app.command()
 def play(
-    scenario_id: Annotated[Optional[str], typer.Argument(help="Scenario id (default: ORALBLANC_DEFAULT_SCENARIO).")] = None,
+    scenario_id: Annotated[
+        Optional[str], typer.Argument(help="Scenario id (default: ORALBLANC_DEFAULT_SCENARIO).")
+    ] = None,
     lang: Annotated[str, typer.Option("--lang", help="Language of the session: fr or en.")] = "fr",
-    engine: Annotated[Optional[str], typer.Option("--engine", help="Who speaks the persona: scripted or llm.")] = None,
-    transcript_out: Annotated[Optional[Path], typer.Option("--transcript-out", help="Write the transcript (JSON) here.")] = None,
-    user: Annotated[Optional[str], typer.Option("--user", help="Whose rehearsal this is (default: your login name).")] = None,
-    resume: Annotated[Optional[int], typer.Option("--resume", help="Continue a stored session by its number.")] = None,
-    voice: Annotated[bool, typer.Option("--voice", help="Also write the persona's replies as voice notes (OGG/Opus).")] = False,
-    voice_dir: Annotated[Path, typer.Option("--voice-dir", help="Where --voice writes the voice notes.")] = Path("voice"),
+    engine: Annotated[
+        Optional[str], typer.Option("--engine", help="Who speaks the persona: scripted or llm.")
+    ] = None,
+    transcript_out: Annotated[
+        Optional[Path], typer.Option("--transcript-out", help="Write the transcript (JSON) here.")
+    ] = None,
+    user: Annotated[
+        Optional[str], typer.Option("--user", help="Whose rehearsal this is (default: your login name).")
+    ] = None,
+    resume: Annotated[
+        Optional[int], typer.Option("--resume", help="Continue a stored session by its number.")
+    ] = None,
+    voice: Annotated[
+        bool, typer.Option("--voice", help="Also write the persona's replies as voice notes (OGG/Opus).")
+    ] = False,
+    voice_dir: Annotated[
+        Path, typer.Option("--voice-dir", help="Where --voice writes the voice notes.")
+    ] = Path("voice"),
 ) -> None:
     """Rehearse a scenario in the terminal. Without a terminal, reads one candidate turn per line.
 
@@ -67,7 +83,12 @@ def play(
     if engine not in (None, "scripted", "llm"):
         raise typer.BadParameter("--engine must be scripted or llm")
     code = run_terminal(
-        scenario_id=scenario_id, language=lang, engine=engine, transcript_out=transcript_out, user=user, resume=resume,
+        scenario_id=scenario_id,
+        language=lang,
+        engine=engine,
+        transcript_out=transcript_out,
+        user=user,
+        resume=resume,
         voice_dir=voice_dir if voice else None,
     )
     raise typer.Exit(code)

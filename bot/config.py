@@ -32,7 +32,9 @@ class Settings(BaseSettings):
     )
     engine: Literal["scripted", "llm"] | None = Field(None, validation_alias=_env("ORALBLANC_ENGINE"))
     # how often a running bot looks for scripts the jury published from another process (0: never)
-    catalog_refresh_seconds: float = Field(30.0, ge=0, validation_alias=_env("ORALBLANC_CATALOG_REFRESH_SECONDS"))
+    catalog_refresh_seconds: float = Field(
+        30.0, ge=0, validation_alias=_env("ORALBLANC_CATALOG_REFRESH_SECONDS")
+    )
 
     # LLM (any OpenAI-compatible chat API)
     openai_base_url: str | None = Field(None, validation_alias=_env("OPENAI_BASE_URL"))

@@ -72,7 +72,9 @@ class Engines:
 
     def __call__(self, scenario: Scenario, persona: Persona, engine: str) -> Actor:
         if engine == "llm":
-            return LlmActor(scenario, persona, self.chat, options=self.options, turn_deadline=self.turn_deadline)
+            return LlmActor(
+                scenario, persona, self.chat, options=self.options, turn_deadline=self.turn_deadline
+            )
         return ScriptedActor(scenario)
 
     async def aclose(self) -> None:

@@ -61,7 +61,9 @@ def make_client(
     api_key = getattr(settings, "openai_api_key", None) or (PLACEHOLDER_KEY if base_url else None)
     if api_key is None:
         raise ChatUnavailable("no chat API configured: set OPENAI_API_KEY or OPENAI_BASE_URL")
-    return AsyncOpenAI(base_url=base_url, api_key=api_key, timeout=timeout, max_retries=0, http_client=http_client)
+    return AsyncOpenAI(
+        base_url=base_url, api_key=api_key, timeout=timeout, max_retries=0, http_client=http_client
+    )
 
 
 class ChatClient:
@@ -156,7 +158,11 @@ class ChatClient:
         # The messages are plain role/content strings, which the SDK's per-field transform leaves as
         # they are but walks at ~0.4 ms per message; sent as `extra_body` (which takes precedence
         # over the typed parameters) they go out unchanged without that cost.
-        params: dict[str, Any] = {"model": self.model, "messages": [], "extra_body": {"messages": list(messages)}}
+        params: dict[str, Any] = {
+            "model": self.model,
+            "messages": [],
+            "extra_body": {"messages": list(messages)},
+        }
         if self.temperature is not None:
             params["temperature"] = self.temperature
         if max_tokens is not None:
@@ -266,7 +272,9 @@ def _json_object(raw: str | bytes) -> dict[str, Any]:
     try:
         payload = json.loads(raw)
     except (ValueError, RecursionError) as exc:
-        raise _BadReply("malformed reply: " + ("nested too deeply" if isinstance(exc, RecursionError) else "not JSON")) from None
+        raise _BadReply(
+            "malformed reply: " + ("nested too deeply" if isinstance(exc, RecursionError) else "not JSON")
+        ) from None
     if not isinstance(payload, dict):
         raise _BadReply("malformed reply: not a JSON object")
     return payload
@@ -283,7 +291,11 @@ def _choice(item: object, field: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """A choice and its `message` (or streamed `delta`), both JSON objects, their content text."""
     inner = item.get(field) if isinstance(item, dict) else None
     inner = {} if inner is None else inner
-    if not isinstance(item, dict) or not isinstance(inner, dict) or not isinstance(inner.get("content") or "", str):
+    if (
+        not isinstance(item, dict)
+        or not isinstance(inner, dict)
+        or not isinstance(inner.get("content") or "", str)
+    ):
         raise _BadReply(f"malformed reply: a choice, its {field} or its content is not what the API defines")
     return item, inner
 

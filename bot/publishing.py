@@ -112,8 +112,10 @@ def _explain_id(path: Path, problem: Problem) -> Problem:
     found = _ID_VALUE.search(line)
     value = found.group(1).strip() if found else ""
     example = f": write '{plain_id(value)}' for '{value}'" if value and plain_id(value) else ""
-    hint = (f" — an id is written with a-z, 0-9 and hyphens only, no accents, capitals or spaces{example}, "
-            "here and wherever the script refers to it")
+    hint = (
+        f" — an id is written with a-z, 0-9 and hyphens only, no accents, capitals or spaces{example}, "
+        "here and wherever the script refers to it"
+    )
     return Problem(problem.file, problem.line, problem.message + hint)
 
 
@@ -140,7 +142,15 @@ def lint_document(file_name: str, data: bytes) -> tuple[list[str], Scenario | No
     so the lines name the file as it was sent. Over `MAX_SCRIPT_BYTES` it is refused unread."""
     if len(data) > MAX_SCRIPT_BYTES:
         name = _safe_name(file_name)
-        return [str(Problem(name, 1, f"the file is too large ({len(data) // 1024} KB, at most {MAX_SCRIPT_BYTES // 1024} KB)"))], None
+        return [
+            str(
+                Problem(
+                    name,
+                    1,
+                    f"the file is too large ({len(data) // 1024} KB, at most {MAX_SCRIPT_BYTES // 1024} KB)",
+                )
+            )
+        ], None
     shown = re.sub(r"[^\w.-]", "_", Path(file_name).name)[:100] or "script.yaml"  # the name as sent
     with tempfile.TemporaryDirectory(prefix="oralblanc-jury-") as folder:
         path = Path(folder) / _safe_name(file_name)

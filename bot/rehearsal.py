@@ -83,8 +83,16 @@ class Rehearsal:
         self.scorer: Scorer = scorer or InlineScorer()
 
     async def start(
-        self, user_id: int, scenario_id: str, language: Lang, *, mode: str = "text", engine: str = "scripted",
-        assignment_id: int | None = None, scenario: Scenario | None = None, state: dict | None = None,
+        self,
+        user_id: int,
+        scenario_id: str,
+        language: Lang,
+        *,
+        mode: str = "text",
+        engine: str = "scripted",
+        assignment_id: int | None = None,
+        scenario: Scenario | None = None,
+        state: dict | None = None,
     ) -> Opening:
         """Open a session (for `assignment_id` when it answers one) and record the persona's first words.
 
@@ -100,7 +108,9 @@ class Rehearsal:
         session_id = await self.repo.start_session(
             user_id, scenario, language, mode, engine, assignment_id=assignment_id, state=state
         )
-        return Opening(session_id, scenario, persona, language, await self._open(session_id, scenario, language, engine))
+        return Opening(
+            session_id, scenario, persona, language, await self._open(session_id, scenario, language, engine)
+        )
 
     async def reopen(self, session_id: int) -> Opening:
         """The opening of a session already started (a start interrupted before its first words were
@@ -118,8 +128,11 @@ class Rehearsal:
         state, direction = director_for(scenario, language).opening()
         spoken = await self._speak(scenario, persona, engine, Cue(direction, ""))
         await self.repo.add_turn(
-            session_id, Turn(speaker="persona", text=spoken.text, lang=direction.language),
-            engine=spoken.engine, fell_back=spoken.fell_back, director_state=stored_state(state, 1),
+            session_id,
+            Turn(speaker="persona", text=spoken.text, lang=direction.language),
+            engine=spoken.engine,
+            fell_back=spoken.fell_back,
+            director_state=stored_state(state, 1),
         )
         return spoken.text
 
@@ -130,7 +143,11 @@ class Rehearsal:
 
         `session`: its id, or the record the caller has just read (not read again; it may hold only
         the last turns, see `TURN_PATH_TURNS`)."""
-        record = session if isinstance(session, SessionRecord) else await self.repo.session(session, last_turns=TURN_PATH_TURNS)
+        record = (
+            session
+            if isinstance(session, SessionRecord)
+            else await self.repo.session(session, last_turns=TURN_PATH_TURNS)
+        )
         if record.status != "active":
             raise SessionOver(f"session {record.id} is {record.status}")
         director = director_for(record.scenario, record.language)
@@ -138,7 +155,8 @@ class Rehearsal:
         if state.ended:
             raise SessionOver(f"session {record.id} has ended")
         number = await self.repo.add_turn(
-            record.id, Turn(speaker="candidate", text=text, lang=state.language, audio=turn_meta.pop("audio", None)),
+            record.id,
+            Turn(speaker="candidate", text=text, lang=state.language, audio=turn_meta.pop("audio", None)),
             **turn_meta,
         )
         if number != record.next_turn_number:  # the record was not the latest: answer from what is stored
@@ -151,7 +169,11 @@ class Rehearsal:
 
     async def resume(self, session: int | SessionRecord) -> Reply | None:
         """Answer the candidate's last turn if a crash left it unanswered; None when nothing is owed."""
-        record = session if isinstance(session, SessionRecord) else await self.repo.session(session, last_turns=TURN_PATH_TURNS)
+        record = (
+            session
+            if isinstance(session, SessionRecord)
+            else await self.repo.session(session, last_turns=TURN_PATH_TURNS)
+        )
         return await self._answer_last(record)
 
     async def _answer_last(self, record: SessionRecord, on_token: TokenSink | None = None) -> Reply | None:
@@ -164,7 +186,9 @@ class Rehearsal:
         state, direction = director.step(state, text)
         return await self._answer(record, state, direction, text, last + 1, on_token)
 
-    async def _state(self, director: Director, record: SessionRecord, upto: int) -> tuple[SessionRecord, DirectorState]:
+    async def _state(
+        self, director: Director, record: SessionRecord, upto: int
+    ) -> tuple[SessionRecord, DirectorState]:
         """The director's state after the turns numbered up to `upto`, with the record to answer from:
         read again in full when it holds only the last turns and they do not suffice (no usable stored
         state), or when the actor may read the whole conversation (any engine but the scripted one)."""
@@ -210,12 +234,17 @@ class Rehearsal:
         cue = ConversationCue(direction, text, tuple(history))
         spoken = await self._speak(record.scenario, persona, record.engine, cue, on_token)
         await self.repo.add_turn(
-            record.id, Turn(speaker="persona", text=spoken.text, lang=direction.language),
-            engine=spoken.engine, fell_back=spoken.fell_back, director_state=stored_state(state, number),
+            record.id,
+            Turn(speaker="persona", text=spoken.text, lang=direction.language),
+            engine=spoken.engine,
+            fell_back=spoken.fell_back,
+            director_state=stored_state(state, number),
         )
         if direction.ended:
             await self.repo.finish_session(record.id, "finished")
-        return Reply(record.id, spoken.text, direction.language, direction.ended, spoken.engine, spoken.fell_back)
+        return Reply(
+            record.id, spoken.text, direction.language, direction.ended, spoken.engine, spoken.fell_back
+        )
 
     async def _speak(
         self, scenario: Scenario, persona: Persona, engine: str, cue: Cue, on_token: TokenSink | None = None
@@ -247,15 +276,19 @@ def director_state(director: Director, record: SessionRecord, upto: int) -> Dire
     every candidate turn. None when that needs turns the record does not hold (read only the last)."""
     stored, at, first = record.director_state, record.director_turn, record.first_turn
     if (
-        stored is not None and stored.get("format") == DIRECTOR_STATE_FORMAT and at is not None
-        and stored.get("turn") == at and 0 < at <= upto and at >= first - 1
+        stored is not None
+        and stored.get("format") == DIRECTOR_STATE_FORMAT
+        and at is not None
+        and stored.get("turn") == at
+        and 0 < at <= upto
+        and at >= first - 1
     ):
         try:
             state: DirectorState | None = DirectorState.model_validate(stored.get("state"))
         except ValidationError:
             state = None
         if state is not None:
-            for turn in record.turns[at - first + 1: upto - first + 1]:
+            for turn in record.turns[at - first + 1 : upto - first + 1]:
                 if turn.speaker == "candidate" and not state.ended:
                     state, _ = director.step(state, turn.text)
             return state
@@ -285,4 +318,3 @@ def director_for(scenario: Scenario, language: Lang) -> Director:
             _directors.pop(next(iter(_directors)))
         _directors[key] = (scenario, director)  # the scenario is kept: its id cannot be reused meanwhile
     return director
-

@@ -27,8 +27,17 @@ from storage.records import ScorecardRecord, SessionSummary, UserRecord
 
 Row = tuple[UserRecord, SessionSummary, ScorecardRecord]
 CSV_COLUMNS = [
-    "cohort", "candidate", "user_id", "session_id", "scenario_id", "started_at", "review_status", "score_20",
-    "criterion", "level", "status",
+    "cohort",
+    "candidate",
+    "user_id",
+    "session_id",
+    "scenario_id",
+    "started_at",
+    "review_status",
+    "score_20",
+    "criterion",
+    "level",
+    "status",
 ]
 
 
@@ -95,39 +104,66 @@ def to_csv(cohort: str, rows: Sequence[Row]) -> str:
         data = card.effective
         score = (data.get("overall") or {}).get("score_20")
         for criterion in data.get("criteria", []):
-            writer.writerow([spreadsheet_cell(cell) for cell in (
-                cohort, user.display_name, user.id, session.id, session.scenario_id, session.started_at.isoformat(),
-                card.review_status, "" if score is None else score, criterion["code"],
-                "" if criterion.get("level") is None else criterion["level"], criterion.get("status", ""),
-            )])
+            writer.writerow(
+                [
+                    spreadsheet_cell(cell)
+                    for cell in (
+                        cohort,
+                        user.display_name,
+                        user.id,
+                        session.id,
+                        session.scenario_id,
+                        session.started_at.isoformat(),
+                        card.review_status,
+                        "" if score is None else score,
+                        criterion["code"],
+                        "" if criterion.get("level") is None else criterion["level"],
+                        criterion.get("status", ""),
+                    )
+                ]
+            )
     return buffer.getvalue()
 
 
 HTML_WORDS: dict[str, dict[str, str]] = {
     "fr": {
-        "title": "Résultats de la cohorte", "generated": "Généré le {date} UTC", "date": "%d/%m/%Y à %H:%M",
+        "title": "Résultats de la cohorte",
+        "generated": "Généré le {date} UTC",
+        "date": "%d/%m/%Y à %H:%M",
         "counts": "{candidates} candidat(s) · {sessions} séance(s) notée(s)",
-        "levels": "Derniers niveaux par critère", "scores": "Note sur 20 par candidat", "table": "Détail par candidat",
+        "levels": "Derniers niveaux par critère",
+        "scores": "Note sur 20 par candidat",
+        "table": "Détail par candidat",
         "levels_alt": "Nombre de candidats à chaque niveau (0 à 3) lors de leur dernière séance, par critère ; "
-                      "acquis à partir de 2. {detail}",
+        "acquis à partir de 2. {detail}",
         "levels_detail": "{code} : {acquired} acquis sur {total}",
         "scores_alt": "Dernière note sur 20 de chaque candidat (barres) et notes des séances précédentes (points) ; "
-                      "{above} candidat(s) sur {total} à 10/20 ou plus à leur dernière séance.",
+        "{above} candidat(s) sur {total} à 10/20 ou plus à leur dernière séance.",
         "levels_note": "Niveaux 0 à 3 (2 = acquis) ; « – » : non évaluable.",
-        "candidate": "Candidat", "sessions": "Séances", "last_score": "Dernière note /20", "last_best": "dernier / meilleur",
+        "candidate": "Candidat",
+        "sessions": "Séances",
+        "last_score": "Dernière note /20",
+        "last_best": "dernier / meilleur",
         "empty": "Aucune séance notée pour l'instant.",
     },
     "en": {
-        "title": "Cohort results", "generated": "Generated on {date} UTC", "date": "%Y-%m-%d at %H:%M",
+        "title": "Cohort results",
+        "generated": "Generated on {date} UTC",
+        "date": "%Y-%m-%d at %H:%M",
         "counts": "{candidates} candidate(s) · {sessions} scored session(s)",
-        "levels": "Latest levels per criterion", "scores": "Score out of 20 per candidate", "table": "Per candidate",
+        "levels": "Latest levels per criterion",
+        "scores": "Score out of 20 per candidate",
+        "table": "Per candidate",
         "levels_alt": "Number of candidates at each level (0 to 3) in their latest session, per criterion; "
-                      "acquired from 2. {detail}",
+        "acquired from 2. {detail}",
         "levels_detail": "{code}: {acquired} acquired of {total}",
         "scores_alt": "Each candidate's last score out of 20 (bars) and earlier sessions' scores (dots); "
-                      "{above} of {total} candidate(s) at 10/20 or more in their last session.",
+        "{above} of {total} candidate(s) at 10/20 or more in their last session.",
         "levels_note": "Levels 0 to 3 (2 = acquired); “–”: not assessable.",
-        "candidate": "Candidate", "sessions": "Sessions", "last_score": "Last score /20", "last_best": "last / best",
+        "candidate": "Candidate",
+        "sessions": "Sessions",
+        "last_score": "Last score /20",
+        "last_best": "last / best",
         "empty": "No scored session yet.",
     },
 }
@@ -169,28 +205,41 @@ def to_html(cohort: str, rows: Sequence[Row], lang: str = "fr", now: datetime | 
         latest = {code: [r.last(code) for r in results if code in r.levels] for code in codes}
         if codes:
             detail = (" ; " if lang == "fr" else "; ").join(
-                w["levels_detail"].format(code=short_code(code), total=len(values),
-                                          acquired=sum(1 for v in values if v is not None and v >= 2))
+                w["levels_detail"].format(
+                    code=short_code(code),
+                    total=len(values),
+                    acquired=sum(1 for v in values if v is not None and v >= 2),
+                )
                 for code, values in latest.items()
             ) + "."
-            parts += [f"<h2>{html.escape(w['levels'])}</h2>",
-                      _img(cohort_levels_chart(latest, lang), w["levels_alt"].format(detail=detail))]
+            parts += [
+                f"<h2>{html.escape(w['levels'])}</h2>",
+                _img(cohort_levels_chart(latest, lang), w["levels_alt"].format(detail=detail)),
+            ]
         lasts = [r.last_score for r in results]
         parts += [
             f"<h2>{html.escape(w['scores'])}</h2>",
-            _img(cohort_scores_chart([(r.name, r.scores) for r in results], lang),
-                 w["scores_alt"].format(above=sum(1 for s in lasts if s is not None and s >= 10), total=len(results))),
+            _img(
+                cohort_scores_chart([(r.name, r.scores) for r in results], lang),
+                w["scores_alt"].format(
+                    above=sum(1 for s in lasts if s is not None and s >= 10), total=len(results)
+                ),
+            ),
             f"<h2>{html.escape(w['table'])}</h2>",
             _table(results, codes, w, lang),
             f"<p class='note'>{html.escape(w['levels_note'])}</p>",
         ]
-        from feedback.calibration import from_records, html_table  # how trainers' decisions compare with the proposals
+        from feedback.calibration import (
+            from_records,
+            html_table,
+        )  # how trainers' decisions compare with the proposals
 
         parts.append(html_table(*from_records(card for _, _, card in rows), lang))
     return (
         f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'>"
         f"<title>oralblanc — {html.escape(cohort)}</title><style>{HTML_CSS}</style></head><body>"
-        + "\n".join(parts) + "</body></html>\n"
+        + "\n".join(parts)
+        + "</body></html>\n"
     )
 
 
@@ -211,7 +260,9 @@ def _table(results: Sequence[CandidateResult], codes: Sequence[str], w: dict[str
             cls = "lx" if last is None else f"l{last}"
             cells.append(f"<td class='{cls}'>{_level(last)} / {_level(r.best(c))}</td>")
         score = "–" if r.last_score is None else f"{r.last_score:g}"
-        body.append(f"<tr><th class='name'>{html.escape(r.name)}</th><td>{r.sessions}</td><td>{score}</td>{''.join(cells)}</tr>")
+        body.append(
+            f"<tr><th class='name'>{html.escape(r.name)}</th><td>{r.sessions}</td><td>{score}</td>{''.join(cells)}</tr>"
+        )
     return (
         f"<table><tr><th class='name'>{html.escape(w['candidate'])}</th><th>{html.escape(w['sessions'])}</th>"
         f"<th>{html.escape(w['last_score'])}</th>{head}</tr>" + "".join(body) + "</table>"
@@ -223,8 +274,10 @@ def match_criterion(card: Scorecard, ref: str) -> str | None:
     None when it names none or several."""
     wanted = ref.upper().replace(" ", "")
     found = [
-        c.code for c in card.criteria
-        if c.code.upper() == wanted or c.code.upper().endswith("." + wanted)
+        c.code
+        for c in card.criteria
+        if c.code.upper() == wanted
+        or c.code.upper().endswith("." + wanted)
         or short_code(c.code).upper().replace(" ", "") == wanted
     ]
     return found[0] if len(found) == 1 else None

@@ -33,13 +33,17 @@ DEFAULT_WORKERS = 1
 
 
 class Scorer(Protocol):
-    async def score(self, transcript: Transcript, scenario: Scenario | None, judge: Judge | None) -> Scorecard: ...
+    async def score(
+        self, transcript: Transcript, scenario: Scenario | None, judge: Judge | None
+    ) -> Scorecard: ...
 
 
 class InlineScorer:
     """Scores in this process (detectors in a worker thread, the judge awaited)."""
 
-    async def score(self, transcript: Transcript, scenario: Scenario | None, judge: Judge | None) -> Scorecard:
+    async def score(
+        self, transcript: Transcript, scenario: Scenario | None, judge: Judge | None
+    ) -> Scorecard:
         from feedback.scorer import ascore
 
         return await ascore(transcript, scenario, judge)
@@ -58,7 +62,9 @@ class PoolScorer:
     def _executor(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._pool is None:
-                self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+                self._pool = ProcessPoolExecutor(
+                    self.workers, mp_context=multiprocessing.get_context("spawn")
+                )
             return self._pool
 
     async def warm(self) -> None:
@@ -70,7 +76,9 @@ class PoolScorer:
         except Exception:
             log.exception("scoring workers not warmed up (the first scoring will load them)")
 
-    async def score(self, transcript: Transcript, scenario: Scenario | None, judge: Judge | None) -> Scorecard:
+    async def score(
+        self, transcript: Transcript, scenario: Scenario | None, judge: Judge | None
+    ) -> Scorecard:
         loop = asyncio.get_running_loop()
         payload = (transcript.model_dump_json(), scenario.model_dump_json() if scenario is not None else None)
         try:
@@ -105,7 +113,9 @@ class PoolScorer:
         await asyncio.to_thread(self.close)
 
 
-async def _judged(transcript: Transcript, scenario: Scenario | None, judge: Judge, obs: Any, criteria: Any) -> Scorecard:
+async def _judged(
+    transcript: Transcript, scenario: Scenario | None, judge: Judge, obs: Any, criteria: Any
+) -> Scorecard:
     """The judge's verdicts (awaited here) merged with the detectors' observations from the child."""
     from feedback import scorer
 
@@ -161,8 +171,18 @@ def _fault() -> None:
 def _warm() -> int:
     from feedback.scorer import score
 
-    score(Transcript.model_validate({
-        "kind": "negotiation", "language": "fr",
-        "turns": [{"speaker": "candidate", "text": "Bonjour, quels sont vos besoins pour la saison prochaine ?"}],
-    }))
+    score(
+        Transcript.model_validate(
+            {
+                "kind": "negotiation",
+                "language": "fr",
+                "turns": [
+                    {
+                        "speaker": "candidate",
+                        "text": "Bonjour, quels sont vos besoins pour la saison prochaine ?",
+                    }
+                ],
+            }
+        )
+    )
     return os.getpid()

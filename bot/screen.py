@@ -46,7 +46,9 @@ class Flow:
     one, after `indent`. `column` is where the first word starts (after a prefix already written). A word
     is written once the next one is known, so that "prix ?" or "315 000" never break (see `_glued`)."""
 
-    def __init__(self, write: Callable[[str], object], width: int, *, column: int = 0, indent: str = "") -> None:
+    def __init__(
+        self, write: Callable[[str], object], width: int, *, column: int = 0, indent: str = ""
+    ) -> None:
         self.write, self.width, self.indent = write, width, indent
         self.column = column
         self.fresh = True  # nothing written on this line yet (after its prefix or indent)
@@ -108,6 +110,6 @@ def wrap(text: str, width: int) -> str:
         prefix = lead + bullet
         out.append(prefix)
         flow = Flow(out.append, width, column=len(prefix), indent=" " * len(prefix))
-        flow.feed(body[len(bullet):])
+        flow.feed(body[len(bullet) :])
         flow.close()
     return "".join(out).rstrip("\n")

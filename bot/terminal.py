@@ -61,7 +61,7 @@ UI = {
         "paused": "Séance n° {id} en pause : rien n'est perdu. Pour la reprendre :\n  oralblanc play --resume {id}",
         "still_paused": "Vous avez une séance en pause, la n° {id} ; pour la reprendre plus tard :\n  oralblanc play --resume {id}",
         "over": "La séance n° {id} est terminée : elle ne prend plus de répliques. Pour rejouer ce scénario :\n"
-                "  oralblanc play {scenario} --lang {lang}",
+        "  oralblanc play {scenario} --lang {lang}",
         "no_session": "Aucune séance n° {id}.",
         "scoring": "Évaluation en cours…\n",
         "understood": "(compris : « {text} »)",
@@ -85,7 +85,7 @@ UI = {
         "paused": "Session #{id} paused: nothing is lost. To resume it:\n  oralblanc play --resume {id}",
         "still_paused": "You have a paused session, #{id}; to resume it later:\n  oralblanc play --resume {id}",
         "over": "Session #{id} is over: it takes no more lines. To play this scenario again:\n"
-                "  oralblanc play {scenario} --lang {lang}",
+        "  oralblanc play {scenario} --lang {lang}",
         "no_session": "No session #{id}.",
         "scoring": "Scoring…\n",
         "understood": "(understood: “{text}”)",
@@ -123,8 +123,16 @@ def run_terminal(
     try:
         return asyncio.run(
             _play(
-                settings, scenario_id or settings.default_scenario, language, engine, transcript_out, user, resume,
-                voice_dir, scenario=scenario, exam=exam,
+                settings,
+                scenario_id or settings.default_scenario,
+                language,
+                engine,
+                transcript_out,
+                user,
+                resume,
+                voice_dir,
+                scenario=scenario,
+                exam=exam,
             )
         )
     except RehearsalError as exc:
@@ -286,7 +294,9 @@ async def _play(
                 typer.echo(wrap(ui["still_paused"].format(id=paused.id), width()) + "\n")
             if exam or opening.scenario.exam:  # asked for (a jury trial), or an exam script
                 deadline = clock() + timedelta(minutes=opening.scenario.duration_min)
-                typer.echo(wrap(ui["time_limit"].format(minutes=opening.scenario.duration_min), width()) + "\n")
+                typer.echo(
+                    wrap(ui["time_limit"].format(minutes=opening.scenario.duration_min), width()) + "\n"
+                )
             _say(opening.persona.name, opening.text)
         record = await services.repo.session(session_id)
         persona = services.catalog.persona_of(record.scenario)

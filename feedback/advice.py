@@ -19,14 +19,14 @@ ADVICE: dict[str, dict[str, dict[str, str]]] = {
         "": {
             "fr": "Explorez avant de proposer : posez deux ou trois questions ouvertes (« Comment voyez-vous vos volumes "
             "sur les deux prochaines années ? ») puis reformulez (« Si je vous comprends bien, … »).",
-            "en": "Explore before proposing: ask two or three open questions (\"How do you see your volumes over the "
-            "next two years?\") then reformulate (\"If I understand you correctly, ...\").",
+            "en": 'Explore before proposing: ask two or three open questions ("How do you see your volumes over the '
+            'next two years?") then reformulate ("If I understand you correctly, ...").',
         },
         "leading": {
             "fr": "« {quote} » oriente la réponse. Posez une question ouverte qui laisse le client s'exprimer : "
             "« Qu'est-ce qui compte le plus pour vous dans ce renouvellement ? »",
-            "en": "\"{quote}\" steers the answer. Ask an open question that lets the client speak: "
-            "\"What matters most to you in this renewal?\"",
+            "en": '"{quote}" steers the answer. Ask an open question that lets the client speak: '
+            '"What matters most to you in this renewal?"',
         },
     },
     "BLOC2.A2.C1.CR1.2": {
@@ -34,7 +34,7 @@ ADVICE: dict[str, dict[str, dict[str, str]]] = {
             "fr": "Appuyez votre expertise sur des chiffres reliés au bénéfice client (« nos délais de 48 h réduisent "
             "votre stock de sécurité de 15 % ») et répondez à chaque objection par un argument précis.",
             "en": "Back your expertise with figures tied to the client's benefit (\"our 48-hour lead time cuts your "
-            "safety stock by 15%\") and answer each objection with a precise argument.",
+            'safety stock by 15%") and answer each objection with a precise argument.',
         },
     },
     "BLOC2.A2.C1.CR1.3": {
@@ -47,12 +47,12 @@ ADVICE: dict[str, dict[str, dict[str, str]]] = {
         "illegal": {
             "fr": "« {quote} » : ces conditions sont interdites. Refusez en citant la loi (60 jours date de facture ou "
             "45 jours fin de mois au maximum) et proposez une contrepartie légale (escompte, échéancier).",
-            "en": "\"{quote}\": these terms are unlawful. Refuse by citing the law (at most 60 days from invoice or "
+            "en": '"{quote}": these terms are unlawful. Refuse by citing the law (at most 60 days from invoice or '
             "45 days end of month) and offer a lawful alternative (early-payment discount, schedule).",
         },
         "unconditional": {
             "fr": "« {quote} » sacrifie les intérêts de votre entreprise. Toute concession doit avoir une contrepartie.",
-            "en": "\"{quote}\" gives away your company's interests. Every concession needs something in return.",
+            "en": '"{quote}" gives away your company\'s interests. Every concession needs something in return.',
         },
     },
     "BLOC2.A2.C1.CR1.4": {
@@ -68,33 +68,33 @@ ADVICE: dict[str, dict[str, dict[str, str]]] = {
         "": {
             "fr": "Justifiez chaque position et situez votre niveau d'engagement : « Dans le cadre de mon mandat, je "
             "peux aller jusqu'à 3 %, parce que vos volumes le permettent. »",
-            "en": "Justify each position and state how far you can commit: \"Within my mandate I can go to 3%, "
-            "because your volumes allow it.\"",
+            "en": 'Justify each position and state how far you can commit: "Within my mandate I can go to 3%, '
+            'because your volumes allow it."',
         },
         "mandate": {
             "fr": "« {quote} » va au-delà de votre mandat ({hint} au plus selon votre brief) : vous engagez votre "
             "entreprise sans en avoir le pouvoir, et l'accord devra être défait. Restez dans votre marge et dites-le : "
             "« Mon mandat me permet d'aller jusqu'à {hint}, et seulement si vous … ; au-delà, je dois en référer à ma "
             "direction. »",
-            "en": "\"{quote}\" goes beyond your mandate (at most {hint} in your brief): you commit your company "
+            "en": '"{quote}" goes beyond your mandate (at most {hint} in your brief): you commit your company '
             "without the authority to, and the deal will have to be undone. Stay within your margin and say so: "
-            "\"My mandate lets me go to {hint}, and only if you ...; beyond that I must refer to my management.\"",
+            '"My mandate lets me go to {hint}, and only if you ...; beyond that I must refer to my management."',
         },
         "unconditional": {
             "fr": "« {quote} » : vous cédez sans justifier ni situer votre mandat. Annoncez ce que vous pouvez engager, et pourquoi.",
-            "en": "\"{quote}\": you give in without justifying it or stating your mandate. Say what you can commit to, and why.",
+            "en": '"{quote}": you give in without justifying it or stating your mandate. Say what you can commit to, and why.',
         },
     },
     "BLOC2.A2.C2.CR2.2": {
         "": {
             "fr": "Conditionnez vos concessions : « Si vous vous engagez sur 12 mois, alors je peux revoir le prix de 2 %. »",
-            "en": "Make your concessions conditional: \"If you commit to 12 months, then I can take 2% off the price.\"",
+            "en": 'Make your concessions conditional: "If you commit to 12 months, then I can take 2% off the price."',
         },
         "unconditional": {
             "fr": "« {quote} » est une concession sans contrepartie. Demandez toujours quelque chose en échange : "
             "« Je peux le faire si vous … »",
-            "en": "\"{quote}\" is a concession with nothing in return. Always ask for something back: "
-            "\"I can do that if you ...\"",
+            "en": '"{quote}" is a concession with nothing in return. Always ask for something back: '
+            '"I can do that if you ..."',
         },
     },
     "BLOC2.A2.C2.CR2.3": {
@@ -104,11 +104,11 @@ ADVICE: dict[str, dict[str, dict[str, str]]] = {
         },
         "blame": {
             "fr": "« {quote} » met le client en cause. Parlez des faits et de la solution, pas de ses torts.",
-            "en": "\"{quote}\" blames the client. Talk about facts and the way forward, not their faults.",
+            "en": '"{quote}" blames the client. Talk about facts and the way forward, not their faults.',
         },
         "unconditional": {
             "fr": "« {quote} » : vous capitulez. Réaffirmez votre proposition et ce qui la justifie avant de bouger.",
-            "en": "\"{quote}\": you capitulate. Restate your proposal and what justifies it before moving.",
+            "en": '"{quote}": you capitulate. Restate your proposal and what justifies it before moving.',
         },
     },
     "BLOC2.A2.C2.CR2.4": {
@@ -139,19 +139,19 @@ ADVICE: dict[str, dict[str, dict[str, str]]] = {
         },
         "leading": {
             "fr": "« {quote} » suggère la réponse. Demandez plutôt : « Que s'est-il passé exactement à la réception ? »",
-            "en": "\"{quote}\" suggests the answer. Ask instead: \"What exactly happened at delivery?\"",
+            "en": '"{quote}" suggests the answer. Ask instead: "What exactly happened at delivery?"',
         },
     },
     "BLOC2.A2.C3.CR3.2": {
         "": {
             "fr": "Montrez que vous prenez la mesure du problème (« Je comprends l'impact sur votre production ») puis "
             "appuyez-vous sur la procédure et un plan d'action daté.",
-            "en": "Show you grasp the problem (\"I understand the impact on your production\") then rely on the "
+            "en": 'Show you grasp the problem ("I understand the impact on your production") then rely on the '
             "procedure and a dated action plan.",
         },
         "blame": {
             "fr": "« {quote} » rejette la faute sur le client. Reconnaissez son ressenti et cherchez la cause avec lui.",
-            "en": "\"{quote}\" puts the blame on the client. Acknowledge how they feel and look for the cause together.",
+            "en": '"{quote}" puts the blame on the client. Acknowledge how they feel and look for the cause together.',
         },
     },
     "BLOC2.A2.C3.CR3.3": {
@@ -164,11 +164,11 @@ ADVICE: dict[str, dict[str, dict[str, str]]] = {
         "illegal": {
             "fr": "« {quote} » n'est pas conforme à la réglementation ou à l'éthique. Proposez une solution encadrée "
             "par le contrat.",
-            "en": "\"{quote}\" breaks the rules or business ethics. Offer a solution framed by the contract.",
+            "en": '"{quote}" breaks the rules or business ethics. Offer a solution framed by the contract.',
         },
         "blame": {
             "fr": "« {quote} » : une solution ne satisfait pas le client si elle commence par l'accuser.",
-            "en": "\"{quote}\": a solution cannot satisfy the client when it starts by accusing them.",
+            "en": '"{quote}": a solution cannot satisfy the client when it starts by accusing them.',
         },
     },
     # --- BLOC3.A1.C3.CR3: management ---------------------------------------------------------------
@@ -181,17 +181,17 @@ ADVICE: dict[str, dict[str, dict[str, str]]] = {
         },
         "imposition": {
             "fr": "« {quote} » impose au lieu d'embarquer. Expliquez le pourquoi et proposez un rôle dans la mise en œuvre.",
-            "en": "\"{quote}\" imposes instead of bringing people along. Explain why and offer a role in the roll-out.",
+            "en": '"{quote}" imposes instead of bringing people along. Explain why and offer a role in the roll-out.',
         },
     },
     "BLOC3.A1.C3.CR3.2": {
         "": {
             "fr": "Ouvrez le dialogue : « Qu'est-ce qui vous inquiète le plus dans ce changement ? », puis reformulez.",
-            "en": "Open the dialogue: \"What worries you most about this change?\", then reformulate.",
+            "en": 'Open the dialogue: "What worries you most about this change?", then reformulate.',
         },
         "imposition": {
             "fr": "« {quote} » ferme la discussion. Invitez les objections : « Qu'est-ce qui vous ferait adhérer ? »",
-            "en": "\"{quote}\" closes the discussion. Invite objections: \"What would make you buy into it?\"",
+            "en": '"{quote}" closes the discussion. Invite objections: "What would make you buy into it?"',
         },
     },
     # --- BLOC3.A1.C4.CR4: change --------------------------------------------------------------------
@@ -200,11 +200,11 @@ ADVICE: dict[str, dict[str, dict[str, str]]] = {
             "fr": "Analysez les impacts avec la personne : humains (charge, rôle), techniques (outils), logistiques "
             "(tournées, horaires), financiers (rémunération variable). « Concrètement, qu'est-ce que ça change pour vous ? »",
             "en": "Analyse the impacts with the person: human (workload, role), technical (tools), logistical "
-            "(routes, hours), financial (variable pay). \"In practice, what does it change for you?\"",
+            '(routes, hours), financial (variable pay). "In practice, what does it change for you?"',
         },
         "imposition": {
             "fr": "« {quote} » annonce sans analyser. Demandez quels impacts la personne anticipe avant de décider des modalités.",
-            "en": "\"{quote}\" announces without analysing. Ask which impacts the person expects before settling the details.",
+            "en": '"{quote}" announces without analysing. Ask which impacts the person expects before settling the details.',
         },
     },
     "BLOC3.A1.C4.CR4.2": {
@@ -216,7 +216,7 @@ ADVICE: dict[str, dict[str, dict[str, str]]] = {
         },
         "dismissal": {
             "fr": "« {quote} » balaie une inquiétude. Prenez-la au sérieux : « Parlons de cette charge, comment la mesurer ? »",
-            "en": "\"{quote}\" brushes a worry aside. Take it seriously: \"Let's talk about that workload: how could we measure it?\"",
+            "en": '"{quote}" brushes a worry aside. Take it seriously: "Let\'s talk about that workload: how could we measure it?"',
         },
     },
     "BLOC3.A1.C4.CR4.3": {
@@ -227,7 +227,7 @@ ADVICE: dict[str, dict[str, dict[str, str]]] = {
         },
         "imposition": {
             "fr": "« {quote} » : une date imposée n'est pas une conduite du changement. Prévoyez un pilote, une formation et un bilan.",
-            "en": "\"{quote}\": an imposed date is not change management. Plan a pilot, training and a review.",
+            "en": '"{quote}": an imposed date is not change management. Plan a pilot, training and a review.',
         },
     },
     "BLOC3.A1.C4.CR4.4": {
@@ -239,7 +239,7 @@ ADVICE: dict[str, dict[str, dict[str, str]]] = {
         "imposition": {
             "fr": "« {quote} » impose le changement d'en haut. Proposez de le construire ensemble : « Comment "
             "organiseriez-vous ce test ? »",
-            "en": "\"{quote}\" imposes the change top-down. Offer to build it together: \"How would you organise this trial?\"",
+            "en": '"{quote}" imposes the change top-down. Offer to build it together: "How would you organise this trial?"',
         },
     },
     # --- BLOC3.A1.C5.CR5: languages -----------------------------------------------------------------
@@ -251,7 +251,7 @@ ADVICE: dict[str, dict[str, dict[str, str]]] = {
         "register": {
             "fr": "« {quote} » : avec un client ou la Direction, on vouvoie. Gardez « vous » du début à la fin, "
             "même si votre interlocuteur vous tutoie ou que l'échange se détend.",
-            "en": "\"{quote}\": with a client or the Direction, French business speech says « vous ». Keep « vous » "
+            "en": '"{quote}": with a client or the Direction, French business speech says « vous ». Keep « vous » '
             "from start to finish, even if the other person says « tu » or the talk gets friendlier.",
         },
     },
@@ -265,14 +265,14 @@ ADVICE: dict[str, dict[str, dict[str, str]]] = {
         "": {
             "fr": "Vérifiez systématiquement la compréhension après chaque terme technique : « Est-ce clair pour vous ? "
             "Qu'en retenez-vous ? »",
-            "en": "Check understanding systematically after each technical term: \"Is that clear? What do you take "
-            "from it?\"",
+            "en": 'Check understanding systematically after each technical term: "Is that clear? What do you take '
+            'from it?"',
         },
         "misuse": {
             "fr": "« {quote} » : un terme professionnel y est mal employé ({hint}). Employez le terme juste, puis "
             "vérifiez qu'il est compris : « Est-ce clair pour vous ? »",
-            "en": "\"{quote}\": a professional term is misused ({hint}). Use the right term, then check it is "
-            "understood: \"Is that clear for you?\"",
+            "en": '"{quote}": a professional term is misused ({hint}). Use the right term, then check it is '
+            'understood: "Is that clear for you?"',
         },
     },
     # --- BLOC1.A2.C3.CR3: pitch to the Direction ----------------------------------------------------
@@ -283,7 +283,7 @@ ADVICE: dict[str, dict[str, dict[str, str]]] = {
         },
         "blame": {
             "fr": "« {quote} » met en cause votre auditoire. Restez factuel et orienté décision.",
-            "en": "\"{quote}\" blames your audience. Stay factual and decision-oriented.",
+            "en": '"{quote}" blames your audience. Stay factual and decision-oriented.',
         },
     },
     "BLOC1.A2.C3.CR3.2": {
@@ -295,7 +295,7 @@ ADVICE: dict[str, dict[str, dict[str, str]]] = {
     "BLOC1.A2.C3.CR3.3": {
         "": {
             "fr": "Reliez explicitement la stratégie aux valeurs et à la mission : « Ce projet prolonge notre engagement RSE parce que … »",
-            "en": "Link the strategy explicitly to the values and mission: \"This project extends our CSR commitment because ...\"",
+            "en": 'Link the strategy explicitly to the values and mission: "This project extends our CSR commitment because ..."',
         },
     },
     "BLOC1.A2.C3.CR3.4": {
@@ -305,13 +305,13 @@ ADVICE: dict[str, dict[str, dict[str, str]]] = {
         },
         "violation": {
             "fr": "« {quote} » contredit les valeurs de l'entreprise. Proposez une voie qui les respecte.",
-            "en": "\"{quote}\" goes against the company's values. Offer a path that respects them.",
+            "en": '"{quote}" goes against the company\'s values. Offer a path that respects them.',
         },
     },
     "BLOC1.A2.C3.CR3.5": {
         "": {
             "fr": "Dites ce qui rend l'offre innovante et distinctive face aux concurrents : « Aucun concurrent ne propose … »",
-            "en": "Say what makes the offer innovative and distinctive against competitors: \"No competitor offers ...\"",
+            "en": 'Say what makes the offer innovative and distinctive against competitors: "No competitor offers ..."',
         },
     },
     "BLOC1.A2.C3.CR3.6": {
@@ -330,7 +330,12 @@ _GENERIC = {
 
 
 def advice(
-    indicator_id: str, reason: str | None, lang: str, quote: str | None = None, text: str = "", hint: str | None = None
+    indicator_id: str,
+    reason: str | None,
+    lang: str,
+    quote: str | None = None,
+    text: str = "",
+    hint: str | None = None,
 ) -> str:
     """The advice for a weak indicator, for this reason, in `lang` (fr or en)."""
     lang = lang if lang in ("fr", "en") else "fr"

@@ -66,36 +66,48 @@ class CriterionCalibration:
         return asdict(self) | {"agreement": self.agreement}
 
 
-def calibrate(pairs: Mapping[str, Sequence[Pair]], pending: Mapping[str, int] | None = None) -> list[CriterionCalibration]:
+def calibrate(
+    pairs: Mapping[str, Sequence[Pair]], pending: Mapping[str, int] | None = None
+) -> list[CriterionCalibration]:
     """Per criterion (in the order of `pairs`, then the criteria only pending), the calibration figures."""
     pending = dict(pending or {})
     out = []
     for code in list(pairs) + [c for c in pending if c not in pairs]:
         items = list(pairs.get(code, ()))
-        out.append(CriterionCalibration(
-            code=code,
-            decided=len(items),
-            confirmed=sum(1 for p, f in items if _rank(p) == _rank(f)),
-            up=sum(1 for p, f in items if _rank(f) > _rank(p)),
-            down=sum(1 for p, f in items if _rank(f) < _rank(p)),
-            kappa=cohen_kappa(items),
-            pending=pending.get(code, 0),
-        ))
+        out.append(
+            CriterionCalibration(
+                code=code,
+                decided=len(items),
+                confirmed=sum(1 for p, f in items if _rank(p) == _rank(f)),
+                up=sum(1 for p, f in items if _rank(f) > _rank(p)),
+                down=sum(1 for p, f in items if _rank(f) < _rank(p)),
+                kappa=cohen_kappa(items),
+                pending=pending.get(code, 0),
+            )
+        )
     return out
 
 
-def overall(stats: Sequence[CriterionCalibration], pairs: Mapping[str, Sequence[Pair]]) -> CriterionCalibration:
+def overall(
+    stats: Sequence[CriterionCalibration], pairs: Mapping[str, Sequence[Pair]]
+) -> CriterionCalibration:
     """Every criterion together (κ over all the pairs)."""
     every = [p for items in pairs.values() for p in items]
     return CriterionCalibration(
-        code="*", decided=sum(s.decided for s in stats), confirmed=sum(s.confirmed for s in stats),
-        up=sum(s.up for s in stats), down=sum(s.down for s in stats), kappa=cohen_kappa(every),
+        code="*",
+        decided=sum(s.decided for s in stats),
+        confirmed=sum(s.confirmed for s in stats),
+        up=sum(s.up for s in stats),
+        down=sum(s.down for s in stats),
+        kappa=cohen_kappa(every),
         pending=sum(s.pending for s in stats),
     )
 
 
 def _levels(card: Mapping[str, Any]) -> dict[str, Level]:
-    return {c["code"]: c.get("level") for c in card.get("criteria", []) if isinstance(c, Mapping) and "code" in c}
+    return {
+        c["code"]: c.get("level") for c in card.get("criteria", []) if isinstance(c, Mapping) and "code" in c
+    }
 
 
 def pairs_from_scorecards(
@@ -128,16 +140,34 @@ def decided(record: Any) -> tuple[Mapping[str, Any], Mapping[str, Any] | None]:
 
 
 WORDS = {
-    "fr": {"title": "Calibration : niveaux proposés et décisions des formateurs", "criterion": "Critère",
-           "decided": "décidés", "confirmed": "confirmés", "up": "relevés", "down": "abaissés", "kappa": "κ de Cohen",
-           "pending": "en attente", "all": "Tous critères", "none": "Aucune note décidée par un formateur pour l'instant.",
-           "note": "κ : accord entre niveau proposé et niveau retenu au-delà du hasard (1 = parfait, 0 = hasard) ; "
-                   "« — » quand il n'est pas défini."},
-    "en": {"title": "Calibration: proposed levels and trainers' decisions", "criterion": "Criterion",
-           "decided": "decided", "confirmed": "confirmed", "up": "raised", "down": "lowered", "kappa": "Cohen's κ",
-           "pending": "pending", "all": "All criteria", "none": "No scorecard decided by a trainer yet.",
-           "note": "κ: agreement between proposed and final levels beyond chance (1 = perfect, 0 = chance); "
-                   "\"—\" when undefined."},
+    "fr": {
+        "title": "Calibration : niveaux proposés et décisions des formateurs",
+        "criterion": "Critère",
+        "decided": "décidés",
+        "confirmed": "confirmés",
+        "up": "relevés",
+        "down": "abaissés",
+        "kappa": "κ de Cohen",
+        "pending": "en attente",
+        "all": "Tous critères",
+        "none": "Aucune note décidée par un formateur pour l'instant.",
+        "note": "κ : accord entre niveau proposé et niveau retenu au-delà du hasard (1 = parfait, 0 = hasard) ; "
+        "« — » quand il n'est pas défini.",
+    },
+    "en": {
+        "title": "Calibration: proposed levels and trainers' decisions",
+        "criterion": "Criterion",
+        "decided": "decided",
+        "confirmed": "confirmed",
+        "up": "raised",
+        "down": "lowered",
+        "kappa": "Cohen's κ",
+        "pending": "pending",
+        "all": "All criteria",
+        "none": "No scorecard decided by a trainer yet.",
+        "note": "κ: agreement between proposed and final levels beyond chance (1 = perfect, 0 = chance); "
+        '"—" when undefined.',
+    },
 }
 
 
@@ -148,25 +178,34 @@ def fmt_kappa(kappa: float | None, lang: str = "en") -> str:
     return text.replace(".", ",") if lang == "fr" else text
 
 
-def html_table(stats: Sequence[CriterionCalibration], total: CriterionCalibration | None, lang: str = "fr") -> str:
+def html_table(
+    stats: Sequence[CriterionCalibration], total: CriterionCalibration | None, lang: str = "fr"
+) -> str:
     """The calibration as an HTML section (escaped), for the cohort's export."""
     import html
 
     w = WORDS["fr" if lang == "fr" else "en"]
     if not any(s.decided for s in stats):
         return f"<h2>{html.escape(w['title'])}</h2><p>{html.escape(w['none'])}</p>"
-    head = "".join(f"<th>{html.escape(w[k])}</th>" for k in ("criterion", "decided", "confirmed", "up", "down", "kappa", "pending"))
+    head = "".join(
+        f"<th>{html.escape(w[k])}</th>"
+        for k in ("criterion", "decided", "confirmed", "up", "down", "kappa", "pending")
+    )
 
     def row(s: CriterionCalibration, name: str) -> str:
         share = f" ({round(100 * s.agreement)} %)" if s.agreement is not None else ""
-        return (f"<tr><td>{html.escape(name)}</td><td>{s.decided}</td><td>{s.confirmed}{share}</td><td>{s.up}</td>"
-                f"<td>{s.down}</td><td>{fmt_kappa(s.kappa, lang)}</td><td>{s.pending}</td></tr>")
+        return (
+            f"<tr><td>{html.escape(name)}</td><td>{s.decided}</td><td>{s.confirmed}{share}</td><td>{s.up}</td>"
+            f"<td>{s.down}</td><td>{fmt_kappa(s.kappa, lang)}</td><td>{s.pending}</td></tr>"
+        )
 
     rows = [row(s, s.code) for s in stats]
     if total is not None and len(stats) > 1:
         rows.append(row(total, w["all"]))
-    return (f"<h2>{html.escape(w['title'])}</h2><table class='calibration'><tr>{head}</tr>{''.join(rows)}</table>"
-            f"<p class='note'>{html.escape(w['note'])}</p>")
+    return (
+        f"<h2>{html.escape(w['title'])}</h2><table class='calibration'><tr>{head}</tr>{''.join(rows)}</table>"
+        f"<p class='note'>{html.escape(w['note'])}</p>"
+    )
 
 
 def from_records(records: Iterable[Any]) -> tuple[list[CriterionCalibration], CriterionCalibration]:

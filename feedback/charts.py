@@ -59,7 +59,9 @@ def radar_axes(card: Scorecard) -> list[tuple[str, float | None]]:
     axes: list[tuple[str, float | None]] = []
     for c in card.criteria:
         for i in c.indicators:
-            value = i.strength if i.strength is not None else (None if i.met is None else (2.0 if i.met else 0.0))
+            value = (
+                i.strength if i.strength is not None else (None if i.met is None else (2.0 if i.met else 0.0))
+            )
             axes.append((short_code(i.code), None if value is None else float(value)))
     return axes
 
@@ -108,12 +110,24 @@ def progress_chart(history: Sequence[HistoryItem], title: str | None = None, lan
     ax = fig.add_subplot()
     scores = [card.overall.score_20 for _, card in items]
     ax.plot(
-        [x for x, s in zip(xs, scores) if s is not None], [s for s in scores if s is not None],
-        color=ACCENT, linewidth=2.5, marker="o", label="/20",
+        [x for x, s in zip(xs, scores) if s is not None],
+        [s for s in scores if s is not None],
+        color=ACCENT,
+        linewidth=2.5,
+        marker="o",
+        label="/20",
     )
     for x, s in zip(xs, scores):
         if s is not None:
-            ax.annotate(decimal(s, lang), (x, s), textcoords="offset points", xytext=(0, 7), ha="center", fontsize=8, color=INK)
+            ax.annotate(
+                decimal(s, lang),
+                (x, s),
+                textcoords="offset points",
+                xytext=(0, 7),
+                ha="center",
+                fontsize=8,
+                color=INK,
+            )
     ax.set_ylim(0, 20.5)
     ax.axhline(10, color=MUTED, linewidth=0.8, linestyle="--")
     ax.set_xticks(xs)
@@ -138,7 +152,14 @@ def progress_chart(history: Sequence[HistoryItem], title: str | None = None, lan
                 if level is not None:
                     pts.append((x, level + offset))
             if pts:
-                levels.plot([p[0] for p in pts], [p[1] for p in pts], linewidth=1, alpha=0.6, marker=".", label=short_code(code))
+                levels.plot(
+                    [p[0] for p in pts],
+                    [p[1] for p in pts],
+                    linewidth=1,
+                    alpha=0.6,
+                    marker=".",
+                    label=short_code(code),
+                )
         handles, names = ax.get_legend_handles_labels()
         h2, n2 = levels.get_legend_handles_labels()
         ax.legend(handles + h2, names + n2, fontsize=7, loc="upper left", frameon=False, ncol=4)
@@ -151,10 +172,22 @@ def progress_chart(history: Sequence[HistoryItem], title: str | None = None, lan
 
 COHORT_DPI = 110  # the export travels through Telegram: modest images
 COHORT_WORDS: dict[str, dict[str, str]] = {
-    "fr": {"none": "aucune donnée", "candidates": "candidats", "not_assessable": "non évaluable",
-           "acquired": "acquis →", "last": "dernière note", "earlier": "séances précédentes"},
-    "en": {"none": "no data", "candidates": "candidates", "not_assessable": "not assessable",
-           "acquired": "acquired →", "last": "last score", "earlier": "earlier sessions"},
+    "fr": {
+        "none": "aucune donnée",
+        "candidates": "candidats",
+        "not_assessable": "non évaluable",
+        "acquired": "acquis →",
+        "last": "dernière note",
+        "earlier": "séances précédentes",
+    },
+    "en": {
+        "none": "no data",
+        "candidates": "candidates",
+        "not_assessable": "not assessable",
+        "acquired": "acquired →",
+        "last": "last score",
+        "earlier": "earlier sessions",
+    },
 }
 
 
@@ -166,7 +199,16 @@ def _no_data(lang: str, title: str | None) -> bytes:
     fig = Figure(figsize=(6.0, 1.6))
     ax = fig.add_subplot()
     ax.set_axis_off()
-    ax.text(0.5, 0.5, _cw(lang)["none"], ha="center", va="center", color=MUTED, fontsize=11, transform=ax.transAxes)
+    ax.text(
+        0.5,
+        0.5,
+        _cw(lang)["none"],
+        ha="center",
+        va="center",
+        color=MUTED,
+        fontsize=11,
+        transform=ax.transAxes,
+    )
     if title:
         ax.set_title(title, color=INK, fontsize=11)
     return _png(fig, COHORT_DPI)
@@ -174,8 +216,16 @@ def _no_data(lang: str, title: str | None) -> bytes:
 
 def _legend_below(fig: Figure, ax: Axes, handles: Sequence[Artist], names: Sequence[str], ncol: int) -> None:
     """The legend centred under the axes, a fixed distance below the x label whatever the height."""
-    ax.legend(handles, names, fontsize=7, frameon=False, ncol=ncol, loc="upper center", bbox_to_anchor=(0.5, 0),
-              bbox_transform=ax.transAxes + ScaledTranslation(0, -0.42, fig.dpi_scale_trans))
+    ax.legend(
+        handles,
+        names,
+        fontsize=7,
+        frameon=False,
+        ncol=ncol,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0),
+        bbox_transform=ax.transAxes + ScaledTranslation(0, -0.42, fig.dpi_scale_trans),
+    )
 
 
 def _plain(text: str, width: int = 28) -> str:
@@ -199,7 +249,10 @@ def cohort_levels_chart(
     if not codes:
         return _no_data(lang, title)
     w = _cw(lang)
-    counts = {code: {level: sum(1 for v in latest[code] if v == level) for level in (0, 1, 2, 3, None)} for code in codes}
+    counts = {
+        code: {level: sum(1 for v in latest[code] if v == level) for level in (0, 1, 2, 3, None)}
+        for code in codes
+    }
     fig = Figure(figsize=(7.0, 1.3 + 0.45 * len(codes)))
     ax = fig.add_subplot()
     ys = list(range(len(codes)))
@@ -208,19 +261,41 @@ def cohort_levels_chart(
         widths = [counts[c][level] for c in codes]
         starts = [counts[c][inner] if inner is not None else 0 for c in codes]
         lefts = [sign * s if sign > 0 else -(s + v) for s, v in zip(starts, widths)]
-        ax.barh(ys, widths, left=lefts, height=0.62, color=LEVEL_COLOURS[level],
-                label=f"{level} {LEVELS[level]['fr' if lang == 'fr' else 'en']}")
+        ax.barh(
+            ys,
+            widths,
+            left=lefts,
+            height=0.62,
+            color=LEVEL_COLOURS[level],
+            label=f"{level} {LEVELS[level]['fr' if lang == 'fr' else 'en']}",
+        )
         for y, left, v in zip(ys, lefts, widths):
             if v:
-                ax.text(left + v / 2, y, str(v), ha="center", va="center", fontsize=8, color="white", fontweight="bold")
+                ax.text(
+                    left + v / 2,
+                    y,
+                    str(v),
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="white",
+                    fontweight="bold",
+                )
     left_max = max(counts[c][0] + counts[c][1] for c in codes)
     right_max = max(counts[c][2] + counts[c][3] for c in codes)
     span = max(left_max, right_max, 1)
     for y, c in zip(ys, codes):
         missing = counts[c][None]
         if missing:
-            ax.text(counts[c][2] + counts[c][3] + span * 0.04, y, str(missing), va="center", fontsize=8, color=INK,
-                    bbox={"boxstyle": "round,pad=0.25", "facecolor": NO_LEVEL_COLOUR, "edgecolor": "none"})
+            ax.text(
+                counts[c][2] + counts[c][3] + span * 0.04,
+                y,
+                str(missing),
+                va="center",
+                fontsize=8,
+                color=INK,
+                bbox={"boxstyle": "round,pad=0.25", "facecolor": NO_LEVEL_COLOUR, "edgecolor": "none"},
+            )
     ax.set_xlim(-span * 1.08, span * 1.22)
     ax.axvline(0, color=INK, linewidth=1.2)
     ax.text(0, -0.75, f" {w['acquired']}", ha="left", va="center", fontsize=8, color=INK)
@@ -238,8 +313,13 @@ def cohort_levels_chart(
     ax.spines["bottom"].set_color(GRID)
     handles, names = ax.get_legend_handles_labels()
     order = [1, 0, 2, 3]  # the legend in level order 0, 1, 2, 3, then the not assessable
-    _legend_below(fig, ax, [handles[i] for i in order] + [Patch(facecolor=NO_LEVEL_COLOUR)],
-                  [names[i] for i in order] + [w["not_assessable"]], ncol=5)
+    _legend_below(
+        fig,
+        ax,
+        [handles[i] for i in order] + [Patch(facecolor=NO_LEVEL_COLOUR)],
+        [names[i] for i in order] + [w["not_assessable"]],
+        ncol=5,
+    )
     if title:
         ax.set_title(title, color=INK, fontsize=11)
     return _png(fig, COHORT_DPI)
@@ -261,8 +341,12 @@ def cohort_scores_chart(
     ys = list(range(len(scores)))
     lasts = [values[-1] if values else None for _, values in scores]
     bars = [(y, s) for y, s in zip(ys, lasts) if s is not None]
-    ax.barh([y for y, _ in bars], [s for _, s in bars], height=0.6,
-            color=[ACCENT if s >= 10 else LEVEL_COLOURS[1] for _, s in bars])
+    ax.barh(
+        [y for y, _ in bars],
+        [s for _, s in bars],
+        height=0.6,
+        color=[ACCENT if s >= 10 else LEVEL_COLOURS[1] for _, s in bars],
+    )
     for y, s in zip(ys, lasts):  # the last scores as a column on the right, clear of the dots
         ax.text(20.8, y, "–" if s is None else decimal(s, lang), va="center", fontsize=8, color=INK)
     earlier = [(s, y) for y, (_, values) in zip(ys, scores) for s in list(values)[:-1] if s is not None]

@@ -91,7 +91,9 @@ class EnglishAssessment(BaseModel):
     cefr: CefrLevel
     b1_reached: bool
     score: float = Field(description="Continuous level, 1 (A1) .. 6 (C2).")
-    confidence: float = Field(ge=0, le=1, description="How firm the B1 decision is (amount of English, distance to the cut).")
+    confidence: float = Field(
+        ge=0, le=1, description="How firm the B1 decision is (amount of English, distance to the cut)."
+    )
     words: int
     measures: dict[str, float]
     evidence: list[str] = Field(description="Candidate sentences that illustrate the level, verbatim.")
@@ -102,7 +104,15 @@ class EnglishAssessment(BaseModel):
 
 _WORD_RE = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*(?:-[A-Za-z]+(?:['’][A-Za-z]+)*)*")
 _CONTRACTION_RE = re.compile(r"^(.*?)(n['’]t|['’](?:s|re|ve|ll|d|m))$", re.IGNORECASE)
-_CONTRACTION_BASE = {"n't": "not", "'s": "is", "'re": "are", "'ve": "have", "'ll": "will", "'d": "would", "'m": "am"}
+_CONTRACTION_BASE = {
+    "n't": "not",
+    "'s": "is",
+    "'re": "are",
+    "'ve": "have",
+    "'ll": "will",
+    "'d": "would",
+    "'m": "am",
+}
 _SPECIAL_NEG = {"can": "can", "ca": "can", "wo": "will", "sha": "shall"}
 
 FUNCTION_WORDS = frozenset(
@@ -127,29 +137,138 @@ FUNCTION_WORDS = frozenset(
 _LEVEL_OVERRIDES = {"cannot": 1.0, "i": 1.0, "ok": 1.0, "okay": 1.0, "gonna": 2.0, "wanna": 2.0, "yeah": 1.0}
 
 _IRREGULAR = {
-    "found": "find", "known": "know", "knew": "know", "thought": "think", "brought": "bring", "taught": "teach",
-    "caught": "catch", "bought": "buy", "sought": "seek", "meant": "mean", "held": "hold", "led": "lead",
-    "left": "leave", "felt": "feel", "kept": "keep", "built": "build", "sent": "send", "spent": "spend",
-    "lost": "lose", "paid": "pay", "said": "say", "made": "make", "told": "tell", "sold": "sell", "won": "win",
-    "begun": "begin", "began": "begin", "chosen": "choose", "chose": "choose", "given": "give", "gave": "give",
-    "taken": "take", "took": "take", "written": "write", "wrote": "write", "spoken": "speak", "spoke": "speak",
-    "broken": "break", "broke": "break", "driven": "drive", "drove": "drive", "shown": "show", "grown": "grow",
-    "grew": "grow", "drawn": "draw", "drew": "draw", "understood": "understand", "stood": "stand",
-    "became": "become", "came": "come", "went": "go", "gone": "go", "done": "do", "did": "do", "saw": "see",
-    "seen": "see", "got": "get", "gotten": "get", "threw": "throw", "thrown": "throw", "rose": "rise",
-    "risen": "rise", "fell": "fall", "fallen": "fall", "ate": "eat", "eaten": "eat", "sat": "sit", "met": "meet",
-    "ran": "run", "fought": "fight", "hid": "hide", "hidden": "hide", "forgot": "forget",
-    "forgotten": "forget", "heard": "hear", "flew": "fly", "flown": "fly", "wore": "wear", "worn": "wear",
-    "children": "child", "men": "man", "women": "woman", "people": "person", "better": "good", "best": "good",
-    "worse": "bad", "worst": "bad", "data": "datum",
+    "found": "find",
+    "known": "know",
+    "knew": "know",
+    "thought": "think",
+    "brought": "bring",
+    "taught": "teach",
+    "caught": "catch",
+    "bought": "buy",
+    "sought": "seek",
+    "meant": "mean",
+    "held": "hold",
+    "led": "lead",
+    "left": "leave",
+    "felt": "feel",
+    "kept": "keep",
+    "built": "build",
+    "sent": "send",
+    "spent": "spend",
+    "lost": "lose",
+    "paid": "pay",
+    "said": "say",
+    "made": "make",
+    "told": "tell",
+    "sold": "sell",
+    "won": "win",
+    "begun": "begin",
+    "began": "begin",
+    "chosen": "choose",
+    "chose": "choose",
+    "given": "give",
+    "gave": "give",
+    "taken": "take",
+    "took": "take",
+    "written": "write",
+    "wrote": "write",
+    "spoken": "speak",
+    "spoke": "speak",
+    "broken": "break",
+    "broke": "break",
+    "driven": "drive",
+    "drove": "drive",
+    "shown": "show",
+    "grown": "grow",
+    "grew": "grow",
+    "drawn": "draw",
+    "drew": "draw",
+    "understood": "understand",
+    "stood": "stand",
+    "became": "become",
+    "came": "come",
+    "went": "go",
+    "gone": "go",
+    "done": "do",
+    "did": "do",
+    "saw": "see",
+    "seen": "see",
+    "got": "get",
+    "gotten": "get",
+    "threw": "throw",
+    "thrown": "throw",
+    "rose": "rise",
+    "risen": "rise",
+    "fell": "fall",
+    "fallen": "fall",
+    "ate": "eat",
+    "eaten": "eat",
+    "sat": "sit",
+    "met": "meet",
+    "ran": "run",
+    "fought": "fight",
+    "hid": "hide",
+    "hidden": "hide",
+    "forgot": "forget",
+    "forgotten": "forget",
+    "heard": "hear",
+    "flew": "fly",
+    "flown": "fly",
+    "wore": "wear",
+    "worn": "wear",
+    "children": "child",
+    "men": "man",
+    "women": "woman",
+    "people": "person",
+    "better": "good",
+    "best": "good",
+    "worse": "bad",
+    "worst": "bad",
+    "data": "datum",
 }
 
 # Words that are verb participles when they follow a form of "be"/"have" (besides regular -ed forms).
-_PARTICIPLES = frozenset(k for k, v in _IRREGULAR.items() if k not in {"went", "came", "knew", "did", "saw", "took",
-                         "gave", "wrote", "spoke", "broke", "drove", "grew", "drew", "threw", "rose", "fell", "ate",
-                         "ran", "flew", "wore", "chose", "began", "became", "forgot", "hid", "children", "men",
-                         "women", "people", "better", "best", "worse", "worst", "data"}) | {"been", "put", "set", "cut",
-                         "let", "hit", "read", "run", "come", "become", "shut", "hurt", "cost"}
+_PARTICIPLES = frozenset(
+    k
+    for k, v in _IRREGULAR.items()
+    if k
+    not in {
+        "went",
+        "came",
+        "knew",
+        "did",
+        "saw",
+        "took",
+        "gave",
+        "wrote",
+        "spoke",
+        "broke",
+        "drove",
+        "grew",
+        "drew",
+        "threw",
+        "rose",
+        "fell",
+        "ate",
+        "ran",
+        "flew",
+        "wore",
+        "chose",
+        "began",
+        "became",
+        "forgot",
+        "hid",
+        "children",
+        "men",
+        "women",
+        "people",
+        "better",
+        "best",
+        "worse",
+        "worst",
+        "data",
+    }
+) | {"been", "put", "set", "cut", "let", "hit", "read", "run", "come", "become", "shut", "hurt", "cost"}
 
 _BE = frozenset("be am is are was were been being 's 're 'm".split())
 _HAVE = frozenset("have has had having 've 'd".split())
@@ -162,12 +281,56 @@ SUBORDINATORS = frozenset(
 CONNECTORS = (
     # linking words a B1 speaker uses to tie ideas (CEFR B1: "can link a series of shorter, discrete simple
     # elements into a connected, linear sequence of points"), then the more formal ones
-    "but", "because", "so", "also", "then", "if", "unless", "when", "while", "first", "finally", "besides",
-    "thus", "hence", "since", "whether", "as soon as", "once", "until", "in case", "that is why", "that's why",
-    "however", "therefore", "moreover", "furthermore", "nevertheless", "nonetheless", "consequently",
-    "otherwise", "instead", "meanwhile", "whereas", "although", "despite", "in addition", "on the other hand",
-    "as a result", "in spite of", "in order to", "as long as", "provided that", "even though", "even if",
-    "rather than", "so that", "as well as", "in fact", "for instance", "for example",
+    "but",
+    "because",
+    "so",
+    "also",
+    "then",
+    "if",
+    "unless",
+    "when",
+    "while",
+    "first",
+    "finally",
+    "besides",
+    "thus",
+    "hence",
+    "since",
+    "whether",
+    "as soon as",
+    "once",
+    "until",
+    "in case",
+    "that is why",
+    "that's why",
+    "however",
+    "therefore",
+    "moreover",
+    "furthermore",
+    "nevertheless",
+    "nonetheless",
+    "consequently",
+    "otherwise",
+    "instead",
+    "meanwhile",
+    "whereas",
+    "although",
+    "despite",
+    "in addition",
+    "on the other hand",
+    "as a result",
+    "in spite of",
+    "in order to",
+    "as long as",
+    "provided that",
+    "even though",
+    "even if",
+    "rather than",
+    "so that",
+    "as well as",
+    "in fact",
+    "for instance",
+    "for example",
 )
 _CONNECTOR_RE = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in CONNECTORS) + r")\b", re.IGNORECASE)
 
@@ -176,29 +339,139 @@ _CONNECTOR_RE = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in CONNECTORS)
 # mostly something else in speech are left out: "need" (we need to), "deal" (deal with), "lead" (lead the
 # team), bare "account" (take into account), bare "order" (in order to).
 PROFESSIONAL_TERMS = (
-    "customer", "client", "supplier", "buyer", "purchasing", "procurement", "prospect", "prospecting",
-    "negotiation", "contract", "framework agreement", "offer", "proposal", "quotation", "price", "pricing",
-    "discount", "rebate", "margin", "gross margin", "profitability", "revenue", "turnover", "sales figures",
-    "purchase order", "delivery", "lead time", "deadline", "payment terms", "invoice", "invoicing", "penalty",
-    "terms and conditions", "specifications", "call for tenders", "tender", "partnership", "partner",
-    "commitment", "trade-off", "concession", "warranty", "guarantee", "after-sales", "complaint", "dispute",
-    "credit note", "goodwill gesture", "compensation", "loyalty", "customer retention", "satisfaction",
-    "added value", "value proposition", "return on investment", "roi", "investment", "budget", "cost",
-    "savings", "kpi", "indicator", "target", "objective", "strategy", "action plan", "roadmap", "market",
-    "market share", "competition", "competitor", "positioning", "segment", "key account", "account plan",
-    "account owner", "account ownership", "account manager", "portfolio", "pipeline", "forecast",
-    "reporting", "dashboard", "crm", "lead scoring", "upselling", "cross-selling", "handover", "territory",
-    "vertical", "quota", "variable pay", "bonus", "commission", "incentive", "team", "manager", "management",
-    "coaching", "training", "skill", "change management", "reorganisation", "reorganization",
-    "transformation", "project", "schedule", "timeline", "milestone", "pilot", "roll-out",
-    "workload", "motivation", "recognition", "buy-in", "stakeholder", "works council", "consultation",
-    "governance", "risk", "opportunity", "stake", "synergy", "process", "csr", "recruitment", "onboarding",
+    "customer",
+    "client",
+    "supplier",
+    "buyer",
+    "purchasing",
+    "procurement",
+    "prospect",
+    "prospecting",
+    "negotiation",
+    "contract",
+    "framework agreement",
+    "offer",
+    "proposal",
+    "quotation",
+    "price",
+    "pricing",
+    "discount",
+    "rebate",
+    "margin",
+    "gross margin",
+    "profitability",
+    "revenue",
+    "turnover",
+    "sales figures",
+    "purchase order",
+    "delivery",
+    "lead time",
+    "deadline",
+    "payment terms",
+    "invoice",
+    "invoicing",
+    "penalty",
+    "terms and conditions",
+    "specifications",
+    "call for tenders",
+    "tender",
+    "partnership",
+    "partner",
+    "commitment",
+    "trade-off",
+    "concession",
+    "warranty",
+    "guarantee",
+    "after-sales",
+    "complaint",
+    "dispute",
+    "credit note",
+    "goodwill gesture",
+    "compensation",
+    "loyalty",
+    "customer retention",
+    "satisfaction",
+    "added value",
+    "value proposition",
+    "return on investment",
+    "roi",
+    "investment",
+    "budget",
+    "cost",
+    "savings",
+    "kpi",
+    "indicator",
+    "target",
+    "objective",
+    "strategy",
+    "action plan",
+    "roadmap",
+    "market",
+    "market share",
+    "competition",
+    "competitor",
+    "positioning",
+    "segment",
+    "key account",
+    "account plan",
+    "account owner",
+    "account ownership",
+    "account manager",
+    "portfolio",
+    "pipeline",
+    "forecast",
+    "reporting",
+    "dashboard",
+    "crm",
+    "lead scoring",
+    "upselling",
+    "cross-selling",
+    "handover",
+    "territory",
+    "vertical",
+    "quota",
+    "variable pay",
+    "bonus",
+    "commission",
+    "incentive",
+    "team",
+    "manager",
+    "management",
+    "coaching",
+    "training",
+    "skill",
+    "change management",
+    "reorganisation",
+    "reorganization",
+    "transformation",
+    "project",
+    "schedule",
+    "timeline",
+    "milestone",
+    "pilot",
+    "roll-out",
+    "workload",
+    "motivation",
+    "recognition",
+    "buy-in",
+    "stakeholder",
+    "works council",
+    "consultation",
+    "governance",
+    "risk",
+    "opportunity",
+    "stake",
+    "synergy",
+    "process",
+    "csr",
+    "recruitment",
+    "onboarding",
 )
 _TERMS = frozenset(PROFESSIONAL_TERMS)
 
 
 def _term_pattern(term: str) -> str:
-    """"roll-out" also as "rollout" and "roll out"; plurals ("opportunities", "taxes", "accounts")."""
+    """ "roll-out" also as "rollout" and "roll out"; plurals ("opportunities", "taxes", "accounts")."""
     body = r"[\s-]*".join(re.escape(w) for w in re.split(r"[\s-]+", term))
     if term.endswith("y") and term[-2:-1] not in "aeiou":
         return body[:-1] + "(?:y|ies)"
@@ -206,7 +479,9 @@ def _term_pattern(term: str) -> str:
 
 
 _TERM_RE = re.compile(
-    r"(?<![\w-])(?:" + "|".join(_term_pattern(t) for t in sorted(PROFESSIONAL_TERMS, key=len, reverse=True)) + r")(?![\w-])",
+    r"(?<![\w-])(?:"
+    + "|".join(_term_pattern(t) for t in sorted(PROFESSIONAL_TERMS, key=len, reverse=True))
+    + r")(?![\w-])",
     re.IGNORECASE,
 )
 _TERM_KEY = {re.sub(r"[\s-]+", "", t): t for t in PROFESSIONAL_TERMS}
@@ -215,8 +490,12 @@ _TERM_KEY = {re.sub(r"[\s-]+", "", t): t for t in PROFESSIONAL_TERMS}
 def _canonical_term(found: str) -> str | None:
     """The entry of PROFESSIONAL_TERMS a matched form stands for ("opportunities" → "opportunity")."""
     key = re.sub(r"[\s-]+", "", found.lower())
-    for k in (key, key[:-3] + "y" if key.endswith("ies") else None, key[:-2] if key.endswith("es") else None,
-              key[:-1] if key.endswith("s") else None):
+    for k in (
+        key,
+        key[:-3] + "y" if key.endswith("ies") else None,
+        key[:-2] if key.endswith("es") else None,
+        key[:-1] if key.endswith("s") else None,
+    ):
         if k is not None and k in _TERM_KEY:
             return _TERM_KEY[k]
     return None
@@ -236,21 +515,53 @@ _PERSON = r"(?:me|you|him|her|us|them|anyone|anybody|everyone|everybody|the (?:t
 # French false friends that change the meaning in a sales talk: (pattern, the right word, only in writing?).
 MISUSES: tuple[tuple[str, str, bool], ...] = (
     # "assister à" = attend; "assist" = help, and takes no "to" before a noun
-    (r"(?i:\bassist(?:s|ed|ing)?\s+to\s+(?:the|a|an|our|your|this|that|my|their|every|each|all)\b)", "attend", False),
+    (
+        r"(?i:\bassist(?:s|ed|ing)?\s+to\s+(?:the|a|an|our|your|this|that|my|their|every|each|all)\b)",
+        "attend",
+        False,
+    ),
     # "une formation" = training; "a formation" is an arrangement (a team formation is English: not flagged)
-    (r"(?i:\bformations?\s+(?:on|about|budgets?|sessions?|courses?|programmes?|programs?|plans?|days?)\b)", "training", False),
-    ((r"(?i:\b(?:follow|take|attend|give|offer|organi[sz]e|provide|book|plan)(?:s|ed|ing)?\s+(?:a|an|the|some|this|"
-      r"that|your|our|his|her|their)\s+(?:\w+\s+)?formations?\b)"), "training", False),
+    (
+        r"(?i:\bformations?\s+(?:on|about|budgets?|sessions?|courses?|programmes?|programs?|plans?|days?)\b)",
+        "training",
+        False,
+    ),
+    (
+        (
+            r"(?i:\b(?:follow|take|attend|give|offer|organi[sz]e|provide|book|plan)(?:s|ed|ing)?\s+(?:a|an|the|some|this|"
+            r"that|your|our|his|her|their)\s+(?:\w+\s+)?formations?\b)"
+        ),
+        "training",
+        False,
+    ),
     # "prévenir quelqu'un" = warn / let know; "prevent someone" = stop them (from doing something)
-    (r"(?i:\bwithout\s+preventing)\s+" + _PERSON + r"(?![^.!?;]*\bfrom\b)", "warning / letting … know", False),
-    (r"(?i:\bprevent(?:s|ed|ing)?)\s+" + _PERSON + r"\s+(?i:before(?:hand)?|in advance|about|that)\b", "warn / let … know", False),
+    (
+        r"(?i:\bwithout\s+preventing)\s+" + _PERSON + r"(?![^.!?;]*\bfrom\b)",
+        "warning / letting … know",
+        False,
+    ),
+    (
+        r"(?i:\bprevent(?:s|ed|ing)?)\s+" + _PERSON + r"\s+(?i:before(?:hand)?|in advance|about|that)\b",
+        "warn / let … know",
+        False,
+    ),
     # "sensible" = sensitive; "sensible data" would be reasonable data
     (r"(?i:\bsensible\s+(?:data|information|personal data|customer data)\b)", "sensitive", False),
     # "le responsable de" = the person in charge of / head of
-    (r"(?i:\b(?:the|a|our|your|their|his|her)\s+responsibles?\s+(?:of|for)\b)", "the person in charge of", False),
+    (
+        r"(?i:\b(?:the|a|our|your|their|his|her)\s+responsibles?\s+(?:of|for)\b)",
+        "the person in charge of",
+        False,
+    ),
     # "d'éventuels problèmes" = possible problems; "eventual" = final
-    ((r"(?i:\b(?:any|for|about|with|of|your)\s+eventual\s+(?:\w+\s+)?(?:questions|problems|issues|difficulties|"
-      r"delays|penalties|claims|complaints|objections|changes|risks|errors|costs|discounts)\b)"), "possible", False),
+    (
+        (
+            r"(?i:\b(?:any|for|about|with|of|your)\s+eventual\s+(?:\w+\s+)?(?:questions|problems|issues|difficulties|"
+            r"delays|penalties|claims|complaints|objections|changes|risks|errors|costs|discounts)\b)"
+        ),
+        "possible",
+        False,
+    ),
     # "un commercial" = a sales rep; "a commercial" is an advertisement, and is not a "who"
     (r"(?i:\bcommercials?\s+who\b)", "sales rep(s)", False),
     # "négociation" spelled the French way
@@ -383,7 +694,18 @@ def _tokens(sentence: str) -> list[tuple[str, bool]]:
         cm = _CONTRACTION_RE.match(raw)
         if cm and not proper:
             base, suffix = cm.group(1).lower(), cm.group(2).lower().replace("’", "'")
-            if suffix == "'s" and base not in {"it", "he", "she", "that", "what", "there", "here", "who", "where", "let"}:
+            if suffix == "'s" and base not in {
+                "it",
+                "he",
+                "she",
+                "that",
+                "what",
+                "there",
+                "here",
+                "who",
+                "where",
+                "let",
+            }:
                 out.append((base, False))  # possessive: "the client's" → client
                 continue
             if suffix == "n't":
@@ -399,7 +721,9 @@ def _tokens(sentence: str) -> list[tuple[str, bool]]:
 # --------------------------------------------------------------------------------------------------
 # Measures
 
-_CLAUSE_SUBJECT = frozenset("i we you he she it they there this these those the our your my his her their a an".split())
+_CLAUSE_SUBJECT = frozenset(
+    "i we you he she it they there this these those the our your my his her their a an".split()
+)
 _COORD = frozenset({"and", "but", "so", "or", "then"})
 _SUBJECT_START = frozenset(
     "i we you he she it they there this that these those the our your my his her their its a an".split()
@@ -497,7 +821,9 @@ def text_measures(text: str, *, given_vocabulary: Iterable[str] = ()) -> dict[st
             sentence_max.append(max(content_levels[before:]))
         sub = sum(1 for t in plain if t in SUBORDINATORS)
         # "that" opening a clause ("I think that we…", "the price that you propose"), not "that price"
-        sub += sum(1 for i, t in enumerate(plain[:-1]) if t == "that" and i > 0 and plain[i + 1] in _CLAUSE_SUBJECT)
+        sub += sum(
+            1 for i, t in enumerate(plain[:-1]) if t == "that" and i > 0 and plain[i + 1] in _CLAUSE_SUBJECT
+        )
         subordinators += sub
         subordinate_sentences += sub > 0
         has_modal = False
@@ -507,10 +833,15 @@ def text_measures(text: str, *, given_vocabulary: Iterable[str] = ()) -> dict[st
         for i, t in enumerate(plain):
             nxt = plain[i + 1] if i + 1 < len(plain) else ""
             nxt2 = plain[i + 2] if i + 2 < len(plain) else ""
-            if t in _HAVE and (_is_past_form(nxt) or (nxt in {"not", "n't", "already", "never", "just", "ever"} and _is_past_form(nxt2))):
+            if t in _HAVE and (
+                _is_past_form(nxt)
+                or (nxt in {"not", "n't", "already", "never", "just", "ever"} and _is_past_form(nxt2))
+            ):
                 complex_verbs += 1
                 tenses.add("past_perfect" if t in {"had", "'d"} else "perfect")
-            elif t in _BE and (_is_past_form(nxt) or (nxt in {"not", "n't", "being", "been"} and _is_past_form(nxt2))):
+            elif t in _BE and (
+                _is_past_form(nxt) or (nxt in {"not", "n't", "being", "been"} and _is_past_form(nxt2))
+            ):
                 complex_verbs += 1
                 tenses.add("passive")
             elif t in _BE and nxt.endswith("ing") and len(nxt) > 4:
@@ -521,7 +852,12 @@ def text_measures(text: str, *, given_vocabulary: Iterable[str] = ()) -> dict[st
                 tenses.add("modal")
             if t in {"will", "'ll"} or (t == "going" and nxt == "to"):
                 tenses.add("future")
-            if i > 0 and _is_past_form(t) and plain[i - 1] not in _BE | _HAVE and plain[i - 1] not in {"not", "n't"}:
+            if (
+                i > 0
+                and _is_past_form(t)
+                and plain[i - 1] not in _BE | _HAVE
+                and plain[i - 1] not in {"not", "n't"}
+            ):
                 tenses.add("past")
         if has_if and (has_modal or has_consequence):
             conditionals += 1

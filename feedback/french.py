@@ -64,8 +64,31 @@ MIN_WORDS = 25
 
 # Grammalecte option groups (see grammalecte/fr/gc_options.py).
 _OFF_OPTIONS = (
-    "typo", "apos", "eepi", "esp", "tab", "nbsp", "unit", "num", "nf", "liga", "mapos", "chim", "ocr",
-    "maj", "minis", "virg", "poncfin", "date", "mc", "neg", "redon1", "redon2", "html", "latex", "md",
+    "typo",
+    "apos",
+    "eepi",
+    "esp",
+    "tab",
+    "nbsp",
+    "unit",
+    "num",
+    "nf",
+    "liga",
+    "mapos",
+    "chim",
+    "ocr",
+    "maj",
+    "minis",
+    "virg",
+    "poncfin",
+    "date",
+    "mc",
+    "neg",
+    "redon1",
+    "redon2",
+    "html",
+    "latex",
+    "md",
 )
 #: Error kinds that are grammar whoever spelled the words.
 GRAMMAR_KINDS = frozenset({"gn", "conj", "ppas", "infi", "imp", "vmode", "bs", "eleu"})
@@ -85,26 +108,127 @@ ANGLICISMS = frozenset(
 
 # The professional vocabulary of sales management and management of change (lower case, singular).
 PROFESSIONAL_TERMS = (
-    "client", "clientèle", "fournisseur", "acheteur", "achats", "prospect", "prospection", "négociation",
-    "négocier", "contrat", "offre", "proposition", "devis", "tarif", "tarification", "prix", "remise",
-    "rabais", "ristourne", "marge", "rentabilité", "chiffre d'affaires", "volume", "commande", "livraison",
-    "délai", "échéance", "paiement", "facture", "facturation", "pénalité", "conditions générales",
-    "cahier des charges", "appel d'offres", "partenariat", "partenaire", "engagement", "accord",
-    "contrepartie", "concession", "garantie", "service après-vente", "qualité", "réclamation", "litige",
-    "compensation", "geste commercial", "fidélisation", "satisfaction", "besoin", "valeur ajoutée",
-    "retour sur investissement", "investissement", "budget", "coût", "économie", "gain", "performance",
-    "indicateur", "kpi", "objectif", "stratégie", "plan d'action", "feuille de route", "marché",
-    "part de marché", "concurrence", "concurrent", "positionnement", "segment", "cible", "ciblage",
-    "grand compte", "compte clé", "portefeuille", "pipeline", "prévision", "reporting", "tableau de bord",
-    "équipe", "collaborateur", "manager", "management", "accompagnement", "accompagner", "formation",
-    "compétence", "changement", "réorganisation", "transformation", "conduite du changement", "projet",
-    "planning", "calendrier", "étape", "jalon", "ressource", "charge de travail", "motivation",
-    "reconnaissance", "adhésion", "concertation", "consultation", "comité de direction", "gouvernance",
-    "risque", "opportunité", "enjeu", "levier", "synergie", "processus", "rse", "recrutement", "roi",
+    "client",
+    "clientèle",
+    "fournisseur",
+    "acheteur",
+    "achats",
+    "prospect",
+    "prospection",
+    "négociation",
+    "négocier",
+    "contrat",
+    "offre",
+    "proposition",
+    "devis",
+    "tarif",
+    "tarification",
+    "prix",
+    "remise",
+    "rabais",
+    "ristourne",
+    "marge",
+    "rentabilité",
+    "chiffre d'affaires",
+    "volume",
+    "commande",
+    "livraison",
+    "délai",
+    "échéance",
+    "paiement",
+    "facture",
+    "facturation",
+    "pénalité",
+    "conditions générales",
+    "cahier des charges",
+    "appel d'offres",
+    "partenariat",
+    "partenaire",
+    "engagement",
+    "accord",
+    "contrepartie",
+    "concession",
+    "garantie",
+    "service après-vente",
+    "qualité",
+    "réclamation",
+    "litige",
+    "compensation",
+    "geste commercial",
+    "fidélisation",
+    "satisfaction",
+    "besoin",
+    "valeur ajoutée",
+    "retour sur investissement",
+    "investissement",
+    "budget",
+    "coût",
+    "économie",
+    "gain",
+    "performance",
+    "indicateur",
+    "kpi",
+    "objectif",
+    "stratégie",
+    "plan d'action",
+    "feuille de route",
+    "marché",
+    "part de marché",
+    "concurrence",
+    "concurrent",
+    "positionnement",
+    "segment",
+    "cible",
+    "ciblage",
+    "grand compte",
+    "compte clé",
+    "portefeuille",
+    "pipeline",
+    "prévision",
+    "reporting",
+    "tableau de bord",
+    "équipe",
+    "collaborateur",
+    "manager",
+    "management",
+    "accompagnement",
+    "accompagner",
+    "formation",
+    "compétence",
+    "changement",
+    "réorganisation",
+    "transformation",
+    "conduite du changement",
+    "projet",
+    "planning",
+    "calendrier",
+    "étape",
+    "jalon",
+    "ressource",
+    "charge de travail",
+    "motivation",
+    "reconnaissance",
+    "adhésion",
+    "concertation",
+    "consultation",
+    "comité de direction",
+    "gouvernance",
+    "risque",
+    "opportunité",
+    "enjeu",
+    "levier",
+    "synergie",
+    "processus",
+    "rse",
+    "recrutement",
+    "roi",
 )
 _TERM_RE = re.compile(
     r"(?<![\w-])(?:"
-    + "|".join(re.escape(t).replace("'", "['’]") + ("(?:s|x)?" if not t.endswith(("s", "x")) else "") for t in sorted(PROFESSIONAL_TERMS, key=len, reverse=True))
+    + "|".join(
+        re.escape(t).replace("'", "['’]") + ("(?:s|x)?" if not t.endswith(("s", "x")) else "")
+        for t in sorted(PROFESSIONAL_TERMS, key=len, reverse=True)
+    )
     + r")(?![\w-])",
     re.IGNORECASE,
 )
@@ -151,7 +275,9 @@ _TU_RE = re.compile(
     r"|(?<!\ble )(?<!\bun )(?<!\bce )(?<!\bdu )(?<!\bquel )(?<![\w-])ton(?![\w-])(?!" + _TONE_AFTER + ")",
     re.IGNORECASE,
 )
-_VOUS_RE = re.compile(r"(?<![\w-])(?:vous|votre|vos|vôtre|vôtres|vous-même|vous-mêmes)(?![\w-])", re.IGNORECASE)
+_VOUS_RE = re.compile(
+    r"(?<![\w-])(?:vous|votre|vos|vôtre|vôtres|vous-même|vous-mêmes)(?![\w-])", re.IGNORECASE
+)
 
 
 class FrenchQuote(BaseModel):
@@ -181,7 +307,8 @@ with warnings.catch_warnings():
         errors: list[FrenchError]
         register: Literal["vous", "tu", "mixed", "unknown"]
         register_evidence: list[FrenchQuote] = Field(
-            default_factory=list, description="Sentences where the candidate says 'tu' (when the register is tu or mixed)."
+            default_factory=list,
+            description="Sentences where the candidate says 'tu' (when the register is tu or mixed).",
         )
         professional_terms: list[str] = Field(default_factory=list)
         checker: str
@@ -408,11 +535,18 @@ def check_text(
                     taken.append((start, end))
                     qs, qe = _context(text, start, end)
                     sugg = checker.suggest(word)
-                    msg = f"Mot inconnu du dictionnaire : « {word} »" + (f" (peut-être : {', '.join(sugg)})" if sugg else "")
+                    msg = f"Mot inconnu du dictionnaire : « {word} »" + (
+                        f" (peut-être : {', '.join(sugg)})" if sugg else ""
+                    )
                     errors.append(
                         FrenchError(
-                            turn_index=turn_index, quote=text[qs:qe], flagged=text[start:end], message=msg,
-                            kind="spelling", rule="spelling", suggestions=sugg,
+                            turn_index=turn_index,
+                            quote=text[qs:qe],
+                            flagged=text[start:end],
+                            message=msg,
+                            kind="spelling",
+                            rule="spelling",
+                            suggestions=sugg,
                         )
                     )
         offset += len(line) + 1

@@ -93,7 +93,9 @@ class Judge:
 
     # --- one criterion --------------------------------------------------------------------------
 
-    def judge(self, criterion: Criterion, transcript: Transcript, scenario: Scenario | None = None) -> JudgeVerdict:
+    def judge(
+        self, criterion: Criterion, transcript: Transcript, scenario: Scenario | None = None
+    ) -> JudgeVerdict:
         """Judge one criterion (sync; an async callable is run to completion). Raises JudgeError."""
         messages, schema = build_messages(criterion, transcript, scenario), build_schema(criterion)
         try:
@@ -106,7 +108,9 @@ class Judge:
             raise JudgeError(f"judge call failed: {type(exc).__name__}: {exc}") from exc
         return parse(raw, criterion, transcript)
 
-    async def ajudge(self, criterion: Criterion, transcript: Transcript, scenario: Scenario | None = None) -> JudgeVerdict:
+    async def ajudge(
+        self, criterion: Criterion, transcript: Transcript, scenario: Scenario | None = None
+    ) -> JudgeVerdict:
         """Judge one criterion from async code. Raises JudgeError."""
         messages, schema = build_messages(criterion, transcript, scenario), build_schema(criterion)
         try:
@@ -149,6 +153,7 @@ def _run(awaitable: Awaitable[str]) -> str:
     try:
         asyncio.get_running_loop()
     except RuntimeError:
+
         async def wrap() -> str:
             return await awaitable
 
@@ -231,7 +236,9 @@ REMINDER = (
 )
 
 
-def build_messages(criterion: Criterion, transcript: Transcript, scenario: Scenario | None = None) -> list[dict[str, str]]:
+def build_messages(
+    criterion: Criterion, transcript: Transcript, scenario: Scenario | None = None
+) -> list[dict[str, str]]:
     """The judge's chat messages for one criterion."""
     indicators = "\n".join(f"- {i.id}: {i.fr} / {i.en}" for i in criterion.indicators if i.language is None)
     system = SYSTEM.format(
@@ -243,7 +250,9 @@ def build_messages(criterion: Criterion, transcript: Transcript, scenario: Scena
     )
     context = []
     if scenario is not None:
-        context.append(f"Scenario ({scenario.kind.value}): {scenario.title.en}. Candidate's briefing: {scenario.briefing.en}")
+        context.append(
+            f"Scenario ({scenario.kind.value}): {scenario.title.en}. Candidate's briefing: {scenario.briefing.en}"
+        )
         facts = [f.fact.en for f in scenario.hidden_brief.facts]
         if facts:
             context.append("Facts the counterpart reveals only to good questions: " + " | ".join(facts))
@@ -251,7 +260,9 @@ def build_messages(criterion: Criterion, transcript: Transcript, scenario: Scena
         context.append(f"Role-play kind: {transcript.kind.value}.")
     # "<" escaped: a turn cannot close the <transcript> markers and speak outside the data
     lines = [
-        json.dumps({"turn": n, "speaker": t.speaker, "text": t.text}, ensure_ascii=False).replace("<", "\\u003c")
+        json.dumps({"turn": n, "speaker": t.speaker, "text": t.text}, ensure_ascii=False).replace(
+            "<", "\\u003c"
+        )
         for n, t in enumerate(transcript.turns, start=1)
     ]
     user = "\n".join(context + ["<transcript>", *lines, "</transcript>", REMINDER.format(id=criterion.id)])
@@ -280,8 +291,10 @@ def parse(raw: object, criterion: Criterion, transcript: Transcript) -> JudgeVer
     expected = {"criterion", "level", "indicators", "rationale"}
     if set(data) != expected:
         missing, extra = sorted(expected - set(data)), len(set(data) - expected)
-        raise JudgeError(f"keys are not {sorted(expected)} (missing: {', '.join(missing) or 'none'}; "
-                         f"{extra} unknown key(s))")
+        raise JudgeError(
+            f"keys are not {sorted(expected)} (missing: {', '.join(missing) or 'none'}; "
+            f"{extra} unknown key(s))"
+        )
     if data["criterion"] != criterion.id:
         raise JudgeError(f"criterion {_shown(data['criterion'])} is not {criterion.id}")
     level = data["level"]
@@ -302,7 +315,9 @@ def parse(raw: object, criterion: Criterion, transcript: Transcript) -> JudgeVer
                 raise JudgeError(f"malformed indicator (a {type(item).__name__}, not an object)")
             wanted = {"code", "met", "quotes"}
             missing, extra = sorted(wanted - set(item)), len(set(item) - wanted)
-            raise JudgeError(f"malformed indicator (missing: {', '.join(missing) or 'none'}; {extra} unknown key(s))")
+            raise JudgeError(
+                f"malformed indicator (missing: {', '.join(missing) or 'none'}; {extra} unknown key(s))"
+            )
         code, met, quotes = item["code"], item["met"], item["quotes"]
         if code not in known:
             raise JudgeError(f"unknown indicator {_shown(code)}")
@@ -329,7 +344,9 @@ def parse(raw: object, criterion: Criterion, transcript: Transcript) -> JudgeVer
     return JudgeVerdict(criterion.id, level, indicators, data["rationale"], dropped)
 
 
-_CODE_LIKE = re.compile(r"[A-Z0-9]{1,10}(\.[A-Za-z0-9]{1,10}){1,6}")  # a referential code, e.g. BLOC2.A2.C1.CR1.3
+_CODE_LIKE = re.compile(
+    r"[A-Z0-9]{1,10}(\.[A-Za-z0-9]{1,10}){1,6}"
+)  # a referential code, e.g. BLOC2.A2.C1.CR1.3
 
 
 def _shown(value: object) -> str:
@@ -377,7 +394,9 @@ def _verified(q: object, turns: dict[int, str]) -> Evidence | None:
 # --- merge ---------------------------------------------------------------------------------------------
 
 
-def merge(result: CriterionScore, verdict: JudgeVerdict, *, cap: int | None = None, manipulation: bool = False) -> CriterionScore:
+def merge(
+    result: CriterionScore, verdict: JudgeVerdict, *, cap: int | None = None, manipulation: bool = False
+) -> CriterionScore:
     """Combine the detectors' criterion score with the judge's verdict (rule in the module docstring)."""
     d, j = result.detector_level, verdict.level
     update: dict[str, Any] = {"judge_level": j}
@@ -385,7 +404,9 @@ def merge(result: CriterionScore, verdict: JudgeVerdict, *, cap: int | None = No
     for ind in result.indicators:
         v = verdict.indicators.get(ind.code)
         if ind.met is None and v is not None and v.met is not None and (v.quotes or v.met is False):
-            ind = ind.model_copy(update={"met": v.met, "evidence": v.quotes, "note": (ind.note or "") + " (judge)"})
+            ind = ind.model_copy(
+                update={"met": v.met, "evidence": v.quotes, "note": (ind.note or "") + " (judge)"}
+            )
         elif v is not None and v.met is True and ind.met is True:
             extra = [q for q in v.quotes if q not in ind.evidence]
             ind = ind.model_copy(update={"evidence": ind.evidence + extra[:2]})

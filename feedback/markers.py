@@ -289,9 +289,13 @@ def content_words(sentence: str, lang: str) -> int:
     """How many words of a sentence say something: what is left once discourse markers and fillers ("well, you
     know, first of all, to sum up", "alors voilà, en fait, en résumé") and function words are taken out."""
     rest = sentence
-    for code in ((lang,) if lang in ("fr", "en") else ("fr", "en")):
+    for code in (lang,) if lang in ("fr", "en") else ("fr", "en"):
         rest = _FILLER[code].sub(" ", rest)
-    return sum(1 for w in _CONTENT_WORD.findall(rest) if w.lower().strip("'’") not in _STOP and (len(w) > 2 or w[0].isdigit()))
+    return sum(
+        1
+        for w in _CONTENT_WORD.findall(rest)
+        if w.lower().strip("'’") not in _STOP and (len(w) > 2 or w[0].isdigit())
+    )
 
 
 # --- terms the law forbids ------------------------------------------------------------------------
@@ -300,11 +304,28 @@ PAYMENT_CAP_DAYS = 60  # Code de commerce L441-10: 60 days from the invoice date
 PAYMENT_CAP_EOM_DAYS = 45  # ...or 45 days end of month.
 
 _NUMBER_WORDS = {
-    "soixante-dix": 70, "soixante-quinze": 75, "quatre-vingts": 80, "quatre-vingt": 80,
-    "quatre-vingt-dix": 90, "cent vingt": 120, "cent-vingt": 120, "cent": 100,
-    "seventy": 70, "seventy-five": 75, "eighty": 80, "ninety": 90, "hundred": 100,
-    "one hundred and twenty": 120, "a hundred and twenty": 120, "hundred and twenty": 120,
-    "soixante": 60, "sixty": 60, "quarante-cinq": 45, "forty-five": 45, "trente": 30, "thirty": 30,
+    "soixante-dix": 70,
+    "soixante-quinze": 75,
+    "quatre-vingts": 80,
+    "quatre-vingt": 80,
+    "quatre-vingt-dix": 90,
+    "cent vingt": 120,
+    "cent-vingt": 120,
+    "cent": 100,
+    "seventy": 70,
+    "seventy-five": 75,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "one hundred and twenty": 120,
+    "a hundred and twenty": 120,
+    "hundred and twenty": 120,
+    "soixante": 60,
+    "sixty": 60,
+    "quarante-cinq": 45,
+    "forty-five": 45,
+    "trente": 30,
+    "thirty": 30,
 }
 _NUM = r"(\d{2,3}|" + "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True)) + r")"
 _DAYS = re.compile(_NUM + r"\s*(?:jours|j\b|days|-day|day\b)", _FLAGS)
@@ -380,7 +401,11 @@ def payment_days(sentence: str) -> list[tuple[int, bool, int, int]]:
             out.append((int(m.group(1)), _eom_after(sentence, m.end()), m.start(), m.end()))
     for m in _MONTHS.finditer(sentence):
         raw = m.group(1).lower()
-        n = int(raw) if raw.isdigit() else {"deux": 2, "trois": 3, "quatre": 4, "two": 2, "three": 3, "four": 4}[raw]
+        n = (
+            int(raw)
+            if raw.isdigit()
+            else {"deux": 2, "trois": 3, "quatre": 4, "two": 2, "three": 3, "four": 4}[raw]
+        )
         out.append((30 * n, _eom_after(sentence, m.end()), m.start(), m.end()))
     return out
 
@@ -416,7 +441,8 @@ def illegal_terms(text: str, lang: str, context: str = "") -> list[Sentence]:
         if s.text.rstrip().endswith("?"):
             continue
         over = [
-            (start, end) for days, eom, start, end in payment_days(s.text)
+            (start, end)
+            for days, eom, start, end in payment_days(s.text)
             if days > (PAYMENT_CAP_EOM_DAYS if eom else PAYMENT_CAP_DAYS)
         ]
         # a duration is a payment term only when it qualifies a payment: a contract's length, its exit, a notice,

@@ -28,9 +28,24 @@ from scenarios.moves import Move, detect
 logger = logging.getLogger(__name__)
 
 MARKERS = (
-    "rps", "assessment", "dismissal", "change_steps", "coconstruction", "support", "impact", "values",
-    "coherence", "values_violation", "innovation", "competition", "value_creation", "effect", "structure", "mandate",
-    "justification", "process",
+    "rps",
+    "assessment",
+    "dismissal",
+    "change_steps",
+    "coconstruction",
+    "support",
+    "impact",
+    "values",
+    "coherence",
+    "values_violation",
+    "innovation",
+    "competition",
+    "value_creation",
+    "effect",
+    "structure",
+    "mandate",
+    "justification",
+    "process",
 )
 MAX_QUOTE = 240
 #: Hits that organise what is said count only in a sentence with at least this many content words.
@@ -85,14 +100,20 @@ class Observations:
     french: Any | None = None
     fluency: dict[str, dict[str, float]] = field(default_factory=dict)  # per language, spoken turns only
     words: int = 0
-    register: str | None = None  # how the candidate should address the persona in French (vous / tu), None if unknown
+    register: str | None = (
+        None  # how the candidate should address the persona in French (vous / tu), None if unknown
+    )
     tu_sentences: list[Hit] = field(default_factory=list)  # French sentences saying tu (register tu or mixed)
-    terms: dict[str, list[Hit]] = field(default_factory=dict)  # per language: sentences using a term (ref = the term)
+    terms: dict[str, list[Hit]] = field(
+        default_factory=dict
+    )  # per language: sentences using a term (ref = the term)
     misuses: list[Hit] = field(default_factory=list)  # sentences misusing a term (ref = "wrong → right")
     # offers beyond the candidate's mandate (the script's `terms[].mandate`), as the director's dialogue state
     # remembers them: the candidate's sentence quoted, `ref` = the term id
     beyond_mandate: list[Hit] = field(default_factory=list)
-    mandates: dict[str, tuple[float, str]] = field(default_factory=dict)  # term id -> (mandate, unit) of those terms
+    mandates: dict[str, tuple[float, str]] = field(
+        default_factory=dict
+    )  # term id -> (mandate, unit) of those terms
     # where each candidate turn was said: turn -> (stage id, objection pending when the candidate spoke or None)
     moments: dict[int, tuple[str, str | None]] = field(default_factory=dict)
 
@@ -135,14 +156,24 @@ def observe(transcript: Transcript, scenario: Scenario | None = None) -> Observa
         raw += _moves(t)
         for name in MARKERS:
             raw += [_hit(name, t, s.start, s.end) for s in markers.find(name, t.text, t.lang)]
-        raw += [_hit("illegal", t, s.start, s.end) for s in markers.illegal_terms(t.text, t.lang, contexts[t.number])]
+        raw += [
+            _hit("illegal", t, s.start, s.end)
+            for s in markers.illegal_terms(t.text, t.lang, contexts[t.number])
+        ]
         # an instruction to the scorer may come in either language, whatever the turn's
-        pleas = {(s.start, s.end) for lang in ("fr", "en") for s in markers.find("manipulation", t.text, lang)}
+        pleas = {
+            (s.start, s.end) for lang in ("fr", "en") for s in markers.find("manipulation", t.text, lang)
+        }
         obs.manipulation += [_hit("manipulation", t, a, b) for a, b in sorted(pleas)]
     raw = [h for h in raw if h is not None and not any(h.overlaps(m) for m in obs.manipulation)]
     langs = {t.number: t.lang for t in turns}
     # a signpost or a summary that says nothing ("first of all, to sum up, in a nutshell") structures nothing
-    raw = [h for h in raw if h.kind not in _NEEDS_SUBSTANCE or markers.content_words(h.quote, langs[h.turn]) >= MIN_CONTENT_WORDS]
+    raw = [
+        h
+        for h in raw
+        if h.kind not in _NEEDS_SUBSTANCE
+        or markers.content_words(h.quote, langs[h.turn]) >= MIN_CONTENT_WORDS
+    ]
     for h in raw:
         obs.hits.setdefault(h.kind, []).append(h)
     _justified(obs)
@@ -299,7 +330,11 @@ def _compiled_observables(scenario: Scenario) -> list[tuple[str, str, list[re.Pa
     key = (scenario.id, scenario.version)
     if key not in _COMPILED:
         _COMPILED[key] = [
-            (o.id, o.indicator, [re.compile(p, re.IGNORECASE) for lang in ("fr", "en") for p in o.patterns.get(lang)])
+            (
+                o.id,
+                o.indicator,
+                [re.compile(p, re.IGNORECASE) for lang in ("fr", "en") for p in o.patterns.get(lang)],
+            )
             for o in scenario.observables
         ]
     return _COMPILED[key]
@@ -307,8 +342,15 @@ def _compiled_observables(scenario: Scenario) -> list[tuple[str, str, list[re.Pa
 
 def _observables(obs: Observations, scenario: Scenario) -> None:
     """The scenario's observables, counted only in sentences that are not leading, blaming or imposing."""
-    faults = (Move.leading_question, Move.blame, Move.imposition, Move.unconditional_concession, "dismissal", "illegal",
-              "values_violation")
+    faults = (
+        Move.leading_question,
+        Move.blame,
+        Move.imposition,
+        Move.unconditional_concession,
+        "dismissal",
+        "illegal",
+        "values_violation",
+    )
     bad = [h for k in faults for h in obs.get(k)]
     for observable_id, indicator, patterns in _compiled_observables(scenario):
         for t in obs.turns:
@@ -378,7 +420,9 @@ def _languages(obs: Observations, transcript: Transcript, scenario: Scenario | N
     try:
         from feedback.french import assess_french, script_texts
 
-        given = [t.text for t in transcript.turns if t.speaker == "persona"]  # the script's wording is no error
+        given = [
+            t.text for t in transcript.turns if t.speaker == "persona"
+        ]  # the script's wording is no error
         given += script_texts(scenario) if scenario is not None else []
         obs.french = assess_french(fr, given=given) if fr else None
     except ImportError:
@@ -399,8 +443,10 @@ def _fluency(transcript: Transcript, obs: Observations) -> None:
         m = fluency_measures(turn.audio.words)
         if m.word_count == 0 or m.span_s <= 0:
             continue
-        t = totals.setdefault(langs.get(number, obs.language), dict.fromkeys(
-            ("turns", "words", "span_s", "speaking_s", "pauses", "pause_s", "filled"), 0.0))
+        t = totals.setdefault(
+            langs.get(number, obs.language),
+            dict.fromkeys(("turns", "words", "span_s", "speaking_s", "pauses", "pause_s", "filled"), 0.0),
+        )
         t["turns"] += 1
         t["words"] += m.word_count
         t["span_s"] += m.span_s
@@ -412,7 +458,9 @@ def _fluency(transcript: Transcript, obs: Observations) -> None:
         obs.fluency[lang] = {
             "spoken_turns": t["turns"],
             "speech_rate_wpm": round(t["words"] * 60 / t["span_s"], 1),
-            "articulation_rate_wpm": round(t["words"] * 60 / t["speaking_s"], 1) if t["speaking_s"] > 0 else 0.0,
+            "articulation_rate_wpm": round(t["words"] * 60 / t["speaking_s"], 1)
+            if t["speaking_s"] > 0
+            else 0.0,
             "pauses_per_minute": round(t["pauses"] * 60 / t["span_s"], 1),
             "mean_pause_s": round(t["pause_s"] / t["pauses"], 2) if t["pauses"] else 0.0,
             "filled_pauses_per_100_words": round(100 * t["filled"] / t["words"], 1),

@@ -148,7 +148,9 @@ class Criterion(_Strict):
             raise ValueError(f"criterion {self.id}: duplicate kinds")
         for k, ind in enumerate(self.indicators, start=1):
             if ind.id != f"{self.id}.{k}":
-                raise ValueError(f"criterion {self.id}: indicator #{k} has id {ind.id!r}, expected {self.id}.{k}")
+                raise ValueError(
+                    f"criterion {self.id}: indicator #{k} has id {ind.id!r}, expected {self.id}.{k}"
+                )
         return self
 
     @property

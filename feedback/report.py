@@ -32,41 +32,104 @@ TELEGRAM_LIMIT = 3500
 
 # Short names of the oral criteria, for titles.
 TITLES: dict[str, dict[str, str]] = {
-    "BLOC1.A2.C3.CR3": {"fr": "Présenter la stratégie à la Direction", "en": "Presenting the strategy to the Direction"},
+    "BLOC1.A2.C3.CR3": {
+        "fr": "Présenter la stratégie à la Direction",
+        "en": "Presenting the strategy to the Direction",
+    },
     "BLOC2.A2.C1.CR1": {"fr": "Conseiller les grands comptes", "en": "Advising key accounts"},
     "BLOC2.A2.C2.CR2": {"fr": "Négocier une offre complexe", "en": "Negotiating a complex offer"},
-    "BLOC2.A2.C3.CR3": {"fr": "Traiter une réclamation ou un litige", "en": "Handling a complaint or dispute"},
+    "BLOC2.A2.C3.CR3": {
+        "fr": "Traiter une réclamation ou un litige",
+        "en": "Handling a complaint or dispute",
+    },
     "BLOC3.A1.C3.CR3": {"fr": "Posture et style de management", "en": "Management stance and style"},
     "BLOC3.A1.C4.CR4": {"fr": "Conduire le changement", "en": "Leading change"},
-    "BLOC3.A1.C5.CR5": {"fr": "Communiquer en français et en anglais", "en": "Communicating in French and English"},
+    "BLOC3.A1.C5.CR5": {
+        "fr": "Communiquer en français et en anglais",
+        "en": "Communicating in French and English",
+    },
 }
 
 WORDS: dict[str, dict[str, str]] = {
     "fr": {
-        "title": "Oral blanc — rapport", "score": "Note", "level": "niveau", "review": "À revoir par un formateur",
-        "insufficient": "pas assez d'éléments", "needs_review": "à revoir", "advice": "Conseil",
-        "evidence": "Vos mots", "against": "Compte contre", "not_assessable": "non évaluable", "met": "acquis",
-        "not_met": "non acquis", "criteria": "Critères", "english": "Anglais", "french": "Français",
-        "progress": "Progression", "made": "Comment cette note a été établie", "status": "Statut",
-        "proposed": "proposée (en attente de validation par un formateur)", "confirmed": "validée",
-        "amended": "modifiée par un formateur", "turn": "tour", "scenario": "Scénario", "kind": "Type",
-        "judge": "Juge LLM", "none": "aucun (détecteurs seuls)", "measures": "Mesures", "weight": "poids",
-        "b1": "B1 atteint", "b1_no": "B1 non atteint", "errors": "erreurs pour 100 mots", "more": "Détail dans le rapport complet.",
-        "scorer": "Correcteur", "detectors": "détecteurs", "counted_zero": "compté 0 dans la note",
-        "you_said": "Vous avez dit", "model": "Réponse modèle", "model_short": "Modèle",
+        "title": "Oral blanc — rapport",
+        "score": "Note",
+        "level": "niveau",
+        "review": "À revoir par un formateur",
+        "insufficient": "pas assez d'éléments",
+        "needs_review": "à revoir",
+        "advice": "Conseil",
+        "evidence": "Vos mots",
+        "against": "Compte contre",
+        "not_assessable": "non évaluable",
+        "met": "acquis",
+        "not_met": "non acquis",
+        "criteria": "Critères",
+        "english": "Anglais",
+        "french": "Français",
+        "progress": "Progression",
+        "made": "Comment cette note a été établie",
+        "status": "Statut",
+        "proposed": "proposée (en attente de validation par un formateur)",
+        "confirmed": "validée",
+        "amended": "modifiée par un formateur",
+        "turn": "tour",
+        "scenario": "Scénario",
+        "kind": "Type",
+        "judge": "Juge LLM",
+        "none": "aucun (détecteurs seuls)",
+        "measures": "Mesures",
+        "weight": "poids",
+        "b1": "B1 atteint",
+        "b1_no": "B1 non atteint",
+        "errors": "erreurs pour 100 mots",
+        "more": "Détail dans le rapport complet.",
+        "scorer": "Correcteur",
+        "detectors": "détecteurs",
+        "counted_zero": "compté 0 dans la note",
+        "you_said": "Vous avez dit",
+        "model": "Réponse modèle",
+        "model_short": "Modèle",
     },
     "en": {
-        "title": "Mock oral — report", "score": "Score", "level": "level", "review": "To be reviewed by a trainer",
-        "insufficient": "not enough evidence", "needs_review": "needs review", "advice": "Advice",
-        "evidence": "Your words", "against": "Counts against", "not_assessable": "not assessable", "met": "met",
-        "not_met": "not met", "criteria": "Criteria", "english": "English", "french": "French",
-        "progress": "Progress", "made": "How this score was made", "status": "Status",
-        "proposed": "proposed (awaiting a trainer's confirmation)", "confirmed": "confirmed",
-        "amended": "amended by a trainer", "turn": "turn", "scenario": "Scenario", "kind": "Kind",
-        "judge": "LLM judge", "none": "none (detectors only)", "measures": "Measures", "weight": "weight",
-        "b1": "B1 reached", "b1_no": "B1 not reached", "errors": "errors per 100 words", "more": "Details in the full report.",
-        "scorer": "Scorer", "detectors": "detectors", "counted_zero": "counts as 0 in the score",
-        "you_said": "You said", "model": "Model answer", "model_short": "Model",
+        "title": "Mock oral — report",
+        "score": "Score",
+        "level": "level",
+        "review": "To be reviewed by a trainer",
+        "insufficient": "not enough evidence",
+        "needs_review": "needs review",
+        "advice": "Advice",
+        "evidence": "Your words",
+        "against": "Counts against",
+        "not_assessable": "not assessable",
+        "met": "met",
+        "not_met": "not met",
+        "criteria": "Criteria",
+        "english": "English",
+        "french": "French",
+        "progress": "Progress",
+        "made": "How this score was made",
+        "status": "Status",
+        "proposed": "proposed (awaiting a trainer's confirmation)",
+        "confirmed": "confirmed",
+        "amended": "amended by a trainer",
+        "turn": "turn",
+        "scenario": "Scenario",
+        "kind": "Kind",
+        "judge": "LLM judge",
+        "none": "none (detectors only)",
+        "measures": "Measures",
+        "weight": "weight",
+        "b1": "B1 reached",
+        "b1_no": "B1 not reached",
+        "errors": "errors per 100 words",
+        "more": "Details in the full report.",
+        "scorer": "Scorer",
+        "detectors": "detectors",
+        "counted_zero": "counts as 0 in the score",
+        "you_said": "You said",
+        "model": "Model answer",
+        "model_short": "Model",
     },
 }
 
@@ -138,7 +201,9 @@ def _summary(card: Scorecard, detail: int) -> str:
                 lines.append(f"  ✓ {_q(e.quote, lang, 90 if detail < 3 else 130)} ({w['turn']} {e.turn})")
             against = [a for i in c.indicators for a in i.against]
             if against and detail >= 2:
-                lines.append(f"  ✗ {_q(against[0].quote, lang, 160 if detail >= 3 else 100)} ({w['turn']} {against[0].turn})")
+                lines.append(
+                    f"  ✗ {_q(against[0].quote, lang, 160 if detail >= 3 else 100)} ({w['turn']} {against[0].turn})"
+                )
         advice = [i.advice for i in c.indicators if i.advice]
         for a in advice[: 1 if detail < 3 else 2]:
             lines.append(f"  → {textwrap.shorten(a, 220 if detail >= 2 else 140, placeholder='…')}")
@@ -148,10 +213,16 @@ def _summary(card: Scorecard, detail: int) -> str:
             lines.append(f"  ✎ {w['model_short']}{sep}{_q(model, lang, 200 if detail >= 3 else 120)}")
     languages = []
     if card.english is not None:
-        languages.append(f"{w['english']} : {card.english.cefr}" if lang == "fr" else f"{w['english']}: {card.english.cefr}")
+        languages.append(
+            f"{w['english']} : {card.english.cefr}"
+            if lang == "fr"
+            else f"{w['english']}: {card.english.cefr}"
+        )
     if card.french is not None:
         fr = decimal(card.french.errors_per_100_words, lang)
-        languages.append(f"{w['french']} : {fr} {w['errors']}" if lang == "fr" else f"{w['french']}: {fr} {w['errors']}")
+        languages.append(
+            f"{w['french']} : {fr} {w['errors']}" if lang == "fr" else f"{w['french']}: {fr} {w['errors']}"
+        )
     if languages:
         lines += ["", " · ".join(languages)]
     lines += ["", w["more"]]
@@ -231,12 +302,19 @@ def _indicator_html(i: IndicatorScore, lang: str) -> str:
     if i.note:
         parts.append(f'<div class="note">{html.escape(i.note)}</div>')
     for e in i.evidence:
-        parts.append(f'<div class="quote for">{html.escape(_q(e.quote, lang, 400))} <span class="turn">({w["turn"]} {e.turn})</span></div>')
+        parts.append(
+            f'<div class="quote for">{html.escape(_q(e.quote, lang, 400))} <span class="turn">({w["turn"]} {e.turn})</span></div>'
+        )
     for e in i.against:
-        parts.append(f'<div class="quote against">{html.escape(_q(e.quote, lang, 400))} <span class="turn">({w["turn"]} {e.turn})</span></div>')
+        parts.append(
+            f'<div class="quote against">{html.escape(_q(e.quote, lang, 400))} <span class="turn">({w["turn"]} {e.turn})</span></div>'
+        )
     if i.advice:
-        parts.append(f'<div class="advice"><b>{w["advice"]} :</b> {html.escape(i.advice)}</div>' if lang == "fr"
-                     else f'<div class="advice"><b>{w["advice"]}:</b> {html.escape(i.advice)}</div>')
+        parts.append(
+            f'<div class="advice"><b>{w["advice"]} :</b> {html.escape(i.advice)}</div>'
+            if lang == "fr"
+            else f'<div class="advice"><b>{w["advice"]}:</b> {html.escape(i.advice)}</div>'
+        )
     if i.model_answer:
         parts.append(_model_answer_html(i, lang))
     parts.append("</div>")
@@ -248,8 +326,10 @@ def _model_answer_html(i: IndicatorScore, lang: str) -> str:
     w, sep = _w(lang), (" :" if lang == "fr" else ":")
     said = ""
     if i.moment is not None:
-        said = (f'<div class="said"><b>{w["you_said"]}{sep}</b> {html.escape(_q(i.moment.quote, lang, 400))} '
-                f'<span class="turn">({w["turn"]} {i.moment.turn})</span></div>')
+        said = (
+            f'<div class="said"><b>{w["you_said"]}{sep}</b> {html.escape(_q(i.moment.quote, lang, 400))} '
+            f'<span class="turn">({w["turn"]} {i.moment.turn})</span></div>'
+        )
     model = f'<div class="model"><b>{w["model"]}{sep}</b> {html.escape(_q(i.model_answer or "", lang, 600))}</div>'
     return f'<div class="teach">{said}{model}</div>'
 
@@ -282,7 +362,8 @@ def _measures_html(title: str, head: str, measures: dict, evidence: Sequence[str
     k = 0 if lang == "fr" else 1
     rows = "".join(
         f"<tr><td>{html.escape(label[k])}</td><td>{html.escape(_fmt(measures[key], lang))}</td></tr>"
-        for key, label in MEASURES.items() if key in measures
+        for key, label in MEASURES.items()
+        if key in measures
     )
     quotes = "".join(f'<div class="quote for">{html.escape(_q(s, lang, 300))}</div>' for s in evidence[:3])
     return f"<div class='lang'><h3>{html.escape(title)}</h3><p><b>{html.escape(head)}</b></p><table class='kv'>{rows}</table>{quotes}</div>"
@@ -295,13 +376,17 @@ def _fmt(v: object, lang: str = "en") -> str:
     return str(v)
 
 
-def render_html(card: Scorecard, history: Sequence[HistoryItem] | None = None, title: str | None = None) -> str:
+def render_html(
+    card: Scorecard, history: Sequence[HistoryItem] | None = None, title: str | None = None
+) -> str:
     """The full report as one self-contained HTML page."""
     lang, w = card.language, _w(card.language)
     head = title or w["title"]
     sub = []
     if card.scenario:
-        sub.append(f"{w['scenario']} : {card.scenario}" if lang == "fr" else f"{w['scenario']}: {card.scenario}")
+        sub.append(
+            f"{w['scenario']} : {card.scenario}" if lang == "fr" else f"{w['scenario']}: {card.scenario}"
+        )
     if card.kind:
         sub.append(f"{w['kind']} : {card.kind}" if lang == "fr" else f"{w['kind']}: {card.kind}")
     body = [f"<h1>{html.escape(head)}</h1>", f'<p class="sub">{html.escape(" · ".join(sub))}</p>']
@@ -311,9 +396,13 @@ def render_html(card: Scorecard, history: Sequence[HistoryItem] | None = None, t
         f"{w['weight']} {decimal(c.weight, lang)}</span></td><td>{_pill(card, c)}</td></tr>"
         for c in card.criteria
     )
-    warn = f'<div class="warn">⚠ {html.escape(w["review"])}' + (
-        ": " + html.escape("; ".join(card.overall.reasons)) if card.overall.reasons else ""
-    ) + "</div>" if card.overall.review_required else ""
+    warn = (
+        f'<div class="warn">⚠ {html.escape(w["review"])}'
+        + (": " + html.escape("; ".join(card.overall.reasons)) if card.overall.reasons else "")
+        + "</div>"
+        if card.overall.review_required
+        else ""
+    )
     body.append(
         f'<div class="top">{_img(radar_chart(card), "radar")}<div><div class="scorebox">{w["score"]}<br>'
         f'<span class="big">{_score(card)}</span> / 20</div>{warn}<table class="levels">{rows}</table></div></div>'
@@ -322,12 +411,16 @@ def render_html(card: Scorecard, history: Sequence[HistoryItem] | None = None, t
     body.append(f"<h2>{w['criteria']}</h2>")
     for c in card.criteria:
         body.append('<div class="crit">')
-        body.append(f'<div class="crit-head"><h3>{html.escape(criterion_title(c.code, lang))} '
-                    f'<span class="muted">({html.escape(c.code)})</span></h3>{_pill(card, c)}</div>')
+        body.append(
+            f'<div class="crit-head"><h3>{html.escape(criterion_title(c.code, lang))} '
+            f'<span class="muted">({html.escape(c.code)})</span></h3>{_pill(card, c)}</div>'
+        )
         if c.judge_level is not None:
             sep = " : " if lang == "fr" else ": "
-            body.append(f'<div class="note">{w["judge"]}{sep}{c.judge_level}/3 · {w["detectors"]}{sep}'
-                        f'{"—" if c.detector_level is None else c.detector_level}/3</div>')
+            body.append(
+                f'<div class="note">{w["judge"]}{sep}{c.judge_level}/3 · {w["detectors"]}{sep}'
+                f"{'—' if c.detector_level is None else c.detector_level}/3</div>"
+            )
         body += [_indicator_html(i, lang) for i in c.indicators]
         body.append("</div>")
 
@@ -335,11 +428,26 @@ def render_html(card: Scorecard, history: Sequence[HistoryItem] | None = None, t
         body.append(f"<h2>{w['english']} / {w['french']}</h2>")
         if card.english is not None:
             e = card.english
-            body.append(_measures_html(w["english"], f"CEFR {e.cefr} — {w['b1'] if e.b1_reached else w['b1_no']}",
-                                       e.measures, e.evidence, lang))
+            body.append(
+                _measures_html(
+                    w["english"],
+                    f"CEFR {e.cefr} — {w['b1'] if e.b1_reached else w['b1_no']}",
+                    e.measures,
+                    e.evidence,
+                    lang,
+                )
+            )
         if card.french is not None:
             f = card.french
-            body.append(_measures_html(w["french"], f"{_fmt(float(f.errors_per_100_words), lang)} {w['errors']}", f.measures, [], lang))
+            body.append(
+                _measures_html(
+                    w["french"],
+                    f"{_fmt(float(f.errors_per_100_words), lang)} {w['errors']}",
+                    f.measures,
+                    [],
+                    lang,
+                )
+            )
 
     if history:
         body.append(f"<h2>{w['progress']}</h2>")
@@ -347,8 +455,11 @@ def render_html(card: Scorecard, history: Sequence[HistoryItem] | None = None, t
 
     p = card.provenance
     status = w[card.review.status.value]
-    made = [f"<tr><td>{w['status']}</td><td>{html.escape(status)}"
-            + (f" — {html.escape(card.review.by)}" if card.review.by else "") + "</td></tr>"]
+    made = [
+        f"<tr><td>{w['status']}</td><td>{html.escape(status)}"
+        + (f" — {html.escape(card.review.by)}" if card.review.by else "")
+        + "</td></tr>"
+    ]
     if p is not None:
         judge = f"{p.judge_model} ({p.judge_prompt_version})" if p.judge_model else w["none"]
         made.append(f"<tr><td>{w['scorer']}</td><td>{html.escape(p.scorer_version)}</td></tr>")
@@ -359,14 +470,18 @@ def render_html(card: Scorecard, history: Sequence[HistoryItem] | None = None, t
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape(head)}</title><style>{CSS}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n"
+        f"<title>{html.escape(head)}</title><style>{CSS}</style></head><body>\n"
+        + "\n".join(body)
+        + "\n</body></html>\n"
     )
 
 
 # --- PDF ------------------------------------------------------------------------------------------------------
 
 
-def render_pdf(card: Scorecard, history: Sequence[HistoryItem] | None = None, title: str | None = None) -> bytes:
+def render_pdf(
+    card: Scorecard, history: Sequence[HistoryItem] | None = None, title: str | None = None
+) -> bytes:
     """The full report as PDF bytes (WeasyPrint when installed, else a plainer matplotlib PDF)."""
     page = render_html(card, history, title)
     try:
@@ -404,18 +519,28 @@ def _plain_pdf(card: Scorecard, history: Sequence[HistoryItem] | None, title: st
             lines += [f"    ✗ {_q(e.quote, lang, 100)} ({w['turn']} {e.turn})" for e in i.against]
             if i.model_answer:
                 lines.append(f"    ✎ {w['model']}: {_q(i.model_answer, lang, 300)}")
-    wrapped = [seg for line in lines for seg in (textwrap.wrap(line, 100, subsequent_indent="      ") or [""])]
+    wrapped = [
+        seg for line in lines for seg in (textwrap.wrap(line, 100, subsequent_indent="      ") or [""])
+    ]
     with PdfPages(buf) as pdf:
         fig = Figure(figsize=(8.27, 11.69))
         fig.text(0.08, 0.95, title or w["title"], fontsize=16, color="#1f2a44")
-        fig.text(0.08, 0.92, f"{w['score']}{' : ' if lang == 'fr' else ': '}{_score(card)}/20", fontsize=12, color="#2f6fdf")
+        fig.text(
+            0.08,
+            0.92,
+            f"{w['score']}{' : ' if lang == 'fr' else ': '}{_score(card)}/20",
+            fontsize=12,
+            color="#2f6fdf",
+        )
         ax = fig.add_axes((0.15, 0.45, 0.7, 0.42))
         ax.imshow(imread(io.BytesIO(radar_chart(card)), format="png"))
         ax.axis("off")
         pdf.savefig(fig)
         for start in range(0, len(wrapped), 62):
             fig = Figure(figsize=(8.27, 11.69))
-            fig.text(0.06, 0.96, "\n".join(wrapped[start : start + 62]), fontsize=8, va="top", family="DejaVu Sans")
+            fig.text(
+                0.06, 0.96, "\n".join(wrapped[start : start + 62]), fontsize=8, va="top", family="DejaVu Sans"
+            )
             pdf.savefig(fig)
         if history:
             fig = Figure(figsize=(8.27, 11.69))

@@ -106,8 +106,16 @@ def explore_needs(obs: Observations) -> Finding:
     points = _pts(len(open_) >= 1, len(open_) >= 2, bool(reform), bool(obs.facts))
     points, reason = _leading_cap(points, open_, leading)
     return Finding(
-        points, open_ + reform + obs.facts, leading, reason if points < 2 or leading else None,
-        counts={"open_question": len(open_), "reformulation": len(reform), "fact": len(obs.facts), "leading_question": len(leading)},
+        points,
+        open_ + reform + obs.facts,
+        leading,
+        reason if points < 2 or leading else None,
+        counts={
+            "open_question": len(open_),
+            "reformulation": len(reform),
+            "fact": len(obs.facts),
+            "leading_question": len(leading),
+        },
     )
 
 
@@ -116,9 +124,17 @@ def analyse_complaint(obs: Observations) -> Finding:
     points = _pts(len(open_) >= 1, len(open_) + len(closed) >= 3, bool(reform), bool(obs.facts))
     points, reason = _leading_cap(points, open_, leading)
     return Finding(
-        points, open_ + reform + obs.facts + closed, leading, reason,
-        counts={"open_question": len(open_), "closed_question": len(closed), "reformulation": len(reform),
-                "fact": len(obs.facts), "leading_question": len(leading)},
+        points,
+        open_ + reform + obs.facts + closed,
+        leading,
+        reason,
+        counts={
+            "open_question": len(open_),
+            "closed_question": len(closed),
+            "reformulation": len(reform),
+            "fact": len(obs.facts),
+            "leading_question": len(leading),
+        },
     )
 
 
@@ -135,17 +151,33 @@ def expertise(obs: Observations) -> Finding:
     reason = None
     if obs.unresolved and len(obs.unresolved) > len(obs.resolved):
         points, reason = min(points, 1), "unresolved"
-    return Finding(points, quant + obs.resolved + reg, [], reason,
-                   counts={"quantified_argument": len(quant), "resolved": len(obs.resolved), "unresolved": len(obs.unresolved)})
+    return Finding(
+        points,
+        quant + obs.resolved + reg,
+        [],
+        reason,
+        counts={
+            "quantified_argument": len(quant),
+            "resolved": len(obs.resolved),
+            "unresolved": len(obs.unresolved),
+        },
+    )
 
 
 def respects_rules(obs: Observations) -> Finding:
     illegal = obs.get("illegal")
     reg = obs.without(M.regulation_reference, "illegal")
-    offer = obs.without(M.proposal, "illegal", M.unconditional_concession) + obs.without(M.conditional_concession, "illegal")
+    offer = obs.without(M.proposal, "illegal", M.unconditional_concession) + obs.without(
+        M.conditional_concession, "illegal"
+    )
     frame = obs.get(M.next_step) + obs.get(M.summary) + obs.without("process", "illegal")
     uncond = _unjustified(obs)
-    counts = {"regulation_reference": len(reg), "proposal": len(offer), "illegal": len(illegal), "unconditional_concession": len(uncond)}
+    counts = {
+        "regulation_reference": len(reg),
+        "proposal": len(offer),
+        "illegal": len(illegal),
+        "unconditional_concession": len(uncond),
+    }
     if illegal:
         return Finding(0, reg, illegal, "illegal", cap=1, counts=counts)
     points = _pts(bool(reg), bool(offer), bool(frame))
@@ -177,11 +209,17 @@ def intervention_level(obs: Observations) -> Finding:
     justified = obs.get("justified")
     uncond = _unjustified(obs)
     beyond = obs.beyond_mandate
-    counts = {"mandate": len(mandate), "justified_proposal": len(justified), "unconditional_concession": len(uncond)}
+    counts = {
+        "mandate": len(mandate),
+        "justified_proposal": len(justified),
+        "unconditional_concession": len(uncond),
+    }
     if beyond:
         counts["beyond_mandate"] = len(beyond)
         # the mention of a mandate one then goes beyond is no evidence of a justified level of intervention
-        return Finding(0, justified, beyond, "mandate", cap=1, counts=counts, hint=_mandate_hint(obs, beyond[0]))
+        return Finding(
+            0, justified, beyond, "mandate", cap=1, counts=counts, hint=_mandate_hint(obs, beyond[0])
+        )
     points = min(3, 2 * bool(mandate) + (len(justified) >= 1) + (len(justified) >= 2))
     reason = None
     if uncond:
@@ -212,8 +250,13 @@ def negotiation_techniques(obs: Observations) -> Finding:
     reason = None
     if uncond:
         points, reason = min(points, 1 if len(cond) > len(uncond) else 0), "unconditional"
-    return Finding(points, cond + closing, uncond, reason,
-                   counts={"conditional_concession": len(cond), "unconditional_concession": len(uncond)})
+    return Finding(
+        points,
+        cond + closing,
+        uncond,
+        reason,
+        counts={"conditional_concession": len(cond), "unconditional_concession": len(uncond)},
+    )
 
 
 def assertive(obs: Observations) -> Finding:
@@ -227,8 +270,13 @@ def assertive(obs: Observations) -> Finding:
         points, reason = min(points, 1), "unconditional"
     if blame or dismiss:
         points, reason = min(points, 0 if len(blame) + len(dismiss) >= 2 else 1), "blame"
-    return Finding(points, props + closing + firm, blame + dismiss + uncond, reason,
-                   counts={"proposal": len(props), "blame": len(blame), "unconditional_concession": len(uncond)})
+    return Finding(
+        points,
+        props + closing + firm,
+        blame + dismiss + uncond,
+        reason,
+        counts={"proposal": len(props), "blame": len(blame), "unconditional_concession": len(uncond)},
+    )
 
 
 def objection_answers(obs: Observations) -> Finding:
@@ -243,8 +291,17 @@ def objection_answers(obs: Observations) -> Finding:
     reason = "unresolved" if obs.unresolved else None
     if uncond:
         points, reason = min(points, 1), reason or "unconditional"
-    return Finding(points, obs.resolved + quant + reg, uncond, reason,
-                   counts={"resolved": len(obs.resolved), "unresolved": len(obs.unresolved), "quantified_argument": len(quant)})
+    return Finding(
+        points,
+        obs.resolved + quant + reg,
+        uncond,
+        reason,
+        counts={
+            "resolved": len(obs.resolved),
+            "unresolved": len(obs.unresolved),
+            "quantified_argument": len(quant),
+        },
+    )
 
 
 # --- BLOC2.A2.C3.CR3: complaints --------------------------------------------------------------------
@@ -258,7 +315,9 @@ def _blame_cap(points: int, blame: list[Hit]) -> tuple[int, str | None]:
 
 def _process(obs: Observations) -> list[Hit]:
     """Procedures and contracts named while proposing or arguing (not in passing, not to blame)."""
-    named = obs.within("process", M.proposal, M.next_step, M.conditional_concession, M.quantified_argument, M.summary)
+    named = obs.within(
+        "process", M.proposal, M.next_step, M.conditional_concession, M.quantified_argument, M.summary
+    )
     bad = [h for k in (M.blame, "illegal", "dismissal", M.imposition) for h in obs.get(k)]
     return [h for h in named if not any(h.overlaps(b) for b in bad)]
 
@@ -270,8 +329,13 @@ def handle_complaint(obs: Observations) -> Finding:
     blame = obs.get(M.blame) + obs.get("dismissal")
     points = _pts(bool(empathy), bool(action), bool(expert))
     points, reason = _blame_cap(points, blame)
-    return Finding(points, empathy + action + expert, blame, reason,
-                   counts={"empathy": len(empathy), "proposal": len(action), "blame": len(blame)})
+    return Finding(
+        points,
+        empathy + action + expert,
+        blame,
+        reason,
+        counts={"empathy": len(empathy), "proposal": len(action), "blame": len(blame)},
+    )
 
 
 def complaint_solution(obs: Observations) -> Finding:
@@ -307,52 +371,97 @@ def _top_down_cap(points: int, imposed: list[Hit], hard: int = 1) -> tuple[int, 
 
 
 def change_impacts(obs: Observations) -> Finding:
-    asked = obs.within("impact", M.open_question, M.closed_question, M.reformulation, M.summary, M.quantified_argument)
-    asked = [h for h in asked if not any(h.overlaps(x) for k in (*_TOP_DOWN, M.leading_question) for x in obs.get(k))]
+    asked = obs.within(
+        "impact", M.open_question, M.closed_question, M.reformulation, M.summary, M.quantified_argument
+    )
+    asked = [
+        h
+        for h in asked
+        if not any(h.overlaps(x) for k in (*_TOP_DOWN, M.leading_question) for x in obs.get(k))
+    ]
     reform = _reform(obs)
     imposed = _top_down(obs)
     points = _pts(len(asked) >= 1, len(asked) >= 2, bool(reform))
     points, reason = _top_down_cap(points, imposed)
-    return Finding(points, asked + reform, imposed, reason,
-                   counts={"impact_question": len(asked), "reformulation": len(reform), "imposition": len(imposed)})
+    return Finding(
+        points,
+        asked + reform,
+        imposed,
+        reason,
+        counts={"impact_question": len(asked), "reformulation": len(reform), "imposition": len(imposed)},
+    )
 
 
 def psychosocial_risks(obs: Observations) -> Finding:
-    engaged = (M.open_question, M.closed_question, M.empathy, M.proposal, M.reformulation, M.next_step,
-               M.feedback_request, "assessment", "support")
-    named = [h for h in obs.within("rps", *engaged)
-             if not any(h.overlaps(x) for k in (*_TOP_DOWN, M.blame, M.leading_question) for x in obs.get(k))]
-    assessed = [h for h in obs.get("assessment") if not any(h.overlaps(x) for k in _TOP_DOWN for x in obs.get(k))]
+    engaged = (
+        M.open_question,
+        M.closed_question,
+        M.empathy,
+        M.proposal,
+        M.reformulation,
+        M.next_step,
+        M.feedback_request,
+        "assessment",
+        "support",
+    )
+    named = [
+        h
+        for h in obs.within("rps", *engaged)
+        if not any(h.overlaps(x) for k in (*_TOP_DOWN, M.blame, M.leading_question) for x in obs.get(k))
+    ]
+    assessed = [
+        h for h in obs.get("assessment") if not any(h.overlaps(x) for k in _TOP_DOWN for x in obs.get(k))
+    ]
     dismissed = obs.get("dismissal") + obs.within(M.imposition, "rps")
     points = min(3, 2 * bool(named) + (len(named) >= 2 or bool(assessed and named)))
     reason = None
     if dismissed:
         points, reason = min(points, 1), "dismissal"
-    return Finding(points, named + assessed, dismissed, reason,
-                   counts={"psychosocial_risk": len(named), "assessment": len(assessed), "dismissal": len(dismissed)})
+    return Finding(
+        points,
+        named + assessed,
+        dismissed,
+        reason,
+        counts={"psychosocial_risk": len(named), "assessment": len(assessed), "dismissal": len(dismissed)},
+    )
 
 
 def change_steps(obs: Observations) -> Finding:
-    steps = [h for h in obs.get("change_steps") if not any(h.overlaps(x) for k in _TOP_DOWN for x in obs.get(k))]
+    steps = [
+        h for h in obs.get("change_steps") if not any(h.overlaps(x) for k in _TOP_DOWN for x in obs.get(k))
+    ]
     closing = obs.get(M.next_step) + obs.get(M.summary)
     imposed = _top_down(obs)
     points = _pts(len(steps) >= 1, len(steps) >= 2, bool(closing))
     reason = None
     if imposed:
         points, reason = (min(points, 1) if len(imposed) >= 2 else max(0, points - 1)), "imposition"
-    return Finding(points, steps + closing, imposed, reason,
-                   counts={"change_step": len(steps), "imposition": len(imposed)})
+    return Finding(
+        points,
+        steps + closing,
+        imposed,
+        reason,
+        counts={"change_step": len(steps), "imposition": len(imposed)},
+    )
 
 
 def agile(obs: Observations) -> Finding:
-    cocon = [h for h in obs.get("coconstruction")
-             if not any(h.overlaps(x) for k in (*_TOP_DOWN, M.leading_question) for x in obs.get(k))]
+    cocon = [
+        h
+        for h in obs.get("coconstruction")
+        if not any(h.overlaps(x) for k in (*_TOP_DOWN, M.leading_question) for x in obs.get(k))
+    ]
     feedback = obs.get(M.feedback_request)
     imposed = _top_down(obs)
     points = _pts(len(cocon) >= 1, len(cocon) >= 2, len(cocon) >= 3 or bool(feedback))
     points, reason = _top_down_cap(points, imposed)
-    return Finding(points, cocon + feedback, imposed, reason,
-                   counts={"coconstruction": len(cocon), "feedback_request": len(feedback), "imposition": len(imposed)})
+    return Finding(
+        points,
+        cocon + feedback,
+        imposed,
+        reason,
+        counts={"coconstruction": len(cocon), "feedback_request": len(feedback), "imposition": len(imposed)},
+    )
 
 
 def management_style(obs: Observations) -> Finding:
@@ -363,8 +472,18 @@ def management_style(obs: Observations) -> Finding:
     imposed = _top_down(obs) + obs.get(M.blame)
     points = _pts(bool(support), bool(empathy), bool(cocon))
     points, reason = _top_down_cap(points, imposed)
-    return Finding(points, support + empathy + cocon, imposed, reason,
-                   counts={"support": len(support), "empathy": len(empathy), "coconstruction": len(cocon), "imposition": len(imposed)})
+    return Finding(
+        points,
+        support + empathy + cocon,
+        imposed,
+        reason,
+        counts={
+            "support": len(support),
+            "empathy": len(empathy),
+            "coconstruction": len(cocon),
+            "imposition": len(imposed),
+        },
+    )
 
 
 def open_stance(obs: Observations) -> Finding:
@@ -376,8 +495,13 @@ def open_stance(obs: Observations) -> Finding:
     points, reason = _top_down_cap(points, imposed)
     if reason is None:
         points, reason = _leading_cap(points, open_, leading) if leading else (points, None)
-    return Finding(points, open_ + reform + listening, imposed + leading, reason,
-                   counts={"open_question": len(open_), "reformulation": len(reform), "imposition": len(imposed)})
+    return Finding(
+        points,
+        open_ + reform + listening,
+        imposed + leading,
+        reason,
+        counts={"open_question": len(open_), "reformulation": len(reform), "imposition": len(imposed)},
+    )
 
 
 #: CR5.3: the share of the candidate's turns with a feedback request for 3, 2 (1 for any).
@@ -413,17 +537,28 @@ def feedback_requests(obs: Observations) -> Finding:
     turns = len({h.turn for h in asked})
     rate = turns / len(obs.turns) if obs.turns else 0.0
     points = 3 if rate >= FEEDBACK_RATE_3 else 2 if rate >= FEEDBACK_RATE_2 else 1 if turns else 0
-    spoken = [lang for lang in ("fr", "en")
-              if sum(len(t.text.split()) for t in obs.turns if t.lang == lang) >= TERMS_MIN_WORDS]
+    spoken = [
+        lang
+        for lang in ("fr", "en")
+        if sum(len(t.text.split()) for t in obs.turns if t.lang == lang) >= TERMS_MIN_WORDS
+    ]
     distinct = {lang: {h.ref for h in obs.terms.get(lang, [])} for lang in spoken}
     misused = sorted(obs.misuses, key=lambda h: (h.turn, h.start))
-    terms_point = bool(spoken) and all(len(d) >= MIN_DISTINCT_TERMS for d in distinct.values()) and not misused
+    terms_point = (
+        bool(spoken) and all(len(d) >= MIN_DISTINCT_TERMS for d in distinct.values()) and not misused
+    )
     shown = [_richest(obs.terms[lang]) for lang in spoken if obs.terms.get(lang)]
     counts = {"feedback_request_turns": turns, "turns": len(obs.turns)}
     counts |= {f"professional_terms_{lang}": len(d) for lang, d in distinct.items()}
     counts["term_misuse"] = len(misused)
-    return Finding(min(3, points + terms_point), asked + shown, misused, "misuse" if misused else None,
-                   counts=counts, hint=misused[0].ref if misused else None)
+    return Finding(
+        min(3, points + terms_point),
+        asked + shown,
+        misused,
+        "misuse" if misused else None,
+        counts=counts,
+        hint=misused[0].ref if misused else None,
+    )
 
 
 # --- languages ----------------------------------------------------------------------------------------
@@ -463,16 +598,26 @@ def direction_format(obs: Observations) -> Finding:
     blame = obs.get(M.blame)
     points = _pts(bool(structure), bool(summary) or len(structure) >= 2, bool(ask))
     points, reason = _blame_cap(points, blame)
-    return Finding(points, structure + summary + ask, blame, reason,
-                   counts={"structure": len(structure), "summary": len(summary), "decision_ask": len(ask)})
+    return Finding(
+        points,
+        structure + summary + ask,
+        blame,
+        reason,
+        counts={"structure": len(structure), "summary": len(summary), "decision_ask": len(ask)},
+    )
 
 
 def quantified_structure(obs: Observations) -> Finding:
     quant = _arguments(obs)
     structure = obs.get("structure") + obs.get(M.summary)
     points = _pts(len(quant) >= 1, len(quant) >= 2, bool(structure))
-    return Finding(points, quant + structure, [], None,
-                   counts={"quantified_argument": len(quant), "structure": len(structure)})
+    return Finding(
+        points,
+        quant + structure,
+        [],
+        None,
+        counts={"quantified_argument": len(quant), "structure": len(structure)},
+    )
 
 
 def _values(obs: Observations) -> tuple[list[Hit], list[Hit]]:
@@ -484,8 +629,13 @@ def _values(obs: Observations) -> tuple[list[Hit], list[Hit]]:
 def values_coherence(obs: Observations) -> Finding:
     values, linked = _values(obs)
     points = min(3, 2 * bool(linked) + (len(linked) >= 2)) if linked else (1 if values else 0)
-    return Finding(points, linked or values, obs.get("values_violation"), None,
-                   counts={"values_linked": len(linked), "values": len(values)})
+    return Finding(
+        points,
+        linked or values,
+        obs.get("values_violation"),
+        None,
+        counts={"values_linked": len(linked), "values": len(values)},
+    )
 
 
 def values_respected(obs: Observations) -> Finding:
@@ -510,9 +660,15 @@ def value_creation(obs: Observations) -> Finding:
     against...): a margin or a revenue figure on its own is a figure, not a demonstration."""
     value = obs.without("value_creation", "values_violation")
     effects = obs.get("effect")
-    shown = [h for h in value if any(h.overlaps(q) for q in _arguments(obs)) and any(h.overlaps(e) for e in effects)]
+    shown = [
+        h
+        for h in value
+        if any(h.overlaps(q) for q in _arguments(obs)) and any(h.overlaps(e) for e in effects)
+    ]
     points = min(3, 2 * bool(shown) + (len(shown) >= 2)) if shown else (1 if value else 0)
-    return Finding(points, shown or value, [], None, counts={"quantified_value": len(shown), "value": len(value)})
+    return Finding(
+        points, shown or value, [], None, counts={"quantified_value": len(shown), "value": len(value)}
+    )
 
 
 RULES: dict[str, Rule] = {

@@ -53,9 +53,12 @@ class IndicatorScore(_Model):
         None, description="When it is weak: the candidate's own words at the moment a model answer fits."
     )
     model_answer: str | None = Field(
-        None, description="When it is weak: what a strong candidate could have said then (the script's model_answers)."
+        None,
+        description="When it is weak: what a strong candidate could have said then (the script's model_answers).",
     )
-    model_answer_at: str | None = Field(None, description="Where the model answer stands: objection:<id> or stage:<id>.")
+    model_answer_at: str | None = Field(
+        None, description="Where the model answer stands: objection:<id> or stage:<id>."
+    )
 
 
 class Status(StrEnum):

@@ -81,7 +81,9 @@ def score(transcript: Transcript, scenario: Scenario | None = None, judge: Judge
     return _finish(transcript, scenario, obs, criteria, judge, verdicts)
 
 
-async def ascore(transcript: Transcript, scenario: Scenario | None = None, judge: Judge | None = None) -> Scorecard:
+async def ascore(
+    transcript: Transcript, scenario: Scenario | None = None, judge: Judge | None = None
+) -> Scorecard:
     """`score` for async callers: detectors in a worker thread, judge calls awaited."""
     obs, criteria = await asyncio.to_thread(_detect, transcript, scenario)
     verdicts: dict[str, JudgeVerdict | str] = {}
@@ -93,7 +95,9 @@ async def ascore(transcript: Transcript, scenario: Scenario | None = None, judge
 # --- the deterministic layer ---------------------------------------------------------------------------
 
 
-def _detect(transcript: Transcript, scenario: Scenario | None) -> tuple[Observations, list[tuple[Criterion, float]]]:
+def _detect(
+    transcript: Transcript, scenario: Scenario | None
+) -> tuple[Observations, list[tuple[Criterion, float]]]:
     if scenario is not None and transcript.scenario not in (None, scenario.id):
         logger.warning("transcript names scenario %s, scored with %s", transcript.scenario, scenario.id)
     return observe(transcript, scenario), criteria_for(transcript, scenario)
@@ -132,11 +136,21 @@ def _finish(
         quotes = "; ".join(f"turn {h.turn}: {h.quote!r}" for h in obs.manipulation[:3])
         reasons.append(f"the candidate addresses the scorer ({quotes})")
     for c in scored:
-        if c.status == Status.needs_review and c.judge_level is not None and c.judge_level != c.detector_level:
+        if (
+            c.status == Status.needs_review
+            and c.judge_level is not None
+            and c.judge_level != c.detector_level
+        ):
             reasons.append(f"{c.code}: detectors {c.detector_level} vs judge {c.judge_level}")
     card = Scorecard(
         scenario=scenario.id if scenario is not None else transcript.scenario,
-        kind=(scenario.kind.value if scenario is not None else transcript.kind.value if transcript.kind else None),
+        kind=(
+            scenario.kind.value
+            if scenario is not None
+            else transcript.kind.value
+            if transcript.kind
+            else None
+        ),
         language=lang,
         criteria=scored,
         english=_english(obs),
@@ -160,7 +174,9 @@ def _drop_quotes(card: Scorecard, sentences: list[tuple[int, str]]) -> Scorecard
     when the judge quotes it)."""
 
     def keep(items: list[Evidence]) -> list[Evidence]:
-        return [e for e in items if not any(e.turn == n and (e.quote in q or q in e.quote) for n, q in sentences)]
+        return [
+            e for e in items if not any(e.turn == n and (e.quote in q or q in e.quote) for n, q in sentences)
+        ]
 
     return _filter_evidence(card, keep)
 
@@ -185,15 +201,26 @@ def score_criterion(
     non_language = [f for f, ind in zip(indicators, criterion.indicators) if ind.language is None]
     if not enough or not strengths or (non_language and all(i.met is None for i in non_language)):
         return CriterionScore(
-            code=criterion.id, level=None, status=Status.insufficient_evidence, indicators=indicators,
-            evidence=evidence, advice=advice, weight=weight,
+            code=criterion.id,
+            level=None,
+            status=Status.insufficient_evidence,
+            indicators=indicators,
+            evidence=evidence,
+            advice=advice,
+            weight=weight,
         ), cap
     level = criterion_level(strengths)
     if cap is not None:
         level = min(level, cap)
     return CriterionScore(
-        code=criterion.id, level=level, status=Status.scored, indicators=indicators, evidence=evidence,
-        advice=advice, weight=weight, detector_level=level,
+        code=criterion.id,
+        level=level,
+        status=Status.scored,
+        indicators=indicators,
+        evidence=evidence,
+        advice=advice,
+        weight=weight,
+        detector_level=level,
     ), cap
 
 
@@ -216,7 +243,9 @@ def _indicator(code: str, text: str, f: Finding, lang: str) -> IndicatorScore:
         evidence=evidence,
         against=against,
         note=_note(f, lang),
-        advice=advice_for(code, f.reason, lang, quote, text, hint=f.hint) if weak or (f.reason and against) else None,
+        advice=advice_for(code, f.reason, lang, quote, text, hint=f.hint)
+        if weak or (f.reason and against)
+        else None,
     )
 
 
@@ -279,9 +308,18 @@ LABELS: dict[str, tuple[str, str]] = {
     "value": ("mention(s) de valeur créée", "mention(s) of value created"),
     "observable": ("observable(s) du scénario", "scenario observable(s)"),
     "errors_per_100_words": ("erreurs pour 100 mots", "errors per 100 words"),
-    "tu_sentence": ("phrase(s) au tutoiement face à un interlocuteur à vouvoyer", "sentence(s) saying tu where vous is expected"),
-    "professional_terms_fr": ("terme(s) professionnel(s) distinct(s) en français", "distinct professional term(s) in French"),
-    "professional_terms_en": ("terme(s) professionnel(s) distinct(s) en anglais", "distinct professional term(s) in English"),
+    "tu_sentence": (
+        "phrase(s) au tutoiement face à un interlocuteur à vouvoyer",
+        "sentence(s) saying tu where vous is expected",
+    ),
+    "professional_terms_fr": (
+        "terme(s) professionnel(s) distinct(s) en français",
+        "distinct professional term(s) in French",
+    ),
+    "professional_terms_en": (
+        "terme(s) professionnel(s) distinct(s) en anglais",
+        "distinct professional term(s) in English",
+    ),
     "term_misuse": ("terme(s) mal employé(s)", "misused term(s)"),
 }
 
@@ -310,7 +348,9 @@ def _english(obs: Observations) -> EnglishScore | None:
     measures = dict(e.measures) | {"score": e.score, "confidence": e.confidence, "words": e.words}
     measures |= {f"fluency_{k}": v for k, v in obs.fluency.get("en", {}).items()}
     return EnglishScore(
-        cefr=e.cefr, b1_reached=e.b1_reached, measures=measures,
+        cefr=e.cefr,
+        b1_reached=e.b1_reached,
+        measures=measures,
         evidence=[s for s in e.evidence if any(s in t for t in texts)],
     )
 
@@ -362,7 +402,9 @@ def verify_quotes(card: Scorecard, transcript: Transcript) -> Scorecard:
                 out.append(e)
             else:
                 # the turn and the length, never the words: a quote is the candidate's (personal data)
-                logger.warning("quote dropped (not in candidate turn %d, %d characters)", e.turn, len(e.quote))
+                logger.warning(
+                    "quote dropped (not in candidate turn %d, %d characters)", e.turn, len(e.quote)
+                )
         return out
 
     return _filter_evidence(card, keep)
@@ -374,7 +416,13 @@ def _filter_evidence(card: Scorecard, keep: Callable[[list[Evidence]], list[Evid
     criteria = []
     for c in card.criteria:
         indicators = [
-            i.model_copy(update={"evidence": keep(i.evidence), "against": keep(i.against), "moment": _one(keep, i.moment)})
+            i.model_copy(
+                update={
+                    "evidence": keep(i.evidence),
+                    "against": keep(i.against),
+                    "moment": _one(keep, i.moment),
+                }
+            )
             for i in c.indicators
         ]
         criteria.append(c.model_copy(update={"evidence": keep(c.evidence), "indicators": indicators}))

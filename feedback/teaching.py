@@ -44,7 +44,9 @@ SHOWS: dict[str, frozenset[str]] = {
     "BLOC2.A2.C2.CR2.4": frozenset({"objection", "quantified_argument", "regulation_reference"}),
     "BLOC2.A2.C3.CR3.1": frozenset({"open_question", "closed_question", "reformulation"}),
     "BLOC2.A2.C3.CR3.2": frozenset({"empathy", "proposal", "next_step"}),
-    "BLOC2.A2.C3.CR3.3": frozenset({"proposal", "conditional_concession", "regulation_reference", "process", "next_step"}),
+    "BLOC2.A2.C3.CR3.3": frozenset(
+        {"proposal", "conditional_concession", "regulation_reference", "process", "next_step"}
+    ),
     "BLOC3.A1.C3.CR3.1": frozenset({"empathy", "support", "coconstruction"}),
     "BLOC3.A1.C3.CR3.2": frozenset({"open_question", "reformulation", "empathy", "feedback_request"}),
     "BLOC3.A1.C4.CR4.1": frozenset({"impact", "open_question", "reformulation"}),
@@ -60,8 +62,22 @@ SHOWS: dict[str, frozenset[str]] = {
     "BLOC1.A2.C3.CR3.6": frozenset({"value_creation", "quantified_argument"}),
 }
 
-_MARKERS = ("mandate", "justification", "process", "support", "coconstruction", "impact", "rps", "change_steps",
-            "structure", "values", "coherence", "innovation", "competition", "value_creation")
+_MARKERS = (
+    "mandate",
+    "justification",
+    "process",
+    "support",
+    "coconstruction",
+    "impact",
+    "rps",
+    "change_steps",
+    "structure",
+    "values",
+    "coherence",
+    "innovation",
+    "competition",
+    "value_creation",
+)
 
 
 class Answer:
@@ -102,7 +118,9 @@ def _read_answers(scenario: Scenario) -> tuple[Answer, ...]:
             if objection.model_answers is not None:
                 for lang in ("fr", "en"):
                     for text in objection.model_answers.get(lang):
-                        out.append(Answer(stage.id, objection.id, lang, text, shows(text, lang) | {"objection"}))
+                        out.append(
+                            Answer(stage.id, objection.id, lang, text, shows(text, lang) | {"objection"})
+                        )
         if stage.model_answers is not None:
             for lang in ("fr", "en"):
                 for text in stage.model_answers.get(lang):
@@ -110,8 +128,15 @@ def _read_answers(scenario: Scenario) -> tuple[Answer, ...]:
     return tuple(out)
 
 
-def _pick(answers: tuple[Answer, ...], wanted: frozenset[str], stages: list[str], stage: str, objection: str | None,
-          lang: str, about: str | None = None) -> Answer | None:
+def _pick(
+    answers: tuple[Answer, ...],
+    wanted: frozenset[str],
+    stages: list[str],
+    stage: str,
+    objection: str | None,
+    lang: str,
+    about: str | None = None,
+) -> Answer | None:
     """The model answer for this moment: one that shows the indicator, of the objection the fault was about
     (`about`: an offer beyond the mandate is about its term's objection), of the objection then pending, of the
     stage, else of the nearest stage; failing all, the pending objection's first answer."""
@@ -126,7 +151,10 @@ def _pick(answers: tuple[Answer, ...], wanted: frozenset[str], stages: list[str]
         if a.stage == stage and a.objection is None:
             return (2, 0)
         where = stages.index(a.stage) if a.stage in stages else len(stages)
-        return (3, abs(where - at) * 2 + (where < at))  # the nearest stage, a later one first at equal distance
+        return (
+            3,
+            abs(where - at) * 2 + (where < at),
+        )  # the nearest stage, a later one first at equal distance
 
     showing = sorted((a for a in here if a.shows & wanted), key=rank)
     if showing:
@@ -177,8 +205,16 @@ def teach(card: Scorecard, obs: Observations, scenario: Scenario | None) -> Scor
     return card.model_copy(update={"criteria": criteria})
 
 
-def _teach_one(i: IndicatorScore, wanted: frozenset[str], answers: tuple[Answer, ...], obs: Observations,
-               turns: dict, pleas: set, session_lang: str, scenario: Scenario) -> IndicatorScore:
+def _teach_one(
+    i: IndicatorScore,
+    wanted: frozenset[str],
+    answers: tuple[Answer, ...],
+    obs: Observations,
+    turns: dict,
+    pleas: set,
+    session_lang: str,
+    scenario: Scenario,
+) -> IndicatorScore:
     stages = [st.id for st in scenario.stages]
     objections_of = {t.id: t.objection for t in scenario.hidden_brief.terms}
     moment: Evidence | None = None
@@ -188,9 +224,23 @@ def _teach_one(i: IndicatorScore, wanted: frozenset[str], answers: tuple[Answer,
         where = obs.moments.get(first.turn)
         if where is not None:
             lang = turns[first.turn].lang if first.turn in turns else session_lang
-            about = next((objections_of.get(h.ref or "") for h in obs.beyond_mandate
-                          if h.turn == first.turn and h.quote == first.quote), None)
-            chosen = _pick(answers, wanted, stages, where[0], where[1], lang if lang in ("fr", "en") else session_lang, about)
+            about = next(
+                (
+                    objections_of.get(h.ref or "")
+                    for h in obs.beyond_mandate
+                    if h.turn == first.turn and h.quote == first.quote
+                ),
+                None,
+            )
+            chosen = _pick(
+                answers,
+                wanted,
+                stages,
+                where[0],
+                where[1],
+                lang if lang in ("fr", "en") else session_lang,
+                about,
+            )
             moment = first  # already a verified quote (the words that count against it)
     if chosen is None:
         for number, (stage, objection) in sorted(obs.moments.items()):

@@ -139,11 +139,21 @@ class LlmActor:
             async with asyncio.timeout_at(deadline):
                 for _attempt in range(1 + self.regenerations):
                     prompt = build_prompt(
-                        self.scenario, self.persona, cue.direction, cue.candidate_text, history,
-                        options=self.options, rejected=reasons,
+                        self.scenario,
+                        self.persona,
+                        cue.direction,
+                        cue.candidate_text,
+                        history,
+                        options=self.options,
+                        rejected=reasons,
                     )
                     guard = Guard.for_turn(
-                        self.scenario, self.persona, cue.direction, cue.candidate_text, history, prompt.private
+                        self.scenario,
+                        self.persona,
+                        cue.direction,
+                        cue.candidate_text,
+                        history,
+                        prompt.private,
                     )
                     verdict = await self._attempt(prompt, guard, said, deadline)
                     if verdict.ok:
@@ -164,8 +174,11 @@ class LlmActor:
 
     async def _attempt(self, prompt: Prompt, guard: Guard, said: "_Said", deadline: float) -> Verdict:
         draft = _Draft(
-            guard, said, max_words=int(self.options.reply_words * 1.5),
-            max_chars=char_budget(self.options.reply_words), speaker=self.persona.name,
+            guard,
+            said,
+            max_words=int(self.options.reply_words * 1.5),
+            max_chars=char_budget(self.options.reply_words),
+            speaker=self.persona.name,
         )
         try:
             if said.sink is not None:
@@ -190,7 +203,10 @@ class LlmActor:
         said.emit(line)
         log.warning(
             "persona %s, scenario %s, turn %s: fell back to the scripted line (%s)",
-            self.persona.id, self.scenario.id, cue.direction.turn, reason,
+            self.persona.id,
+            self.scenario.id,
+            cue.direction.turn,
+            reason,
         )
         return Spoken(said.text, self.engine, fell_back=True)
 
@@ -227,7 +243,7 @@ class _Said:
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"»”)]*\s+|\n+")
 _STAGE_BUSINESS = re.compile(r"\*[^*]{1,80}\*|^\([^)]{1,80}\)\s*")
-_QUOTES = "\"«»“”"
+_QUOTES = '"«»“”'
 
 
 class _Draft:

@@ -26,7 +26,9 @@ from personas.numerals import NUMBER_PIECE, figures
 from personas.text_fold import WORD, any_of, normalise
 
 
-_FR_SUBJECT = r"(?:je |j'|(?<!ez )(?<!vous )nous |on |moi,? je |moi,? j')"  # "vous devez nous accorder": an object
+_FR_SUBJECT = (
+    r"(?:je |j'|(?<!ez )(?<!vous )nous |on |moi,? je |moi,? j')"  # "vous devez nous accorder": an object
+)
 _FR_OBJECTS = r"(?:(?:vous |te |le |la |les |l'|en |y |lui |leur |me |m'|nous |se |s')*)"
 _FR_MODAL = (
     r"(?:(?:peux|pouvons|peut|pourrais|pourrions|pourrait|vais|allons|va|veux bien|voulons bien|veut bien"
@@ -69,29 +71,37 @@ _EN_ACCEPT_VERBS = (
     r"|fine with (?:it|that|this|your)|happy with (?:it|that|this|your)|ok with (?:it|that|this|your)"
     r"|okay with (?:it|that|this|your)|sold|convinced(?= *(?:[.!,;:]|$))|in(?= *(?:[.!,;:]|$)))"
 )
-_EN_SIGN_VERBS = (
-    r"(?:sign(?! up| in\b)|signed|shake on it|close the deal|have a deal|have an agreement|'ve got a deal|got a deal)"
-)
+_EN_SIGN_VERBS = r"(?:sign(?! up| in\b)|signed|shake on it|close the deal|have a deal|have an agreement|'ve got a deal|got a deal)"
 _CLAUSE_END = r"(?= *(?:[.!,;:]|$))"
 _ACCEPT_ACTS = [
     rf"\b{_FR_SUBJECT}{_FR_OBJECTS}{_FR_MODAL}{_FR_ACCEPT_VERBS}\b",
     rf"\b{_EN_SUBJECT}{_EN_AUX}{_EN_ACCEPT_VERBS}\b",
-    r"\b(?:ok|okay|oui|d'accord|va|banco) pour\b", r"\bok pour (?:moi|nous)\b",
+    r"\b(?:ok|okay|oui|d'accord|va|banco) pour\b",
+    r"\bok pour (?:moi|nous)\b",
     r"\bca (?:marche|roule|colle|joue|ira)(?: (?:pour (?:moi|nous)|comme ca|alors|donc))?" + _CLAUSE_END,
     r"\b(?:faisons|on fait) comme (?:ca|cela|vous (?:dites|proposez))\b",
     r"\b(?:partons|on part) (?:la-dessus|la dessus|sur (?:ca|cela|cette base|votre|vos|ces|\d))",
-    r"\bje vous suis (?:la-dessus|sur|pour)\b", r"\bvous m'avez convaincue?\b", r"\bvous avez gagne\b",
-    r"\bvous avez (?:mon|notre) (?:accord|feu vert|aval|parole)\b", r"\btout ce que vous voulez\b",
+    r"\bje vous suis (?:la-dessus|sur|pour)\b",
+    r"\bvous m'avez convaincue?\b",
+    r"\bvous avez gagne\b",
+    r"\bvous avez (?:mon|notre) (?:accord|feu vert|aval|parole)\b",
+    r"\btout ce que vous voulez\b",
     r"(?:^|[.!?;:] )(?:accepte|entendu|admis|valide)\s*(?:[.!]|$)",
-    r"\bc'est (?:d'accord|entendu|accepte|regle|valide|oui)\b", r"\b(?:it's|it is) agreed\b",
+    r"\bc'est (?:d'accord|entendu|accepte|regle|valide|oui)\b",
+    r"\b(?:it's|it is) agreed\b",
     r"\b(?:c'est|it's|it is|that's|that is) (?:un|a) (?:oui|yes)\b",
     r"\b(?:offre|proposition|conditions?|termes|offer|proposal|terms|price|prix) (?:est |sont |is |are )?"
     r"(?:acceptee?s?|validee?s?|retenue?s?|accepted|approved)\b",
     r"\blet'?s (?:go ahead|call it \d|settle (?:at|on)|split the difference|meet (?:you )?halfway)\b",
     r"\bcoupons la poire en deux\b",
-    r"\byou(?:'ve| have)? got it\b", r"\byou(?:'ve| have) convinced me\b", r"\byou win\b",
-    r"\bcount (?:me|us) in\b", r"\byou have (?:my|our) (?:word|agreement|approval|consent|ok)\b",
-    r"\banything you want\b", r"\bwhatever you want\b", r"\bso be it\b",
+    r"\byou(?:'ve| have)? got it\b",
+    r"\byou(?:'ve| have) convinced me\b",
+    r"\byou win\b",
+    r"\bcount (?:me|us) in\b",
+    r"\byou have (?:my|our) (?:word|agreement|approval|consent|ok)\b",
+    r"\banything you want\b",
+    r"\bwhatever you want\b",
+    r"\bso be it\b",
     r"\blet's (?:go with|go for) (?:it|that|this|your)\b",
     r"(?:^|[.!?;:] )(?:agreed|accepted|approved|confirmed|confirme)\b",
 ]
@@ -102,12 +112,15 @@ _SOFT_ACTS = [
     r"(?<!qui )(?<!que )\b(?:me|nous) (?:va|vont|convien(?:t|nent|dra|drait)|arrange(?:nt|rait)?)\b",
     r"\bc'est (?:bon|ok|okay|parfait|correct|jouable|faisable) pour (?:moi|nous)\b",
     r"\bpour (?:moi|nous),? c'est (?:bon|ok|okay|oui|d'accord|entendu|parfait)\b",
-    r"\bc'est acceptable\b", r"\b(?:parfait|bon|nickel|impeccable) pour (?:moi|nous)\b",
+    r"\bc'est acceptable\b",
+    r"\b(?:parfait|bon|nickel|impeccable) pour (?:moi|nous)\b",
     r"(?:\d ?%?|percent|offer|proposal|terms|price|deal) works" + _CLAUSE_END,
     r"\b(?:that|this|it|which)(?:'s| is| sounds| seems| looks)? ?(?:works|fine|acceptable|fair|good|great"
     r"|reasonable|ok|okay|agreeable|doable) (?:for|by|with|to) (?:me|us)\b",
-    r"\bworks for (?:me|us)\b", r"\b(?:fine|ok|okay|good|alright|all right) (?:by|with) (?:me|us)\b",
-    r"\bsuits (?:me|us)\b", r"\bsounds (?:good|great|fair|reasonable|fine|acceptable|like a (?:deal|plan))\b",
+    r"\bworks for (?:me|us)\b",
+    r"\b(?:fine|ok|okay|good|alright|all right) (?:by|with) (?:me|us)\b",
+    r"\bsuits (?:me|us)\b",
+    r"\bsounds (?:good|great|fair|reasonable|fine|acceptable|like a (?:deal|plan))\b",
     r"(?:^|[.!?;:,] )(?:(?:yes|ok|okay|fine|right|good|great|sure)[,!]? )?that works" + _CLAUSE_END,
     r"\b(?:that's|that is|it's|it is) (?:acceptable|fine by me)\b",
     r"\b(?:that's|that is) (?:fair|reasonable|fine)" + _CLAUSE_END,
@@ -117,19 +130,35 @@ paper, but…") takes them back."""
 _DEAL_ACTS = [
     rf"\b{_FR_SUBJECT}{_FR_OBJECTS}{_FR_MODAL}{_FR_SIGN_VERBS}\b",
     rf"\b{_EN_SUBJECT}{_EN_AUX}{_EN_SIGN_VERBS}\b",
-    r"\bsignons\b", r"\b(?:nous avons|on a|j'ai) signe\b", r"\bc'est signe\b",
-    r"\bmarche conclu", r"\baffaire (?:conclue|faite|entendue)\b", r"\bc'est (?:un|une) (?:deal|affaire)\b",
-    r"\btope[zr]?[ -]la\b", r"\btop[ -]la\b",
+    r"\bsignons\b",
+    r"\b(?:nous avons|on a|j'ai) signe\b",
+    r"\bc'est signe\b",
+    r"\bmarche conclu",
+    r"\baffaire (?:conclue|faite|entendue)\b",
+    r"\bc'est (?:un|une) (?:deal|affaire)\b",
+    r"\btope[zr]?[ -]la\b",
+    r"\btop[ -]la\b",
     r"\b(?:nous avons|on a|nous tenons|on tient) (?:un|notre) (?:accord|deal)\b",
-    r"\bc'est entendu\b", r"\bvous avez gagne\b", r"\byou win\b",
+    r"\bc'est entendu\b",
+    r"\bvous avez gagne\b",
+    r"\byou win\b",
     r"(?:^|[.!?;:,] )(?:deal|banco|vendu|adjuge|sold|signed|done|settled)\s*(?:[.!]|$)",
     r"(?:^|[.!?;:,] )deal (?:on|at|for)\b",
-    r"\bdeal\s*!", r"\b(?:it's|it is|that's|that is) a deal\b", r"\bdone deal\b", r"\bwe(?:'ve| have)? got a deal\b",
-    r"\bwe have a deal\b", r"\byou(?:'ve| have)? got (?:yourself )?a deal\b", r"\byou have a deal\b",
+    r"\bdeal\s*!",
+    r"\b(?:it's|it is|that's|that is) a deal\b",
+    r"\bdone deal\b",
+    r"\bwe(?:'ve| have)? got a deal\b",
+    r"\bwe have a deal\b",
+    r"\byou(?:'ve| have)? got (?:yourself )?a deal\b",
+    r"\byou have a deal\b",
     r"\blet'?s (?:sign|shake on it|shake hands|close(?: the deal)?|call it a deal|make it official|lock it in"
     r"|seal (?:it|the deal)|settle on)\b",
-    r"\bshake on it\b", r"\bconsider it done\b", r"\b(?:it's|that's|it is) settled\b", r"\bthat settles it\b",
-    r"\b(?:we'?re|we are|that'?s|that is) agreed\b", r"\bsigned,? sealed\b",
+    r"\bshake on it\b",
+    r"\bconsider it done\b",
+    r"\b(?:it's|that's|it is) settled\b",
+    r"\bthat settles it\b",
+    r"\b(?:we'?re|we are|that'?s|that is) agreed\b",
+    r"\bsigned,? sealed\b",
 ]
 
 
@@ -251,7 +280,11 @@ def _restates_offer(norm: str, offers: frozenset[Decimal]) -> bool:
         stated = figures(rest) & offers if offers else frozenset()
         if affirm and _TO_OFFER.match(rest) and (stated or not re.search(r"\d", rest)):
             return True  # "OK pour vos 5 %", "yes to your offer", "fine with 60 days"
-        if not (stated or _OFFER_NOUN_RE.search(rest)) or not _OFFER_START.match(rest) or len(rest.split()) > 8:
+        if (
+            not (stated or _OFFER_NOUN_RE.search(rest))
+            or not _OFFER_START.match(rest)
+            or len(rest.split()) > 8
+        ):
             continue
         if (affirm and _CLOSERS.search(rest)) or _STRONG_CLOSERS.search(rest):
             return True  # "Bon, 5 % alors", "Very well, your offer then", "Five percent it is"

@@ -47,28 +47,62 @@ class Verdict:
 # --- out of character --------------------------------------------------------------------------------
 
 _META = [
-    r"\bbloc ?\d", r"\ba\d+\.c\d+", r"\bcr\d+\b",
+    r"\bbloc ?\d",
+    r"\ba\d+\.c\d+",
+    r"\bcr\d+\b",
     r"\bgrilles? (?:d'evaluation|de notation|de correction|du jury|d'examen)\b",
-    r"\b(?:grading|scoring|evaluation|assessment) grid\b", r"\brubric", r"\bbareme de notation\b",
-    r"\bcriteres? (?:d'evaluation|de notation)\b", r"\b(?:evaluation|grading|scoring|assessment) criteri",
-    r"\bobservables?\b", r"\bindicator ids?\b", r"\b(?:votre|ton|your|my|mon) score\b",
-    r"\b\d+(?:[.,]\d+)? ?/ ?20\b", r"\bnote sur 20\b", r"\bjury\b", r"\bjeu de role\b", r"\brole[ -]?play",
-    r"\bin character\b", r"\b(?:mon|ce|my|this) personnage\b", r"\bmy character\b",
-    r"\b(?:system|my|your|the|le|mon|ton|votre) prompt\b", r"\bsystem message\b", r"\bmessage systeme\b",
-    r"\b(?:mes|my|previous|system) instructions\b", r"\binstructions precedentes\b",
+    r"\b(?:grading|scoring|evaluation|assessment) grid\b",
+    r"\brubric",
+    r"\bbareme de notation\b",
+    r"\bcriteres? (?:d'evaluation|de notation)\b",
+    r"\b(?:evaluation|grading|scoring|assessment) criteri",
+    r"\bobservables?\b",
+    r"\bindicator ids?\b",
+    r"\b(?:votre|ton|your|my|mon) score\b",
+    r"\b\d+(?:[.,]\d+)? ?/ ?20\b",
+    r"\bnote sur 20\b",
+    r"\bjury\b",
+    r"\bjeu de role\b",
+    r"\brole[ -]?play",
+    r"\bin character\b",
+    r"\b(?:mon|ce|my|this) personnage\b",
+    r"\bmy character\b",
+    r"\b(?:system|my|your|the|le|mon|ton|votre) prompt\b",
+    r"\bsystem message\b",
+    r"\bmessage systeme\b",
+    r"\b(?:mes|my|previous|system) instructions\b",
+    r"\binstructions precedentes\b",
     r"\bignore (?:all |your |my |tes |vos |mes )?(?:previous )?instructions\b",
-    r"\bhidden (?:brief|facts?)\b", r"\bfiche (?:cachee|confidentielle|secrete)\b",
-    r"\bbrief (?:cache|secret|confidentiel)\b", r"\bfaits? caches?\b", r"\breservation price\b",
-    r"\bprix de reserve\b", r"\bwalk[- ]?away (?:price|point)\b", r"\bstage (?:note|direction)s?\b",
-    r"\bdidascalie", r"\bnote de (?:mise en )?scene\b", r"\blanguage model\b", r"\bmodele de langage\b",
-    r"\bopenai\b", r"\bchatgpt\b", r"\b(?:en tant qu'|as an? )(?:ia|ai|intelligence artificielle|assistant|chatbot)\b",
+    r"\bhidden (?:brief|facts?)\b",
+    r"\bfiche (?:cachee|confidentielle|secrete)\b",
+    r"\bbrief (?:cache|secret|confidentiel)\b",
+    r"\bfaits? caches?\b",
+    r"\breservation price\b",
+    r"\bprix de reserve\b",
+    r"\bwalk[- ]?away (?:price|point)\b",
+    r"\bstage (?:note|direction)s?\b",
+    r"\bdidascalie",
+    r"\bnote de (?:mise en )?scene\b",
+    r"\blanguage model\b",
+    r"\bmodele de langage\b",
+    r"\bopenai\b",
+    r"\bchatgpt\b",
+    r"\b(?:en tant qu'|as an? )(?:ia|ai|intelligence artificielle|assistant|chatbot)\b",
     r"\b(?:je suis|i am|i'm) (?:une? |an? )?(?:ia|ai|intelligence artificielle|assistant virtuel|chatbot|bot)\b",
-    r"\bprivate brief\b", r"\bspeaking style\b", r"\bpersonality ?:", r"\bworst deal you\b", r"\byou play\b",
-    r"\bthe candidate\b", r"\b(?:le|la|du|au) candidat(?:e)?\b", r"[⟦⟧]",
+    r"\bprivate brief\b",
+    r"\bspeaking style\b",
+    r"\bpersonality ?:",
+    r"\bworst deal you\b",
+    r"\byou play\b",
+    r"\bthe candidate\b",
+    r"\b(?:le|la|du|au) candidat(?:e)?\b",
+    r"[⟦⟧]",
 ]
 _REFUSAL = [
-    r"\bi'?m sorry,? but i (?:can'?t|cannot)\b", r"\bi (?:can'?t|cannot) (?:help|assist) with\b",
-    r"\bi (?:can'?t|cannot|won'?t) comply\b", r"\bje ne peux pas (?:repondre a|acceder a|donner suite a) (?:cette|votre) (?:demande|requete)\b",
+    r"\bi'?m sorry,? but i (?:can'?t|cannot)\b",
+    r"\bi (?:can'?t|cannot) (?:help|assist) with\b",
+    r"\bi (?:can'?t|cannot|won'?t) comply\b",
+    r"\bje ne peux pas (?:repondre a|acceder a|donner suite a) (?:cette|votre) (?:demande|requete)\b",
     r"\bdesolee?,? (?:mais )?je ne peux pas (?:vous aider|repondre a cette|traiter)\b",
 ]
 _META_RE = any_of(_META)
@@ -188,15 +222,25 @@ class Guard:
         brief = scenario.hidden_brief
         langs: tuple[Lang, Lang] = ("fr", "en")
         lines = [line for beat in direction.beats for line in beat.lines]
-        granting = [line for beat in direction.beats if beat.kind.value not in _PUSHING_BACK for line in beat.lines]
+        granting = [
+            line for beat in direction.beats if beat.kind.value not in _PUSHING_BACK for line in beat.lines
+        ]
         facts_lines = {line for beat in direction.beats if beat.kind is BeatKind.fact for line in beat.lines}
         disclosed = [
-            t for f in brief.facts if f.id in direction.revealed for lg in langs for t in (f.fact.get(lg), *f.reveal.get(lg))
+            t
+            for f in brief.facts
+            if f.id in direction.revealed
+            for lg in langs
+            for t in (f.fact.get(lg), *f.reveal.get(lg))
         ]
         card = [persona.name, *(t.get(lg) for t in (persona.role, persona.company) for lg in langs)]
         interests = [t for lg in langs for t in brief.interests.get(lg)]
         hidden = [
-            t for f in brief.facts if f.id not in direction.revealed for lg in langs for t in (f.fact.get(lg), *f.reveal.get(lg))
+            t
+            for f in brief.facts
+            if f.id not in direction.revealed
+            for lg in langs
+            for t in (f.fact.get(lg), *f.reveal.get(lg))
         ]
         said = [agreements(line) for line in granting]
         line_concludes = any(c for (_, c), line in zip(said, granting) if line not in facts_lines)

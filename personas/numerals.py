@@ -42,16 +42,60 @@ _UNIT = (
 
 _NUMBER_WORDS: dict[str, int] = {
     # French
-    "zero": 0, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8,
-    "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15,
-    "seize": 16, "vingt": 20, "vingts": 20, "trente": 30, "quarante": 40, "cinquante": 50,
-    "soixante": 60, "quatrevingt": 80, "cent": 100, "cents": 100, "mille": 1000,
+    "zero": 0,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "six": 6,
+    "sept": 7,
+    "huit": 8,
+    "neuf": 9,
+    "dix": 10,
+    "onze": 11,
+    "douze": 12,
+    "treize": 13,
+    "quatorze": 14,
+    "quinze": 15,
+    "seize": 16,
+    "vingt": 20,
+    "vingts": 20,
+    "trente": 30,
+    "quarante": 40,
+    "cinquante": 50,
+    "soixante": 60,
+    "quatrevingt": 80,
+    "cent": 100,
+    "cents": 100,
+    "mille": 1000,
     # English
-    "two": 2, "three": 3, "four": 4, "five": 5, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
-    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-    "hundred": 100, "thousand": 1000,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "thousand": 1000,
 }
 _ONE = {"un": 1, "une": 1, "one": 1}
 _JOINERS = {"et", "and"}
@@ -129,27 +173,91 @@ def _word_value(words: str) -> int | None:
 _ROMAN = re.compile(r"(?<![\w'’])[MDCLXVI]+(?![\w'’])")
 _ROMAN_VALID = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 _ROMAN_VALUES = {"M": 1000, "D": 500, "C": 100, "L": 50, "X": 10, "V": 5, "I": 1}
-_INVISIBLE = re.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufe00-\ufe0f\u20d0-\u20ff]")
+_INVISIBLE = re.compile(
+    r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufe00-\ufe0f\u20d0-\u20ff]"
+)
 _OTHER_SCRIPT = re.compile(r"[^\x00-\u024f\u2000-\u206f\u20ac]")
 
 _PIECES: dict[str, int] = {
-    "zero": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
-    "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15,
-    "seize": 16, "vingt": 20, "vingts": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60,
-    "septante": 70, "huitante": 80, "octante": 80, "nonante": 90, "quatrevingt": 80, "quatrevingts": 80,
-    "cent": 100, "cents": 100, "mille": 1000, "million": 10**6, "millions": 10**6, "milliard": 10**9,
+    "zero": 0,
+    "un": 1,
+    "une": 1,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "six": 6,
+    "sept": 7,
+    "huit": 8,
+    "neuf": 9,
+    "dix": 10,
+    "onze": 11,
+    "douze": 12,
+    "treize": 13,
+    "quatorze": 14,
+    "quinze": 15,
+    "seize": 16,
+    "vingt": 20,
+    "vingts": 20,
+    "trente": 30,
+    "quarante": 40,
+    "cinquante": 50,
+    "soixante": 60,
+    "septante": 70,
+    "huitante": 80,
+    "octante": 80,
+    "nonante": 90,
+    "quatrevingt": 80,
+    "quatrevingts": 80,
+    "cent": 100,
+    "cents": 100,
+    "mille": 1000,
+    "million": 10**6,
+    "millions": 10**6,
+    "milliard": 10**9,
     "milliards": 10**9,
-    "nought": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
-    "fourty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
-    "hundreds": 100, "thousand": 1000, "thousands": 1000, "billion": 10**9, "billions": 10**9,
+    "nought": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fourty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "hundreds": 100,
+    "thousand": 1000,
+    "thousands": 1000,
+    "billion": 10**9,
+    "billions": 10**9,
 }
 _ARTICLES = frozenset({"un", "une", "one"})
 """Alone, an article ("une hausse", "one reason"), never a figure worth guarding."""
 _DOUBTFUL = frozenset({"neuf", "zero", "nought", "cent", "mille", "hundred", "thousand"})
 """Alone and without a unit, these are seldom numbers: "new", "from scratch", "a hundred percent"."""
-_PRONOUN_BEFORE = re.compile(r"\b(?:les|des|aux|ces|nos|vos|mes|tes|ses|leurs|tous|toutes|the|these|those|all)\s$")
+_PRONOUN_BEFORE = re.compile(
+    r"\b(?:les|des|aux|ces|nos|vos|mes|tes|ses|leurs|tous|toutes|the|these|those|all)\s$"
+)
 """Before a small number with no unit, the number is a pronoun: "les deux", "the two of them"."""
 
 
@@ -235,7 +343,9 @@ _BARE_AFTER = frozenset(
     "then we you he she they not no less still already even just also your our my their his her its "
     "voici alors ici here there them us eux".split()
 )
-_PERCENT_POINTS = re.compile(r" (?:de |d'|of )?(?:prix|marge|remise|pourcentage|price|margin|discount|percentage)")
+_PERCENT_POINTS = re.compile(
+    r" (?:de |d'|of )?(?:prix|marge|remise|pourcentage|price|margin|discount|percentage)"
+)
 _DETERMINER_NEXT = re.compile(r" (?:nos|vos|mes|ces|leurs|our|your|the|these|those|their)\b")
 _UNIT_AFTER = re.compile(r"[\s-]*(?:(?P<sym>[%€$£°])|(?P<w>[a-z]+(?:'[a-z]+)?))")
 _CURRENCY_BEFORE = re.compile(r"(?:[€$£]|\beur|\busd|\bgbp)\s*$")
@@ -267,7 +377,9 @@ def _roman(match: re.Match[str]) -> str:
     token, text = match.group(0), match.string
     if token == "I" or not _ROMAN_VALID.fullmatch(token):
         return token
-    if text[: match.start()].rstrip()[-1:].isdigit() or text[match.end() : match.end() + 1] in tuple(".€$£%°"):
+    if text[: match.start()].rstrip()[-1:].isdigit() or text[match.end() : match.end() + 1] in tuple(
+        ".€$£%°"
+    ):
         return token  # a unit ("2,4 M€", "12 CM") or an initial ("M. Martin")
     total = 0
     for ch, nxt in zip(token, token[1:] + " "):
@@ -311,8 +423,20 @@ def numeral_text(text: str) -> str:
 class _Number:
     """One number being read from digits or number words."""
 
-    __slots__ = ("start", "end", "digits", "values", "words", "total", "current", "last", "big", "decimals",
-                 "doubtful", "article")
+    __slots__ = (
+        "start",
+        "end",
+        "digits",
+        "values",
+        "words",
+        "total",
+        "current",
+        "last",
+        "big",
+        "decimals",
+        "doubtful",
+        "article",
+    )
 
     def __init__(self, start: int, end: int, digits: str = "", words: bool = False, doubtful: bool = False):
         self.start, self.end = start, end
@@ -435,7 +559,9 @@ def _runs(norm: str) -> list[tuple[list[_Number], bool]]:
             if last is not None and last.add_word(value):
                 last.end = match.end()
                 continue
-            doubtful = piece in _DOUBTFUL or (value <= 3 and bool(_PRONOUN_BEFORE.search(norm, 0, match.start())))
+            doubtful = piece in _DOUBTFUL or (
+                value <= 3 and bool(_PRONOUN_BEFORE.search(norm, 0, match.start()))
+            )
             number = _Number(match.start(), match.end(), words=True, doubtful=doubtful)
             number.article = piece in _ARTICLES
             if value == 100:
@@ -521,5 +647,7 @@ def _read_run(run: list[_Number], unit: str | None, scale: int, other_readings: 
             values = values | {_times(v, extra) for v in values}
         alone = len(run) == 1
         trusted = not (alone and (n.article or (n.doubtful and unit is None)))
-        out.append(Quantity(frozenset(values), unit, frozenset(readings - values), trusted=trusted, alone=alone))
+        out.append(
+            Quantity(frozenset(values), unit, frozenset(readings - values), trusted=trusted, alone=alone)
+        )
     return out

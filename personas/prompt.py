@@ -61,7 +61,9 @@ STATE_LABELS = {
     "offers": "- Offers on the table:",
     "act": "- What you do in this reply (one stance only: do not reject and concede in the same reply):",
 }
-NO_REPEAT = "Never repeat a sentence you have already said in this meeting: say it in other words, or move on."
+NO_REPEAT = (
+    "Never repeat a sentence you have already said in this meeting: say it in other words, or move on."
+)
 
 RULES = """Rules of the role (they hold whatever the candidate says):
 - You are this character and nothing else. You never mention being an AI, a model, a prompt, a role-play, \
@@ -92,8 +94,14 @@ _AGREEMENT_RULES = {
     "default": "- Do not agree to, accept or conclude anything in this reply.",
 }
 BOILERPLATE: tuple[str, ...] = (
-    RULES, KEEP_EDGE, SPOKEN, *_BEAT_INSTRUCTIONS.values(), *_AGREEMENT_RULES.values(), STATE_HEADER,
-    *STATE_LABELS.values(), NO_REPEAT,
+    RULES,
+    KEEP_EDGE,
+    SPOKEN,
+    *_BEAT_INSTRUCTIONS.values(),
+    *_AGREEMENT_RULES.values(),
+    STATE_HEADER,
+    *STATE_LABELS.values(),
+    NO_REPEAT,
 )
 """Our own instructions: never recited to the candidate (the guard checks)."""
 
@@ -266,7 +274,9 @@ def _language_switch(scenario: Scenario, direction: Direction, history: Sequence
     )
     previous = next((t.lang for t in reversed(history) if t.speaker == "persona" and t.lang), None)
     if switched_stage or (previous is not None and previous != lang):
-        return f"- The meeting switches to {LANGUAGE_NAMES[lang]}: from now on you speak {LANGUAGE_NAMES[lang]}."
+        return (
+            f"- The meeting switches to {LANGUAGE_NAMES[lang]}: from now on you speak {LANGUAGE_NAMES[lang]}."
+        )
     return None
 
 

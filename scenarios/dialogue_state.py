@@ -27,7 +27,9 @@ class ObjectionStatus(StrEnum):
     escalated = "escalated"  # left unanswered: the persona escalated and moved on
 
 
-CLOSED = frozenset({ObjectionStatus.answered, ObjectionStatus.preempted, ObjectionStatus.conceded, ObjectionStatus.escalated})
+CLOSED = frozenset(
+    {ObjectionStatus.answered, ObjectionStatus.preempted, ObjectionStatus.conceded, ObjectionStatus.escalated}
+)
 SETTLED = frozenset({ObjectionStatus.answered, ObjectionStatus.preempted})
 
 

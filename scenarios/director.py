@@ -231,7 +231,9 @@ class Director:
             if p.id in s.participants or self.scenario.stage_index(p.joins_in) <= s.stage:
                 continue
             if any(x.search(turn.text) for x in self._addressed[p.id]):
-                s = s.model_copy(update={"participants": (*s.participants, p.id), "language": p.language, "locked": True})
+                s = s.model_copy(
+                    update={"participants": (*s.participants, p.id), "language": p.language, "locked": True}
+                )
                 beat, s = self._beat(s, BeatKind.joins, p.id, p.joins, turn)
                 if beat is not None:
                     beats.append(beat)
@@ -257,8 +259,14 @@ class Director:
                 beyond = term.mandate is not None and _better(term, figure.value, term.mandate)
                 new.append(
                     Offer(
-                        term=term.id, value=figure.value, unit=figure.unit, conditional=sentence.conditional,
-                        turn=s.turns, verdict=verdict, beyond_mandate=beyond, sentence=sentence.text,
+                        term=term.id,
+                        value=figure.value,
+                        unit=figure.unit,
+                        conditional=sentence.conditional,
+                        turn=s.turns,
+                        verdict=verdict,
+                        beyond_mandate=beyond,
+                        sentence=sentence.text,
                     )
                 )
                 turn.offers.append((term, figure.value, sentence.conditional, verdict))
@@ -274,14 +282,20 @@ class Director:
         """The term a figure is about: by the words around it, else the term being discussed."""
         lang_topics = lambda t: (*t.about.get("fr"), *t.about.get("en"))  # noqa: E731
         usable = [
-            t for t in self.scenario.hidden_brief.terms
-            if t.unit is unit and (t.from_stage is None or self.scenario.stage_index(t.from_stage) <= s.stage)
-            and (t.not_about is None or not matches(sentence, (*t.not_about.get("fr"), *t.not_about.get("en"))))
+            t
+            for t in self.scenario.hidden_brief.terms
+            if t.unit is unit
+            and (t.from_stage is None or self.scenario.stage_index(t.from_stage) <= s.stage)
+            and (
+                t.not_about is None or not matches(sentence, (*t.not_about.get("fr"), *t.not_about.get("en")))
+            )
         ]
         about = [t for t in usable if matches(context, lang_topics(t))]
         if about:
             return about[0]
-        if any(matches(sentence, lang_topics(t)) for t in self.scenario.hidden_brief.terms if t not in usable):
+        if any(
+            matches(sentence, lang_topics(t)) for t in self.scenario.hidden_brief.terms if t not in usable
+        ):
             return None  # the sentence is about another term (not heard yet)
         pending = [t for t in usable if t.objection is not None and t.objection == s.pending]
         if pending:
@@ -289,10 +303,13 @@ class Director:
         ids = {t.id for t in usable}
         last = next((o.term for o in reversed(s.offers) if o.unit is unit and o.term in ids), None)
         if last is not None:
-            return next(t for t in usable if t.id == last)  # "and I can even go to 15%": the term last offered on
+            return next(
+                t for t in usable if t.id == last
+            )  # "and I can even go to 15%": the term last offered on
         stage = self.scenario.stages[s.stage]
         current = [
-            t for t in usable
+            t
+            for t in usable
             if (t.objection is None and t.from_stage == stage.id)
             or (t.objection in {o.id for o in stage.objections} and s.status(t.objection) is None)
         ]
@@ -339,7 +356,9 @@ class Director:
 
     # --- the stance of the reply ------------------------------------------------------------------
 
-    def _react(self, s: DirectorState, stage: Stage, turn: _Turn, beats: list[Beat], facts: list[Beat]) -> DirectorState:
+    def _react(
+        self, s: DirectorState, stage: Stage, turn: _Turn, beats: list[Beat], facts: list[Beat]
+    ) -> DirectorState:
         """One reaction to the turn: the pending objection first, else an offer on the table."""
         if s.pending is not None:
             return self._react_pending(s, turn, beats, facts)
@@ -348,7 +367,9 @@ class Director:
             s = self._offer_beat(s, term, value, verdict, turn, beats)
         return s
 
-    def _react_pending(self, s: DirectorState, turn: _Turn, beats: list[Beat], facts: list[Beat]) -> DirectorState:
+    def _react_pending(
+        self, s: DirectorState, turn: _Turn, beats: list[Beat], facts: list[Beat]
+    ) -> DirectorState:
         _, objection = self._objections[s.pending]  # type: ignore[index]
         linked = [o for o in turn.offers if o[0].objection == objection.id]
         offer = linked[0] if linked else None
@@ -359,7 +380,9 @@ class Director:
             status = ObjectionStatus.answered if conditional else ObjectionStatus.conceded
             return self._close_objection(s, objection.id, status)
         if offer is None and turn.offers and turn.offers[0][3] is Verdict.below:
-            term, value, _, verdict = turn.offers[0]  # an offer on another term, short of the demand: countered
+            term, value, _, verdict = turn.offers[
+                0
+            ]  # an offer on another term, short of the demand: countered
             return self._offer_beat(s, term, value, verdict, turn, beats)
         if self._answers(objection, turn):
             beat, s = self._beat(s, BeatKind.resolved, objection.id, objection.when_resolved, turn)
@@ -388,7 +411,9 @@ class Director:
         if turn.offers:  # an offer on another term: heard; the objection waits
             term, value, _, verdict = turn.offers[0]
             return self._offer_beat(s, term, value, verdict, turn, beats)
-        if any(b.kind is BeatKind.fact for b in facts):  # a question answered is not a dodge: the objection waits
+        if any(
+            b.kind is BeatKind.fact for b in facts
+        ):  # a question answered is not a dodge: the objection waits
             turn.act("disclose the fact; your objection still stands, but do not press it in this reply")
             return s
         if facts:  # asked too early: the reason not to answer is this turn's pushback
@@ -396,23 +421,33 @@ class Director:
         turn.heard.append(f"The candidate did not answer your objection ({_gist(objection, lang)}).")
         s = s.model_copy(update={"attempts": s.attempts + 1})
         record = s.objections[objection.id]
-        s = self._set(s, objection.id, record.model_copy(update={"presses": record.presses + 1, "turn": s.turns}))
+        s = self._set(
+            s, objection.id, record.model_copy(update={"presses": record.presses + 1, "turn": s.turns})
+        )
         if s.attempts < objection.max_attempts:
             reaction = next((r for r in objection.reactions if turn.moves & set(r.to)), None)
             beat = None
             if reaction is not None:
-                beat, s = self._beat(s, BeatKind.reaction, objection.id, reaction.says, turn, objection.direction)
+                beat, s = self._beat(
+                    s, BeatKind.reaction, objection.id, reaction.says, turn, objection.direction
+                )
             if beat is None:
-                beat, s = self._beat(s, BeatKind.unresolved, objection.id, objection.when_unresolved, turn, objection.direction)
+                beat, s = self._beat(
+                    s, BeatKind.unresolved, objection.id, objection.when_unresolved, turn, objection.direction
+                )
             if beat is not None:
                 beats.append(beat)
                 turn.act("press the objection again, in other words than before")
                 return s
         # max attempts reached, or nothing new to press with: escalate and move on
         if objection.when_escalated is not None:
-            beat, s = self._beat(s, BeatKind.escalated, objection.id, objection.when_escalated, turn, objection.direction)
+            beat, s = self._beat(
+                s, BeatKind.escalated, objection.id, objection.when_escalated, turn, objection.direction
+            )
         else:
-            beat, s = self._beat(s, BeatKind.unresolved, objection.id, objection.when_unresolved, turn, objection.direction)
+            beat, s = self._beat(
+                s, BeatKind.unresolved, objection.id, objection.when_unresolved, turn, objection.direction
+            )
         if beat is not None:
             beats.append(beat)
         turn.act("say you remain unconvinced, then move on (do not press this objection again)")
@@ -422,7 +457,9 @@ class Director:
         """An offer that does not answer the objection is countered; it counts as one attempt."""
         s = s.model_copy(update={"attempts": s.attempts + 1})
         record = s.objections[objection.id]
-        s = self._set(s, objection.id, record.model_copy(update={"presses": record.presses + 1, "turn": s.turns}))
+        s = self._set(
+            s, objection.id, record.model_copy(update={"presses": record.presses + 1, "turn": s.turns})
+        )
         if s.attempts >= objection.max_attempts:
             return self._close_objection(s, objection.id, ObjectionStatus.escalated)
         return s
@@ -430,14 +467,22 @@ class Director:
     def _offer_beat(
         self, s: DirectorState, term: Term, value: float, verdict: Verdict, turn: _Turn, beats: list[Beat]
     ) -> DirectorState:
-        lines = {Verdict.met: term.when_met, Verdict.close: term.when_close or term.when_below, Verdict.below: term.when_below}[verdict]
+        lines = {
+            Verdict.met: term.when_met,
+            Verdict.close: term.when_close or term.when_below,
+            Verdict.below: term.when_below,
+        }[verdict]
         values = {
             "offer": {lg: format_figure(value, term.unit, lg) for lg in ("fr", "en")},
             "demand": {lg: format_figure(term.demand, term.unit, lg) for lg in ("fr", "en")},
         }
         beat, s = self._beat(s, BeatKind.offer, f"{term.id}:{verdict.value}", lines, turn, values=values)
-        if beat is None and verdict is not Verdict.met:  # countered in every way already: say it once more, shortly
-            beat, s = self._beat(s, BeatKind.offer, f"{term.id}:{verdict.value}", term.when_below, turn, values=values)
+        if (
+            beat is None and verdict is not Verdict.met
+        ):  # countered in every way already: say it once more, shortly
+            beat, s = self._beat(
+                s, BeatKind.offer, f"{term.id}:{verdict.value}", term.when_below, turn, values=values
+            )
         if beat is not None:
             beats.append(beat)
         turn.act(_OFFER_ACT[verdict])
@@ -456,7 +501,9 @@ class Director:
             words = (*objection.topics.get("fr"), *objection.topics.get("en"))
             if matches(turn.text, words) and self._answers(objection, turn):
                 s = self._close_objection(s, objection.id, ObjectionStatus.preempted, raised=False)
-                turn.heard.append(f"The candidate answered in advance a point you meant to raise ({_gist(objection, s.language)}).")
+                turn.heard.append(
+                    f"The candidate answered in advance a point you meant to raise ({_gist(objection, s.language)})."
+                )
         return s
 
     # --- the script moving on ---------------------------------------------------------------------
@@ -469,9 +516,15 @@ class Director:
                 return s
             status = s.status(objection.id)
             if status is None:
-                beat, s = self._beat(s, BeatKind.objection, objection.id, objection.says, turn, objection.direction)
-                s = s.model_copy(update={"pending": objection.id, "attempts": 0, "raised": (*s.raised, objection.id)})
-                s = self._set(s, objection.id, ObjectionRecord(status=ObjectionStatus.raised, turn=s.turns, raised=True))
+                beat, s = self._beat(
+                    s, BeatKind.objection, objection.id, objection.says, turn, objection.direction
+                )
+                s = s.model_copy(
+                    update={"pending": objection.id, "attempts": 0, "raised": (*s.raised, objection.id)}
+                )
+                s = self._set(
+                    s, objection.id, ObjectionRecord(status=ObjectionStatus.raised, turn=s.turns, raised=True)
+                )
                 if beat is not None:
                     beats.append(beat)
                     turn.act("raise your objection")
@@ -507,7 +560,9 @@ class Director:
             turn.act("react briefly to what the candidate said and let them go on")
         return s
 
-    def _next_stage(self, s: DirectorState, beats: list[Beat], turn: _Turn) -> tuple[DirectorState, Direction]:
+    def _next_stage(
+        self, s: DirectorState, beats: list[Beat], turn: _Turn
+    ) -> tuple[DirectorState, Direction]:
         if s.pending is not None:
             s = self._close_objection(s, s.pending, ObjectionStatus.escalated)
         if s.stage + 1 >= len(self.scenario.stages):
@@ -560,7 +615,9 @@ class Director:
             return False
         return bool(set(end.moves_any) & set(s.stage_moves))
 
-    def _close_objection(self, s: DirectorState, objection_id: str, status: ObjectionStatus, raised: bool = True) -> DirectorState:
+    def _close_objection(
+        self, s: DirectorState, objection_id: str, status: ObjectionStatus, raised: bool = True
+    ) -> DirectorState:
         record = s.objections.get(objection_id)
         update: dict = {}
         if s.pending == objection_id:
@@ -572,7 +629,11 @@ class Director:
         s = s.model_copy(update=update)
         was_raised = record.raised if record is not None else False
         presses = record.presses if record is not None else 0
-        return self._set(s, objection_id, ObjectionRecord(status=status, turn=s.turns, raised=was_raised or raised, presses=presses))
+        return self._set(
+            s,
+            objection_id,
+            ObjectionRecord(status=status, turn=s.turns, raised=was_raised or raised, presses=presses),
+        )
 
     @staticmethod
     def _set(s: DirectorState, objection_id: str, record: ObjectionRecord) -> DirectorState:
@@ -584,7 +645,8 @@ class Director:
         if joined and joined[0].stage_says is not None:
             lines = joined[0].stage_says
         elif (
-            stage.says_when_settled is not None and stage.objections
+            stage.says_when_settled is not None
+            and stage.objections
             and all(s.status(o.id) in CLOSED for o in stage.objections)
         ):
             lines = stage.says_when_settled
@@ -592,7 +654,9 @@ class Director:
         beat, s = self._beat(s, BeatKind.stage, stage.id, lines, turn, stage.direction)
         if beat is None:  # a stage opens once: say its first line even if a sentence of it was said before
             variants = tuple(lines.get(s.language))
-            beat = Beat(BeatKind.stage, stage.id, variants, _text(stage.direction, s.language), line=variants[0])
+            beat = Beat(
+                BeatKind.stage, stage.id, variants, _text(stage.direction, s.language), line=variants[0]
+            )
         return beat, s
 
     # --- choosing what is said --------------------------------------------------------------------
@@ -611,7 +675,16 @@ class Director:
         None when every sentence of every variant has been said."""
         lang = s.language
         variants = tuple(_fill(line, values, lang) for line in lines.get(lang))
-        key = "|".join((self.scenario.id, str(self.scenario.version), str(s.turns), kind.value, ref, _normalise(turn.text)))
+        key = "|".join(
+            (
+                self.scenario.id,
+                str(self.scenario.version),
+                str(s.turns),
+                kind.value,
+                ref,
+                _normalise(turn.text),
+            )
+        )
         start = int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "big") % len(variants)
         said = set(s.said)
         order = [variants[(start + i) % len(variants)] for i in range(len(variants))]
@@ -633,7 +706,9 @@ class Director:
         s = s.model_copy(update={"said": (*s.said, *line_keys(chosen))})
         return Beat(kind, ref, variants, _text(direction, lang), line=" ".join(chosen)), s
 
-    def _direction(self, s: DirectorState, beats: list[Beat], moves: frozenset[Move], turn: _Turn | None) -> Direction:
+    def _direction(
+        self, s: DirectorState, beats: list[Beat], moves: frozenset[Move], turn: _Turn | None
+    ) -> Direction:
         return Direction(
             language=s.language,
             stage_id=self.scenario.stages[s.stage].id,
@@ -652,7 +727,9 @@ class Director:
             _, objection = self._objections[objection_id]
             if record.status in SETTLED:
                 settled.append(f"{_gist(objection, lang)} ({record.status.value})")
-            elif record.status is ObjectionStatus.raised and not (record.turn == s.turns and record.presses == 0):
+            elif record.status is ObjectionStatus.raised and not (
+                record.turn == s.turns and record.presses == 0
+            ):
                 open_.append(f"{_gist(objection, lang)} (pressed {record.presses} time(s))")
         offers = []
         for term in self.scenario.hidden_brief.terms:

@@ -35,7 +35,12 @@ def check_listening(s: Scenario) -> list[tuple[Loc, str]]:
             if name == "accept" and limit is not None:
                 worse = limit > term.demand if term.persona_wants == "more" else limit < term.demand
                 if worse:
-                    found.append(((*here, name), f"term '{term.id}': accept {limit:g} is better for the persona than its demand {term.demand:g}"))
+                    found.append(
+                        (
+                            (*here, name),
+                            f"term '{term.id}': accept {limit:g} is better for the persona than its demand {term.demand:g}",
+                        )
+                    )
         for field in ("when_met", "when_close", "when_below"):
             lines = getattr(term, field)
             if lines is None:
@@ -44,18 +49,30 @@ def check_listening(s: Scenario) -> list[tuple[Loc, str]]:
                 for j, line in enumerate(lines.get(lang)):
                     unknown = sorted(set(_PLACEHOLDER.findall(line)) - PLACEHOLDERS)
                     if unknown:
-                        found.append(((*here, field, lang, j), f"term '{term.id}': unknown placeholder {{{unknown[0]}}} (use {{offer}} or {{demand}})"))
+                        found.append(
+                            (
+                                (*here, field, lang, j),
+                                f"term '{term.id}': unknown placeholder {{{unknown[0]}}} (use {{offer}} or {{demand}})",
+                            )
+                        )
     for i, p in enumerate(s.participants):
         here = ("participants", i)
         if p.joins_in not in stage_ids:
             found.append(((*here, "joins_in"), f"participant '{p.id}': unknown stage '{p.joins_in}'"))
         elif stage_ids.index(p.joins_in) == 0:
-            found.append(((*here, "joins_in"), f"participant '{p.id}' is there from the start: joins_in must be a later stage"))
+            found.append(
+                (
+                    (*here, "joins_in"),
+                    f"participant '{p.id}' is there from the start: joins_in must be a later stage",
+                )
+            )
     return found
 
 
 #: Moves a model answer must never be detected as: what it teaches would count against the candidate.
-MODEL_ANSWER_FAULTS = frozenset({Move.blame, Move.imposition, Move.leading_question, Move.unconditional_concession})
+MODEL_ANSWER_FAULTS = frozenset(
+    {Move.blame, Move.imposition, Move.leading_question, Move.unconditional_concession}
+)
 
 
 def check_model_answers(s: Scenario) -> list[tuple[Loc, str]]:
@@ -66,11 +83,20 @@ def check_model_answers(s: Scenario) -> list[tuple[Loc, str]]:
     found: list[tuple[Loc, str]] = []
     for i, stage in enumerate(s.stages):
         places: list[tuple[Loc, str, object, frozenset[Move] | None]] = [
-            (("stages", i), f"stage '{stage.id}'", stage.model_answers, frozenset(stage.ends_when.moves_any) or None)
+            (
+                ("stages", i),
+                f"stage '{stage.id}'",
+                stage.model_answers,
+                frozenset(stage.ends_when.moves_any) or None,
+            )
         ]
         places += [
-            (("stages", i, "objections", j), f"objection '{o.id}'", o.model_answers,
-             frozenset(o.resolved_by) - MODEL_ANSWER_FAULTS)
+            (
+                ("stages", i, "objections", j),
+                f"objection '{o.id}'",
+                o.model_answers,
+                frozenset(o.resolved_by) - MODEL_ANSWER_FAULTS,
+            )
             for j, o in enumerate(stage.objections)
         ]
         for here, what, answers, wanted in places:
@@ -82,11 +108,21 @@ def check_model_answers(s: Scenario) -> list[tuple[Loc, str]]:
                     moves = {h.move for h in detect(text, lang)}
                     faults = sorted(str(m) for m in moves & MODEL_ANSWER_FAULTS)
                     if faults:
-                        found.append((loc, f"{what}: model answer is detected as {', '.join(faults)} (a move a good candidate avoids)"))
+                        found.append(
+                            (
+                                loc,
+                                f"{what}: model answer is detected as {', '.join(faults)} (a move a good candidate avoids)",
+                            )
+                        )
                     if wanted is not None and not moves & wanted:
                         seen = ", ".join(sorted(str(m) for m in moves)) or "no move"
-                        found.append((loc, f"{what}: model answer is not detected as {' or '.join(sorted(str(m) for m in wanted))} "
-                                           f"(detected: {seen})"))
+                        found.append(
+                            (
+                                loc,
+                                f"{what}: model answer is not detected as {' or '.join(sorted(str(m) for m in wanted))} "
+                                f"(detected: {seen})",
+                            )
+                        )
                     elif wanted is None and not moves - MODEL_ANSWER_FAULTS:
                         found.append((loc, f"{what}: model answer is detected as no move"))
                     found += [(loc, f"{what}: model answer {p}") for p in _beyond_mandate(s, text)]
@@ -102,7 +138,13 @@ def _beyond_mandate(s: Scenario, text: str) -> list[str]:
                     continue
                 if not matches(figure.context, (*term.about.get("fr"), *term.about.get("en"))):
                     continue
-                beyond = figure.value > term.mandate if term.persona_wants == "more" else figure.value < term.mandate
+                beyond = (
+                    figure.value > term.mandate
+                    if term.persona_wants == "more"
+                    else figure.value < term.mandate
+                )
                 if beyond:
-                    out.append(f"offers {figure.value:g} on term '{term.id}', beyond the candidate's mandate {term.mandate:g}")
+                    out.append(
+                        f"offers {figure.value:g} on term '{term.id}', beyond the candidate's mandate {term.mandate:g}"
+                    )
     return out

@@ -64,11 +64,20 @@ def check_scenario(s: Scenario, refs: References) -> list[tuple[Loc, str]]:
     found: list[tuple[Loc, str]] = []
     found += _duplicates([(("stages", i, "id"), st.id) for i, st in enumerate(s.stages)], "stage")
     found += _duplicates(
-        [(("stages", i, "objections", j, "id"), o.id) for i, st in enumerate(s.stages) for j, o in enumerate(st.objections)],
+        [
+            (("stages", i, "objections", j, "id"), o.id)
+            for i, st in enumerate(s.stages)
+            for j, o in enumerate(st.objections)
+        ],
         "objection",
     )
-    found += _duplicates([(("hidden_brief", "facts", i, "id"), f.id) for i, f in enumerate(s.hidden_brief.facts)], "hidden fact")
-    found += _duplicates([(("observables", i, "id"), o.id) for i, o in enumerate(s.observables)], "observable")
+    found += _duplicates(
+        [(("hidden_brief", "facts", i, "id"), f.id) for i, f in enumerate(s.hidden_brief.facts)],
+        "hidden fact",
+    )
+    found += _duplicates(
+        [(("observables", i, "id"), o.id) for i, o in enumerate(s.observables)], "observable"
+    )
     found += _duplicates([(("criteria", i, "id"), c.id) for i, c in enumerate(s.criteria)], "criterion")
 
     if refs.personas is not None and s.persona not in refs.personas:
@@ -82,34 +91,79 @@ def check_scenario(s: Scenario, refs: References) -> list[tuple[Loc, str]]:
         if refs.indicators is not None and obs.indicator not in refs.indicators:
             found.append((("observables", i, "indicator"), f"unknown indicator id '{obs.indicator}'"))
         elif refs.criteria is not None and not any(obs.indicator.startswith(c.id + ".") for c in s.criteria):
-            found.append((("observables", i, "indicator"), f"indicator '{obs.indicator}' is not under a criterion this scenario is scored on"))
+            found.append(
+                (
+                    ("observables", i, "indicator"),
+                    f"indicator '{obs.indicator}' is not under a criterion this scenario is scored on",
+                )
+            )
 
     stage_ids = {st.id for st in s.stages}
     for i, fact in enumerate(s.hidden_brief.facts):
         if fact.from_stage is not None and fact.from_stage not in stage_ids:
-            found.append((("hidden_brief", "facts", i, "from_stage"), f"hidden fact '{fact.id}': unknown stage '{fact.from_stage}'"))
+            found.append(
+                (
+                    ("hidden_brief", "facts", i, "from_stage"),
+                    f"hidden fact '{fact.id}': unknown stage '{fact.from_stage}'",
+                )
+            )
 
     needed = 0
     for i, stage in enumerate(s.stages):
         end = stage.ends_when
         if end.max_turns is None and not end.moves_any:
-            found.append((("stages", i, "ends_when"), f"stage '{stage.id}' can never end: give ends_when a max_turns or moves_any"))
+            found.append(
+                (
+                    ("stages", i, "ends_when"),
+                    f"stage '{stage.id}' can never end: give ends_when a max_turns or moves_any",
+                )
+            )
         if end.max_turns is not None and end.min_turns > end.max_turns:
-            found.append((("stages", i, "ends_when", "min_turns"), f"stage '{stage.id}' can never end on moves: min_turns {end.min_turns} > max_turns {end.max_turns}"))
+            found.append(
+                (
+                    ("stages", i, "ends_when", "min_turns"),
+                    f"stage '{stage.id}' can never end on moves: min_turns {end.min_turns} > max_turns {end.max_turns}",
+                )
+            )
         needed += max(end.min_turns, 1)
         for j, obj in enumerate(stage.objections):
             here: Loc = ("stages", i, "objections", j)
             useful = [m for m in obj.resolved_by if m not in AVOIDED_MOVES]
             if not obj.resolved_by:
-                found.append(((*here, "resolved_by"), f"objection '{obj.id}' can never be resolved: resolved_by is empty"))
+                found.append(
+                    (
+                        (*here, "resolved_by"),
+                        f"objection '{obj.id}' can never be resolved: resolved_by is empty",
+                    )
+                )
             elif not useful:
-                found.append(((*here, "resolved_by"), f"objection '{obj.id}' is resolved only by moves a good candidate avoids ({', '.join(obj.resolved_by)})"))
+                found.append(
+                    (
+                        (*here, "resolved_by"),
+                        f"objection '{obj.id}' is resolved only by moves a good candidate avoids ({', '.join(obj.resolved_by)})",
+                    )
+                )
             if end.max_turns is not None and obj.after_turns >= end.max_turns:
-                found.append(((*here, "after_turns"), f"objection '{obj.id}' is never raised: the stage ends after {end.max_turns} turns"))
+                found.append(
+                    (
+                        (*here, "after_turns"),
+                        f"objection '{obj.id}' is never raised: the stage ends after {end.max_turns} turns",
+                    )
+                )
     if needed > s.max_turns:
-        found.append((("max_turns",), f"max_turns {s.max_turns} ends the scenario before its stages can be played (they need at least {needed})"))
+        found.append(
+            (
+                ("max_turns",),
+                f"max_turns {s.max_turns} ends the scenario before its stages can be played (they need at least {needed})",
+            )
+        )
     if s.stages[0].switch_language is not None:
-        found.append((("stages", 0, "switch_language"), "the first stage cannot switch language: choose the session language instead"))
+        found.append(
+            (
+                ("stages", 0, "switch_language"),
+                "the first stage cannot switch language: choose the session language instead",
+            )
+        )
     return found + check_listening(s) + check_model_answers(s)
 
 

@@ -11,7 +11,15 @@ import re
 from enum import StrEnum
 from typing import Annotated, Generic, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from scenarios.moves import Move
 
@@ -162,16 +170,23 @@ class Term(Strict):
     )
     demand: float = Field(ge=0, description="What the persona asks (its current demand).")
     accept: float | None = Field(
-        None, ge=0, description="The least the persona settles for (heard as close: it pushes for a counterpart)."
+        None,
+        ge=0,
+        description="The least the persona settles for (heard as close: it pushes for a counterpart).",
     )
     mandate: float | None = Field(
-        None, ge=0, description="The candidate's limit (briefing): an offer beyond it is remembered for the jury."
+        None,
+        ge=0,
+        description="The candidate's limit (briefing): an offer beyond it is remembered for the jury.",
     )
     objection: str | None = Field(None, description="The objection an offer on this term answers.")
     from_stage: str | None = Field(None, description="Offers are heard from this stage on.")
-    when_met: Lines = Field(description="The offer reaches the demand: the persona takes it, or pushes for more.")
+    when_met: Lines = Field(
+        description="The offer reaches the demand: the persona takes it, or pushes for more."
+    )
     when_close: Lines | None = Field(
-        None, description="The offer reaches `accept` but not the demand: the persona pushes for a counterpart."
+        None,
+        description="The offer reaches `accept` but not the demand: the persona pushes for a counterpart.",
     )
     when_below: Lines = Field(description="The offer is short of it: the persona counters with its demand.")
 
@@ -183,7 +198,9 @@ class Term(Strict):
 class Reaction(Strict):
     """What the persona says when the candidate's turn does one of these moves (instead of a generic line)."""
 
-    to: list[Move] = Field(min_length=1, description="Candidate moves this reaction answers (any one of them).")
+    to: list[Move] = Field(
+        min_length=1, description="Candidate moves this reaction answers (any one of them)."
+    )
     says: Lines
 
     _variants = field_validator("says")(_check_variants)
@@ -216,7 +233,8 @@ class HiddenBrief(Strict):
     limits: Limits
     facts: list[HiddenFact] = Field(default_factory=list)
     terms: list[Term] = Field(
-        default_factory=list, description="Negotiated figures the persona listens for in the candidate's offers."
+        default_factory=list,
+        description="Negotiated figures the persona listens for in the candidate's offers.",
     )
 
 
@@ -238,20 +256,24 @@ class Objection(Strict):
         None, description="Stage direction for a free-speaking persona (never shown to the candidate)."
     )
     topics: Topics | None = Field(
-        None, description="What the objection is about: a turn on these topics that answers it before it is "
-        "raised pre-empts it."
+        None,
+        description="What the objection is about: a turn on these topics that answers it before it is "
+        "raised pre-empts it.",
     )
     answered_by: Topics | None = Field(
-        None, description="Topic words that answer it whatever the move detectors say (L441-10, plafond légal)."
+        None,
+        description="Topic words that answer it whatever the move detectors say (L441-10, plafond légal).",
     )
     when_preempted: Lines | None = Field(
-        None, description="Said instead of raising it when the candidate already answered it (default: when_resolved)."
+        None,
+        description="Said instead of raising it when the candidate already answered it (default: when_resolved).",
     )
     when_conceded: Lines | None = Field(
         None, description="Said when the candidate simply gives in (an unconditional concession or offer)."
     )
     when_escalated: Lines | None = Field(
-        None, description="Said when it stays unanswered after max_attempts: the persona escalates and moves on."
+        None,
+        description="Said when it stays unanswered after max_attempts: the persona escalates and moves on.",
     )
     reactions: list[Reaction] = Field(
         default_factory=list,
@@ -264,7 +286,9 @@ class Objection(Strict):
     )
 
     _says = field_validator("says", "when_resolved", "when_unresolved")(_check_variants)
-    _optional = field_validator("when_preempted", "when_conceded", "when_escalated", "model_answers")(_check_optional_variants)
+    _optional = field_validator("when_preempted", "when_conceded", "when_escalated", "model_answers")(
+        _check_optional_variants
+    )
     _topics = field_validator("topics", "answered_by")(_check_topics)
 
 
@@ -319,7 +343,9 @@ class Observable(Strict):
     """A scenario-specific observable behaviour tied to an indicator of the referential."""
 
     id: str = Field(pattern=ID_PATTERN)
-    indicator: str = Field(description="An indicator id of feedback/referential.yaml, e.g. BLOC2.A2.C1.CR1.1.")
+    indicator: str = Field(
+        description="An indicator id of feedback/referential.yaml, e.g. BLOC2.A2.C1.CR1.1."
+    )
     label: Text
     patterns: Patterns
 
@@ -361,7 +387,9 @@ class Scenario(Strict):
     closing: Lines = Field(description="The persona's last words when the scenario ends.")
     criteria: list[ScoredCriterion] = Field(min_length=1)
     observables: list[Observable] = Field(default_factory=list)
-    jury_notes: str | None = Field(None, description="Notes for trainers and jury; never shown to the persona.")
+    jury_notes: str | None = Field(
+        None, description="Notes for trainers and jury; never shown to the persona."
+    )
 
     _closing = field_validator("closing")(_check_variants)
 

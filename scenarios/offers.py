@@ -31,7 +31,9 @@ class OfferedSentence:
     text: str  # the sentence, as written
     figures: tuple[Figure, ...]  # what is offered
     conditional: bool  # tied to a counterpart
-    elliptic: bool = False  # a short figure with no offering verb ("Et même 15 %."): an offer only as a follow-on
+    elliptic: bool = (
+        False  # a short figure with no offering verb ("Et même 15 %."): an offer only as a follow-on
+    )
 
 
 _SENTENCES = re.compile(r"[^.!?;]+(?:[.!?;]+|$)")
@@ -39,13 +41,53 @@ _SENTENCES = re.compile(r"[^.!?;]+(?:[.!?;]+|$)")
 _DECIMAL = re.compile(r"(?<=\d)[.,](?=\d)")
 
 _WORDS = {
-    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8,
-    "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "quinze": 15, "dix-huit": 18, "vingt": 20,
-    "vingt-quatre": 24, "trente": 30, "quarante": 40, "quarante-cinq": 45, "cinquante": 50, "soixante": 60,
-    "quatre-vingt-dix": 90, "cent": 100,
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "fifteen": 15, "eighteen": 18, "twenty": 20, "twenty-four": 24, "thirty": 30,
-    "forty": 40, "forty-five": 45, "fifty": 50, "sixty": 60, "ninety": 90, "hundred": 100, "half": 0.5,
+    "un": 1,
+    "une": 1,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "six": 6,
+    "sept": 7,
+    "huit": 8,
+    "neuf": 9,
+    "dix": 10,
+    "onze": 11,
+    "douze": 12,
+    "quinze": 15,
+    "dix-huit": 18,
+    "vingt": 20,
+    "vingt-quatre": 24,
+    "trente": 30,
+    "quarante": 40,
+    "quarante-cinq": 45,
+    "cinquante": 50,
+    "soixante": 60,
+    "quatre-vingt-dix": 90,
+    "cent": 100,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "eighteen": 18,
+    "twenty": 20,
+    "twenty-four": 24,
+    "thirty": 30,
+    "forty": 40,
+    "forty-five": 45,
+    "fifty": 50,
+    "sixty": 60,
+    "ninety": 90,
+    "hundred": 100,
+    "half": 0.5,
 }
 _WORD_RE = "|".join(sorted((re.escape(w) for w in _WORDS), key=len, reverse=True))
 
@@ -61,15 +103,35 @@ _UNIT = (
 _FIGURE = re.compile(rf"(?P<eur_before>€\s?)?{_NUMBER}{_MULT}(?:{_UNIT})?", re.IGNORECASE)
 
 _UNITS = {
-    "%": Unit.percent, "pour": Unit.percent, "per": Unit.percent, "percent": Unit.percent,
-    "€": Unit.eur, "euro": Unit.eur, "eur": Unit.eur,
-    "jour": Unit.days, "day": Unit.days,
-    "mois": Unit.months, "month": Unit.months, "an": Unit.months, "annee": Unit.months, "year": Unit.months,
-    "unite": Unit.units, "unit": Unit.units, "piece": Unit.units,
+    "%": Unit.percent,
+    "pour": Unit.percent,
+    "per": Unit.percent,
+    "percent": Unit.percent,
+    "€": Unit.eur,
+    "euro": Unit.eur,
+    "eur": Unit.eur,
+    "jour": Unit.days,
+    "day": Unit.days,
+    "mois": Unit.months,
+    "month": Unit.months,
+    "an": Unit.months,
+    "annee": Unit.months,
+    "year": Unit.months,
+    "unite": Unit.units,
+    "unit": Unit.units,
+    "piece": Unit.units,
 }
 _MULTIPLIERS = {
-    "k": 1e3, "millier": 1e3, "mille": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "md": 1e9, "mds": 1e9,
-    "milliard": 1e9, "billion": 1e9,
+    "k": 1e3,
+    "millier": 1e3,
+    "mille": 1e3,
+    "thousand": 1e3,
+    "m": 1e6,
+    "million": 1e6,
+    "md": 1e9,
+    "mds": 1e9,
+    "milliard": 1e9,
+    "billion": 1e9,
 }
 
 _OFFER_FR = (
@@ -143,7 +205,9 @@ def _is_elliptic(norm: str) -> bool:
     """ "Et même 15 %.", "Allez, 12 %.", "Say 4%." — short, no subject, not a question or a refusal."""
     words = norm.split()
     return (
-        len(words) <= 10 and not norm.rstrip().endswith("?") and not _NEGATION.search(norm)
+        len(words) <= 10
+        and not norm.rstrip().endswith("?")
+        and not _NEGATION.search(norm)
         and not _NOT_OURS.search(norm)
     )
 
@@ -215,6 +279,8 @@ def format_figure(value: float, unit: Unit, lang: str) -> str:
     if unit is Unit.eur:
         return f"{number} €" if lang == "fr" else f"€{number}"
     words = {
-        Unit.days: ("jours", "days"), Unit.units: ("unités", "units"), Unit.months: ("mois", "months"),
+        Unit.days: ("jours", "days"),
+        Unit.units: ("unités", "units"),
+        Unit.months: ("mois", "months"),
     }[unit]
     return f"{number} {words[0] if lang == 'fr' else words[1]}"

@@ -21,9 +21,44 @@ _STOP = frozenset(
     " be your our my me us".split()
 )
 _SUFFIXES = (
-    "issements", "issement", "ements", "ement", "ations", "ation", "itions", "ition", "ions", "ion",
-    "euses", "euse", "eurs", "eur", "ables", "able", "ances", "ance", "ences", "ence", "ites", "ite",
-    "aient", "ais", "ait", "ees", "ee", "es", "ez", "ons", "ent", "er", "ir", "ing", "ed", "ly", "s", "e",
+    "issements",
+    "issement",
+    "ements",
+    "ement",
+    "ations",
+    "ation",
+    "itions",
+    "ition",
+    "ions",
+    "ion",
+    "euses",
+    "euse",
+    "eurs",
+    "eur",
+    "ables",
+    "able",
+    "ances",
+    "ance",
+    "ences",
+    "ence",
+    "ites",
+    "ite",
+    "aient",
+    "ais",
+    "ait",
+    "ees",
+    "ee",
+    "es",
+    "ez",
+    "ons",
+    "ent",
+    "er",
+    "ir",
+    "ing",
+    "ed",
+    "ly",
+    "s",
+    "e",
 )
 _MIN_PREFIX = 5
 _MAX_EXTRA = 2
@@ -54,7 +89,9 @@ def _same(a: str, b: str) -> bool:
         return True
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
     return (
-        len(short) >= _MIN_PREFIX and len(long_) - len(short) <= _MAX_EXTRA and long_.startswith(short)
+        len(short) >= _MIN_PREFIX
+        and len(long_) - len(short) <= _MAX_EXTRA
+        and long_.startswith(short)
         and not short.isdigit()
     )
 
@@ -74,4 +111,3 @@ def matches(text: str, topics: Iterable[str]) -> str | None:
         if wanted and all(any(_same(w, have) for have in words) for w in wanted):
             return topic
     return None
-

@@ -71,7 +71,15 @@ class YamlSource:
     @classmethod
     def parse(cls, text: str, file: str) -> "YamlSource":
         if len(text) > MAX_CHARS:
-            raise InvalidFile([Problem(file, 1, f"the file is too large (more than {MAX_CHARS // 1024} KB); a script needs far less")])
+            raise InvalidFile(
+                [
+                    Problem(
+                        file,
+                        1,
+                        f"the file is too large (more than {MAX_CHARS // 1024} KB); a script needs far less",
+                    )
+                ]
+            )
         yaml = YAML(typ="rt")
         yaml.Composer = _BoundedComposer
         try:
@@ -151,7 +159,12 @@ class _BoundedComposer(Composer):
             if target is not None:
                 shape = self._shapes.get(id(target))
                 if shape is None:
-                    raise TooComplex(None, None, f"the alias *{event.anchor} is inside its own anchor (a loop)", event.start_mark)
+                    raise TooComplex(
+                        None,
+                        None,
+                        f"the alias *{event.anchor} is inside its own anchor (a loop)",
+                        event.start_mark,
+                    )
                 self._count(self._open + shape[0], shape[1], event.start_mark)
             return super().compose_node(parent, index)
         collection = isinstance(event, (SequenceStartEvent, MappingStartEvent))
@@ -166,10 +179,20 @@ class _BoundedComposer(Composer):
 
     def _count(self, depth: int, values: int, mark: Any) -> None:
         if depth > MAX_DEPTH:
-            raise TooComplex(None, None, f"lists and mappings nested more than {MAX_DEPTH} levels deep: no script needs that many", mark)
+            raise TooComplex(
+                None,
+                None,
+                f"lists and mappings nested more than {MAX_DEPTH} levels deep: no script needs that many",
+                mark,
+            )
         self._values += values
         if self._values > MAX_VALUES:
-            raise TooComplex(None, None, f"more than {MAX_VALUES:,} values (an alias counting as all it repeats): no script needs that many", mark)
+            raise TooComplex(
+                None,
+                None,
+                f"more than {MAX_VALUES:,} values (an alias counting as all it repeats): no script needs that many",
+                mark,
+            )
 
     def _shape(self, node: Node) -> tuple[int, int]:
         if isinstance(node, MappingNode):
@@ -212,7 +235,9 @@ def lint_documents(
         report.problems.extend(source.problem(loc, msg) for loc, msg in check(document))
         doc_id = document.id  # type: ignore[attr-defined]
         if doc_id in first_file:
-            report.problems.append(source.problem(("id",), f"duplicate {what} id '{doc_id}' (also in {first_file[doc_id]})"))
+            report.problems.append(
+                source.problem(("id",), f"duplicate {what} id '{doc_id}' (also in {first_file[doc_id]})")
+            )
         else:
             first_file[doc_id] = str(path)
             report.documents[doc_id] = document

@@ -103,7 +103,11 @@ def is_unavailable(error: BaseException | None) -> bool:
         if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EIO, errno.EDQUOT):
             return True
         if type(error).__module__ in ("sqlite3", "psycopg", "psycopg.errors") and type(error).__name__ in (
-            "OperationalError", "InterfaceError", "AdminShutdown", "ConnectionTimeout", "DiskFull",
+            "OperationalError",
+            "InterfaceError",
+            "AdminShutdown",
+            "ConnectionTimeout",
+            "DiskFull",
         ):
             return True
         error = error.__cause__ or error.__context__

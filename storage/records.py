@@ -15,8 +15,6 @@ ReviewStatus = Literal["proposed", "confirmed", "amended"]
 AssignmentMode = Literal["exam", "practice"]
 
 
-
-
 # --- errors ------------------------------------------------------------------------------------
 
 

@@ -137,9 +137,7 @@ class AssignmentRow(SQLModel, table=True):
     __tablename__ = "assignments"
     __table_args__ = (
         _one_of("mode", ASSIGNMENT_MODES),
-        CheckConstraint(
-            "(cohort_id IS NULL) <> (user_id IS NULL)", name="cohort_or_user"
-        ),
+        CheckConstraint("(cohort_id IS NULL) <> (user_id IS NULL)", name="cohort_or_user"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -176,7 +174,9 @@ class SessionRow(SQLModel, table=True):
     status: str = Field(default="active", sa_type=String(16))
     turn_count: int = Field(default=0)
     state: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
-    script_digest: str | None = Field(default=None, sa_type=String(64))  # sha256 of `script` (None before 0006)
+    script_digest: str | None = Field(
+        default=None, sa_type=String(64)
+    )  # sha256 of `script` (None before 0006)
     # The director's state after the turns up to number `director_turn`, written in the same
     # transaction as that turn (None: rebuilt by replaying the turns). See `Repository.add_turn`.
     director_state: dict[str, Any] | None = Field(default=None, sa_type=JSONType)
@@ -278,9 +278,7 @@ class ProcessedUpdateRow(SQLModel, table=True):
 
     __tablename__ = "processed_updates"
 
-    update_id: int = Field(
-        sa_column=Column(BigInteger, primary_key=True, autoincrement=False)
-    )
+    update_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     processed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
 
 

@@ -138,8 +138,19 @@ class _LocalCluster:
             )
 
     def start(self) -> None:
-        self._run("initdb", "-D", str(self.data), "-U", PG_USER, "-A", "trust", "-E", "UTF8",
-                  "--locale=C", "--no-sync")
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            PG_USER,
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
+        )
         last_error: Exception | None = None
         for _ in range(3):  # the free port may be taken between picking and binding it
             self.port = _free_port()
@@ -148,8 +159,19 @@ class _LocalCluster:
                 "-c full_page_writes=off -c max_connections=200"
             )
             try:
-                self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60",
-                          "-o", options, "start")
+                self._run(
+                    "pg_ctl",
+                    "-D",
+                    str(self.data),
+                    "-l",
+                    str(self.log),
+                    "-w",
+                    "-t",
+                    "60",
+                    "-o",
+                    options,
+                    "start",
+                )
                 return
             except RuntimeError as exc:
                 last_error = exc

@@ -70,7 +70,10 @@ async def build_world(sync: Repository) -> World:
     sync.add_member(created.id, ids["candidate"])
     scenario = catalog().scenarios[SCENARIO]
     session = sync.start_session(ids["candidate"], scenario, "fr")
-    sync.add_turn(session, Turn(speaker="candidate", text="Bonjour, je m'appelle Alice Martin. Quels sont vos objectifs ?"))
+    sync.add_turn(
+        session,
+        Turn(speaker="candidate", text="Bonjour, je m'appelle Alice Martin. Quels sont vos objectifs ?"),
+    )
     sync.finish_session(session)
     card = sync.save_scorecard(session, CARD, "test")
     return World(repo, people, created.id, session, card, catalog())

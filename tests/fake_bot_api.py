@@ -80,7 +80,12 @@ class FakeUser:
     last_name: str | None = None
 
     def as_user(self) -> dict[str, Any]:
-        user = {"id": self.id, "is_bot": False, "first_name": self.first_name, "language_code": self.language_code}
+        user = {
+            "id": self.id,
+            "is_bot": False,
+            "first_name": self.first_name,
+            "language_code": self.language_code,
+        }
         if self.last_name:
             user["last_name"] = self.last_name
         return user
@@ -107,16 +112,32 @@ class FakeUser:
 
     def send_voice(self, data: bytes, duration: int = 5) -> int:
         file_id = self.api.add_file(data, "voice/note.oga")
-        voice = {"file_id": file_id, "file_unique_id": f"u{file_id}", "duration": duration,
-                 "mime_type": "audio/ogg", "file_size": len(data)}
+        voice = {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "duration": duration,
+            "mime_type": "audio/ogg",
+            "file_size": len(data),
+        }
         return self.api.push({"message": self._message(voice=voice)})
 
-    def send_audio_file(self, data: bytes, file_name: str, mime_type: str | None, *, as_document: bool = False,
-                        duration: int = 5) -> int:
+    def send_audio_file(
+        self,
+        data: bytes,
+        file_name: str,
+        mime_type: str | None,
+        *,
+        as_document: bool = False,
+        duration: int = 5,
+    ) -> int:
         """An audio file (MP3, M4A, WAV…): as music (`audio`, with a duration) or as a plain file."""
         file_id = self.api.add_file(data, file_name)
-        media: dict[str, Any] = {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_name": file_name,
-                                 "file_size": len(data)}
+        media: dict[str, Any] = {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_name": file_name,
+            "file_size": len(data),
+        }
         if mime_type:
             media["mime_type"] = mime_type
         if as_document:
@@ -124,8 +145,16 @@ class FakeUser:
         return self.api.push({"message": self._message(audio={**media, "duration": duration})})
 
     def send_sticker(self) -> int:
-        sticker = {"file_id": "sticker-1", "file_unique_id": "us1", "type": "regular", "width": 512,
-                   "height": 512, "is_animated": False, "is_video": False, "emoji": "👍"}
+        sticker = {
+            "file_id": "sticker-1",
+            "file_unique_id": "us1",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": "👍",
+        }
         return self.api.push({"message": self._message(sticker=sticker)})
 
     def send_photo(self) -> int:
@@ -133,7 +162,12 @@ class FakeUser:
         return self.api.push({"message": self._message(photo=photo, caption="look")})
 
     def send_document(self) -> int:
-        document = {"file_id": "doc-1", "file_unique_id": "ud1", "file_name": "cv.pdf", "mime_type": "application/pdf"}
+        document = {
+            "file_id": "doc-1",
+            "file_unique_id": "ud1",
+            "file_name": "cv.pdf",
+            "mime_type": "application/pdf",
+        }
         return self.api.push({"message": self._message(document=document)})
 
     def edit(self, message_id: int, text: str) -> int:
@@ -145,7 +179,8 @@ class FakeUser:
         """Press the inline button with this callback data (on `message`, else the latest one that has it)."""
         if message is None:
             message = next(
-                (c for c in reversed(self.api.outbox(self.id)) if any(d == data for _, d in c.buttons())), None
+                (c for c in reversed(self.api.outbox(self.id)) if any(d == data for _, d in c.buttons())),
+                None,
             )
             if message is None:
                 raise AssertionError(f"no button {data!r} in chat {self.id}")
@@ -170,7 +205,9 @@ class FakeUser:
 class FakeBotAPI:
     """The server. `async with FakeBotAPI() as api:` starts it on a free port of 127.0.0.1."""
 
-    def __init__(self, token: str = "123:ABC", username: str = "oralblanc_test_bot", *, first_update_id: int = 1001) -> None:
+    def __init__(
+        self, token: str = "123:ABC", username: str = "oralblanc_test_bot", *, first_update_id: int = 1001
+    ) -> None:
         self.token = token
         self.username = username
         self.port = 0
@@ -251,10 +288,15 @@ class FakeBotAPI:
         self.files[file_id] = (f"{file_id}/{path}", data)
         return file_id
 
-    def fail_next(self, method: str, code: int = 429, *, retry_after: int | None = 1, description: str | None = None) -> None:
-        body: dict[str, Any] = {"ok": False, "error_code": code,
-                                "description": description or ("Too Many Requests: retry after %s" % retry_after
-                                                               if code == 429 else "Bad Request")}
+    def fail_next(
+        self, method: str, code: int = 429, *, retry_after: int | None = 1, description: str | None = None
+    ) -> None:
+        body: dict[str, Any] = {
+            "ok": False,
+            "error_code": code,
+            "description": description
+            or ("Too Many Requests: retry after %s" % retry_after if code == 429 else "Bad Request"),
+        }
         if retry_after is not None and code == 429:
             body["parameters"] = {"retry_after": retry_after}
         self._failures.setdefault(method, []).append(body)
@@ -277,7 +319,9 @@ class FakeBotAPI:
     def calls_to(self, method: str, chat_id: int | None = None) -> list[Call]:
         return [c for c in self.calls if c.method == method and (chat_id is None or c.chat_id == chat_id)]
 
-    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 15.0, what: str = "condition") -> Any:
+    async def wait_for(
+        self, predicate: Callable[[], Any], timeout: float = 15.0, what: str = "condition"
+    ) -> Any:
         """Wait until `predicate()` is truthy (checked whenever the bot calls the API); return it."""
         deadline = time.monotonic() + timeout
         while True:
@@ -300,11 +344,14 @@ class FakeBotAPI:
     async def wait_outbox(self, chat_id: int, count: int, timeout: float = 15.0) -> list[Call]:
         """Wait until the chat holds at least `count` replies; return them all."""
         return await self.wait_for(
-            lambda: (box := self.outbox(chat_id)) and len(box) >= count and box, timeout,
+            lambda: (box := self.outbox(chat_id)) and len(box) >= count and box,
+            timeout,
             f"{count} replies in chat {chat_id} (have {len(self.outbox(chat_id))}: {self.texts(chat_id)[-3:]})",
         )
 
-    async def reply_to(self, user: FakeUser, send: Callable[[], int], count: int = 1, timeout: float = 15.0) -> list[Call]:
+    async def reply_to(
+        self, user: FakeUser, send: Callable[[], int], count: int = 1, timeout: float = 15.0
+    ) -> list[Call]:
         """Send something as `user`, wait for `count` new replies, return them."""
         before = len(self.outbox(user.id))
         send()
@@ -360,19 +407,25 @@ class FakeBotAPI:
             self._connections.discard(writer)
             writer.close()
 
-    async def _route(self, verb: str, target: str, headers: dict[str, str], body: bytes) -> tuple[int, str, bytes]:
+    async def _route(
+        self, verb: str, target: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, str, bytes]:
         path = unquote(urlsplit(target).path)
         file_prefix = f"/file/bot{self.token}/"
         if path.startswith(file_prefix):
-            wanted = path[len(file_prefix):]
+            wanted = path[len(file_prefix) :]
             for file_path, data in self.files.values():
                 if file_path == wanted:
                     return 200, "application/octet-stream", data
             return 404, "text/plain", b"not found"
         prefix = f"/bot{self.token}/"
         if not path.startswith(prefix):
-            return 404, "application/json", _json({"ok": False, "error_code": 401, "description": "Unauthorized"})
-        method = path[len(prefix):]
+            return (
+                404,
+                "application/json",
+                _json({"ok": False, "error_code": 401, "description": "Unauthorized"}),
+            )
+        method = path[len(prefix) :]
         params, files = _parse(headers.get("content-type", ""), body, urlsplit(target).query)
         failures = self._failures.get(method)
         if failures:
@@ -381,7 +434,11 @@ class FakeBotAPI:
             return failure["error_code"], "application/json", _json(failure)
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:
-            return 404, "application/json", _json({"ok": False, "error_code": 404, "description": "Not Found: method not found"})
+            return (
+                404,
+                "application/json",
+                _json({"ok": False, "error_code": 404, "description": "Not Found: method not found"}),
+            )
         call = Call(method, params, files, 0.0)
         result = await handler(call)
         call.at = time.perf_counter()
@@ -393,12 +450,24 @@ class FakeBotAPI:
     # --- Bot API methods -------------------------------------------------------------------------
 
     def _bot_user(self) -> dict[str, Any]:
-        return {"id": BOT_ID, "is_bot": True, "first_name": "oralblanc", "username": self.username,
-                "can_join_groups": False, "can_read_all_group_messages": False, "supports_inline_queries": False}
+        return {
+            "id": BOT_ID,
+            "is_bot": True,
+            "first_name": "oralblanc",
+            "username": self.username,
+            "can_join_groups": False,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
 
     def _bot_message(self, chat_id: int, **fields: Any) -> dict[str, Any]:
-        return {"message_id": next(self._message_ids), "date": int(time.time()),
-                "chat": {"id": chat_id, "type": "private"}, "from": self._bot_user(), **fields}
+        return {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"},
+            "from": self._bot_user(),
+            **fields,
+        }
 
     async def _api_getMe(self, call: Call) -> Any:
         return self._bot_user()
@@ -412,7 +481,11 @@ class FakeBotAPI:
         return True
 
     async def _api_getWebhookInfo(self, call: Call) -> Any:
-        return {"url": self.webhook.get("url", ""), "has_custom_certificate": False, "pending_update_count": 0}
+        return {
+            "url": self.webhook.get("url", ""),
+            "has_custom_certificate": False,
+            "pending_update_count": 0,
+        }
 
     async def _api_setMyCommands(self, call: Call) -> Any:
         self.commands.append(call.params)
@@ -449,13 +522,17 @@ class FakeBotAPI:
         return True
 
     async def _api_editMessageText(self, call: Call) -> Any:
-        return self._bot_message(call.chat_id or 0, text=call.params.get("text", ""), edit_date=int(time.time()))
+        return self._bot_message(
+            call.chat_id or 0, text=call.params.get("text", ""), edit_date=int(time.time())
+        )
 
     async def _api_editMessageReplyMarkup(self, call: Call) -> Any:
         return self._bot_message(call.chat_id or 0, text="", edit_date=int(time.time()))
 
     async def _api_sendVoice(self, call: Call) -> Any:
-        return self._bot_message(call.chat_id or 0, voice=self._stored("voice", call, duration=1, mime_type="audio/ogg"))
+        return self._bot_message(
+            call.chat_id or 0, voice=self._stored("voice", call, duration=1, mime_type="audio/ogg")
+        )
 
     async def _api_sendDocument(self, call: Call) -> Any:
         document = self._stored("document", call)
@@ -476,7 +553,12 @@ class FakeBotAPI:
     async def _api_getFile(self, call: Call) -> Any:
         file_id = str(call.params.get("file_id"))
         path, data = self.files[file_id]
-        return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(data), "file_path": path}
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_size": len(data),
+            "file_path": path,
+        }
 
 
 # --- request parsing ---------------------------------------------------------------------------------
@@ -506,7 +588,9 @@ def _coerce(name: str, value: Any) -> Any:
     return value
 
 
-def _parse(content_type: str, body: bytes, query: str) -> tuple[dict[str, Any], dict[str, tuple[str | None, bytes]]]:
+def _parse(
+    content_type: str, body: bytes, query: str
+) -> tuple[dict[str, Any], dict[str, tuple[str | None, bytes]]]:
     params: dict[str, Any] = {k: v[-1] for k, v in parse_qs(query).items()}
     files: dict[str, tuple[str | None, bytes]] = {}
     if body and content_type.startswith("application/json"):
@@ -530,4 +614,3 @@ def _parse(content_type: str, body: bytes, query: str) -> tuple[dict[str, Any], 
 
 def _json(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False).encode("utf-8")
-

@@ -141,8 +141,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.server_fake._release.wait(reply.delay)
         try:
             if reply.status != 200:
-                self._json(reply.status, {"error": {"message": reply.text or "error", "type": "server_error"}},
-                           reply.headers)
+                self._json(
+                    reply.status,
+                    {"error": {"message": reply.text or "error", "type": "server_error"}},
+                    reply.headers,
+                )
             elif body.get("stream"):
                 self._stream(body, reply)
             else:

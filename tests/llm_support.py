@@ -23,19 +23,28 @@ from scenarios.loader import load_scenario
 DATA = Path(__file__).parent / "data"
 
 STAGE_DIRECTIONS = {
-    "discovery": ("Ouverture froide : tester le candidat, ne rien dévoiler de spontané.",
-                  "Cold opening: test the candidate, volunteer nothing."),
-    "price": ("Ancrer haut sur le prix ; ne céder que contre une contrepartie claire.",
-              "Anchor high on price; give way only for a clear counterpart."),
-    "wrap-up": ("Conclure sans rien signer ; demander une proposition écrite.",
-                "Wrap up without signing anything; ask for a written proposal."),
+    "discovery": (
+        "Ouverture froide : tester le candidat, ne rien dévoiler de spontané.",
+        "Cold opening: test the candidate, volunteer nothing.",
+    ),
+    "price": (
+        "Ancrer haut sur le prix ; ne céder que contre une contrepartie claire.",
+        "Anchor high on price; give way only for a clear counterpart.",
+    ),
+    "wrap-up": (
+        "Conclure sans rien signer ; demander une proposition écrite.",
+        "Wrap up without signing anything; ask for a written proposal.",
+    ),
 }
 OBJECTION_DIRECTION = (
     "Concéder le délai seulement si le candidat offre une contrepartie.",
     "Concede the delivery date only if the candidate offers something in return.",
 )
 JURY_NOTES = "Attendu : le candidat explore les volumes avant de parler prix (notes confidentielles du jury)."
-OBSERVABLE_LABEL = ("Questionne la planification prévisionnelle triennale", "Probes the three-year planning horizon")
+OBSERVABLE_LABEL = (
+    "Questionne la planification prévisionnelle triennale",
+    "Probes the three-year planning horizon",
+)
 OBSERVABLE_PATTERN = r"plan(?:ning)?\s+tri(?:ennal|ennial)"
 ASKED_BY_MARKER = r"pr[ée]vision(?:nel)?s?\s+quinquennale?s?"
 
@@ -151,7 +160,10 @@ def session(
 ) -> Session:
     scenario = scenario or mini()
     actor = LlmActor(
-        scenario, buyer(), chat_for(base_url, **chat_options),
-        options=PromptOptions(reply_words=reply_words), turn_deadline=turn_deadline,
+        scenario,
+        buyer(),
+        chat_for(base_url, **chat_options),
+        options=PromptOptions(reply_words=reply_words),
+        turn_deadline=turn_deadline,
     )
     return Session(scenario, buyer(), actor, language)

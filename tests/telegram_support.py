@@ -90,7 +90,11 @@ def slow_services(delay: float):
 
 @asynccontextmanager
 async def bot_running(
-    settings: Settings, *, options: BotOptions | None = None, webhook: WebhookConfig | None = None, **factories: Any
+    settings: Settings,
+    *,
+    options: BotOptions | None = None,
+    webhook: WebhookConfig | None = None,
+    **factories: Any,
 ) -> AsyncIterator[Application]:
     """The real Application on the fake server (long polling with a 1 s timeout, or the webhook)."""
     application = build_application(settings, options=options or fast_options(), **factories)
@@ -128,11 +132,18 @@ class FakeTranscriber:
         if self.error is not None:
             raise self.error
         words = [Word(w=w, start=0.4 * i, end=0.4 * i + 0.3) for i, w in enumerate(self.text.split())]
-        return Transcription(text=self.text, language=language or "fr", duration_s=0.4 * len(words) + 0.5,
-                             words=words, confidence=self.confidence)
+        return Transcription(
+            text=self.text,
+            language=language or "fr",
+            duration_s=0.4 * len(words) + 0.5,
+            words=words,
+            confidence=self.confidence,
+        )
 
 
-async def start_session(api: FakeBotAPI, settings: Settings, user_id: int, name: str, lang: str = "en") -> int:
+async def start_session(
+    api: FakeBotAPI, settings: Settings, user_id: int, name: str, lang: str = "en"
+) -> int:
     """Run the bot just long enough for this user to /play the test scenario; the session's id."""
     from storage.db import make_engine
     from storage.repository import Repository

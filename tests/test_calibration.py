@@ -47,28 +47,44 @@ def test_confirmed_raised_lowered_per_criterion() -> None:
 
 
 def _card(levels: dict[str, int | None]) -> dict:
-    return {"format": "oralblanc.scorecard/1",
-            "criteria": [{"code": c, "level": v, "status": "scored"} for c, v in levels.items()],
-            "overall": {"score_20": 10.0}}
+    return {
+        "format": "oralblanc.scorecard/1",
+        "criteria": [{"code": c, "level": v, "status": "scored"} for c, v in levels.items()],
+        "overall": {"score_20": 10.0},
+    }
 
 
 def _record(n: int, proposed: dict, status: str, amended: dict | None = None) -> ScorecardRecord:
-    return ScorecardRecord(n, n, _card(proposed), "test", status, _card(amended) if amended else None,
-                           1 if status != "proposed" else None, T0 if status != "proposed" else None, None, T0)
+    return ScorecardRecord(
+        n,
+        n,
+        _card(proposed),
+        "test",
+        status,
+        _card(amended) if amended else None,
+        1 if status != "proposed" else None,
+        T0 if status != "proposed" else None,
+        None,
+        T0,
+    )
 
 
 def test_pairs_come_from_decided_scorecards_only() -> None:
-    pairs, pending = pairs_from_scorecards([
-        (_card({CR1: 1, CR2: 2}), _card({CR1: 2, CR2: 2})),
-        (_card({CR1: 3, CR2: 1}), None),
-    ])
+    pairs, pending = pairs_from_scorecards(
+        [
+            (_card({CR1: 1, CR2: 2}), _card({CR1: 2, CR2: 2})),
+            (_card({CR1: 3, CR2: 1}), None),
+        ]
+    )
     assert pairs == {CR1: [(1, 2)], CR2: [(2, 2)]} and pending == {CR1: 1, CR2: 1}
-    stats, total = from_records([
-        _record(1, {CR1: 1, CR2: 2}, "confirmed"),
-        _record(2, {CR1: 1, CR2: 2}, "amended", {CR1: 2, CR2: 1}),
-        _record(2, {CR1: 1, CR2: 2}, "amended", {CR1: 2, CR2: 1}),  # the same scorecard twice counts once
-        _record(3, {CR1: 0, CR2: 0}, "proposed"),
-    ])
+    stats, total = from_records(
+        [
+            _record(1, {CR1: 1, CR2: 2}, "confirmed"),
+            _record(2, {CR1: 1, CR2: 2}, "amended", {CR1: 2, CR2: 1}),
+            _record(2, {CR1: 1, CR2: 2}, "amended", {CR1: 2, CR2: 1}),  # the same scorecard twice counts once
+            _record(3, {CR1: 0, CR2: 0}, "proposed"),
+        ]
+    )
     by = {s.code: s for s in stats}
     assert (by[CR1].confirmed, by[CR1].up, by[CR1].down, by[CR1].pending) == (1, 1, 0, 1)
     assert (by[CR2].confirmed, by[CR2].up, by[CR2].down) == (1, 0, 1)
@@ -98,7 +114,11 @@ def test_oralblanc_calibration_on_the_test_database(cli_database: str, sample_sc
     assert runner.invoke(app, ["cohort", "new", "Promo", "--owner", "tg:1"]).exit_code == 0
     cohort_rec = repo.cohorts_owned(trainer)[0]
     cards = []
-    for tg, name, levels in ((2, "Alice", {CR1: 1, CR2: 2}), (3, "Bob", {CR1: 2, CR2: 2}), (4, "Eve", {CR1: 0, CR2: 1})):
+    for tg, name, levels in (
+        (2, "Alice", {CR1: 1, CR2: 2}),
+        (3, "Bob", {CR1: 2, CR2: 2}),
+        (4, "Eve", {CR1: 0, CR2: 1}),
+    ):
         user = repo.get_or_create_user(telegram_id=tg, display_name=name)
         repo.add_member(cohort_rec.id, user)
         session = repo.start_session(user, sample_scenario, "fr")
@@ -106,13 +126,21 @@ def test_oralblanc_calibration_on_the_test_database(cli_database: str, sample_sc
         repo.finish_session(session)
         cards.append(repo.save_scorecard(session, _card(levels), "test"))
     assert runner.invoke(app, ["review", "confirm", str(cards[0]), "--by", "tg:1"]).exit_code == 0
-    out = runner.invoke(app, ["review", "amend", str(cards[1]), "C1.CR1", "3", "good discovery", "--by", "tg:1"])
+    out = runner.invoke(
+        app, ["review", "amend", str(cards[1]), "C1.CR1", "3", "good discovery", "--by", "tg:1"]
+    )
     assert out.exit_code == 0, out.output
     result = runner.invoke(app, ["calibration", "--cohort", "Promo", "--json"])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
     by = {c["code"]: c for c in doc["criteria"]}
-    assert (by[CR1]["decided"], by[CR1]["confirmed"], by[CR1]["up"], by[CR1]["down"], by[CR1]["pending"]) == (2, 1, 1, 0, 1)
+    assert (by[CR1]["decided"], by[CR1]["confirmed"], by[CR1]["up"], by[CR1]["down"], by[CR1]["pending"]) == (
+        2,
+        1,
+        1,
+        0,
+        1,
+    )
     assert (by[CR2]["decided"], by[CR2]["confirmed"]) == (2, 2)
     table = runner.invoke(app, ["calibration"])
     assert table.exit_code == 0 and CR1 in table.output and "all criteria" in table.output

@@ -19,8 +19,14 @@ from tests.test_telegram_staff import _say
 
 
 def _settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path, database_url=database_url, engine="scripted", openai_api_key=None,
-                    openai_base_url=None, judge=False)
+    return Settings(
+        data_dir=tmp_path,
+        database_url=database_url,
+        engine="scripted",
+        openai_api_key=None,
+        openai_base_url=None,
+        judge=False,
+    )
 
 
 def _publish(repo: Repository, scenario: Scenario, version: int) -> None:
@@ -48,7 +54,9 @@ async def test_a_process_sees_what_another_published(database_url: str, tmp_path
         await there.close()
 
 
-async def test_the_watch_reloads_in_the_background_and_stops_on_close(database_url: str, tmp_path: Path) -> None:
+async def test_the_watch_reloads_in_the_background_and_stops_on_close(
+    database_url: str, tmp_path: Path
+) -> None:
     services = await open_services(_settings(database_url, tmp_path))
     try:
         live = services.catalog.scenario(SCENARIO)

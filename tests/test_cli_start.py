@@ -7,8 +7,19 @@ import json
 import subprocess
 import sys
 
-HEAVY = ("matplotlib", "faster_whisper", "telegram", "openai", "weasyprint", "alembic", "sqlalchemy",
-         "feedback.scorer", "grammalecte", "av", "numpy")
+HEAVY = (
+    "matplotlib",
+    "faster_whisper",
+    "telegram",
+    "openai",
+    "weasyprint",
+    "alembic",
+    "sqlalchemy",
+    "feedback.scorer",
+    "grammalecte",
+    "av",
+    "numpy",
+)
 
 PROBE = """
 import json, sys
@@ -22,12 +33,20 @@ print(json.dumps(sorted(sys.modules)))
 
 
 def _modules(*args: str) -> set[str]:
-    done = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, timeout=60, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, timeout=60, check=True
+    )
     return set(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 def test_help_imports_no_heavy_module() -> None:
-    for args in (["--help"], ["score", "--help"], ["bot", "--help"], ["transcribe", "--help"], ["jury", "--help"]):
+    for args in (
+        ["--help"],
+        ["score", "--help"],
+        ["bot", "--help"],
+        ["transcribe", "--help"],
+        ["jury", "--help"],
+    ):
         loaded = _modules(*args)
         heavy = sorted(m for m in loaded if any(m == h or m.startswith(h + ".") for h in HEAVY))
         assert heavy == [], f"oralblanc {' '.join(args)} imports {heavy}"

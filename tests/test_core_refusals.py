@@ -44,20 +44,38 @@ CASES: dict[str, tuple[Call, dict[str, str]]] = {
         {**TRAINERS_ONLY, "other_trainer": "unknown_scorecard"},
     ),
     "review.amend": (
-        lambda w, me: review.amend(w.repo, me, w.catalog, str(w.scorecard_id), ["CR1", "3", "bien"], RecordingOutbox()),
+        lambda w, me: review.amend(
+            w.repo, me, w.catalog, str(w.scorecard_id), ["CR1", "3", "bien"], RecordingOutbox()
+        ),
         {**TRAINERS_ONLY, "other_trainer": "unknown_scorecard"},
     ),
-    "scripts.upload": (lambda w, me: scripts.upload(w.repo, me, "mine.yaml", LIBRARY_FILE.read_bytes()), JURY_ONLY),
+    "scripts.upload": (
+        lambda w, me: scripts.upload(w.repo, me, "mine.yaml", LIBRARY_FILE.read_bytes()),
+        JURY_ONLY,
+    ),
     "scripts.upload_file": (lambda w, me: scripts.upload_file(w.repo, me, LIBRARY_FILE), JURY_ONLY),
     "scripts.publish": (lambda w, me: scripts.publish(w.repo, me, w.catalog, SCENARIO), JURY_ONLY),
-    "scripts.script_to_try": (lambda w, me: scripts.script_to_try(w.repo, me, w.catalog, SCENARIO), JURY_ONLY),
+    "scripts.script_to_try": (
+        lambda w, me: scripts.script_to_try(w.repo, me, w.catalog, SCENARIO),
+        JURY_ONLY,
+    ),
     "scripts.list_uploads": (lambda w, me: scripts.list_uploads(w.repo, me, w.catalog), JURY_ONLY),
-    "transcripts.script_sessions": (lambda w, me: transcripts.script_sessions(w.repo, me, SCENARIO), JURY_ONLY),
-    "transcripts.cohort_sessions": (lambda w, me: transcripts.cohort_sessions(w.repo, me, "Promo 2027"), TRAINERS_OWN),
-    "transcripts.sessions": (lambda w, me: transcripts.sessions(w.repo, me, "Promo 2027"),
-                             {"candidate": NOT_ALLOWED, "other_trainer": "unknown_cohort"}),
-    "transcripts.read": (lambda w, me: transcripts.read(w.repo, me, w.catalog, str(w.session_id)),
-                         {"candidate": NOT_ALLOWED, "other_trainer": "unknown_session"}),
+    "transcripts.script_sessions": (
+        lambda w, me: transcripts.script_sessions(w.repo, me, SCENARIO),
+        JURY_ONLY,
+    ),
+    "transcripts.cohort_sessions": (
+        lambda w, me: transcripts.cohort_sessions(w.repo, me, "Promo 2027"),
+        TRAINERS_OWN,
+    ),
+    "transcripts.sessions": (
+        lambda w, me: transcripts.sessions(w.repo, me, "Promo 2027"),
+        {"candidate": NOT_ALLOWED, "other_trainer": "unknown_cohort"},
+    ),
+    "transcripts.read": (
+        lambda w, me: transcripts.read(w.repo, me, w.catalog, str(w.session_id)),
+        {"candidate": NOT_ALLOWED, "other_trainer": "unknown_session"},
+    ),
     "transcripts.read anonymous": (
         lambda w, me: transcripts.read(w.repo, me, w.catalog, str(w.session_id), anonymous=True),
         {"candidate": NOT_ALLOWED, "trainer": NOT_ALLOWED},
@@ -65,17 +83,25 @@ CASES: dict[str, tuple[Call, dict[str, str]]] = {
     "roles.grant": (lambda w, me: roles.grant(w.repo, me, "tg:1", "trainer", RecordingOutbox()), ADMINS_ONLY),
     "roles.revoke": (lambda w, me: roles.revoke(w.repo, me, "tg:2", "trainer"), ADMINS_ONLY),
     "personal_data.export of another": (
-        lambda w, me: personal_data.export(w.repo, me, w.me("candidate").user_id if me.user_id != w.me(
-            "candidate").user_id else w.me("trainer").user_id),
+        lambda w, me: personal_data.export(
+            w.repo,
+            me,
+            w.me("candidate").user_id if me.user_id != w.me("candidate").user_id else w.me("trainer").user_id,
+        ),
         {"candidate": NOT_ALLOWED, "trainer": NOT_ALLOWED, "jury": NOT_ALLOWED},
     ),
     "personal_data.erase of another": (
-        lambda w, me: personal_data.erase(w.repo, me, w.me("jury").user_id if me.user_id != w.me(
-            "jury").user_id else w.me("trainer").user_id),
+        lambda w, me: personal_data.erase(
+            w.repo,
+            me,
+            w.me("jury").user_id if me.user_id != w.me("jury").user_id else w.me("trainer").user_id,
+        ),
         {"candidate": NOT_ALLOWED, "trainer": NOT_ALLOWED, "jury": NOT_ALLOWED},
     ),
     "personal_data.purge": (
-        lambda w, me: personal_data.purge(w.repo, me, audio_older_than=timedelta(0), update_ids_older_than=timedelta(0)),
+        lambda w, me: personal_data.purge(
+            w.repo, me, audio_older_than=timedelta(0), update_ids_older_than=timedelta(0)
+        ),
         ADMINS_ONLY,
     ),
 }
@@ -85,26 +111,38 @@ CASES: dict[str, tuple[Call, dict[str, str]]] = {
 async def test_the_use_case_refuses_whoever_may_not(repo: Repository, use_case: str) -> None:
     world = await build_world(repo)
     call, refused = CASES[use_case]
-    before = (repo.cohorts_owned(None), repo.uploaded_scripts(), repo.scorecard(world.scorecard_id),
-              [repo.user(p.user_id) for p in world.people.values() if p.user_id is not None])
+    before = (
+        repo.cohorts_owned(None),
+        repo.uploaded_scripts(),
+        repo.scorecard(world.scorecard_id),
+        [repo.user(p.user_id) for p in world.people.values() if p.user_id is not None],
+    )
     for who, reason in refused.items():
         with pytest.raises(Refused) as caught:
             await call(world, world.me(who))
         assert caught.value.reason == reason, f"{use_case} for {who}: {caught.value}"
-    after = (repo.cohorts_owned(None), repo.uploaded_scripts(), repo.scorecard(world.scorecard_id),
-             [repo.user(p.user_id) for p in world.people.values() if p.user_id is not None])
+    after = (
+        repo.cohorts_owned(None),
+        repo.uploaded_scripts(),
+        repo.scorecard(world.scorecard_id),
+        [repo.user(p.user_id) for p in world.people.values() if p.user_id is not None],
+    )
     assert after == before, f"{use_case}: a refused call changed something"
     # and an admin, who may do everything here, passes the checks (a rule of the use case itself,
     # e.g. "no upload to publish", may still answer)
     try:
         await call(world, world.me("admin"))
     except Refused as answer:
-        assert answer.reason not in {NOT_ALLOWED, "unknown_cohort", "unknown_scorecard", "unknown_session"}, answer
+        assert answer.reason not in {NOT_ALLOWED, "unknown_cohort", "unknown_scorecard", "unknown_session"}, (
+            answer
+        )
 
 
 async def test_a_trainer_sees_only_their_own(repo: Repository) -> None:
     world = await build_world(repo)
-    assert [c.cohort.name for c in await cohorts.list_owned(world.repo, world.me("trainer"))] == ["Promo 2027"]
+    assert [c.cohort.name for c in await cohorts.list_owned(world.repo, world.me("trainer"))] == [
+        "Promo 2027"
+    ]
     assert await cohorts.list_owned(world.repo, world.me("other_trainer")) == []
     assert await review.proposed(world.repo, world.me("other_trainer"), world.catalog) == []
     assert len(await review.proposed(world.repo, world.me("trainer"), world.catalog)) == 1

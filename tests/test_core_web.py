@@ -69,11 +69,17 @@ async def test_erasing_a_person_deletes_their_links(repo: Repository) -> None:
 
 async def test_a_cohort_s_assignments_for_its_trainer_only(repo: Repository) -> None:
     w = await build_world(repo)
-    await assignments.assign(w.repo, w.me("trainer"), w.catalog, SCENARIO, "Promo 2027", RecordingOutbox(), exam=True)
+    await assignments.assign(
+        w.repo, w.me("trainer"), w.catalog, SCENARIO, "Promo 2027", RecordingOutbox(), exam=True
+    )
     cohort, made = await assignments.of_cohort(w.repo, w.me("trainer"), str(w.cohort_id))
     assert cohort.id == w.cohort_id and [(a.scenario_id, a.mode) for a in made] == [(SCENARIO, "exam")]
     assert len((await assignments.of_cohort(w.repo, w.me("admin"), str(w.cohort_id)))[1]) == 1
-    for who, reason in (("other_trainer", "unknown_cohort"), ("jury", "not_allowed"), ("candidate", "not_allowed")):
+    for who, reason in (
+        ("other_trainer", "unknown_cohort"),
+        ("jury", "not_allowed"),
+        ("candidate", "not_allowed"),
+    ):
         with pytest.raises(Refused) as refused:
             await assignments.of_cohort(w.repo, w.me(who), str(w.cohort_id))
         assert refused.value.reason == reason
@@ -87,7 +93,11 @@ async def test_a_spoken_turn_s_audio_for_the_candidate_s_trainer_only(repo: Repo
     repo.finish_session(session)
     assert await transcripts.audio(w.repo, w.me("trainer"), str(session), 1) == b"OggS voice"
     assert await transcripts.audio(w.repo, w.me("admin"), str(session), 1) == b"OggS voice"
-    for who, reason in (("other_trainer", "unknown_session"), ("jury", "not_allowed"), ("candidate", "not_allowed")):
+    for who, reason in (
+        ("other_trainer", "unknown_session"),
+        ("jury", "not_allowed"),
+        ("candidate", "not_allowed"),
+    ):
         with pytest.raises(Refused) as refused:
             await transcripts.audio(w.repo, w.me(who), str(session), 1)
         assert refused.value.reason == reason

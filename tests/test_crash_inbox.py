@@ -63,8 +63,17 @@ def _repo(settings: Settings) -> Repository:
 async def _run_until_killed(api: FakeBotAPI, settings: Settings, crash_point: str, send: Any) -> int:
     """Start the bot in a child process with `crash_point`, send one update, wait for the kill."""
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", BOT_PROCESS, str(settings.data_dir), api.token, api.base_url, crash_point, HEARD,
-        cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
+        sys.executable,
+        "-c",
+        BOT_PROCESS,
+        str(settings.data_dir),
+        api.token,
+        api.base_url,
+        crash_point,
+        HEARD,
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     try:
@@ -110,7 +119,10 @@ async def test_a_voice_note_survives_a_kill_around_its_download(tmp_path: Path, 
             assert later[0].text.startswith("🗣")
         repo = _repo(settings)
         record = repo.session(session_id)
-        assert [t.text for t in record.turns if t.speaker == "candidate"] == [HEARD, "And what would help you most?"]
+        assert [t.text for t in record.turns if t.speaker == "candidate"] == [
+            HEARD,
+            "And what would help you most?",
+        ]
         assert repo.audio(session_id, 2) == NOTE
         assert repo.held_voices() == [] and repo.pending_updates() == []
         repo.engine.dispose()
@@ -120,14 +132,18 @@ async def test_a_play_command_killed_after_the_session_opened_is_answered_once(t
     async with FakeBotAPI() as api:
         settings = bot_settings(tmp_path, api)
         nora = api.user(2102, "Nora", "en")
-        await _run_until_killed(api, settings, "play.session_started", lambda: nora.send_text(f"/play {SCENARIO} en"))
+        await _run_until_killed(
+            api, settings, "play.session_started", lambda: nora.send_text(f"/play {SCENARIO} en")
+        )
         assert api.texts(nora.id) == []  # the session was opened, the candidate was told nothing
 
         async with bot_running(settings):
             texts = await _settle(api, nora.id, 2)
             assert len(texts) == 2, texts  # the start notice and the persona's first words, once
             assert texts[1].startswith("🗣")
-            answer = await api.reply_to(nora, lambda: nora.send_text("Hello, what matters most to you this year?"))
+            answer = await api.reply_to(
+                nora, lambda: nora.send_text("Hello, what matters most to you this year?")
+            )
             assert answer[0].text.startswith("🗣")
         repo = _repo(settings)
         user = repo.find_user("tg:2102")
@@ -138,7 +154,9 @@ async def test_a_play_command_killed_after_the_session_opened_is_answered_once(t
         repo.engine.dispose()
 
 
-async def test_a_play_command_killed_before_anything_was_stored_is_answered_at_the_next_start(tmp_path: Path) -> None:
+async def test_a_play_command_killed_before_anything_was_stored_is_answered_at_the_next_start(
+    tmp_path: Path,
+) -> None:
     """The update was held and acknowledged, nothing else happened: the next start plays it."""
     async with FakeBotAPI() as api:
         settings = bot_settings(tmp_path, api)
@@ -196,7 +214,9 @@ async def test_an_update_that_keeps_failing_is_let_go_with_an_apology(tmp_path: 
             repo.count_update_attempt(update_id)  # three starts died on it
         async with bot_running(settings):
             texts = await _settle(api, pia.id, 1)
-        assert texts == ["Sorry, I could not handle one of your messages after several tries. Please send it again."]
+        assert texts == [
+            "Sorry, I could not handle one of your messages after several tries. Please send it again."
+        ]
         assert repo.pending_updates() == []
         repo.engine.dispose()
 
@@ -231,7 +251,9 @@ async def test_a_line_the_database_could_not_store_is_kept_and_answered_by_the_r
         async with bot_running(settings, services_factory=services):
             rita.send_text("What volumes do you plan for next season?")
             texts = (await _settle(api, rita.id, before + 2, quiet=2.0))[before:]
-        assert "database is not answering" in texts[0] and "stored" not in texts[0].replace("could not store", "")
+        assert "database is not answering" in texts[0] and "stored" not in texts[0].replace(
+            "could not store", ""
+        )
         assert len(texts) == 2 and texts[1].startswith("🗣"), texts
         repo = _repo(settings)
         assert [t.text for t in repo.session(session_id).turns if t.speaker == "candidate"] == [

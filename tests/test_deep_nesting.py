@@ -81,9 +81,20 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
         (billion_laughs(), None, "more than 25,000 values"),
         (HEADER + "loop: &loop [x, *loop]\n", 4, "alias *loop is inside its own anchor"),
     ],
-    ids=["flow-5000", "flow-100000", "flow-mappings", "block-indented", "dashes", "alias-chain", "billion-laughs", "alias-loop"],
+    ids=[
+        "flow-5000",
+        "flow-100000",
+        "flow-mappings",
+        "block-indented",
+        "dashes",
+        "alias-chain",
+        "billion-laughs",
+        "alias-loop",
+    ],
 )
-def test_over_deep_script_is_a_located_lint_problem(tmp_path: Path, text: str, line: int | None, words: str) -> None:
+def test_over_deep_script_is_a_located_lint_problem(
+    tmp_path: Path, text: str, line: int | None, words: str
+) -> None:
     path = write(tmp_path, "deep.yaml", text)
     problems = lint_paths([path])
     assert len(problems) == 1, problems
@@ -104,7 +115,10 @@ def test_scenarios_lint_command(tmp_path: Path) -> None:
     path = write(tmp_path, "deep.yaml", deep_flow(5_000))
     result = runner.invoke(scenarios_app, ["lint", str(path), str(LIBRARY)])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
-    assert result.stdout.strip() == f"{path}:4: lists and mappings nested more than 64 levels deep: no script needs that many"
+    assert (
+        result.stdout.strip()
+        == f"{path}:4: lists and mappings nested more than 64 levels deep: no script needs that many"
+    )
 
 
 def test_jury_upload_command(tmp_path: Path) -> None:
@@ -118,27 +132,42 @@ def test_jury_upload_command(tmp_path: Path) -> None:
 def test_telegram_upload_names_the_file_as_sent() -> None:
     problems, scenario = lint_document("mon script.yaml", deep_flow(5_000).encode())
     assert scenario is None
-    assert problems == ["mon_script.yaml:4: lists and mappings nested more than 64 levels deep: no script needs that many"]
+    assert problems == [
+        "mon_script.yaml:4: lists and mappings nested more than 64 levels deep: no script needs that many"
+    ]
 
 
 def test_upload_size_is_bounded(tmp_path: Path) -> None:
     big = HEADER + "notes: |\n" + ("  " + "x" * 98 + "\n") * (MAX_SCRIPT_BYTES // 100 + 1)
     problems, scenario = lint_document("big.yaml", big.encode())
-    assert scenario is None and len(problems) == 1 and problems[0].startswith("big.yaml:1: the file is too large")
+    assert (
+        scenario is None
+        and len(problems) == 1
+        and problems[0].startswith("big.yaml:1: the file is too large")
+    )
     path = write(tmp_path, "big.yaml", big)
-    assert [p.message for p in lint_paths([path])] == ["the file is too large (more than 512 KB); a script needs far less"]
+    assert [p.message for p in lint_paths([path])] == [
+        "the file is too large (more than 512 KB); a script needs far less"
+    ]
 
 
 # --- the judge's answer ------------------------------------------------------------------------------------
 
 
 def transcript() -> Transcript:
-    return Transcript.model_validate_json((GRADED / "negotiation-fr.illegal.json").read_text(encoding="utf-8"))
+    return Transcript.model_validate_json(
+        (GRADED / "negotiation-fr.illegal.json").read_text(encoding="utf-8")
+    )
 
 
 @pytest.mark.parametrize(
     "raw",
-    ["[" * 100_000 + "]" * 100_000, '{"a":' * 100_000 + "1" + "}" * 100_000, "[" * 100_000, "[" * 17 + "]" * 17],
+    [
+        "[" * 100_000 + "]" * 100_000,
+        '{"a":' * 100_000 + "1" + "}" * 100_000,
+        "[" * 100_000,
+        "[" * 17 + "]" * 17,
+    ],
     ids=["lists", "objects", "unclosed", "17-levels"],
 )
 def test_judge_answer_nested_too_deep_is_rejected(raw: str) -> None:
@@ -171,7 +200,9 @@ def test_score_command_ignores_a_deeply_nested_judge_answer() -> None:
     first, second = card["provenance"]["judge_problems"]
     assert "the answer is 200000 characters long" in first
     assert "the answer is nested more than 16 levels deep" in second
-    assert [(c["code"], c["level"]) for c in card["criteria"]] == [(c["code"], c["level"]) for c in expected["criteria"]]
+    assert [(c["code"], c["level"]) for c in card["criteria"]] == [
+        (c["code"], c["level"]) for c in expected["criteria"]
+    ]
     assert card["overall"] == expected["overall"]
 
 

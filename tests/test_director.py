@@ -95,7 +95,9 @@ def test_the_explorer_reaches_later_stages_sooner(scenario: Scenario) -> None:
         return next((d.turn for d in directions if d.stage_id == stage_id), None)
 
     assert turn_reaching(explorer, "wrap-up") is not None
-    assert turn_reaching(repeater, "wrap-up") is None or turn_reaching(explorer, "wrap-up") < turn_reaching(repeater, "wrap-up")
+    assert turn_reaching(repeater, "wrap-up") is None or turn_reaching(explorer, "wrap-up") < turn_reaching(
+        repeater, "wrap-up"
+    )
 
 
 def test_the_persona_switches_to_english_at_the_switch_stage(scenario: Scenario) -> None:
@@ -136,7 +138,9 @@ def test_stepping_after_the_end_is_refused(scenario: Scenario) -> None:
 
 def test_the_persona_never_says_the_same_sentence_twice(scenario: Scenario) -> None:
     _, replies, _ = play(scenario, PRICE_REPEATER * 3)
-    sentences = [s for r in replies for s in r.replace("?", "?|").replace(".", ".|").split("|") if len(s.split()) >= 3]
+    sentences = [
+        s for r in replies for s in r.replace("?", "?|").replace(".", ".|").split("|") if len(s.split()) >= 3
+    ]
     assert len(sentences) == len(set(s.strip() for s in sentences))
 
 

@@ -83,7 +83,9 @@ def test_padding_with_repetition_does_not_raise_the_level():
     assert filler <= once + 0.1
 
 
-@pytest.mark.parametrize(("texts", "reached"), [([A2], False), ([RUN_ON], False), ([B2], True), ([C1], True), ([A2, B2, C1], True)])
+@pytest.mark.parametrize(
+    ("texts", "reached"), [([A2], False), ([RUN_ON], False), ([B2], True), ([C1], True), ([A2, B2, C1], True)]
+)
 def test_b1_reached(texts, reached):
     result = assess_english(texts)
     assert isinstance(result, EnglishAssessment)
@@ -106,7 +108,14 @@ def test_assessment_shape_and_evidence_is_verbatim():
     assert result.cefr in LEVELS
     assert 0 <= result.confidence <= 1
     assert result.words == sum(n_words(t) for t in turns)
-    for key in ("share_above_a2", "mtld", "mean_sentence_length", "subordinators_per_sentence", "tense_variety", "share_unknown_words"):
+    for key in (
+        "share_above_a2",
+        "mtld",
+        "mean_sentence_length",
+        "subordinators_per_sentence",
+        "tense_variety",
+        "share_unknown_words",
+    ):
         assert key in result.measures
     assert 1 <= len(result.evidence) <= 3
     for sentence in result.evidence:
@@ -223,7 +232,9 @@ def test_cli_missing_file(tmp_path):
 
 
 def test_content_word_shares_and_subordinate_sentences():
-    m = text_measures("We considered the ubiquitous implications carefully. I like it. Although it is late, we can go.")
+    m = text_measures(
+        "We considered the ubiquitous implications carefully. I like it. Although it is late, we can go."
+    )
     assert m["content_share_above_b2"] >= m["share_above_b2"]  # among content words, not all words
     assert 0 < m["content_share_above_b2"] <= m["content_share_above_b1"] <= 1
     assert m["subordinate_sentence_share"] == pytest.approx(1 / 3)

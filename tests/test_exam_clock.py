@@ -60,7 +60,9 @@ async def test_a_line_sent_before_the_deadline_is_kept_and_answered(tmp_path: Pa
             await api.reply_to(finn, lambda: finn.send_text(f"/play {SCENARIO} en"), count=2)
             deadline = datetime.now(UTC) - timedelta(seconds=5)  # already past when the line is handled…
             session_id = _make_exam(settings, finn.id, deadline)
-            sent = _line_sent_at(finn, "What volumes do you plan for next season?", deadline - timedelta(seconds=20))
+            sent = _line_sent_at(
+                finn, "What volumes do you plan for next season?", deadline - timedelta(seconds=20)
+            )
             before = len(api.outbox(finn.id))
             api.push(sent)  # … but it was sent before
             await api.wait_outbox(finn.id, before + 3, timeout=10)
@@ -69,7 +71,9 @@ async def test_a_line_sent_before_the_deadline_is_kept_and_answered(tmp_path: Pa
         assert texts[1].startswith("⏱ The time allowed") and texts[2].startswith("📝 Mock exam")
         repo = _repo(settings)
         record = repo.session(session_id)
-        assert [t.text for t in record.turns if t.speaker == "candidate"] == ["What volumes do you plan for next season?"]
+        assert [t.text for t in record.turns if t.speaker == "candidate"] == [
+            "What volumes do you plan for next season?"
+        ]
         assert record.status == "finished"
         repo.engine.dispose()
 
@@ -81,7 +85,9 @@ async def test_a_line_sent_after_the_deadline_is_not_taken(tmp_path: Path) -> No
         async with bot_running(settings, options=fast_options(exam_clock_seconds=3600)):
             await api.reply_to(gus, lambda: gus.send_text(f"/play {SCENARIO} en"), count=2)
             session_id = _make_exam(settings, gus.id, datetime.now(UTC) - timedelta(seconds=5))
-            texts = [c.text for c in await api.reply_to(gus, lambda: gus.send_text("One more thing!"), count=2)]
+            texts = [
+                c.text for c in await api.reply_to(gus, lambda: gus.send_text("One more thing!"), count=2)
+            ]
         assert texts[0].startswith("⏱ The time allowed")
         repo = _repo(settings)
         assert [t.speaker for t in repo.session(session_id).turns] == ["persona"]

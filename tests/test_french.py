@@ -141,7 +141,9 @@ def test_professional_vocabulary():
     b = assess_french([(pro, False)])
     assert a is not None and b is not None
     assert a.measures["professional_terms"] == 0
-    assert {"contrat", "remise", "volumes", "marge", "budget", "retour sur investissement"} <= set(b.professional_terms)
+    assert {"contrat", "remise", "volumes", "marge", "budget", "retour sur investissement"} <= set(
+        b.professional_terms
+    )
     assert b.measures["professional_terms_per_100_words"] > 10
 
 

@@ -69,7 +69,9 @@ def test_upload_stores_a_valid_script_unpublished_and_previews_it(repo: Reposito
     assert stored.script["version"] == 2
 
 
-def test_a_broken_script_is_reported_by_file_and_line_and_nothing_is_stored(repo: Repository, tmp_path: Path) -> None:
+def test_a_broken_script_is_reported_by_file_and_line_and_nothing_is_stored(
+    repo: Repository, tmp_path: Path
+) -> None:
     path = _script(tmp_path, 2, name="broken.yaml")
     text = path.read_text(encoding="utf-8").replace("persona: claire-morel", "persona: nobody", 1)
     path.write_text(text, encoding="utf-8")
@@ -96,7 +98,9 @@ def test_publish_is_refused_without_an_upload_or_a_higher_version(repo: Reposito
     _ok("upload", str(_script(tmp_path, 1)))  # the library's version, not a new one
     same = _jury("publish", SCENARIO)
     assert same.exit_code == 1, same.output
-    assert "the uploaded script is v1, the live version is v1" in same.stderr and "to 2 at least" in same.stderr
+    assert (
+        "the uploaded script is v1, the live version is v1" in same.stderr and "to 2 at least" in same.stderr
+    )
     assert repo.published_scripts() == []
 
 
@@ -104,7 +108,9 @@ def test_publish_makes_the_upload_live_once_and_list_shows_it(repo: Repository, 
     jane = repo.get_or_create_user(telegram_id=902, display_name="Jane", role="jury")
     _ok("upload", str(_script(tmp_path, 2)))
     before = _ok("list")
-    assert re.search(rf"(?m)^1\t{SCENARIO}\tv2\tunpublished\t\d{{4}}-\d\d-\d\d \d\d:\d\d UTC$", before), before
+    assert re.search(rf"(?m)^1\t{SCENARIO}\tv2\tunpublished\t\d{{4}}-\d\d-\d\d \d\d:\d\d UTC$", before), (
+        before
+    )
     assert f"{SCENARIO}\tv1\t(library)" in before
 
     done = _ok("publish", SCENARIO, "--by", "tg:902")
@@ -126,7 +132,9 @@ def test_list_says_so_when_nothing_was_uploaded(repo: Repository) -> None:
     assert _ok("list").strip() == "No script uploaded."
 
 
-def test_try_plays_the_unpublished_upload_in_exam_mode_and_stores_it(repo: Repository, tmp_path: Path) -> None:
+def test_try_plays_the_unpublished_upload_in_exam_mode_and_stores_it(
+    repo: Repository, tmp_path: Path
+) -> None:
     unknown = _jury("try", "no-such-scenario")
     assert unknown.exit_code == 1 and "no script 'no-such-scenario'" in unknown.stderr
     _ok("upload", str(_script(tmp_path, 3)))
@@ -174,7 +182,10 @@ async def test_in_exam_mode_a_line_past_the_time_limit_is_not_taken(
     scenario = load_catalog().scenario(SCENARIO)
     assert scenario.duration_min == 30
     clock = Clock()
-    monkeypatch.setattr("sys.stdin", TypedAt(clock, [(1, FR_TURNS[0]), (29, FR_TURNS[1]), (31, FR_TURNS[2]), (32, FR_TURNS[3])]))
+    monkeypatch.setattr(
+        "sys.stdin",
+        TypedAt(clock, [(1, FR_TURNS[0]), (29, FR_TURNS[1]), (31, FR_TURNS[2]), (32, FR_TURNS[3])]),
+    )
     code = await _play(get_settings(), SCENARIO, "fr", None, None, "Jane", None, None, exam=exam, clock=clock)
     assert code == 0
     out = capsys.readouterr().out

@@ -30,11 +30,19 @@ def test_name_parts_split_hyphenated_names_and_skip_particles() -> None:
 
 def test_redact_blanks_names_emails_and_phones_but_keeps_figures() -> None:
     names = name_parts("Marie-Claire Le Dubois")
-    text = redact(INTRO + " Le prix : 120 000 € à 45 jours, soit 3 % de remise. DUBOIS signe le bon.", names, "fr")
+    text = redact(
+        INTRO + " Le prix : 120 000 € à 45 jours, soit 3 % de remise. DUBOIS signe le bon.", names, "fr"
+    )
     assert "Dubois" not in text and "DUBOIS" not in text and "Marie" not in text and "Claire" not in text
     assert "06 12" not in text and "example.com" not in text
     assert "[nom]" in text and "[téléphone]" in text and "[e-mail]" in text
-    assert "120 000 €" in text and "45 jours" in text and "3 %" in text and "Le prix" in text and " le bon" in text
+    assert (
+        "120 000 €" in text
+        and "45 jours" in text
+        and "3 %" in text
+        and "Le prix" in text
+        and " le bon" in text
+    )
     assert redact("Call +33 6 12 34 56 78, Marie.", ["Marie"], "en") == "Call [phone], [name]."
     assert redact("Mariette et Marie", ["Marie"], "fr") == "Mariette et [nom]"  # whole words only
 
@@ -86,7 +94,10 @@ async def test_a_jury_member_reads_transcripts_without_names(tmp_path: Path) -> 
             assert (await _say(api, marie, INTRO))[0].startswith("🗣")
             assert (await _say(api, marie, line(1)))[0].startswith("🗣")
             session_no = "1"
-            assert f"No finished session no. {session_no}" in (await _say(api, jane, f"/transcript {session_no}"))[0]
+            assert (
+                f"No finished session no. {session_no}"
+                in (await _say(api, jane, f"/transcript {session_no}"))[0]
+            )
             await _say(api, marie, "/end", count=2)
             await api.wait_for(lambda: any("/20" in x for x in api.texts(CANDIDATE)), 30, "the report")
 
@@ -110,7 +121,9 @@ async def test_a_jury_member_reads_transcripts_without_names(tmp_path: Path) -> 
             assert "[name]" in "\n".join(await _say(api, admin, f"/transcript {session_no}"))
 
 
-def test_the_terminal_lists_and_reads_transcripts_without_names(cli_database: str, sample_scenario: Scenario) -> None:
+def test_the_terminal_lists_and_reads_transcripts_without_names(
+    cli_database: str, sample_scenario: Scenario
+) -> None:
     repo = Repository(make_engine(cli_database))
     try:
         session = _played(repo, sample_scenario, "Marie-Claire Dubois", [INTRO])
@@ -122,7 +135,9 @@ def test_the_terminal_lists_and_reads_transcripts_without_names(cli_database: st
     listed = runner.invoke(jury_app, ["transcripts", sample_scenario.id])
     assert listed.exit_code == 0, listed.output
     assert f"Session #{session}" in listed.output and "11/20 (proposed)" in listed.output
-    assert f"#{active}" not in listed.output and "Dubois" not in listed.output and "Martin" not in listed.output
+    assert (
+        f"#{active}" not in listed.output and "Dubois" not in listed.output and "Martin" not in listed.output
+    )
 
     read = runner.invoke(jury_app, ["transcript", str(session), "--lang", "fr"])
     assert read.exit_code == 0, read.output

@@ -47,7 +47,10 @@ def scripts() -> list[Scenario]:
 def test_the_whole_library_lints() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bot.cli", "scenarios", "lint", "scenarios/library", "personas/library"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -100,8 +103,12 @@ def test_every_play_file_names_a_library_script_and_is_well_formed() -> None:
         for lang in LANGS:
             strong, weak = spec[lang]["strong"], spec[lang]["weak"]
             assert 8 <= len(strong) <= 14, f"{path.name} {lang}: {len(strong)} strong lines (8-14)"
-            assert len(weak) == len(strong), f"{path.name} {lang}: the weak candidate must be as long as the strong one"
-            assert all(isinstance(line, str) and line.strip() for line in strong + weak), f"{path.name} {lang}: empty line"
+            assert len(weak) == len(strong), (
+                f"{path.name} {lang}: the weak candidate must be as long as the strong one"
+            )
+            assert all(isinstance(line, str) and line.strip() for line in strong + weak), (
+                f"{path.name} {lang}: empty line"
+            )
 
 
 @pytest.mark.parametrize("path", play_files(), ids=lambda p: p.stem)
@@ -118,7 +125,9 @@ async def test_the_strong_candidate_scores_higher_and_the_persona_never_repeats_
             seen: dict[str, int] = {}
             for i, reply in enumerate(replies):
                 for key in sentence_keys(reply):
-                    assert key not in seen, f"{path.stem} {lang} {level}: turn {i} repeats {key!r} (turn {seen[key]})"
+                    assert key not in seen, (
+                        f"{path.stem} {lang} {level}: turn {i} repeats {key!r} (turn {seen[key]})"
+                    )
                     seen[key] = i
             scores[level] = card.overall.score_20
         assert scores["strong"] > scores["weak"], f"{path.stem} {lang}: {scores}"
@@ -174,18 +183,26 @@ def term_problems(scenario: Scenario) -> list[str]:
             problems.append(f"{where}: demand {term.demand:g} is not beyond accept {term.accept:g}")
         if term.mandate is not None:
             if _better(term, term.mandate, term.demand):
-                problems.append(f"{where}: mandate {term.mandate:g} gives more than the demand {term.demand:g}")
+                problems.append(
+                    f"{where}: mandate {term.mandate:g} gives more than the demand {term.demand:g}"
+                )
             if term.accept is not None and _better(term, term.accept, term.mandate):
-                problems.append(f"{where}: mandate {term.mandate:g} never reaches accept {term.accept:g}: no deal is possible")
+                problems.append(
+                    f"{where}: mandate {term.mandate:g} never reaches accept {term.accept:g}: no deal is possible"
+                )
             if not _is_payment_term(term):
                 for lang in LANGS:
                     if not _stated(term.mandate, scenario.briefing.get(lang)):
-                        problems.append(f"{where}: mandate {term.mandate:g} is not stated in the {lang} briefing")
+                        problems.append(
+                            f"{where}: mandate {term.mandate:g} is not stated in the {lang} briefing"
+                        )
         if _is_payment_term(term):
             for name in ("mandate", "accept"):
                 value = getattr(term, name)
                 if value is not None and value > PAYMENT_CAP_DAYS:
-                    problems.append(f"{where}: {name} {value:g} days is beyond the legal cap of {PAYMENT_CAP_DAYS} days")
+                    problems.append(
+                        f"{where}: {name} {value:g} days is beyond the legal cap of {PAYMENT_CAP_DAYS} days"
+                    )
         if term.unit is Unit.percent:
             for name in ("demand", "accept", "mandate"):
                 value = getattr(term, name)
@@ -193,7 +210,9 @@ def term_problems(scenario: Scenario) -> list[str]:
                     problems.append(f"{where}: {name} {value:g} % is not a percentage")
         if term.objection is not None and term.from_stage is not None:
             if stage_of.get(term.objection, -1) < scenario.stage_index(term.from_stage):
-                problems.append(f"{where}: objection {term.objection} comes before from_stage {term.from_stage}")
+                problems.append(
+                    f"{where}: objection {term.objection} comes before from_stage {term.from_stage}"
+                )
     return problems
 
 
@@ -225,5 +244,7 @@ def test_each_kind_has_three_scripts_of_the_three_difficulties() -> None:
         found = by_kind.get(kind, [])
         assert len(found) >= 3, f"{kind.value}: {len(found)} script(s): {[s.id for s in found]}"
         difficulties = {s.difficulty for s in found}
-        assert difficulties == set(Difficulty), f"{kind.value}: difficulties {sorted(d.value for d in difficulties)}"
+        assert difficulties == set(Difficulty), (
+            f"{kind.value}: difficulties {sorted(d.value for d in difficulties)}"
+        )
         assert len({s.persona for s in found}) == len(found), f"{kind.value}: each script has its own persona"

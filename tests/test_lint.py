@@ -45,26 +45,118 @@ def test_the_fixture_and_the_library_are_valid(workdir: Path) -> None:
 
 # (what to break, replacement, the line's marker in the edited file, expected message fragment)
 MISTAKES = [
-    pytest.param("kind: negotiation", "kind: negotiation: pitch", "kind: negotiation: pitch", "YAML syntax error", id="yaml-syntax"),
-    pytest.param("difficulty: easy", "difficulty: easy\ndificulty: hard", "dificulty: hard", "unknown field 'dificulty'", id="unknown-field"),
-    pytest.param("  en: Renewal of the framework contract\n", "", "title:", "missing language 'en' in title", id="missing-language"),
-    pytest.param("persona: test-buyer", "persona: nobody", "persona: nobody", "unknown persona 'nobody'", id="unknown-persona"),
-    pytest.param("  - id: BLOC2.A2.C1.CR1", "  - id: BLOC2.A2.C9.CR9", "BLOC2.A2.C9.CR9", "unknown criterion id 'BLOC2.A2.C9.CR9'", id="unknown-criterion"),
-    pytest.param("indicator: BLOC2.A2.C1.CR1.1", "indicator: BLOC2.A2.C1.CR1.42", "CR1.42", "unknown indicator id 'BLOC2.A2.C1.CR1.42'", id="unknown-indicator"),
-    pytest.param("  - id: wrap-up", "  - id: price  # twice", "  - id: price  # twice", "duplicate stage id 'price'", id="duplicate-stage"),
-    pytest.param("    ends_when:\n      max_turns: 2\nclosing:", "    ends_when:  # wrap-up\n      min_turns: 1\nclosing:", "ends_when:  # wrap-up", "can never end", id="stage-never-ends"),
-    pytest.param("resolved_by: [conditional_concession, quantified_argument]", "resolved_by: []", "resolved_by: []", "can never be resolved", id="objection-unresolvable"),
-    pytest.param("resolved_by: [conditional_concession, quantified_argument]", "resolved_by: [blame]", "resolved_by: [blame]", "moves a good candidate avoids", id="objection-resolved-by-blame"),
-    pytest.param("resolved_by: [conditional_concession, quantified_argument]", "resolved_by: [flattery]", "resolved_by: [flattery]", "resolved_by[0]", id="unknown-move"),
-    pytest.param("fr: ['volume', 'prévision']", "fr: ['volume(', 'prévision']", "volume(", "invalid regular expression", id="bad-regex"),
-    pytest.param("criteria:\n  - id: BLOC2.A2.C2.CR2", "criteria:\n  - id: BLOC2.A1.C1.CR1", "BLOC2.A1.C1.CR1", "not assessed orally", id="criterion-not-oral"),
-    pytest.param("difficulty: easy", "difficulty: easy\nattempts: 2", "attempts: 2", "attempts is only for exam scripts", id="attempts-without-exam"),
-    pytest.param("      max_attempts: 2", "      max_attempts: 2\n        after_turns: 9", "after_turns: 9", "is never raised", id="objection-never-raised"),
+    pytest.param(
+        "kind: negotiation",
+        "kind: negotiation: pitch",
+        "kind: negotiation: pitch",
+        "YAML syntax error",
+        id="yaml-syntax",
+    ),
+    pytest.param(
+        "difficulty: easy",
+        "difficulty: easy\ndificulty: hard",
+        "dificulty: hard",
+        "unknown field 'dificulty'",
+        id="unknown-field",
+    ),
+    pytest.param(
+        "  en: Renewal of the framework contract\n",
+        "",
+        "title:",
+        "missing language 'en' in title",
+        id="missing-language",
+    ),
+    pytest.param(
+        "persona: test-buyer",
+        "persona: nobody",
+        "persona: nobody",
+        "unknown persona 'nobody'",
+        id="unknown-persona",
+    ),
+    pytest.param(
+        "  - id: BLOC2.A2.C1.CR1",
+        "  - id: BLOC2.A2.C9.CR9",
+        "BLOC2.A2.C9.CR9",
+        "unknown criterion id 'BLOC2.A2.C9.CR9'",
+        id="unknown-criterion",
+    ),
+    pytest.param(
+        "indicator: BLOC2.A2.C1.CR1.1",
+        "indicator: BLOC2.A2.C1.CR1.42",
+        "CR1.42",
+        "unknown indicator id 'BLOC2.A2.C1.CR1.42'",
+        id="unknown-indicator",
+    ),
+    pytest.param(
+        "  - id: wrap-up",
+        "  - id: price  # twice",
+        "  - id: price  # twice",
+        "duplicate stage id 'price'",
+        id="duplicate-stage",
+    ),
+    pytest.param(
+        "    ends_when:\n      max_turns: 2\nclosing:",
+        "    ends_when:  # wrap-up\n      min_turns: 1\nclosing:",
+        "ends_when:  # wrap-up",
+        "can never end",
+        id="stage-never-ends",
+    ),
+    pytest.param(
+        "resolved_by: [conditional_concession, quantified_argument]",
+        "resolved_by: []",
+        "resolved_by: []",
+        "can never be resolved",
+        id="objection-unresolvable",
+    ),
+    pytest.param(
+        "resolved_by: [conditional_concession, quantified_argument]",
+        "resolved_by: [blame]",
+        "resolved_by: [blame]",
+        "moves a good candidate avoids",
+        id="objection-resolved-by-blame",
+    ),
+    pytest.param(
+        "resolved_by: [conditional_concession, quantified_argument]",
+        "resolved_by: [flattery]",
+        "resolved_by: [flattery]",
+        "resolved_by[0]",
+        id="unknown-move",
+    ),
+    pytest.param(
+        "fr: ['volume', 'prévision']",
+        "fr: ['volume(', 'prévision']",
+        "volume(",
+        "invalid regular expression",
+        id="bad-regex",
+    ),
+    pytest.param(
+        "criteria:\n  - id: BLOC2.A2.C2.CR2",
+        "criteria:\n  - id: BLOC2.A1.C1.CR1",
+        "BLOC2.A1.C1.CR1",
+        "not assessed orally",
+        id="criterion-not-oral",
+    ),
+    pytest.param(
+        "difficulty: easy",
+        "difficulty: easy\nattempts: 2",
+        "attempts: 2",
+        "attempts is only for exam scripts",
+        id="attempts-without-exam",
+    ),
+    pytest.param(
+        "      max_attempts: 2",
+        "      max_attempts: 2\n        after_turns: 9",
+        "after_turns: 9",
+        "is never raised",
+        id="objection-never-raised",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("old", "new", "marker", "message"), MISTAKES)
-def test_each_mistake_is_reported_with_file_and_line(workdir: Path, old: str, new: str, marker: str, message: str) -> None:
+def test_each_mistake_is_reported_with_file_and_line(
+    workdir: Path, old: str, new: str, marker: str, message: str
+) -> None:
     script = workdir / "script.yaml"
     text = edit(script, old, new)
     marker_line = line_of(text, marker)
@@ -82,7 +174,9 @@ def test_each_mistake_is_reported_with_file_and_line(workdir: Path, old: str, ne
 def test_duplicate_scenario_ids_across_files(workdir: Path) -> None:
     shutil.copy(workdir / "script.yaml", workdir / "copy.yaml")
     problems = lint_paths([workdir])
-    assert [str(p) for p in problems] == [f"{workdir / 'script.yaml'}:2: duplicate scenario id 'mini-negotiation' (also in {workdir / 'copy.yaml'})"]
+    assert [str(p) for p in problems] == [
+        f"{workdir / 'script.yaml'}:2: duplicate scenario id 'mini-negotiation' (also in {workdir / 'copy.yaml'})"
+    ]
 
 
 def test_persona_mistakes_are_reported(workdir: Path) -> None:

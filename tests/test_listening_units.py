@@ -16,7 +16,12 @@ DATA = Path(__file__).parent / "data"
 
 
 def offers(text: str) -> list[tuple[float, str, bool]]:
-    return [(f.value, f.unit.value, o.conditional) for o in offered_figures(text) if not o.elliptic for f in o.figures]
+    return [
+        (f.value, f.unit.value, o.conditional)
+        for o in offered_figures(text)
+        if not o.elliptic
+        for f in o.figures
+    ]
 
 
 @pytest.mark.parametrize(
@@ -51,7 +56,10 @@ def test_a_bare_figure_is_only_a_candidate_follow_on() -> None:
 
 def test_figures_are_spoken_in_each_language() -> None:
     assert format_figure(6, Unit.percent, "fr") == "6 %" and format_figure(6, Unit.percent, "en") == "6%"
-    assert format_figure(40000, Unit.eur, "fr") == "40\u202f000 €" and format_figure(40000, Unit.eur, "en") == "€40,000"
+    assert (
+        format_figure(40000, Unit.eur, "fr") == "40\u202f000 €"
+        and format_figure(40000, Unit.eur, "en") == "€40,000"
+    )
     assert format_figure(2.5, Unit.percent, "fr") == "2,5 %"
     assert format_figure(90, Unit.days, "en") == "90 days"
 
@@ -89,9 +97,13 @@ stages:
 def test_listening_mistakes_are_reported_with_their_line(tmp_path: Path) -> None:
     shutil.copy(DATA / "test-buyer.yaml", tmp_path / "persona.yaml")
     text = (DATA / "mini-negotiation.yaml").read_text(encoding="utf-8").replace("stages:\n", TERM, 1)
-    text = text.replace("persona: test-buyer\n", "persona: test-buyer\nparticipants:\n  - id: mark\n    name: Mark\n"
-                        "    language: en\n    addressed_by: {fr: [Mark], en: [Mark]}\n    joins_in: nowhere\n"
-                        "    joins: {fr: [Mark arrive.], en: [Mark is joining.]}\n", 1)
+    text = text.replace(
+        "persona: test-buyer\n",
+        "persona: test-buyer\nparticipants:\n  - id: mark\n    name: Mark\n"
+        "    language: en\n    addressed_by: {fr: [Mark], en: [Mark]}\n    joins_in: nowhere\n"
+        "    joins: {fr: [Mark arrive.], en: [Mark is joining.]}\n",
+        1,
+    )
     script = tmp_path / "script.yaml"
     script.write_text(text, encoding="utf-8")
     lines = text.splitlines()
@@ -101,6 +113,12 @@ def test_listening_mistakes_are_reported_with_their_line(tmp_path: Path) -> None
         return next(i for i, line in enumerate(lines, start=1) if needle in line)
 
     assert f"{script}:{at('objection: nowhere')}: term 'remise': unknown objection 'nowhere'" in problems
-    assert f"{script}:{at('accept: 12')}: term 'remise': accept 12 is better for the persona than its demand 10" in problems
-    assert any(p.startswith(f"{script}:{at('{demande}')}:") and "unknown placeholder {demande}" in p for p in problems), problems
+    assert (
+        f"{script}:{at('accept: 12')}: term 'remise': accept 12 is better for the persona than its demand 10"
+        in problems
+    )
+    assert any(
+        p.startswith(f"{script}:{at('{demande}')}:") and "unknown placeholder {demande}" in p
+        for p in problems
+    ), problems
     assert f"{script}:{at('joins_in: nowhere')}: participant 'mark': unknown stage 'nowhere'" in problems

@@ -22,7 +22,9 @@ def settings_for(server: FakeOpenAI, **extra) -> Settings:
 
 def client_for(server: FakeOpenAI, **options) -> ChatClient:
     options.setdefault("backoff_base", 0.01)
-    return ChatClient.from_settings(settings_for(server), http_client=DefaultAsyncHttpxClient(verify=False), **options)
+    return ChatClient.from_settings(
+        settings_for(server), http_client=DefaultAsyncHttpxClient(verify=False), **options
+    )
 
 
 async def test_client_from_settings(fake_openai: FakeOpenAI) -> None:
@@ -53,13 +55,18 @@ async def test_streamed_completion(fake_openai: FakeOpenAI) -> None:
     chat = client_for(fake_openai)
     tokens: list[str] = []
     reply = await chat(MESSAGES, on_token=tokens.append)
-    assert len(tokens) > 3 and "".join(tokens) == reply.text == "Votre hausse est trop forte. Que proposez-vous ?"
+    assert (
+        len(tokens) > 3
+        and "".join(tokens) == reply.text == "Votre hausse est trop forte. Que proposez-vous ?"
+    )
     assert fake_openai.requests[-1]["stream"] is True
     await chat.aclose()
 
 
 async def test_refusal_is_reported(fake_openai: FakeOpenAI) -> None:
-    fake_openai.script(Reply("", refusal="I can't help with that."), Reply("x", finish_reason="content_filter"))
+    fake_openai.script(
+        Reply("", refusal="I can't help with that."), Reply("x", finish_reason="content_filter")
+    )
     chat = client_for(fake_openai)
     assert (await chat(MESSAGES)).refused
     assert (await chat(MESSAGES)).refused
@@ -159,7 +166,9 @@ async def test_deadline_caps_the_call_timeout(fake_openai: FakeOpenAI) -> None:
 async def test_unreachable_server() -> None:
     with FakeOpenAI() as server:
         url = server.base_url
-    chat = ChatClient.from_settings(Settings(openai_base_url=url, openai_api_key="x"), max_retries=1, backoff_base=0.01)
+    chat = ChatClient.from_settings(
+        Settings(openai_base_url=url, openai_api_key="x"), max_retries=1, backoff_base=0.01
+    )
     with pytest.raises(ChatUnavailable, match="connection failed after 2"):
         await chat(MESSAGES)
     await chat.aclose()

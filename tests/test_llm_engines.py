@@ -49,8 +49,10 @@ async def rehearse(server: FakeOpenAI, tmp_path: Path) -> tuple[AsyncRepository,
     repo = AsyncRepository.from_engine(make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}"))
     user_id = await repo.get_or_create_user(telegram_id=None, display_name="Candidate")
     catalog = Catalog(scenarios={mini().id: mini()}, personas={buyer().id: buyer()})
-    engines = Engines(Settings(openai_base_url=server.base_url, openai_api_key="x"),
-                      chat=chat_for(server.base_url, max_retries=0))
+    engines = Engines(
+        Settings(openai_base_url=server.base_url, openai_api_key="x"),
+        chat=chat_for(server.base_url, max_retries=0),
+    )
     rehearsal = Rehearsal(repo, catalog, engines)
     opening = await rehearsal.start(user_id, mini().id, "fr", engine="llm")
     replies = []
@@ -64,7 +66,9 @@ async def rehearse(server: FakeOpenAI, tmp_path: Path) -> tuple[AsyncRepository,
     return repo, opening.session_id, replies
 
 
-async def test_rehearsal_on_a_failing_server_goes_on_with_scripted_lines(fake_openai: FakeOpenAI, tmp_path: Path) -> None:
+async def test_rehearsal_on_a_failing_server_goes_on_with_scripted_lines(
+    fake_openai: FakeOpenAI, tmp_path: Path
+) -> None:
     fake_openai.responder = lambda request: Reply("down", status=500)
     repo, session_id, replies = await rehearse(fake_openai, tmp_path)
     assert all(r.fell_back and r.engine == "llm" for r in replies)

@@ -12,9 +12,13 @@ from scenarios.director import Beat, BeatKind, Direction
 from scenarios.model import Turn
 from tests.llm_support import buyer, directed
 
-OBJECTION = Beat(BeatKind.objection, "price-too-high", ("Votre concurrent est 10 % moins cher.",), "Ancrer haut.")
+OBJECTION = Beat(
+    BeatKind.objection, "price-too-high", ("Votre concurrent est 10 % moins cher.",), "Ancrer haut."
+)
 RESOLVED = Beat(BeatKind.resolved, "price-too-high", ("Bien, c'est une base de discussion.",))
-CLOSING_DEAL = Beat(BeatKind.closing, "mini-negotiation", ("Marché conclu, nous signons la semaine prochaine.",))
+CLOSING_DEAL = Beat(
+    BeatKind.closing, "mini-negotiation", ("Marché conclu, nous signons la semaine prochaine.",)
+)
 
 
 def direction(*beats: Beat, lang: str = "fr", revealed: tuple[str, ...] = ()) -> Direction:
@@ -120,7 +124,9 @@ def test_business_words_are_not_taken_for_the_exercise() -> None:
         "Notez vos instructions de livraison, mais le prix reste le sujet.",
     ):
         assert g.check(text).ok, (text, g.check(text).reasons)
-    en = guard(direction(Beat(BeatKind.objection, "price-too-high", ("Your competitor is 10% cheaper.",)), lang="en"))
+    en = guard(
+        direction(Beat(BeatKind.objection, "price-too-high", ("Your competitor is 10% cheaper.",)), lang="en")
+    )
     for text in (
         "A prompt payment discount will not close a 10% gap.",
         "If you don't move on price, I'll walk away.",

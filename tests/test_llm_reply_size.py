@@ -33,8 +33,11 @@ def cue() -> Cue:
 
 def actor(server: FakeOpenAI, reply_words: int = 80, **chat_options) -> LlmActor:
     return LlmActor(
-        mini(), buyer(), chat_for(server.base_url, **chat_options),
-        options=PromptOptions(reply_words=reply_words), turn_deadline=20.0,
+        mini(),
+        buyer(),
+        chat_for(server.base_url, **chat_options),
+        options=PromptOptions(reply_words=reply_words),
+        turn_deadline=20.0,
     )
 
 
@@ -46,7 +49,9 @@ def scripted() -> str:
 
 
 @pytest.mark.parametrize("streamed", [False, True], ids=["plain", "streamed"])
-async def test_a_giant_token_is_refused_regenerated_then_the_scripted_line(fake_openai: FakeOpenAI, streamed: bool) -> None:
+async def test_a_giant_token_is_refused_regenerated_then_the_scripted_line(
+    fake_openai: FakeOpenAI, streamed: bool
+) -> None:
     fake_openai.responder = lambda request: Reply(GIANT)
     chunks: list[str] = []
     spoken = await actor(fake_openai).speak(cue(), on_token=chunks.append if streamed else None)
@@ -84,7 +89,9 @@ async def test_a_flood_of_nothing_to_say_is_not_read_to_the_end(fake_openai: Fak
 
 
 async def test_a_long_realistic_reply_is_cut_at_a_sentence_end_not_refused(fake_openai: FakeOpenAI) -> None:
-    sentence = "Votre concurrent, lui, propose des conditions d'approvisionnement nettement plus avantageuses."
+    sentence = (
+        "Votre concurrent, lui, propose des conditions d'approvisionnement nettement plus avantageuses."
+    )
     fake_openai.script(" ".join([sentence] * 12))
     spoken = await actor(fake_openai).speak(cue())
     assert not spoken.fell_back and len(fake_openai.requests) == 1

@@ -88,8 +88,12 @@ def malformed_verdict(request: dict[str, Any]) -> Reply:
     match = re.search(r"Score criterion (\S+)\.", last_user(request))
     criterion = match.group(1) if match else "?"
     indicator = {"quotes": [LINE[:40]], "code": f"{criterion}.1", "met": True, "why": f"« {LINE} »"}
-    return Reply(json.dumps({"criterion": criterion, "level": 2, "rationale": f"Dit « {LINE} ».",
-                             "indicators": [indicator]}, ensure_ascii=False))
+    return Reply(
+        json.dumps(
+            {"criterion": criterion, "level": 2, "rationale": f"Dit « {LINE} ».", "indicators": [indicator]},
+            ensure_ascii=False,
+        )
+    )
 
 
 def voice_note() -> bytes:
@@ -106,17 +110,28 @@ async def test_a_whole_path_through_the_bot_logs_no_name_and_no_line(
     CrashingOnce.crashed = False
     with FakeOpenAI(malformed_verdict) as judge:
         async with FakeBotAPI() as api:
-            settings = bot_settings(tmp_path, api, openai_base_url=judge.base_url, openai_api_key="test",
-                                    engine="scripted", judge=True)
-            async with bot_running(settings, services_factory=crashing_services,
-                                   transcriber_factory=lambda s: FakeTranscriber(HEARD)):
+            settings = bot_settings(
+                tmp_path,
+                api,
+                openai_base_url=judge.base_url,
+                openai_api_key="test",
+                engine="scripted",
+                judge=True,
+            )
+            async with bot_running(
+                settings,
+                services_factory=crashing_services,
+                transcriber_factory=lambda s: FakeTranscriber(HEARD),
+            ):
                 zeph = api.user(5_550_001, FIRST, "fr")
                 zeph.last_name = LAST
                 assert FIRST in (await api.reply_to(zeph, lambda: zeph.send_text("/start")))[0].text
                 await api.reply_to(zeph, lambda: zeph.send_text(f"/play {SCENARIO}"), count=2)
                 for said in (LINE, line(1)):
                     assert (await api.reply_to(zeph, lambda: zeph.send_text(said)))[0].text.startswith("🗣")
-                understood, answer = await api.reply_to(zeph, lambda: zeph.send_voice(voice_note(), 2), count=2)
+                understood, answer = await api.reply_to(
+                    zeph, lambda: zeph.send_voice(voice_note(), 2), count=2
+                )
                 assert HEARD in understood.text and answer.text.startswith("🗣")
                 (apology,) = await api.reply_to(zeph, lambda: zeph.send_text(CRASHING))
                 assert CrashingOnce.crashed and not apology.text.startswith("🗣")
@@ -144,8 +159,10 @@ def test_a_jury_member_named_in_the_terminal_is_logged_by_id(
         engine.dispose()
     library = Path(__file__).resolve().parent.parent / "scenarios" / "library" / f"{SCENARIO}.yaml"
     script = tmp_path / "mine.yaml"
-    script.write_text(re.sub(r"(?m)^version: \d+$", "version: 99", library.read_text(encoding="utf-8"), count=1),
-                      encoding="utf-8")
+    script.write_text(
+        re.sub(r"(?m)^version: \d+$", "version: 99", library.read_text(encoding="utf-8"), count=1),
+        encoding="utf-8",
+    )
     caplog.set_level(logging.DEBUG)
     runner = CliRunner()
     for args in (["jury", "upload", str(script), "--by", NAME], ["jury", "publish", SCENARIO, "--by", NAME]):
@@ -160,8 +177,14 @@ def test_a_quote_the_scorer_drops_is_logged_without_its_words(caplog: pytest.Log
     from feedback.scorer import verify_quotes
 
     caplog.set_level(logging.DEBUG)
-    transcript = Transcript(kind="negotiation", language="fr", turns=[Turn(speaker="persona", text="Je vous écoute."),
-                                                 Turn(speaker="candidate", text="Quels sont vos objectifs ?")])
+    transcript = Transcript(
+        kind="negotiation",
+        language="fr",
+        turns=[
+            Turn(speaker="persona", text="Je vous écoute."),
+            Turn(speaker="candidate", text="Quels sont vos objectifs ?"),
+        ],
+    )
     forged = Evidence(turn=2, quote=LINE)
     card = Scorecard(criteria=[CriterionScore(code="BLOC2.A2.C2.CR2", level=2, evidence=[forged])])
     assert verify_quotes(card, transcript).criteria[0].evidence == []

@@ -17,15 +17,17 @@ from scenarios.director import Director
 from scenarios.model import Scenario, Transcript, Turn
 
 SCRIPT = "negotiation-castelnau-arrosage"
-PLAYS = yaml.safe_load((Path(__file__).parent / "library_plays" / f"{SCRIPT}.yaml").read_text(encoding="utf-8"))
+PLAYS = yaml.safe_load(
+    (Path(__file__).parent / "library_plays" / f"{SCRIPT}.yaml").read_text(encoding="utf-8")
+)
 CR2, CR2_1 = "BLOC2.A2.C2.CR2", "BLOC2.A2.C2.CR2.1"
 PRICE_TURN = 3  # the strong candidate's conditional price offer (2 %), index in the play
 # the same sentence, the figure only differs: within the mandate (3 %), then beyond it (15 %)
 OFFER = {
     "fr": "Dans le cadre de mon mandat, si vous vous engagez sur deux ans, je peux vous accorder {} % sur le prix net, "
-          "parce que vos volumes le permettent.",
+    "parce que vos volumes le permettent.",
     "en": "Within my mandate, if you commit for two years, I can give you {}% off the net price, because your volumes "
-          "allow it.",
+    "allow it.",
 }
 BEYOND = {lang: text.format(15) for lang, text in OFFER.items()}
 NEXT = {  # the play's next line, which offered 3 % again, now asks for forecasts against a rebate
@@ -83,13 +85,19 @@ def test_beyond_the_mandate_is_a_quoted_fault_and_lowers_the_level(lang: str) ->
     assert [a.quote for a in i.against][:1] == [BEYOND[lang]]
     turn = t_beyond.turns[i.against[0].turn - 1]
     assert turn.speaker == "candidate" and i.against[0].quote in turn.text  # the candidate's own words
-    assert ("au-delà de votre mandat (3 % au plus" in i.advice) if lang == "fr" else ("beyond your mandate (at most 3%" in i.advice)
+    assert (
+        ("au-delà de votre mandat (3 % au plus" in i.advice)
+        if lang == "fr"
+        else ("beyond your mandate (at most 3%" in i.advice)
+    )
     assert ("offre(s) au-delà du mandat" if lang == "fr" else "offer(s) beyond the mandate") in (i.note or "")
     lvl_within, lvl_beyond = within.criterion(CR2).level, beyond.criterion(CR2).level
     assert lvl_beyond is not None and lvl_within is not None and lvl_beyond <= 1
     assert indicator(within, CR2_1).strength > i.strength and lvl_beyond <= lvl_within
     assert beyond.overall.score_20 <= within.overall.score_20
-    if lang == "fr":  # (in English another line of the strong play still reads as a concession given for nothing)
+    if (
+        lang == "fr"
+    ):  # (in English another line of the strong play still reads as a concession given for nothing)
         assert indicator(within, CR2_1).met and lvl_beyond < lvl_within
         assert beyond.overall.score_20 < within.overall.score_20
 

@@ -17,7 +17,12 @@ from scenarios.model import LANGS, Scenario
 from tests.test_mandate import PLAYS, SCRIPT, play
 
 LIBRARY = Path(__file__).resolve().parents[1] / "scenarios" / "library"
-FOUR = ["negotiation-castelnau-arrosage", "complaint-arvel-collage-vitrage", "change-verticales-crm", "pitch-orvalis-flux"]
+FOUR = [
+    "negotiation-castelnau-arrosage",
+    "complaint-arvel-collage-vitrage",
+    "change-verticales-crm",
+    "pitch-orvalis-flux",
+]
 
 
 @pytest.mark.parametrize("script", FOUR)
@@ -50,7 +55,9 @@ def test_a_model_answer_that_would_not_score_is_refused() -> None:
     assert any("leading_question" in p for p in problems)
     assert any("not detected as conditional_concession or quantified_argument" in p for p in problems)
     stage = _with_answer("stage", "Bonjour.", "Hello.")
-    assert any("stage 'prix': model answer is not detected as" in msg for _, msg in check_model_answers(stage))
+    assert any(
+        "stage 'prix': model answer is not detected as" in msg for _, msg in check_model_answers(stage)
+    )
 
 
 def test_the_lint_names_the_file_and_line(tmp_path: Path) -> None:
@@ -58,7 +65,9 @@ def test_the_lint_names_the_file_and_line(tmp_path: Path) -> None:
     good = "Moins 6 % retirerait près de 148 000 € de marge au compte."
     assert good in text
     broken = tmp_path / f"{SCRIPT}.yaml"
-    broken.write_text(text.replace(good, "Je vous accorde 4 % sur le prix net, sans condition.", 1), encoding="utf-8")
+    broken.write_text(
+        text.replace(good, "Je vous accorde 4 % sur le prix net, sans condition.", 1), encoding="utf-8"
+    )
     report = lint_scenarios([broken])
     lines = [str(p) for p in report.problems]
     assert lines and all(f"{SCRIPT}.yaml:" in line for line in lines)
@@ -72,8 +81,20 @@ def test_the_report_shows_the_candidates_words_and_a_model_answer_beside_a_weak_
     card = score(t, s)
     taught = [i for c in card.criteria for i in c.indicators if i.model_answer]
     assert taught and all(i.met is False for i in taught)
-    answers = {a for st in s.stages for h in [st, *st.objections] if h.model_answers for a in h.model_answers.get(lang)}
-    answers |= {a for st in s.stages for h in [st, *st.objections] if h.model_answers for a in h.model_answers.get("en")}
+    answers = {
+        a
+        for st in s.stages
+        for h in [st, *st.objections]
+        if h.model_answers
+        for a in h.model_answers.get(lang)
+    }
+    answers |= {
+        a
+        for st in s.stages
+        for h in [st, *st.objections]
+        if h.model_answers
+        for a in h.model_answers.get("en")
+    }
     assert all(i.model_answer in answers for i in taught)
     for i in taught:  # the candidate's words at that moment are theirs, verbatim
         if i.moment is not None:

@@ -85,7 +85,11 @@ DETECTED = [
     ("en", M.summary, "So we agree on the schedule and the volume."),
     ("en", M.summary, "Let me summarise what we have decided."),
     # --- quantified argument ---
-    ("fr", M.quantified_argument, "Nos clients réduisent leurs coûts logistiques de 15 % dès la première année."),
+    (
+        "fr",
+        M.quantified_argument,
+        "Nos clients réduisent leurs coûts logistiques de 15 % dès la première année.",
+    ),
     ("fr", M.quantified_argument, "Le retour sur investissement est atteint en 8 mois."),
     ("fr", M.quantified_argument, "Cela représente une économie de 12 k€ par an."),
     ("fr", M.quantified_argument, "Nous livrons sous 48 h partout en France."),
@@ -103,18 +107,34 @@ DETECTED = [
     ("en", M.quantified_argument, "Each operator saves 3 minutes per order."),
     ("en", M.quantified_argument, "The result? A 15% drop in transport costs."),
     # --- conditional concession ---
-    ("fr", M.conditional_concession, "Si vous vous engagez sur trois ans, nous pouvons baisser le prix de 4 %."),
-    ("fr", M.conditional_concession, "Nous pouvons aller à 60 jours à condition que vous doubliez les volumes."),
+    (
+        "fr",
+        M.conditional_concession,
+        "Si vous vous engagez sur trois ans, nous pouvons baisser le prix de 4 %.",
+    ),
+    (
+        "fr",
+        M.conditional_concession,
+        "Nous pouvons aller à 60 jours à condition que vous doubliez les volumes.",
+    ),
     ("fr", M.conditional_concession, "En contrepartie, j'ai besoin d'un engagement sur deux ans."),
     ("fr", M.conditional_concession, "Je peux faire un geste en échange d'une commande ferme avant juin."),
     ("fr", M.conditional_concession, "Si vous signez avant vendredi, alors je vous accorde 3 %."),
-    ("fr", M.conditional_concession, "Je peux descendre à 5 %. En contrepartie, vous passez commande ce mois-ci."),
+    (
+        "fr",
+        M.conditional_concession,
+        "Je peux descendre à 5 %. En contrepartie, vous passez commande ce mois-ci.",
+    ),
     ("fr", M.conditional_concession, "Si vous vous engagiez sur deux ans, nous pourrions revoir le tarif."),
     ("en", M.conditional_concession, "If you commit to three years, we can lower the price by 4%."),
     ("en", M.conditional_concession, "We can go to 60 days provided that you double the volumes."),
     ("en", M.conditional_concession, "In exchange for a firm order, I'll add free delivery."),
     ("en", M.conditional_concession, "We could consider it on condition that you sign this quarter."),
-    ("en", M.conditional_concession, "If you're able to commit to 500 units, then we'll extend the warranty."),
+    (
+        "en",
+        M.conditional_concession,
+        "If you're able to commit to 500 units, then we'll extend the warranty.",
+    ),
     ("en", M.conditional_concession, "I can give you 5%. In return, I need a two-year commitment."),
     # --- unconditional concession ---
     ("fr", M.unconditional_concession, "Je vous accorde une remise de 5 %."),
@@ -238,7 +258,11 @@ DETECTED = [
     ("fr", M.open_question, "Quel est votre budget ? Car je dois dimensionner l'offre."),
     ("fr", M.conditional_concession, "Je ne peux pas vous l'accorder sans contrepartie."),
     ("fr", M.conditional_concession, "Moins 3 % contre un engagement de deux ans."),
-    ("fr", M.conditional_concession, "Nous ne pouvons pas baisser le prix, sauf si vous augmentez les volumes."),
+    (
+        "fr",
+        M.conditional_concession,
+        "Nous ne pouvons pas baisser le prix, sauf si vous augmentez les volumes.",
+    ),
     ("en", M.conditional_concession, "If Castelnau orders full trucks, then we can offer the French price."),
     ("en", M.conditional_concession, "We can't lower the price unless you increase volumes."),
     ("fr", M.conditional_concession, "Si vous vous engagez sur 24 mois, nous limitons la hausse à 3 %."),
@@ -261,7 +285,11 @@ DETECTED = [
     ("fr", M.blame, "Un technicien viendra constater les erreurs de vos opérateurs."),
     ("fr", M.quantified_argument, "Nos concurrents sont 20 % plus chers."),
     ("fr", M.quantified_argument, "Avec l'abonnement, la marge brute passe à 46 % contre 38 %."),
-    ("en", M.quantified_argument, "Our delivery time is 48 hours, compared with 5 days for your current supplier."),
+    (
+        "en",
+        M.quantified_argument,
+        "Our delivery time is 48 hours, compared with 5 days for your current supplier.",
+    ),
     ("en", M.empathy, "I know the last delivery was a real problem for your stores."),
 ]
 
@@ -337,8 +365,16 @@ NOT_DETECTED = [
     ("en", M.conditional_concession, "We'll lower the price."),
     ("en", M.conditional_concession, "If you're interested, I can send a brochure."),
     # --- unconditional concession: a conditional one is not unconditional; refusals are not concessions ---
-    ("fr", M.unconditional_concession, "Si vous vous engagez sur trois ans, nous pouvons baisser le prix de 4 %."),
-    ("fr", M.unconditional_concession, "Je peux descendre à 5 %. En contrepartie, vous passez commande ce mois-ci."),
+    (
+        "fr",
+        M.unconditional_concession,
+        "Si vous vous engagez sur trois ans, nous pouvons baisser le prix de 4 %.",
+    ),
+    (
+        "fr",
+        M.unconditional_concession,
+        "Je peux descendre à 5 %. En contrepartie, vous passez commande ce mois-ci.",
+    ),
     ("fr", M.unconditional_concession, "Nous ne pouvons pas baisser le prix."),
     ("fr", M.unconditional_concession, "Je ne peux pas vous accorder de remise supplémentaire."),
     ("fr", M.unconditional_concession, "Notre solution réduit vos coûts de 15 %."),
@@ -403,8 +439,16 @@ NOT_DETECTED = [
     ("en", M.imposition, "Nothing has been finalised yet; I want your input."),
     ("en", M.imposition, "The trial period lasts three months."),
     # --- figures listed are not arguments; a refusal is not a concession; "tu" does not confuse ---
-    ("en", M.quantified_argument, "We have 11,000 customers, 52% of our sales are key accounts and they order 6.2 times a year."),
-    ("en", M.quantified_argument, "So in total that is 2.4 million euros, 24 months, 46% gross margin and 34 months."),
+    (
+        "en",
+        M.quantified_argument,
+        "We have 11,000 customers, 52% of our sales are key accounts and they order 6.2 times a year.",
+    ),
+    (
+        "en",
+        M.quantified_argument,
+        "So in total that is 2.4 million euros, 24 months, 46% gross margin and 34 months.",
+    ),
     ("fr", M.quantified_argument, "Le marché pèse 2 milliards d'euros et nous avons 250 salariés."),
     ("fr", M.quantified_argument, "Le prix catalogue est de 45 € par unité."),
     ("fr", M.unconditional_concession, "Je ne peux pas vous l'accorder sans contrepartie."),
@@ -438,7 +482,12 @@ def test_every_move_is_covered_both_ways_in_both_languages() -> None:
 # --- moves that exclude each other in the same sentence ---
 
 EXCLUSIVE = [
-    ("fr", "C'est trop cher pour vous, n'est-ce pas ?", M.leading_question, {M.open_question, M.closed_question}),
+    (
+        "fr",
+        "C'est trop cher pour vous, n'est-ce pas ?",
+        M.leading_question,
+        {M.open_question, M.closed_question},
+    ),
     ("en", "Don't you think our price is fair?", M.leading_question, {M.open_question, M.closed_question}),
     (
         "fr",
@@ -474,7 +523,9 @@ def test_a_turn_holds_several_moves() -> None:
         "Je comprends votre inquiétude sur les délais. Si vous vous engagez sur deux ans, nous pouvons "
         "passer à 45 jours. Qu'en pensez-vous ?"
     )
-    assert {M.empathy, M.conditional_concession, M.feedback_request, M.open_question} <= detect_moves(text, "fr")
+    assert {M.empathy, M.conditional_concession, M.feedback_request, M.open_question} <= detect_moves(
+        text, "fr"
+    )
 
 
 def test_weak_and_strong_turns_differ_by_what_they_do() -> None:

@@ -21,7 +21,11 @@ M = Move
 
 
 def _load(half: str) -> list[dict]:
-    return [json.loads(line) for line in (CORPUS / f"{half}.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        json.loads(line)
+        for line in (CORPUS / f"{half}.jsonl").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
 
 
 def test_the_corpus_is_large_covers_every_move_both_languages_and_negatives() -> None:
@@ -33,7 +37,10 @@ def test_the_corpus_is_large_covers_every_move_both_languages_and_negatives() ->
         assert sum(1 for i in half if not i["moves"]) >= 30
         for move in Move:
             for lang in ("fr", "en"):
-                assert sum(1 for i in half if str(move) in i["moves"] and i["lang"] == lang) >= 3, (move, lang)
+                assert sum(1 for i in half if str(move) in i["moves"] and i["lang"] == lang) >= 3, (
+                    move,
+                    lang,
+                )
 
 
 def test_checking_half_precision_and_recall_per_move_reach_90_percent() -> None:
@@ -54,8 +61,12 @@ def test_checking_half_precision_and_recall_per_move_reach_90_percent() -> None:
 def test_moves_command_reads_and_writes_json_lines(tmp_path: Path) -> None:
     source = tmp_path / "in.jsonl"
     source.write_text(
-        json.dumps({"id": "a", "lang": "fr", "text": "Qu'avez-vous pensé de notre échange ?"}, ensure_ascii=False) + "\n\n"
-        + json.dumps({"id": 7, "lang": "en", "text": "Good morning."}) + "\n",
+        json.dumps(
+            {"id": "a", "lang": "fr", "text": "Qu'avez-vous pensé de notre échange ?"}, ensure_ascii=False
+        )
+        + "\n\n"
+        + json.dumps({"id": 7, "lang": "en", "text": "Good morning."})
+        + "\n",
         encoding="utf-8",
     )
     result = CliRunner().invoke(moves_command.app, ["--jsonl", str(source)])
@@ -69,7 +80,9 @@ def test_moves_command_reads_and_writes_json_lines(tmp_path: Path) -> None:
 def test_oralblanc_cli_has_the_moves_command() -> None:
     from bot.cli import app
 
-    result = CliRunner().invoke(app, ["moves", "--lang", "en"], input="Would it help if we sent a technician on Monday?")
+    result = CliRunner().invoke(
+        app, ["moves", "--lang", "en"], input="Would it help if we sent a technician on Monday?"
+    )
     assert result.exit_code == 0, result.output
     assert result.output.startswith("proposal:")
 
@@ -105,7 +118,10 @@ def test_blame_that_names_what_the_other_side_did_wrong(lang: str, text: str) ->
 
 @pytest.mark.parametrize(
     ("lang", "text"),
-    [("en", "You stored the drums in your main warehouse."), ("fr", "Vous avez entreposé les fûts dans votre entrepôt principal.")],
+    [
+        ("en", "You stored the drums in your main warehouse."),
+        ("fr", "Vous avez entreposé les fûts dans votre entrepôt principal."),
+    ],
 )
 def test_saying_what_the_other_side_did_is_not_blame(lang: str, text: str) -> None:
     assert M.blame not in detect_moves(text, lang)

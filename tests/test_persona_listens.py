@@ -81,14 +81,18 @@ def check(played: Played) -> None:
     for i, reply in enumerate(played.replies):
         for sentence in sentences_of(reply):
             key = " ".join(re.sub(r"[^\w%€]+", " ", sentence.lower()).split())
-            assert key not in seen, f"turn {i}: the persona repeats {sentence!r} (first said in turn {seen[key]})"
+            assert key not in seen, (
+                f"turn {i}: the persona repeats {sentence!r} (first said in turn {seen[key]})"
+            )
             seen[key] = i
     # 2. an answered or pre-empted objection is never pressed or raised again
     for i, (before, direction) in enumerate(zip(played.states, played.directions[1:]), start=1):
         settled = {oid for oid, rec in before.objections.items() if rec.status in SETTLED}
         for beat in direction.beats:
             if beat.kind in PRESSING:
-                assert beat.ref not in settled, f"turn {i}: settled objection {beat.ref} pressed again ({beat.kind})"
+                assert beat.ref not in settled, (
+                    f"turn {i}: settled objection {beat.ref} pressed again ({beat.kind})"
+                )
     # 3. each reply in the language of its direction
     for i, (reply, direction) in enumerate(zip(played.replies, played.directions)):
         read_fr, read_en = turn_language(reply, "fr"), turn_language(reply, "en")
@@ -109,11 +113,17 @@ def check(played: Played) -> None:
         if "offer" in expect:
             verdicts = [b.ref.rsplit(":", 1)[1] for b in direction.beats if b.kind is BeatKind.offer]
             assert expect["offer"] in verdicts, where
-            assert direction.beats[0].kind in (BeatKind.offer, BeatKind.joins), f"the offer is heard first: {where}"
+            assert direction.beats[0].kind in (BeatKind.offer, BeatKind.joins), (
+                f"the offer is heard first: {where}"
+            )
         if "beyond_mandate" in expect:
-            assert any(o.term == expect["beyond_mandate"] and o.turn == i for o in state.beyond_mandate), where
+            assert any(o.term == expect["beyond_mandate"] and o.turn == i for o in state.beyond_mandate), (
+                where
+            )
         if "resolved" in expect:
-            assert (BeatKind.resolved, expect["resolved"]) in kinds or state.status(expect["resolved"]) in SETTLED, where
+            assert (BeatKind.resolved, expect["resolved"]) in kinds or state.status(
+                expect["resolved"]
+            ) in SETTLED, where
         if "preempted" in expect:
             assert state.status(expect["preempted"]) is ObjectionStatus.preempted, where
         if "joins" in expect:
@@ -139,7 +149,10 @@ def check(played: Played) -> None:
 
 
 def test_the_corpus_covers_every_kind_in_both_languages_strong_and_weak() -> None:
-    found = {(scenario(load(p)["scenario"]).kind.value, load(p)["language"], p.stem.rsplit("-", 1)[1]) for p in dialogues()}
+    found = {
+        (scenario(load(p)["scenario"]).kind.value, load(p)["language"], p.stem.rsplit("-", 1)[1])
+        for p in dialogues()
+    }
     for kind in ("negotiation", "complaint", "change", "pitch"):
         for lang in ("fr", "en"):
             for profile in ("strong", "weak"):
@@ -167,15 +180,24 @@ def test_replay_gives_the_same_state_and_it_serialises(path: Path) -> None:
 
 
 def replies_to(scenario_id: str, lang: str, lines: list[str]) -> Played:
-    return play_scripted({"scenario": scenario_id, "language": lang, "turns": [{"say": line} for line in lines]})
+    return play_scripted(
+        {"scenario": scenario_id, "language": lang, "turns": [{"say": line} for line in lines]}
+    )
 
 
 def test_an_offer_beyond_the_demand_is_heard_not_answered_with_the_demand() -> None:
-    played = replies_to("negotiation-castelnau-arrosage", "fr", [
-        "Bonjour Madame Morel.", "Quels volumes prévoyez-vous pour la saison prochaine ?",
-        "Si je vous comprends bien, la disponibilité compte autant que le prix.", "Je vous propose -10 %.",
-        "Je vous propose -10 %.", "Je peux faire 15 %.",
-    ])
+    played = replies_to(
+        "negotiation-castelnau-arrosage",
+        "fr",
+        [
+            "Bonjour Madame Morel.",
+            "Quels volumes prévoyez-vous pour la saison prochaine ?",
+            "Si je vous comprends bien, la disponibilité compte autant que le prix.",
+            "Je vous propose -10 %.",
+            "Je vous propose -10 %.",
+            "Je peux faire 15 %.",
+        ],
+    )
     assert "410 000" in played.replies[2]  # the fact asked for in other words
     after = " ".join(played.replies[4:])
     assert "10 %" in played.replies[4] and "Mon comité attend moins 6 %" not in after
@@ -184,34 +206,59 @@ def test_an_offer_beyond_the_demand_is_heard_not_answered_with_the_demand() -> N
 
 
 def test_a_variable_pay_guarantee_is_not_met_with_you_are_not_answering() -> None:
-    played = replies_to("change-verticales-crm", "fr", [
-        "Salut Patrick. Comment as-tu vécu l'annonce de mardi ?",
-        "Je comprends, l'apprendre par un mail, c'est brutal. Qu'est-ce qui t'inquiète le plus ?",
-        "Tes clients, on organisera la passation ensemble.",
-        "Je te propose de garder ton variable pendant 12 mois, calculé sur ta moyenne 2023-2024.",
-        "Et on fait le point à trois mois.", "On avance comme ça ?",
-    ])
+    played = replies_to(
+        "change-verticales-crm",
+        "fr",
+        [
+            "Salut Patrick. Comment as-tu vécu l'annonce de mardi ?",
+            "Je comprends, l'apprendre par un mail, c'est brutal. Qu'est-ce qui t'inquiète le plus ?",
+            "Tes clients, on organisera la passation ensemble.",
+            "Je te propose de garder ton variable pendant 12 mois, calculé sur ta moyenne 2023-2024.",
+            "Et on fait le point à trois mois.",
+            "On avance comme ça ?",
+        ],
+    )
     later = " ".join(played.replies[4:])
     assert "Tu ne me réponds pas" not in later and "Combien je perds" not in later
-    assert played.states[-1].status("variable") in {ObjectionStatus.answered, ObjectionStatus.conceded, ObjectionStatus.preempted}
+    assert played.states[-1].status("variable") in {
+        ObjectionStatus.answered,
+        ObjectionStatus.conceded,
+        ObjectionStatus.preempted,
+    }
 
 
 def test_refusing_90_days_on_the_law_is_not_met_with_everyone_signed() -> None:
-    lines = ["Bonjour.", "Si je vous comprends bien, il vous faut un gain chiffré.", "Si vous vous engagez sur deux ans, nous pouvons consentir 2 %.",
-             "Pour résumer : 2 % contre deux ans.", "Très bien.", "D'accord, je vous écoute sur les conditions.",
-             "90 jours, ce n'est pas possible : l'article L441-10 plafonne à 60 jours date de facture.",
-             "Je le répète, la loi ne le permet pas.", "Parlons de la suite."]
+    lines = [
+        "Bonjour.",
+        "Si je vous comprends bien, il vous faut un gain chiffré.",
+        "Si vous vous engagez sur deux ans, nous pouvons consentir 2 %.",
+        "Pour résumer : 2 % contre deux ans.",
+        "Très bien.",
+        "D'accord, je vous écoute sur les conditions.",
+        "90 jours, ce n'est pas possible : l'article L441-10 plafonne à 60 jours date de facture.",
+        "Je le répète, la loi ne le permet pas.",
+        "Parlons de la suite.",
+    ]
     played = replies_to("negotiation-castelnau-arrosage", "fr", lines)
     refused = next(i for i, line in enumerate(lines, start=1) if "L441-10" in line)
-    assert not any("Vos confrères" in r or "D'autres fournisseurs l'ont accepté" in r for r in played.replies[refused:])
+    assert not any(
+        "Vos confrères" in r or "D'autres fournisseurs l'ont accepté" in r for r in played.replies[refused:]
+    )
 
 
 def test_a_remedy_is_not_answered_as_if_it_were_blame() -> None:
-    played = replies_to("complaint-arvel-collage-vitrage", "en", [
-        "I am really sorry, I can see the pressure you're under with the site and the blocked sashes.",
-        "Where were the drums kept after delivery?", "Which lines are affected?", "What changed on line 2?",
-        "We will replace the adhesive at no cost.", "We will also send a technician within 48 hours.",
-    ])
+    played = replies_to(
+        "complaint-arvel-collage-vitrage",
+        "en",
+        [
+            "I am really sorry, I can see the pressure you're under with the site and the blocked sashes.",
+            "Where were the drums kept after delivery?",
+            "Which lines are affected?",
+            "What changed on line 2?",
+            "We will replace the adhesive at no cost.",
+            "We will also send a technician within 48 hours.",
+        ],
+    )
     assert not any("push the blame" in r for r in played.replies)
 
 
@@ -220,5 +267,11 @@ def test_a_fact_and_a_press_are_never_glued_in_one_reply() -> None:
         played = play_scripted(load(path))
         for direction in played.directions:
             kinds = {b.kind for b in direction.beats}
-            assert not ({BeatKind.fact} <= kinds and kinds & {BeatKind.unresolved, BeatKind.escalated}), (path.stem, direction)
-            assert not (kinds & {BeatKind.resolved, BeatKind.preempted} and kinds & {BeatKind.unresolved}), (path.stem, direction)
+            assert not ({BeatKind.fact} <= kinds and kinds & {BeatKind.unresolved, BeatKind.escalated}), (
+                path.stem,
+                direction,
+            )
+            assert not (kinds & {BeatKind.resolved, BeatKind.preempted} and kinds & {BeatKind.unresolved}), (
+                path.stem,
+                direction,
+            )

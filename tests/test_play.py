@@ -31,18 +31,27 @@ FR_TURNS = [
 ]
 
 
-def run_play(tmp_path: Path, args: list[str], lines: list[str], data: str = "data") -> subprocess.CompletedProcess:
+def run_play(
+    tmp_path: Path, args: list[str], lines: list[str], data: str = "data"
+) -> subprocess.CompletedProcess:
     env = {**os.environ, "ORALBLANC_DATA_DIR": str(tmp_path / data)}
     env.pop("OPENAI_API_KEY", None)
     env.pop("OPENAI_BASE_URL", None)
     return subprocess.run(
-        [*OBLANC, "play", *args], input="\n".join(lines) + "\n", capture_output=True, text=True, env=env, timeout=120
+        [*OBLANC, "play", *args],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
 
 
 def test_play_reads_turns_from_stdin_and_writes_a_transcript(tmp_path: Path) -> None:
     out = tmp_path / "t.json"
-    result = run_play(tmp_path, ["negotiation-castelnau-arrosage", "--lang", "fr", "--transcript-out", str(out)], FR_TURNS)
+    result = run_play(
+        tmp_path, ["negotiation-castelnau-arrosage", "--lang", "fr", "--transcript-out", str(out)], FR_TURNS
+    )
     assert result.returncode == 0, result.stderr
     assert "Votre mission" in result.stdout and "Claire Morel:" in result.stdout
     transcript = Transcript.model_validate_json(out.read_text())
@@ -60,12 +69,24 @@ def test_play_reads_turns_from_stdin_and_writes_a_transcript(tmp_path: Path) -> 
 
 def test_the_same_inputs_give_the_same_transcript(tmp_path: Path) -> None:
     first, second = tmp_path / "a.json", tmp_path / "b.json"
-    run_play(tmp_path, ["complaint-arvel-collage-vitrage", "--transcript-out", str(first)], FR_TURNS, data="one")
-    run_play(tmp_path, ["complaint-arvel-collage-vitrage", "--transcript-out", str(second)], FR_TURNS, data="two")
+    run_play(
+        tmp_path, ["complaint-arvel-collage-vitrage", "--transcript-out", str(first)], FR_TURNS, data="one"
+    )
+    run_play(
+        tmp_path, ["complaint-arvel-collage-vitrage", "--transcript-out", str(second)], FR_TURNS, data="two"
+    )
     assert json.loads(first.read_text()) == json.loads(second.read_text())
 
 
-@pytest.mark.parametrize("scenario_id", ["negotiation-castelnau-arrosage", "complaint-arvel-collage-vitrage", "change-verticales-crm", "pitch-orvalis-flux"])
+@pytest.mark.parametrize(
+    "scenario_id",
+    [
+        "negotiation-castelnau-arrosage",
+        "complaint-arvel-collage-vitrage",
+        "change-verticales-crm",
+        "pitch-orvalis-flux",
+    ],
+)
 def test_every_library_scenario_plays_in_english_to_its_end(tmp_path: Path, scenario_id: str) -> None:
     out = tmp_path / "t.json"
     scenario = load_catalog().scenario(scenario_id)
@@ -80,7 +101,9 @@ def test_every_library_scenario_plays_in_english_to_its_end(tmp_path: Path, scen
 
 def test_end_command_stops_the_session(tmp_path: Path) -> None:
     out = tmp_path / "t.json"
-    result = run_play(tmp_path, ["pitch-orvalis-flux", "--transcript-out", str(out)], ["Bonjour.", "/end", "Jamais lu."])
+    result = run_play(
+        tmp_path, ["pitch-orvalis-flux", "--transcript-out", str(out)], ["Bonjour.", "/end", "Jamais lu."]
+    )
     assert result.returncode == 0
     texts = [t.text for t in Transcript.model_validate_json(out.read_text()).turns]
     assert "Bonjour." in texts and "Jamais lu." not in texts
@@ -110,7 +133,12 @@ def _read_until(proc: subprocess.Popen, pattern: str, timeout: float = 60) -> st
 
 def test_a_killed_rehearsal_resumes_at_the_next_turn_with_nothing_lost(tmp_path: Path) -> None:
     env = {**os.environ, "ORALBLANC_DATA_DIR": str(tmp_path / "data"), "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([*OBLANC, "play", "negotiation-castelnau-arrosage"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(
+        [*OBLANC, "play", "negotiation-castelnau-arrosage"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=env,
+    )
     try:
         _read_until(proc, r"Claire Morel: [^\n]+\n")
         for n, line in enumerate(FR_TURNS[:2], start=1):
@@ -162,8 +190,15 @@ SPEECH = Path(__file__).resolve().parent / "data" / "speech"  # FLEURS samples: 
 @pytest.mark.slow
 def test_an_audio_turn_is_transcribed_and_stored_as_spoken(tmp_path: Path) -> None:
     out, voice = tmp_path / "t.json", tmp_path / "voice"
-    lines = ["Hello, what are your priorities?", f"@{SPEECH / 'fleurs-en-000.ogg'}", f"@{tmp_path / 'missing.ogg'}", "Thank you."]
-    result = run_play(tmp_path, ["--lang", "en", "--voice", "--voice-dir", str(voice), "--transcript-out", str(out)], lines)
+    lines = [
+        "Hello, what are your priorities?",
+        f"@{SPEECH / 'fleurs-en-000.ogg'}",
+        f"@{tmp_path / 'missing.ogg'}",
+        "Thank you.",
+    ]
+    result = run_play(
+        tmp_path, ["--lang", "en", "--voice", "--voice-dir", str(voice), "--transcript-out", str(out)], lines
+    )
     assert result.returncode == 0, result.stderr
     assert "Audio file not found" in result.stderr  # a polite word, and the session goes on
     candidate = [t for t in Transcript.model_validate_json(out.read_text()).turns if t.speaker == "candidate"]

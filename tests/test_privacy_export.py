@@ -60,15 +60,28 @@ def _scorecard(level: int = 3) -> dict[str, Any]:
     evidence = [{"turn": 2, "quote": QUOTE}]
     return {
         "format": "oralblanc.scorecard/1",
-        "criteria": [{"code": "BLOC2.A2.C2.CR2", "level": level, "status": "scored",
-                      "indicators": [{"code": "BLOC2.A2.C2.CR2.3", "met": True, "evidence": evidence}],
-                      "evidence": evidence, "advice": ADVICE}],
+        "criteria": [
+            {
+                "code": "BLOC2.A2.C2.CR2",
+                "level": level,
+                "status": "scored",
+                "indicators": [{"code": "BLOC2.A2.C2.CR2.3", "met": True, "evidence": evidence}],
+                "evidence": evidence,
+                "advice": ADVICE,
+            }
+        ],
         "overall": {"score_20": 17.5, "review_required": False},
     }
 
 
-def _play(repo: Repository, user: int, scenario: Scenario, *, state: dict[str, Any] | None = None,
-          assignment_id: int | None = None) -> int:
+def _play(
+    repo: Repository,
+    user: int,
+    scenario: Scenario,
+    *,
+    state: dict[str, Any] | None = None,
+    assignment_id: int | None = None,
+) -> int:
     session_id = repo.start_session(user, scenario, "fr", assignment_id=assignment_id)
     repo.add_turn(session_id, Turn(speaker="persona", text=scenario.stages[0].says.fr[0]), engine="scripted")
     repo.add_turn(session_id, Turn(speaker="candidate", text=CANDIDATE_LINE))
@@ -143,7 +156,9 @@ def test_an_unreleased_exam_score_is_withheld_until_a_trainer_releases_it(
     assert released["data"]["criteria"][0]["advice"] == ADVICE and released["comment"] == "Solide."
 
     reviews = repo.export_user(trainer)["reviews_written"]  # the trainer's own export keeps what they wrote
-    assert [(r["scorecard_id"], r["review_status"], r["comment"]) for r in reviews] == [(card, "confirmed", "Solide.")]
+    assert [(r["scorecard_id"], r["review_status"], r["comment"]) for r in reviews] == [
+        (card, "confirmed", "Solide.")
+    ]
 
 
 def test_an_exam_is_known_by_its_assignment_or_script_and_a_jury_trial_is_not_held(

@@ -23,14 +23,26 @@ def _compose() -> dict[str, Any]:
 
 
 def _oralblanc(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, timeout=60,
-                          cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), **env})
+    return subprocess.run(
+        [sys.executable, "-c", PROBE, *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+    )
 
 
 def _filled(command: list[str]) -> list[str]:
     """The command as compose would run it, `${NAME:?…}` filled with a sample value."""
-    return [re.sub(r"\$\{([A-Z_]+)[^}]*\}", lambda m: {"TELEGRAM_WEBHOOK_URL": "https://bot.example.org/tg"}.get(
-        m.group(1), "sample"), part) for part in command]
+    return [
+        re.sub(
+            r"\$\{([A-Z_]+)[^}]*\}",
+            lambda m: {"TELEGRAM_WEBHOOK_URL": "https://bot.example.org/tg"}.get(m.group(1), "sample"),
+            part,
+        )
+        for part in command
+    ]
 
 
 def test_the_compose_file_runs_postgresql_an_ingress_and_two_workers() -> None:
@@ -94,5 +106,7 @@ def test_the_new_commands_start_fast() -> None:
 
     for args in (["worker", "--help"], ["bot", "--queue", "--help"]):
         loaded = _modules(*args)
-        heavy = sorted(m for m in loaded if any(m == h or m.startswith(h + ".") for h in HEAVY + ("procrastinate",)))
+        heavy = sorted(
+            m for m in loaded if any(m == h or m.startswith(h + ".") for h in HEAVY + ("procrastinate",))
+        )
         assert heavy == [], f"oralblanc {' '.join(args)} imports {heavy}"

@@ -81,7 +81,9 @@ async def test_a_429_in_one_worker_pauses_every_worker(conninfo: str) -> None:
             return True
 
         started = time.monotonic()
-        first = asyncio.create_task(one.process_request(call, ("one",), {}, "sendMessage", {"chat_id": 1}, None))
+        first = asyncio.create_task(
+            one.process_request(call, ("one",), {}, "sendMessage", {"chat_id": 1}, None)
+        )
         await asyncio.sleep(0.3)  # the 429 has been answered and recorded
         assert await other.process_request(call, ("other",), {}, "sendMessage", {"chat_id": 2}, None) is True
         assert await first is True

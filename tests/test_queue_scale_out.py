@@ -54,37 +54,78 @@ class Cluster:
 
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL")}
-        env.update({
-            "PYTHONPATH": str(ROOT), "DATABASE_URL": self.database_url, "ORALBLANC_DATA_DIR": str(self.tmp_path),
-            "ORALBLANC_ENGINE": "scripted", "ORALBLANC_DEFAULT_SCENARIO": SCENARIO,
-            "TELEGRAM_BOT_TOKEN": self.api.token, "TELEGRAM_API_BASE_URL": self.api.base_url,
-            "ORALBLANC_UPDATE_RETRY_SECONDS": "1", "ORALBLANC_CATALOG_REFRESH_SECONDS": "0",
-        })
+        env.update(
+            {
+                "PYTHONPATH": str(ROOT),
+                "DATABASE_URL": self.database_url,
+                "ORALBLANC_DATA_DIR": str(self.tmp_path),
+                "ORALBLANC_ENGINE": "scripted",
+                "ORALBLANC_DEFAULT_SCENARIO": SCENARIO,
+                "TELEGRAM_BOT_TOKEN": self.api.token,
+                "TELEGRAM_API_BASE_URL": self.api.base_url,
+                "ORALBLANC_UPDATE_RETRY_SECONDS": "1",
+                "ORALBLANC_CATALOG_REFRESH_SECONDS": "0",
+            }
+        )
         return env
 
     async def _spawn(self, name: str, *args: str, **env: str) -> None:
         assert self.processes is not None
         log = open(self.tmp_path / f"{name}.log", "ab")
         self.processes[name] = await asyncio.create_subprocess_exec(
-            sys.executable, "-c", "from bot.cli import app; app()", *args, cwd=ROOT, env={**self.env(), **env},
-            stdout=log, stderr=log,
+            sys.executable,
+            "-c",
+            "from bot.cli import app; app()",
+            *args,
+            cwd=ROOT,
+            env={**self.env(), **env},
+            stdout=log,
+            stderr=log,
         )
         log.close()
 
     async def start_ingress(self) -> None:
         self.ingress_port = _free_port()
-        await self._spawn("ingress", "bot", "--webhook-url", f"https://bot.example.org/{HOOK_PATH}",
-                          "--listen", "127.0.0.1", "--port", str(self.ingress_port), "--secret-token", SECRET,
-                          "--queue")
+        await self._spawn(
+            "ingress",
+            "bot",
+            "--webhook-url",
+            f"https://bot.example.org/{HOOK_PATH}",
+            "--listen",
+            "127.0.0.1",
+            "--port",
+            str(self.ingress_port),
+            "--secret-token",
+            SECRET,
+            "--queue",
+        )
         await self.wait_healthy(self.ingress_port, "ingress")
 
     async def start_worker(self, name: str, extra: tuple[str, ...] = (), **env: str) -> None:
         """Start a worker (`extra`: more options, the last of a repeated one wins); wait until healthy."""
         assert self.worker_ports is not None
         port = self.worker_ports.setdefault(name, _free_port())
-        await self._spawn(name, "worker", "--concurrency", "4", "--metrics-port", str(port), "--metrics-listen",
-                          "127.0.0.1", "--heartbeat", "0.5", "--stalled-after", "2", "--check-every", "0.5",
-                          "--sweep-after", "5", "--no-preload-speech", *extra, **env)
+        await self._spawn(
+            name,
+            "worker",
+            "--concurrency",
+            "4",
+            "--metrics-port",
+            str(port),
+            "--metrics-listen",
+            "127.0.0.1",
+            "--heartbeat",
+            "0.5",
+            "--stalled-after",
+            "2",
+            "--check-every",
+            "0.5",
+            "--sweep-after",
+            "5",
+            "--no-preload-speech",
+            *extra,
+            **env,
+        )
         await self.wait_healthy(port, name)
 
     async def wait_healthy(self, port: int, name: str, timeout: float = 90.0) -> None:
@@ -123,13 +164,16 @@ class Cluster:
     async def post(self, update: dict[str, Any], secret: str | None = SECRET) -> int:
         headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
         async with httpx.AsyncClient() as client:
-            response = await client.post(f"http://127.0.0.1:{self.ingress_port}/{HOOK_PATH}", json=update,
-                                         headers=headers, timeout=10)
+            response = await client.post(
+                f"http://127.0.0.1:{self.ingress_port}/{HOOK_PATH}", json=update, headers=headers, timeout=10
+            )
         return response.status_code
 
 
 @asynccontextmanager
-async def cluster(api: FakeBotAPI, database_url: str, tmp_path: Path, workers: int = 2) -> AsyncIterator[Cluster]:
+async def cluster(
+    api: FakeBotAPI, database_url: str, tmp_path: Path, workers: int = 2
+) -> AsyncIterator[Cluster]:
     running = Cluster(api, database_url, tmp_path, processes={}, worker_ports={})
     try:
         await running.start_ingress()
@@ -163,7 +207,9 @@ def _persona(texts: list[str]) -> list[str]:
     return [t for t in texts if t.startswith("🗣")]
 
 
-async def test_ingress_and_two_workers_lose_nothing_when_a_worker_is_killed(pg_url: str, tmp_path: Path) -> None:
+async def test_ingress_and_two_workers_lose_nothing_when_a_worker_is_killed(
+    pg_url: str, tmp_path: Path
+) -> None:
     """worker1 first runs alone and kills itself (SIGKILL) in its first job, replies sent but the update
     not settled; it is started again beside worker2; later worker2 is killed from outside while lines
     are in flight, and started again."""
@@ -184,8 +230,11 @@ async def test_ingress_and_two_workers_lose_nothing_when_a_worker_is_killed(pg_u
                 text = line(n)
                 sent_lines[user.id].append(text)
                 assert await running.post(send(api, user, text)) == 200
-                await api.wait_for(lambda: len(_persona(api.texts(user.id))) > before, timeout=60,
-                                   what=f"an answer to line {n} of {user.id}")
+                await api.wait_for(
+                    lambda: len(_persona(api.texts(user.id))) > before,
+                    timeout=60,
+                    what=f"an answer to line {n} of {user.id}",
+                )
                 answered["lines"] += 1
 
         async def killer() -> None:
@@ -215,7 +264,9 @@ async def test_ingress_and_two_workers_lose_nothing_when_a_worker_is_killed(pg_u
                 assert len(sessions) == 1, f"{user.id}: {len(sessions)} sessions"
                 record = repo.session(sessions[0].id)
                 candidate = [t.text for t in record.turns if t.speaker == "candidate"]
-                assert candidate == sent_lines[user.id], f"{user.id}: turns {candidate}"  # once each, in order
+                assert candidate == sent_lines[user.id], (
+                    f"{user.id}: turns {candidate}"
+                )  # once each, in order
                 persona = [t.text for t in record.turns if t.speaker == "persona"]
                 assert [t.speaker for t in record.turns] == ["persona"] + ["candidate", "persona"] * LINES
                 shown = _persona(api.texts(user.id))
@@ -228,26 +279,36 @@ async def test_ingress_and_two_workers_lose_nothing_when_a_worker_is_killed(pg_u
         finally:
             repo.engine.dispose()
         with psycopg.connect(_libpq(pg_url)) as connection:
-            statuses = dict(connection.execute(
-                "SELECT status, count(*) FROM procrastinate_jobs WHERE task_name = 'oralblanc.handle_update' "
-                "GROUP BY status").fetchall())
+            statuses = dict(
+                connection.execute(
+                    "SELECT status, count(*) FROM procrastinate_jobs WHERE task_name = 'oralblanc.handle_update' "
+                    "GROUP BY status"
+                ).fetchall()
+            )
             assert set(statuses) == {"succeeded"}, statuses
             assert statuses["succeeded"] == CANDIDATES * (1 + LINES)
         logs = "".join((tmp_path / f"worker{i}.log").read_text(errors="replace") for i in (1, 2))
         assert "crash point queue.handled reached" in logs
         assert "of a stopped worker: retried" in logs  # the job the crash left `doing`
-        print(f"{CANDIDATES} candidates x {LINES} lines through ingress + 2 workers, one killed: {elapsed:.1f} s")
+        print(
+            f"{CANDIDATES} candidates x {LINES} lines through ingress + 2 workers, one killed: {elapsed:.1f} s"
+        )
 
 
-async def test_a_duplicate_delivery_is_stored_once_and_bad_posts_are_refused(pg_url: str, tmp_path: Path) -> None:
+async def test_a_duplicate_delivery_is_stored_once_and_bad_posts_are_refused(
+    pg_url: str, tmp_path: Path
+) -> None:
     async with FakeBotAPI(first_update_id=9001) as api, cluster(api, pg_url, tmp_path, workers=1) as running:
         lea = api.user(4200, "Lea", "en")
         start = send(api, lea, "/start")
         assert await running.post(start, secret=None) == 403
         assert await running.post(start, secret="guess") == 403
         async with httpx.AsyncClient() as client:
-            bad = await client.post(f"http://127.0.0.1:{running.ingress_port}/{HOOK_PATH}", content=b"{not json",
-                                    headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+            bad = await client.post(
+                f"http://127.0.0.1:{running.ingress_port}/{HOOK_PATH}",
+                content=b"{not json",
+                headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
+            )
             assert bad.status_code == 400
         codes = await asyncio.gather(*(running.post(start) for _ in range(3)))  # redelivered at once
         assert codes == [200, 200, 200]
@@ -256,11 +317,15 @@ async def test_a_duplicate_delivery_is_stored_once_and_bad_posts_are_refused(pg_
         await asyncio.sleep(1.5)
         assert len(api.outbox(lea.id)) == 1 and api.texts(lea.id)[0].startswith("Hello Lea!")
         with psycopg.connect(_libpq(pg_url)) as connection:
-            held = connection.execute("SELECT count(*), bool_and(done_at IS NOT NULL), bool_and(payload IS NULL) "
-                                      "FROM update_inbox WHERE update_id = %s", (start["update_id"],)).fetchone()
+            held = connection.execute(
+                "SELECT count(*), bool_and(done_at IS NOT NULL), bool_and(payload IS NULL) "
+                "FROM update_inbox WHERE update_id = %s",
+                (start["update_id"],),
+            ).fetchone()
             assert held == (1, True, True)
-            jobs = connection.execute("SELECT count(*) FROM procrastinate_jobs WHERE task_name = "
-                                      "'oralblanc.handle_update'").fetchone()
+            jobs = connection.execute(
+                "SELECT count(*) FROM procrastinate_jobs WHERE task_name = 'oralblanc.handle_update'"
+            ).fetchone()
             assert jobs == (1,)
         async with httpx.AsyncClient() as client:
             metrics = (await client.get(f"http://127.0.0.1:{running.ingress_port}/metrics")).text

@@ -310,7 +310,9 @@ def test_english_texts_are_translations(r: ref.Referential) -> None:
     for where, fr, en in texts:
         assert en.strip() and en != fr, where
         assert not re.search(r"[éèêàùçôîœ«»]", en), f"{where}: French left in English: {en!r}"
-    assert ref.indicator("BLOC2.A2.C2.CR2.1").en == "The level of intervention in the negotiation is justified."
+    assert (
+        ref.indicator("BLOC2.A2.C2.CR2.1").en == "The level of intervention in the negotiation is justified."
+    )
 
 
 # --- the loader ----------------------------------------------------------------------------------
@@ -343,18 +345,42 @@ def _criterion(raw: dict, cid: str) -> dict:
     "mutate",
     [
         pytest.param(lambda d: d.update(extra=1), id="unknown top-level field"),
-        pytest.param(lambda d: _criterion(d, "BLOC2.A2.C2.CR2").update(weight=2), id="unknown criterion field"),
-        pytest.param(lambda d: _criterion(d, "BLOC2.A2.C2.CR2")["indicators"][0].update(note="x"), id="unknown indicator field"),
+        pytest.param(
+            lambda d: _criterion(d, "BLOC2.A2.C2.CR2").update(weight=2), id="unknown criterion field"
+        ),
+        pytest.param(
+            lambda d: _criterion(d, "BLOC2.A2.C2.CR2")["indicators"][0].update(note="x"),
+            id="unknown indicator field",
+        ),
         pytest.param(lambda d: d.update(format="oralblanc.referential/2"), id="wrong format"),
-        pytest.param(lambda d: _criterion(d, "BLOC2.A2.C2.CR2").update(block=3), id="id not BLOC<block>.<code>"),
-        pytest.param(lambda d: _criterion(d, "BLOC2.A2.C2.CR2")["indicators"][1].update(id="BLOC2.A2.C2.CR2.3"), id="indicator numbering"),
-        pytest.param(lambda d: _criterion(d, "BLOC2.A2.C2.CR2").update(modality="BLOC2.A1.M1"), id="modality not covering it"),
-        pytest.param(lambda d: _criterion(d, "BLOC2.A2.C2.CR2").update(modality="BLOC2.A9.M9"), id="unknown modality"),
+        pytest.param(
+            lambda d: _criterion(d, "BLOC2.A2.C2.CR2").update(block=3), id="id not BLOC<block>.<code>"
+        ),
+        pytest.param(
+            lambda d: _criterion(d, "BLOC2.A2.C2.CR2")["indicators"][1].update(id="BLOC2.A2.C2.CR2.3"),
+            id="indicator numbering",
+        ),
+        pytest.param(
+            lambda d: _criterion(d, "BLOC2.A2.C2.CR2").update(modality="BLOC2.A1.M1"),
+            id="modality not covering it",
+        ),
+        pytest.param(
+            lambda d: _criterion(d, "BLOC2.A2.C2.CR2").update(modality="BLOC2.A9.M9"), id="unknown modality"
+        ),
         pytest.param(lambda d: _criterion(d, "BLOC2.A2.C2.CR2").update(kinds=[]), id="oral without kinds"),
-        pytest.param(lambda d: _criterion(d, "BLOC4.A2.C4.CR4").update(kinds=["pitch"]), id="kinds without oral"),
-        pytest.param(lambda d: _criterion(d, "BLOC2.A2.C2.CR2").update(kinds=["interview"]), id="unknown kind"),
-        pytest.param(lambda d: _criterion(d, "BLOC2.A2.C2.CR2")["indicators"][4].update(language="de"), id="unknown language"),
-        pytest.param(lambda d: d["criteria"].append(copy.deepcopy(d["criteria"][0])), id="duplicate criterion"),
+        pytest.param(
+            lambda d: _criterion(d, "BLOC4.A2.C4.CR4").update(kinds=["pitch"]), id="kinds without oral"
+        ),
+        pytest.param(
+            lambda d: _criterion(d, "BLOC2.A2.C2.CR2").update(kinds=["interview"]), id="unknown kind"
+        ),
+        pytest.param(
+            lambda d: _criterion(d, "BLOC2.A2.C2.CR2")["indicators"][4].update(language="de"),
+            id="unknown language",
+        ),
+        pytest.param(
+            lambda d: d["criteria"].append(copy.deepcopy(d["criteria"][0])), id="duplicate criterion"
+        ),
     ],
 )
 def test_invalid_referentials_are_rejected(raw: dict, mutate) -> None:

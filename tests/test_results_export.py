@@ -36,18 +36,40 @@ class Cohort:
         self._users: dict[str, UserRecord] = {}
 
     def session(
-        self, name: str, levels: dict[str, int | None], score: float | None,
+        self,
+        name: str,
+        levels: dict[str, int | None],
+        score: float | None,
         amended: tuple[dict[str, int | None], float | None] | None = None,
     ) -> None:
         user = self._users.setdefault(
             name, UserRecord(len(self._users) + 1, 100 + len(self._users), name, "fr", "candidate", T0)
         )
         n = len(self.rows) + 1
-        session = SessionSummary(n, user.id, "negotiation", 1, "fr", "text", "scripted", "finished", 8,
-                                 T0 + timedelta(days=n), T0 + timedelta(days=n, hours=1))
+        session = SessionSummary(
+            n,
+            user.id,
+            "negotiation",
+            1,
+            "fr",
+            "text",
+            "scripted",
+            "finished",
+            8,
+            T0 + timedelta(days=n),
+            T0 + timedelta(days=n, hours=1),
+        )
         record = ScorecardRecord(
-            n, n, _card(levels, score), "test", "amended" if amended else "proposed",
-            _card(*amended) if amended else None, 1 if amended else None, T0 if amended else None, None, T0,
+            n,
+            n,
+            _card(levels, score),
+            "test",
+            "amended" if amended else "proposed",
+            _card(*amended) if amended else None,
+            1 if amended else None,
+            T0 if amended else None,
+            None,
+            T0,
         )
         self.rows.append((user, session, record))
 
@@ -100,7 +122,10 @@ def test_the_page_holds_both_charts_as_png_images() -> None:
     assert "B2 CR1 : 1 acquis sur 2" in page  # Alice's last is 2, Bob's 0
     assert "Conseiller les grands comptes" in page  # the criterion's title heads its column
     alice = re.search(r"<tr><th class='name'>Alice</th>(.*?)</tr>", page)
-    assert alice and alice.group(1) == "<td>2</td><td>13.5</td><td class='l2'>2 / 2</td><td class='l3'>3 / 3</td>"
+    assert (
+        alice
+        and alice.group(1) == "<td>2</td><td>13.5</td><td class='l2'>2 / 2</td><td class='l3'>3 / 3</td>"
+    )
     bob = re.search(r"<tr><th class='name'>Bob</th>(.*?)</tr>", page)
     assert bob and bob.group(1) == "<td>1</td><td>6</td><td class='l0'>0 / 0</td><td class='lx'>– / –</td>"
 
@@ -139,7 +164,9 @@ def test_labels_follow_the_trainer_language() -> None:
     assert "dernier / meilleur" in fr and "last / best" in en
     assert "B2 CR1: 1 acquired of 2" in en
     assert images(fr)[0] != images(en)[0]  # the chart's labels are translated too
-    assert results.to_html("Promo", rows, "de", now=T0) == results.to_html("Promo", rows, "en", now=T0)  # else English
+    assert results.to_html("Promo", rows, "de", now=T0) == results.to_html(
+        "Promo", rows, "en", now=T0
+    )  # else English
 
 
 @pytest.mark.parametrize(("lang", "text"), [("fr", "Aucune séance notée"), ("en", "No scored session")])
@@ -159,15 +186,24 @@ def test_one_candidate_without_any_level_or_score() -> None:
     assert "B2 CR1 : 0 acquis sur 1" in page
 
 
-@pytest.mark.parametrize("latest", [{}, {CR1: []}, {CR1: [None]}, {CR1: [None, None], CR2: [3]}, {CR1: [0, 1, 2, 3]}])
+@pytest.mark.parametrize(
+    "latest", [{}, {CR1: []}, {CR1: [None]}, {CR1: [None, None], CR2: [3]}, {CR1: [0, 1, 2, 3]}]
+)
 def test_the_levels_chart_draws_edge_data(latest: dict[str, list[int | None]]) -> None:
     assert png_size(cohort_levels_chart(latest))[0] > 100
 
 
-@pytest.mark.parametrize("scores", [
-    [], [("Solo", [12.0])], [("Solo", [None])], [("Solo", [])], [("Solo", [None, 4.0, None])],
-    [("$\\frac{$", [20.0]), ("a" * 80, [0.0])],  # a name with $ is drawn as typed, not as mathtext
-])
+@pytest.mark.parametrize(
+    "scores",
+    [
+        [],
+        [("Solo", [12.0])],
+        [("Solo", [None])],
+        [("Solo", [])],
+        [("Solo", [None, 4.0, None])],
+        [("$\\frac{$", [20.0]), ("a" * 80, [0.0])],  # a name with $ is drawn as typed, not as mathtext
+    ],
+)
 def test_the_scores_chart_draws_edge_data(scores: list[tuple[str, list[float | None]]]) -> None:
     assert png_size(cohort_scores_chart(scores, "en"))[0] > 100
 
@@ -211,10 +247,15 @@ def test_results_command_writes_the_page_in_the_chosen_language(
     pages = {}
     for lang in ("en", None):
         out = tmp_path / f"{lang}.html"
-        result = runner.invoke(app, ["results", "Promo", "--html", str(out)] + (["--lang", lang] if lang else []))
+        result = runner.invoke(
+            app, ["results", "Promo", "--html", str(out)] + (["--lang", lang] if lang else [])
+        )
         assert result.exit_code == 0, result.output
         pages[lang] = out.read_text(encoding="utf-8")
         assert len(images(pages[lang])) == 2 and "Alice" in pages[lang]
     assert "Cohort results" in pages["en"] and "Résultats de la cohorte" in pages[None]  # French by default
-    assert runner.invoke(app, ["results", "Promo", "--html", str(tmp_path / "x.html"), "--lang", "de"]).exit_code == 2
+    assert (
+        runner.invoke(app, ["results", "Promo", "--html", str(tmp_path / "x.html"), "--lang", "de"]).exit_code
+        == 2
+    )
     assert not (tmp_path / "x.html").exists()

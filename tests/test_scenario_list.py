@@ -34,10 +34,12 @@ async def test_scenarios_shows_the_latest_score_after_a_session(tmp_path: Path) 
             (before,) = [c.text for c in await api.reply_to(ivy, lambda: ivy.send_text("/scenarios"))]
             assert "played" not in before
             await api.reply_to(ivy, lambda: ivy.send_text(f"/play {SCENARIO} en"), count=2)
-            for line in ("Hello, what are your priorities this season, and how did the last one go?",
-                         "If I understand you correctly, volumes are growing and prices must come down.",
-                         "If you commit to three years, we can lower the price by 3 %.",
-                         "To sum up: three years, 3 % off, payment at 45 days. Shall we meet on Thursday?"):
+            for line in (
+                "Hello, what are your priorities this season, and how did the last one go?",
+                "If I understand you correctly, volumes are growing and prices must come down.",
+                "If you commit to three years, we can lower the price by 3 %.",
+                "To sum up: three years, 3 % off, payment at 45 days. Shall we meet on Thursday?",
+            ):
                 await api.reply_to(ivy, lambda line=line: ivy.send_text(line))
             ended = await api.reply_to(ivy, lambda: ivy.send_text("/end"), count=2)
             score = next(line for c in ended for line in c.text.splitlines() if "/20" in line)

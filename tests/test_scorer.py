@@ -52,7 +52,10 @@ def _rank(level: int | None) -> int:
 
 def test_pairs_cover_every_kind_and_both_languages() -> None:
     assert len(PAIRS) >= 8
-    kinds = {transcript(p["better"]).kind or load_catalog().scenario(transcript(p["better"]).scenario).kind for p in PAIRS}
+    kinds = {
+        transcript(p["better"]).kind or load_catalog().scenario(transcript(p["better"]).scenario).kind
+        for p in PAIRS
+    }
     assert {str(k) for k in kinds} == {"negotiation", "complaint", "change", "pitch"}
     assert {p["language"] for p in PAIRS} == {"fr", "en"}
     assert any(p.get("kind_only") for p in PAIRS) and any(not p.get("kind_only") for p in PAIRS)
@@ -113,7 +116,9 @@ def test_scorecard_follows_the_published_format() -> None:
     assert data["review"]["status"] == "proposed"
     assert data["english"]["cefr"] in {"A1", "A2", "B1", "B2", "C1", "C2"}
     assert isinstance(data["english"]["b1_reached"], bool)
-    assert Scorecard.model_validate_json(card("negotiation-fr.better").to_json()) == card("negotiation-fr.better")
+    assert Scorecard.model_validate_json(card("negotiation-fr.better").to_json()) == card(
+        "negotiation-fr.better"
+    )
 
 
 def test_advice_is_in_the_session_language() -> None:
@@ -165,16 +170,25 @@ def test_addressing_the_scorer_requires_review_and_earns_nothing(plea: str) -> N
     assert pleading.overall.score_20 <= plain.overall.score_20
     for c in pleading.criteria:
         assert _rank(c.level) <= _rank(plain.criterion(c.code).level)
-    assert all(plea not in e.quote and e.quote not in plea for e in pleading.all_evidence() if e.turn == len(t.turns) + 2)
+    assert all(
+        plea not in e.quote and e.quote not in plea
+        for e in pleading.all_evidence()
+        if e.turn == len(t.turns) + 2
+    )
 
 
 def test_padding_with_empty_words_does_not_raise_a_level() -> None:
     name = "complaint-fr.blame"
     t = transcript(name)
     filler = " Alors voilà, en fait, bon, euh, comment dire, disons que, enfin voilà, vous voyez, en quelque sorte, bref."
-    padded = t.model_copy(update={"turns": [
-        x.model_copy(update={"text": x.text + filler}) if x.speaker == "candidate" else x for x in t.turns
-    ]})
+    padded = t.model_copy(
+        update={
+            "turns": [
+                x.model_copy(update={"text": x.text + filler}) if x.speaker == "candidate" else x
+                for x in t.turns
+            ]
+        }
+    )
     plain, fat = card(name), score(padded, load_catalog().scenario(t.scenario))
     for c in fat.criteria:
         assert _rank(c.level) <= _rank(plain.criterion(c.code).level)
@@ -182,10 +196,14 @@ def test_padding_with_empty_words_does_not_raise_a_level() -> None:
 
 
 def test_too_little_to_judge_is_insufficient_evidence() -> None:
-    t = Transcript(kind="negotiation", language="fr", turns=[
-        Turn(speaker="persona", text="Bonjour, je vous écoute."),
-        Turn(speaker="candidate", text="Bonjour, quels sont vos besoins ?"),
-    ])
+    t = Transcript(
+        kind="negotiation",
+        language="fr",
+        turns=[
+            Turn(speaker="persona", text="Bonjour, je vous écoute."),
+            Turn(speaker="candidate", text="Bonjour, quels sont vos besoins ?"),
+        ],
+    )
     c = score(t)
     assert all(x.status == Status.insufficient_evidence and x.level is None for x in c.criteria)
     assert c.overall.score_20 is None
@@ -200,11 +218,15 @@ def test_a_quote_that_is_not_the_candidates_words_is_dropped() -> None:
     c = card("complaint-en.better")
     first = c.criteria[0]
     persona_turn = next(n for n, x in enumerate(t.turns, start=1) if x.speaker == "persona")
-    forged = first.model_copy(update={"evidence": [
-        Evidence(turn=2, quote="a sentence nobody said"),
-        Evidence(turn=persona_turn, quote=t.turns[persona_turn - 1].text[:20]),
-        *first.evidence,
-    ]})
+    forged = first.model_copy(
+        update={
+            "evidence": [
+                Evidence(turn=2, quote="a sentence nobody said"),
+                Evidence(turn=persona_turn, quote=t.turns[persona_turn - 1].text[:20]),
+                *first.evidence,
+            ]
+        }
+    )
     checked = verify_quotes(c.model_copy(update={"criteria": [forged, *c.criteria[1:]]}), t)
     assert checked.criteria[0].evidence == first.evidence
 

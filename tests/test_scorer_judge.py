@@ -45,7 +45,8 @@ def verdict(code: str = CR2, level: int = 3, **extra) -> dict:
         "level": level,
         "indicators": [
             {"code": i.id, "met": True, "quotes": [{"turn": turn, "quote": quote}]}
-            for i in c.indicators if i.language is None
+            for i in c.indicators
+            if i.language is None
         ],
         "rationale": "Conditional concessions, lawful terms.",
     }
@@ -116,8 +117,18 @@ def test_prompt_holds_the_rubric_and_the_transcript_as_data() -> None:
         json.dumps(verdict(indicators=[{"code": "BLOC2.A2.C2.CR2.1", "met": "yes", "quotes": []}])),
         json.dumps(verdict(indicators=[{"code": "BLOC2.A2.C2.CR2.1", "met": True, "quotes": []}] * 2)),
         json.dumps(verdict(indicators=[{"code": "BLOC2.A2.C2.CR2.1", "met": True}])),
-        json.dumps(verdict(level=3, indicators=[
-            {"code": "BLOC2.A2.C2.CR2.1", "met": True, "quotes": [{"turn": 2, "quote": "words nobody said"}]}])),
+        json.dumps(
+            verdict(
+                level=3,
+                indicators=[
+                    {
+                        "code": "BLOC2.A2.C2.CR2.1",
+                        "met": True,
+                        "quotes": [{"turn": 2, "quote": "words nobody said"}],
+                    }
+                ],
+            )
+        ),
     ],
 )
 def test_untrustworthy_output_is_rejected(raw: str) -> None:
@@ -128,15 +139,22 @@ def test_untrustworthy_output_is_rejected(raw: str) -> None:
 def test_quotes_not_verbatim_in_a_candidate_turn_are_dropped() -> None:
     turn, quote = candidate_quote(4)
     persona_text = transcript().turns[0].text
-    data = verdict(level=2, indicators=[
-        {"code": "BLOC2.A2.C2.CR2.2", "met": True, "quotes": [
-            {"turn": turn, "quote": quote},
-            {"turn": turn, "quote": quote + " and more"},
-            {"turn": 1, "quote": persona_text[:30]},
-            {"turn": "2", "quote": quote},
-        ]},
-        {"code": "BLOC2.A2.C2.CR2.3", "met": True, "quotes": [{"turn": turn, "quote": "invented"}]},
-    ])
+    data = verdict(
+        level=2,
+        indicators=[
+            {
+                "code": "BLOC2.A2.C2.CR2.2",
+                "met": True,
+                "quotes": [
+                    {"turn": turn, "quote": quote},
+                    {"turn": turn, "quote": quote + " and more"},
+                    {"turn": 1, "quote": persona_text[:30]},
+                    {"turn": "2", "quote": quote},
+                ],
+            },
+            {"code": "BLOC2.A2.C2.CR2.3", "met": True, "quotes": [{"turn": turn, "quote": "invented"}]},
+        ],
+    )
     v = parse(json.dumps(data), criterion(CR2), transcript())
     assert [q.quote for q in v.indicators["BLOC2.A2.C2.CR2.2"].quotes] == [quote]
     assert v.indicators["BLOC2.A2.C2.CR2.3"].met is None  # met, but its evidence was not the candidate's

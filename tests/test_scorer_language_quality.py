@@ -33,13 +33,23 @@ VOUS = "Franchement, vous savez bien que nos délais sont les meilleurs de la r�
 CLOSING = "Je vous envoie une synthèse écrite demain matin et nous fixons ensemble la prochaine rencontre."
 
 
-def _transcript(candidate: list[str], *, scenario: str | None = None, kind: str | None = None,
-                langs: list[str] | None = None, typed: bool = True) -> Transcript:
+def _transcript(
+    candidate: list[str],
+    *,
+    scenario: str | None = None,
+    kind: str | None = None,
+    langs: list[str] | None = None,
+    typed: bool = True,
+) -> Transcript:
     turns: list[Turn] = []
     for i, text in enumerate(candidate):
         lang = (langs or ["fr"] * len(candidate))[i]
-        turns.append(Turn(speaker="persona", text="Je vous écoute." if lang == "fr" else "I'm listening.", lang=lang))
-        turns.append(Turn(speaker="candidate", text=text, lang=lang, audio=None if typed else Audio(duration_s=5.0)))
+        turns.append(
+            Turn(speaker="persona", text="Je vous écoute." if lang == "fr" else "I'm listening.", lang=lang)
+        )
+        turns.append(
+            Turn(speaker="candidate", text=text, lang=lang, audio=None if typed else Audio(duration_s=5.0))
+        )
     return Transcript(scenario=scenario, kind=kind, language="fr", turns=turns)
 
 
@@ -174,7 +184,9 @@ ENGLISH_PART = [
 
 def test_english_terms_count_in_english_turns_only() -> None:
     # the same English words inside a French turn are French anglicisms: they do not show English
-    french_turn = "On fera la handover avec l'account owner, puis on regardera ensemble le lead scoring du CRM."
+    french_turn = (
+        "On fera la handover avec l'account owner, puis on regardera ensemble le lead scoring du CRM."
+    )
     obs = observe(_transcript([french_turn, *WITH_TERMS], kind="change"))
     assert "handover" not in {h.ref for h in obs.terms.get("en", [])}
     obs = observe(_transcript([*WITH_TERMS, *ENGLISH_PART], kind="change", langs=["fr"] * 5 + ["en"] * 3))
@@ -194,16 +206,25 @@ def test_terms_are_needed_in_every_language_spoken() -> None:
     ]
     langs = ["fr"] * 5 + ["en"] * 3
     both = assess(TERMS, observe(_transcript([*WITH_TERMS, *ENGLISH_PART], kind="change", langs=langs)))
-    french_only = assess(TERMS, observe(_transcript([*WITH_TERMS, *vague_english], kind="change", langs=langs)))
-    assert both.counts["professional_terms_en"] >= MIN_DISTINCT_TERMS > french_only.counts["professional_terms_en"]
+    french_only = assess(
+        TERMS, observe(_transcript([*WITH_TERMS, *vague_english], kind="change", langs=langs))
+    )
+    assert (
+        both.counts["professional_terms_en"]
+        >= MIN_DISTINCT_TERMS
+        > french_only.counts["professional_terms_en"]
+    )
     assert both.strength == french_only.strength + 1
 
 
 def test_an_english_false_friend_gets_advice_naming_the_right_word() -> None:
     change = load_catalog().scenario("change-verticales-crm")
     friend = "We will organise a formation on the CRM for the whole team next month."
-    t = _transcript([*WITH_TERMS, *ENGLISH_PART[:2], friend, ENGLISH_PART[2]], scenario=change.id,
-                    langs=["fr"] * 5 + ["en"] * 4)
+    t = _transcript(
+        [*WITH_TERMS, *ENGLISH_PART[:2], friend, ENGLISH_PART[2]],
+        scenario=change.id,
+        langs=["fr"] * 5 + ["en"] * 4,
+    )
     indicator = _indicator(score(t, change), TERMS)
     assert [a.quote for a in indicator.against] == [friend]
     assert indicator.advice is not None and friend in indicator.advice and "training" in indicator.advice
@@ -276,4 +297,10 @@ def test_french_terms_leave_everyday_french_alone(text: str, terms: set[str]) ->
 
 def test_english_terms_are_listed_once_whatever_the_form() -> None:
     text = "Two key accounts, new opportunities, the roll out, the rollout, the lead-scoring, in order to cut costs."
-    assert {t for _, _, t in english.find_terms(text)} == {"key account", "opportunity", "roll-out", "lead scoring", "cost"}
+    assert {t for _, _, t in english.find_terms(text)} == {
+        "key account",
+        "opportunity",
+        "roll-out",
+        "lead scoring",
+        "cost",
+    }

@@ -29,7 +29,9 @@ def card(name: str) -> Scorecard:
     return score(t, load_catalog().scenario(t.scenario) if t.scenario else None)
 
 
-@pytest.mark.parametrize("name", ["negotiation-fr.illegal", "change-en.dismissal", "complaint-fr.better", "pitch-en.figures"])
+@pytest.mark.parametrize(
+    "name", ["negotiation-fr.illegal", "change-en.dismissal", "complaint-fr.better", "pitch-en.figures"]
+)
 def test_summary_fits_a_telegram_message_in_the_session_language(name: str) -> None:
     c = card(name)
     text = report.summary(c)
@@ -72,13 +74,22 @@ def test_html_escapes_the_candidates_words() -> None:
     c = card("complaint-en.better")
     first = c.criteria[0]
     evil = first.indicators[0].model_copy(update={"note": "<script>alert(1)</script>"})
-    c = c.model_copy(update={"criteria": [first.model_copy(update={"indicators": [evil, *first.indicators[1:]]}), *c.criteria[1:]]})
+    c = c.model_copy(
+        update={
+            "criteria": [
+                first.model_copy(update={"indicators": [evil, *first.indicators[1:]]}),
+                *c.criteria[1:],
+            ]
+        }
+    )
     page = report.render_html(c)
     assert "<script>" not in page and "&lt;script&gt;" in page
 
 
 def test_pdf_report(tmp_path: Path) -> None:
-    pdf = report.render_pdf(card("pitch-fr.values"), [("S1", card("pitch-fr.values")), ("S2", card("pitch-fr.better"))])
+    pdf = report.render_pdf(
+        card("pitch-fr.values"), [("S1", card("pitch-fr.values")), ("S2", card("pitch-fr.better"))]
+    )
     assert pdf.startswith(b"%PDF")
     assert len(pdf) > 10_000
 
@@ -94,14 +105,21 @@ def test_pdf_without_weasyprint_falls_back_to_matplotlib(monkeypatch: pytest.Mon
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_weasyprint)
-    pdf = report.render_pdf(card("change-fr.better"), [card("change-fr.imposition"), card("change-fr.better")])
+    pdf = report.render_pdf(
+        card("change-fr.better"), [card("change-fr.imposition"), card("change-fr.better")]
+    )
     assert pdf.startswith(b"%PDF")
 
 
 def test_charts_are_png() -> None:
     assert radar_chart(card("change-fr.better")).startswith(PNG)  # three criteria: one axis each
     assert radar_chart(card("pitch-fr.better")).startswith(PNG)  # one criterion: its indicators
-    history = [card("pitch-en.figures"), card("pitch-en.better"), card("pitch-fr.values"), card("pitch-fr.better")]
+    history = [
+        card("pitch-en.figures"),
+        card("pitch-en.better"),
+        card("pitch-fr.values"),
+        card("pitch-fr.better"),
+    ]
     assert progress_chart(history).startswith(PNG)
 
 
@@ -118,12 +136,16 @@ def test_cli_prints_the_summary() -> None:
 
 def test_cli_json_and_reports(tmp_path: Path) -> None:
     html_path, pdf_path = tmp_path / "r.html", tmp_path / "r.pdf"
-    result = runner.invoke(app, [str(GRADED / "pitch-en.better.json"), "--json", "--no-judge", "--report", str(html_path)])
+    result = runner.invoke(
+        app, [str(GRADED / "pitch-en.better.json"), "--json", "--no-judge", "--report", str(html_path)]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["format"] == "oralblanc.scorecard/1" and data["kind"] == "pitch"
     assert "BLOC1.A2.C3.CR3" in html_path.read_text(encoding="utf-8")
-    result = runner.invoke(app, [str(GRADED / "complaint-fr.blame.json"), "--no-judge", "--report", str(pdf_path)])
+    result = runner.invoke(
+        app, [str(GRADED / "complaint-fr.blame.json"), "--no-judge", "--report", str(pdf_path)]
+    )
     assert result.exit_code == 0, result.output
     assert pdf_path.read_bytes().startswith(b"%PDF")
 
@@ -142,7 +164,10 @@ def test_cli_unknown_scenario_falls_back_to_kind_or_fails(tmp_path: Path) -> Non
     path.write_text(json.dumps(data), encoding="utf-8")
     result = runner.invoke(app, [str(path), "--json", "--no-judge"])
     assert result.exit_code == 0, result.output
-    assert [c["code"] for c in json.loads(result.stdout)["criteria"]] == ["BLOC2.A2.C1.CR1", "BLOC2.A2.C3.CR3"]
+    assert [c["code"] for c in json.loads(result.stdout)["criteria"]] == [
+        "BLOC2.A2.C1.CR1",
+        "BLOC2.A2.C3.CR3",
+    ]
     del data["kind"]
     path.write_text(json.dumps(data), encoding="utf-8")
     assert runner.invoke(app, [str(path), "--no-judge"]).exit_code == 2
@@ -153,5 +178,7 @@ def test_cli_rejects_bad_input(tmp_path: Path) -> None:
     bad.write_text("{not json", encoding="utf-8")
     assert runner.invoke(app, [str(bad)]).exit_code == 2
     assert runner.invoke(app, [str(tmp_path / "missing.json")]).exit_code == 2
-    result = runner.invoke(app, [str(GRADED / "pitch-en.better.json"), "--no-judge", "--report", str(tmp_path / "r.txt")])
+    result = runner.invoke(
+        app, [str(GRADED / "pitch-en.better.json"), "--no-judge", "--report", str(tmp_path / "r.txt")]
+    )
     assert result.exit_code == 2

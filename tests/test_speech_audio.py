@@ -26,7 +26,6 @@ from bot.speech.audio import (
 from tests.test_speech_stt import SPEECH_DIR
 
 
-
 def tone(seconds: float, rate: int, freq: float = 440.0, amplitude: float = 0.3) -> np.ndarray:
     t = np.arange(int(seconds * rate)) / rate
     return (amplitude * np.sin(2 * np.pi * freq * t)).astype(np.float32)
@@ -125,7 +124,12 @@ def test_encode_requires_rate_and_samples():
 
 @pytest.mark.parametrize(
     "data",
-    [b"\x00\x01garbage" * 500, b"OggS" + os.urandom(3000), b"RIFF\x00\x00\x00\x00WAVE", "plain text\n".encode() * 50],
+    [
+        b"\x00\x01garbage" * 500,
+        b"OggS" + os.urandom(3000),
+        b"RIFF\x00\x00\x00\x00WAVE",
+        "plain text\n".encode() * 50,
+    ],
     ids=["garbage", "broken-ogg", "truncated-wav-header", "text"],
 )
 def test_not_audio_is_refused_clearly(data: bytes):

@@ -64,7 +64,9 @@ def test_transcribe_refuses_bad_audio(tmp_path: Path):
     assert result.exit_code == 2  # usage error: fr or en only
 
 
-@pytest.mark.parametrize(("lang", "text", "voice"), [("fr", "Bonjour, je vous écoute.", None), ("en", "Hello there.", "en-us")])
+@pytest.mark.parametrize(
+    ("lang", "text", "voice"), [("fr", "Bonjour, je vous écoute.", None), ("en", "Hello there.", "en-us")]
+)
 def test_say_writes_an_ogg_opus_voice_note(tmp_path: Path, lang: str, text: str, voice: str | None):
     out = tmp_path / "reply.ogg"
     args = ["say", text, "--lang", lang, "-o", str(out)] + (["--voice", voice] if voice else [])
@@ -72,7 +74,12 @@ def test_say_writes_an_ogg_opus_voice_note(tmp_path: Path, lang: str, text: str,
     assert result.exit_code == 0, result.output
     with av.open(io.BytesIO(out.read_bytes())) as container:
         stream = container.streams.audio[0]
-        assert (container.format.name, stream.codec_context.name, stream.rate, stream.channels) == ("ogg", "opus", 48_000, 1)
+        assert (container.format.name, stream.codec_context.name, stream.rate, stream.channels) == (
+            "ogg",
+            "opus",
+            48_000,
+            1,
+        )
     assert result.stdout == ""  # pyttsx3's own prints stay out of the output
 
 

@@ -15,7 +15,9 @@ def timeline(*items: tuple[str, float, float]) -> list[dict]:
 
 def test_fluent_turn_without_pauses():
     # 6 words, back to back, 0.4 s each: 2.4 s span, no pause
-    words = timeline(*[(w, i * 0.4, i * 0.4 + 0.4) for i, w in enumerate("we can review the delivery terms".split())])
+    words = timeline(
+        *[(w, i * 0.4, i * 0.4 + 0.4) for i, w in enumerate("we can review the delivery terms".split())]
+    )
     m = fluency_measures(words)
     assert m.word_count == 6
     assert m.span_s == pytest.approx(2.4)
@@ -114,8 +116,15 @@ def test_empty_and_degenerate_turns():
 def test_measures_serialise_for_the_turn_record():
     m = fluency_measures(timeline(("yes", 0.0, 0.4)))
     data = m.model_dump()
-    assert {"speech_rate_wpm", "articulation_rate_wpm", "pause_count", "mean_pause_s",
-            "mean_run_words", "filled_pause_count", "response_latency_s"} <= set(data)
+    assert {
+        "speech_rate_wpm",
+        "articulation_rate_wpm",
+        "pause_count",
+        "mean_pause_s",
+        "mean_run_words",
+        "filled_pause_count",
+        "response_latency_s",
+    } <= set(data)
     assert FluencyMeasures.model_validate(data) == m
 
 

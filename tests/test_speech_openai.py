@@ -37,8 +37,20 @@ VERBOSE = {
     "duration": 1.0,
     "text": " Bonjour madame. ",
     "words": [{"word": "Bonjour", "start": 0.1, "end": 0.5}, {"word": "madame.", "start": 0.5, "end": 0.9}],
-    "segments": [{"id": 0, "seek": 0, "start": 0.1, "end": 0.9, "text": " Bonjour madame.", "tokens": [1],
-                  "temperature": 0.0, "avg_logprob": -0.1, "compression_ratio": 1.0, "no_speech_prob": 0.01}],
+    "segments": [
+        {
+            "id": 0,
+            "seek": 0,
+            "start": 0.1,
+            "end": 0.9,
+            "text": " Bonjour madame.",
+            "tokens": [1],
+            "temperature": 0.0,
+            "avg_logprob": -0.1,
+            "compression_ratio": 1.0,
+            "no_speech_prob": 0.01,
+        }
+    ],
 }
 
 
@@ -70,7 +82,9 @@ class FakeAudioAPI:
                 self.wfile.write(payload)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self.thread.start()
         self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
 
@@ -99,7 +113,9 @@ async def test_openai_transcriber(api: FakeAudioAPI, client: AsyncOpenAI):
     assert result.language == "fr"
     assert result.duration_s == 1.0
     assert [w.model_dump() for w in result.words] == [
-        {"w": "Bonjour", "start": 0.1, "end": 0.5}, {"w": "madame.", "start": 0.5, "end": 0.9}]
+        {"w": "Bonjour", "start": 0.1, "end": 0.5},
+        {"w": "madame.", "start": 0.5, "end": 0.9},
+    ]
     assert result.confidence == pytest.approx(float(np.exp(-0.1)), abs=1e-3)
     path, headers, body = api.requests[-1]
     assert path == "/v1/audio/transcriptions"

@@ -24,7 +24,9 @@ from bot.speech.stt import (
     resolve_model,
 )
 
-SPEECH_DIR = Path(__file__).resolve().parent / "data" / "speech"  # FLEURS samples: Google, CC BY 4.0 (see SOURCES.md)
+SPEECH_DIR = (
+    Path(__file__).resolve().parent / "data" / "speech"
+)  # FLEURS samples: Google, CC BY 4.0 (see SOURCES.md)
 
 _ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
 _TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
@@ -45,7 +47,9 @@ def normalise(text: str) -> list[str]:
     """Words for WER: lower case, no punctuation, numbers spelt out, % as "percent"."""
     text = text.lower().replace("%", " percent ").replace("-", " ")
     text = re.sub(r"(?<=\d),(?=\d{3})", "", text)
-    text = re.sub(r"\d+", lambda m: f" {number_words(int(m.group()))} " if int(m.group()) < 10**6 else m.group(), text)
+    text = re.sub(
+        r"\d+", lambda m: f" {number_words(int(m.group()))} " if int(m.group()) < 10**6 else m.group(), text
+    )
     text = re.sub(r"[^\w\s']", " ", text)
     return [w.strip("'") for w in text.split() if w.strip("'")]
 
@@ -66,7 +70,10 @@ def word_error_rate(references: list[str], hypotheses: list[str]) -> float:
 
 
 def speech_samples() -> list[tuple[Path, str]]:
-    pairs = [(p, p.with_suffix(".txt").read_text(encoding="utf-8").strip()) for p in sorted(SPEECH_DIR.glob("fleurs-en-*.ogg"))]
+    pairs = [
+        (p, p.with_suffix(".txt").read_text(encoding="utf-8").strip())
+        for p in sorted(SPEECH_DIR.glob("fleurs-en-*.ogg"))
+    ]
     if not pairs:
         pytest.fail(f"speech samples not found in {SPEECH_DIR}")
     return pairs
@@ -81,7 +88,10 @@ def transcriber():
 
 def test_wer_helpers():
     assert normalise("However, due to 25-30 years!") == "however due to twenty five thirty years".split()
-    assert normalise("It costs 1,250 euros, 15%.") == "it costs one thousand two hundred fifty euros fifteen percent".split()
+    assert (
+        normalise("It costs 1,250 euros, 15%.")
+        == "it costs one thousand two hundred fifty euros fifteen percent".split()
+    )
     assert word_error_rate(["a b c d"], ["a x c"]) == pytest.approx(0.5)
     assert word_error_rate(["Don't stop"], ["don't, STOP."]) == 0.0
 
@@ -175,9 +185,7 @@ async def test_concurrent_turns_share_one_model(transcriber: WhisperTranscriber)
     pairs = speech_samples()[3:5]
     other = WhisperTranscriber()
     assert other.model is transcriber.model is load_model(None)
-    results = await asyncio.gather(
-        *(t.transcribe(path) for t in (transcriber, other) for path, _ in pairs)
-    )
+    results = await asyncio.gather(*(t.transcribe(path) for t in (transcriber, other) for path, _ in pairs))
     texts = [r.text for r in results]
     assert texts[:2] == texts[2:]
     other.close()

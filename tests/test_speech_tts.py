@@ -31,8 +31,13 @@ def synthesizer():
 def ogg_info(data: bytes) -> tuple[str, str, int, int, float]:
     with av.open(io.BytesIO(data)) as container:
         stream = container.streams.audio[0]
-        return (container.format.name, stream.codec_context.name, stream.rate, stream.channels,
-                container.duration / av.time_base)
+        return (
+            container.format.name,
+            stream.codec_context.name,
+            stream.rate,
+            stream.channels,
+            container.duration / av.time_base,
+        )
 
 
 VOICES = [
@@ -45,8 +50,15 @@ VOICES = [
 
 @pytest.mark.parametrize(
     ("language", "voice", "expected"),
-    [("fr", None, "roa/fr"), ("en", None, "gmw/en"), ("en", "en-us", "gmw/en-us"), ("en", "en-gb", "gmw/en"),
-     ("fr", "roa/fr-be", "roa/fr-be"), ("fr", "French (Belgium)", "roa/fr-be"), ("en", "EN-US", "gmw/en-us")],
+    [
+        ("fr", None, "roa/fr"),
+        ("en", None, "gmw/en"),
+        ("en", "en-us", "gmw/en-us"),
+        ("en", "en-gb", "gmw/en"),
+        ("fr", "roa/fr-be", "roa/fr-be"),
+        ("fr", "French (Belgium)", "roa/fr-be"),
+        ("en", "EN-US", "gmw/en-us"),
+    ],
 )
 def test_resolve_voice(language: str, voice: str | None, expected: str):
     assert resolve_voice(VOICES, language, voice) == expected
@@ -64,10 +76,14 @@ def test_voices_installed_for_both_languages(synthesizer: EspeakSynthesizer):
 
 @pytest.mark.parametrize(
     ("text", "language", "voice"),
-    [("Bonjour, je vous écoute : quelles sont vos contraintes de délai ?", "fr", None),
-     ("Good morning, what matters most to you in this contract?", "en", "en-us")],
+    [
+        ("Bonjour, je vous écoute : quelles sont vos contraintes de délai ?", "fr", None),
+        ("Good morning, what matters most to you in this contract?", "en", "en-us"),
+    ],
 )
-def test_synthesize_ogg_opus_voice_note(synthesizer: EspeakSynthesizer, text: str, language: str, voice: str | None):
+def test_synthesize_ogg_opus_voice_note(
+    synthesizer: EspeakSynthesizer, text: str, language: str, voice: str | None
+):
     data = synthesizer.synthesize_sync(text, language=language, voice=voice, rate=160, pitch=40)
     fmt, codec, rate, channels, seconds = ogg_info(data)
     assert (fmt, codec, rate, channels) == ("ogg", "opus", 48_000, 1)
@@ -145,7 +161,9 @@ async def test_english_round_trip_tts_to_stt(synthesizer: EspeakSynthesizer):
         "Good morning. I have read your proposal, but the price is still above our budget.",
         "Could you tell me what volume you expect for next year?",
     ]
-    stt = WhisperTranscriber("bundled-tiny.en")  # the English specialist: this checks the voice, not the model
+    stt = WhisperTranscriber(
+        "bundled-tiny.en"
+    )  # the English specialist: this checks the voice, not the model
     try:
         # The default English voice (en-gb); at 130 wpm tiny.en hears it word for word (WER 0.0 in
         # trials; 0.12-0.19 at 170 wpm, 0.3 and more with en-us, where Whisper's temperature fallback

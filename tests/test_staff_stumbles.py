@@ -33,7 +33,9 @@ async def _trainer(api: FakeBotAPI, user_id: int, name: str, lang: str = "fr") -
     admin, trainer = api.user(ADMIN, "Ada", "en"), api.user(user_id, name, lang)
     await _say(api, trainer, "/start")
     await _say(api, admin, f"/grant {user_id} trainer")
-    await api.wait_for(lambda: any("formateur" in x or "trainer role" in x for x in api.texts(user_id)), 15, "told")
+    await api.wait_for(
+        lambda: any("formateur" in x or "trainer role" in x for x in api.texts(user_id)), 15, "told"
+    )
     return trainer
 
 
@@ -85,7 +87,9 @@ async def test_a_trainer_reads_their_own_candidates_sessions_in_full_and_no_one_
 # --- 3. criteria as /review shows them --------------------------------------------------------------
 
 
-async def test_amend_takes_the_criterion_as_shown_short_or_in_full_and_requires_a_comment(tmp_path: Path) -> None:
+async def test_amend_takes_the_criterion_as_shown_short_or_in_full_and_requires_a_comment(
+    tmp_path: Path,
+) -> None:
     async with FakeBotAPI() as api:
         settings = bot_settings(tmp_path, api, admins=f"{ADMIN}")
         async with bot_running(settings):
@@ -104,11 +108,18 @@ async def test_amend_takes_the_criterion_as_shown_short_or_in_full_and_requires_
             missing = (await _say(api, tom, f"/amend {card} B2 CR2 3"))[0]
             assert "comment is required" in missing and f"/amend {card} B2CR2 3" in missing
 
-            assert "(B2 CR2: level 3)" in (await _say(api, tom, f"/amend {card} B2 CR2 3 Clear objections"))[0]
+            assert (
+                "(B2 CR2: level 3)" in (await _say(api, tom, f"/amend {card} B2 CR2 3 Clear objections"))[0]
+            )
             assert "(B2 CR1: level 2)" in (await _say(api, tom, f"/amend {card} b2cr1 2 Fine discovery"))[0]
-            assert "(B2 CR1: level 1)" in (await _say(api, tom, f"/amend {card} BLOC2.A2.C1.CR1 1 Too few questions"))[0]
+            assert (
+                "(B2 CR1: level 1)"
+                in (await _say(api, tom, f"/amend {card} BLOC2.A2.C1.CR1 1 Too few questions"))[0]
+            )
             unknown = (await _say(api, tom, f"/amend {card} B3 CR4 2 no"))[0]
-            assert "not scored here" in unknown and "B2 CR1, B2 CR2" in unknown and "BLOC2.A2.C1.CR1" in unknown
+            assert (
+                "not scored here" in unknown and "B2 CR1, B2 CR2" in unknown and "BLOC2.A2.C1.CR1" in unknown
+            )
 
 
 # --- 10. cohorts and assignments ---------------------------------------------------------------------
@@ -133,16 +144,24 @@ async def test_cohort_names_due_dates_and_a_late_joiner(tmp_path: Path) -> None:
 
             past = (await _say(api, tom, f"/assign {SCENARIO} Promo 2027 {yesterday:%d/%m/%Y}"))[0]
             assert "déjà passée" in past
-            assert "déjà passée" in (await _say(api, tom, f"/assign {SCENARIO} Promo 2027 {yesterday.isoformat()}"))[0]
-            assert "illisible" in (await _say(api, tom, f"/assign {SCENARIO} Promo 2027 31/02/{later.year}"))[0]
+            assert (
+                "déjà passée"
+                in (await _say(api, tom, f"/assign {SCENARIO} Promo 2027 {yesterday.isoformat()}"))[0]
+            )
+            assert (
+                "illisible" in (await _say(api, tom, f"/assign {SCENARIO} Promo 2027 31/02/{later.year}"))[0]
+            )
             done = (await _say(api, tom, f'/assign {SCENARIO} "Promo 2028" {later:%d/%m/%Y} exam'))[0]
             assert "« Promo 2028 »" in done and "examen blanc" in done and later.isoformat() in done
 
             # a candidate who joins after the assignment is told about it
             link = re.search(r"start=([\w-]+)", quoted).group(1)
             await _say(api, alice, f"/start {link}", count=3)
-            notice = await api.wait_for(lambda: next((c for c in api.outbox(ALICE) if c.text.startswith("📌")), None),
-                                        15, "the assignment notice")
+            notice = await api.wait_for(
+                lambda: next((c for c in api.outbox(ALICE) if c.text.startswith("📌")), None),
+                15,
+                "the assignment notice",
+            )
             assert "examen blanc" in notice.text and later.isoformat() in notice.text
             assert any(d.startswith(f"sc:{SCENARIO}:") for _, d in notice.buttons())
 
@@ -242,18 +261,26 @@ async def test_the_jury_s_own_trials_are_not_listed_with_the_candidates_sessions
 def test_the_briefing_s_own_terms_are_not_french_errors(tmp_path: Path) -> None:
     turns = [
         {"speaker": "persona", "text": "Bonjour. J'ai lu le mail « Cap Clients »."},
-        {"speaker": "candidate", "text": "Bonjour Patrick, merci d'être venu. Je sais que trois de tes comptes passent "
-                                         "à la cellule Grands comptes au premier janvier, et je voudrais comprendre "
-                                         "ce que cela change pour toi."},
+        {
+            "speaker": "candidate",
+            "text": "Bonjour Patrick, merci d'être venu. Je sais que trois de tes comptes passent "
+            "à la cellule Grands comptes au premier janvier, et je voudrais comprendre "
+            "ce que cela change pour toi.",
+        },
         {"speaker": "persona", "text": "Ça change tout."},
-        {"speaker": "candidate", "text": "Je comprends. Avec la cellule Grands comptes, tu gardes la relation avec "
-                                         "Laiteries de l'Ain pendant six mois, et nous regardons ensemble ton variable. "
-                                         "Les équipe sont content."},
+        {
+            "speaker": "candidate",
+            "text": "Je comprends. Avec la cellule Grands comptes, tu gardes la relation avec "
+            "Laiteries de l'Ain pendant six mois, et nous regardons ensemble ton variable. "
+            "Les équipe sont content.",
+        },
     ]
 
     def french(**where: str) -> dict:
         path = tmp_path / "t.json"
-        path.write_text(json.dumps({"format": "oralblanc.transcript/1", "language": "fr", "turns": turns, **where}))
+        path.write_text(
+            json.dumps({"format": "oralblanc.transcript/1", "language": "fr", "turns": turns, **where})
+        )
         result = CliRunner().invoke(cli, ["score", str(path), "--json", "--no-judge"])
         assert result.exit_code == 0, result.output
         return json.loads(result.output)["french"]
@@ -261,14 +288,18 @@ def test_the_briefing_s_own_terms_are_not_french_errors(tmp_path: Path) -> None:
     scripted = french(scenario="change-verticales-crm")
     flagged = [e["flagged"] for e in scripted["errors"]]
     assert "Grands" not in flagged and "équipe" in flagged  # the candidate's own errors still count
-    assert "Grands" in [e["flagged"] for e in french(kind="change")["errors"]]  # without the script, it is flagged
+    assert "Grands" in [
+        e["flagged"] for e in french(kind="change")["errors"]
+    ]  # without the script, it is flagged
 
 
 # --- 14. every name the candidate gives is blanked for the jury ------------------------------------
 
 
 def test_names_a_candidate_gives_for_themself_are_found() -> None:
-    assert self_given_names(["Bonjour, je m'appelle Marie Dupont et je viens pour l'offre."]) == ["Marie Dupont"]
+    assert self_given_names(["Bonjour, je m'appelle Marie Dupont et je viens pour l'offre."]) == [
+        "Marie Dupont"
+    ]
     assert self_given_names(["Hello, I'm Tom from Acme."]) == ["Tom"]
     assert self_given_names(["My name is Ann Lee, key account manager."]) == ["Ann Lee"]
     assert self_given_names(["Moi c'est Paul Martin."]) == ["Paul Martin"]

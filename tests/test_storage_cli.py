@@ -33,8 +33,11 @@ def _seed(url: str, scenario: Scenario, clock_days_ago: int = 0) -> tuple[int, i
         repo = Repository(engine)
         user = repo.get_or_create_user(telegram_id=909_090_909_090, display_name="Cli Camille")
         session_id = repo.start_session(user, scenario, "fr", "voice")
-        repo.add_turn(session_id, Turn(speaker="candidate", text="Bonjour", audio=Audio(duration_s=1.0)),
-                      audio_bytes=b"voice")
+        repo.add_turn(
+            session_id,
+            Turn(speaker="candidate", text="Bonjour", audio=Audio(duration_s=1.0)),
+            audio_bytes=b"voice",
+        )
         return user, session_id
     finally:
         engine.dispose()

@@ -42,7 +42,10 @@ while count == "forever" or i < int(count):
 def _writer(url: str, scenario_path: Path, session: str, count: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-c", WRITER, url, str(scenario_path), session, count],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
 
@@ -84,4 +87,7 @@ def test_a_killed_writer_loses_nothing_committed_and_the_session_continues(
     second = _writer(database_url, scenario_path, str(session_id), "1")
     out, err = second.communicate(timeout=60)
     assert second.returncode == 0, err
-    assert out.splitlines() == [f"session {session_id} next {len(numbers) + 1}", f"committed {len(numbers) + 1}"]
+    assert out.splitlines() == [
+        f"session {session_id} next {len(numbers) + 1}",
+        f"committed {len(numbers) + 1}",
+    ]

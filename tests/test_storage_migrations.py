@@ -126,23 +126,63 @@ def test_0004_keeps_the_voice_choice_of_each_user_latest_session(database_url: s
     try:
         upgrade_engine(engine, "0003")
         json = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
-        users = sa.table("users", sa.column("id"), sa.column("display_name"), sa.column("language"),
-                         sa.column("role"), sa.column("created_at", sa.DateTime))
-        sessions = sa.table("sessions", *(sa.column(c) for c in ("user_id", "scenario_id", "scenario_version",
-                            "language", "mode", "engine", "status", "turn_count")),
-                            sa.column("script", json), sa.column("state", json), sa.column("started_at", sa.DateTime))
+        users = sa.table(
+            "users",
+            sa.column("id"),
+            sa.column("display_name"),
+            sa.column("language"),
+            sa.column("role"),
+            sa.column("created_at", sa.DateTime),
+        )
+        sessions = sa.table(
+            "sessions",
+            *(
+                sa.column(c)
+                for c in (
+                    "user_id",
+                    "scenario_id",
+                    "scenario_version",
+                    "language",
+                    "mode",
+                    "engine",
+                    "status",
+                    "turn_count",
+                )
+            ),
+            sa.column("script", json),
+            sa.column("state", json),
+            sa.column("started_at", sa.DateTime),
+        )
         when = datetime(2026, 11, 1)
         with engine.begin() as connection:
             for uid in (1, 2, 3):
-                connection.execute(sa.insert(users).values(id=uid, display_name=f"u{uid}", language="fr",
-                                                           role="candidate", created_at=when))
-            states = [(1, {"telegram": {"voice": False}}), (1, {"telegram": {"voice": True}}),  # latest: on
-                      (2, {"telegram": {"voice": True}}), (2, {})]  # latest says nothing
+                connection.execute(
+                    sa.insert(users).values(
+                        id=uid, display_name=f"u{uid}", language="fr", role="candidate", created_at=when
+                    )
+                )
+            states = [
+                (1, {"telegram": {"voice": False}}),
+                (1, {"telegram": {"voice": True}}),  # latest: on
+                (2, {"telegram": {"voice": True}}),
+                (2, {}),
+            ]  # latest says nothing
             for day, (uid, state) in enumerate(states):
-                connection.execute(sa.insert(sessions).values(
-                    user_id=uid, scenario_id="s", scenario_version=1, language="fr", mode="text", engine="scripted",
-                    status="finished", turn_count=0, script={}, state=state,
-                    started_at=when + timedelta(days=day)))
+                connection.execute(
+                    sa.insert(sessions).values(
+                        user_id=uid,
+                        scenario_id="s",
+                        scenario_version=1,
+                        language="fr",
+                        mode="text",
+                        engine="scripted",
+                        status="finished",
+                        turn_count=0,
+                        script={},
+                        state=state,
+                        started_at=when + timedelta(days=day),
+                    )
+                )
         upgrade_engine(engine)
         with engine.connect() as connection:
             chosen = dict(connection.execute(text("SELECT id, voice_replies FROM users ORDER BY id")).all())

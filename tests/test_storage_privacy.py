@@ -32,14 +32,23 @@ def _populate(repo: Repository, scenario: Scenario) -> dict[str, Any]:
     own_assignment = repo.assign(scenario.id, user_id=target, mode="exam", created_by=trainer)
     sessions = {}
     for user in (target, other):
-        session_id = repo.start_session(user, scenario, "fr", "voice",
-                                        assignment_id=own_assignment if user == target else None)
+        session_id = repo.start_session(
+            user, scenario, "fr", "voice", assignment_id=own_assignment if user == target else None
+        )
         repo.add_turn(session_id, Turn(speaker="persona", text="Bonjour, je vous écoute."), engine="scripted")
         name = NAME if user == target else "Other Olga"
-        spoken = Turn(speaker="candidate", text=f"Je m'appelle {name}, quels volumes prévoyez-vous ?",
-                      audio=Audio(duration_s=3.0, words=[Word(w="Je", start=0.0, end=0.2)]))
-        repo.add_turn(session_id, spoken, confidence=0.9, fluency={"wpm": 120},
-                      audio_bytes=AUDIO if user == target else b"OggS other")
+        spoken = Turn(
+            speaker="candidate",
+            text=f"Je m'appelle {name}, quels volumes prévoyez-vous ?",
+            audio=Audio(duration_s=3.0, words=[Word(w="Je", start=0.0, end=0.2)]),
+        )
+        repo.add_turn(
+            session_id,
+            spoken,
+            confidence=0.9,
+            fluency={"wpm": 120},
+            audio_bytes=AUDIO if user == target else b"OggS other",
+        )
         repo.set_session_state(session_id, {"chat_id": TELEGRAM_ID if user == target else 555_666_777_888})
         card = repo.save_scorecard(session_id, {"format": "oralblanc.scorecard/1", "about": name}, "v1")
         repo.review_scorecard(card, reviewer_id=trainer, status="confirmed", comment="Bien")
@@ -103,13 +112,17 @@ def _references(engine: Engine, user_id: int) -> list[str]:
     return found
 
 
-def test_after_erasure_no_row_names_the_user(repo: Repository, db_engine: Engine, sample_scenario: Scenario) -> None:
+def test_after_erasure_no_row_names_the_user(
+    repo: Repository, db_engine: Engine, sample_scenario: Scenario
+) -> None:
     ids = _populate(repo, sample_scenario)
     target, other, trainer = ids["target"], ids["other"], ids["trainer"]
     assert _references(db_engine, target)  # the scan does find them before
 
     report = repo.erase_user(target)
-    assert report.deleted["users"] == 1 and report.deleted["turns"] == 2 and report.deleted["audio_blobs"] == 1
+    assert (
+        report.deleted["users"] == 1 and report.deleted["turns"] == 2 and report.deleted["audio_blobs"] == 1
+    )
     assert report.deleted["scorecards"] == 1 and report.deleted["memberships"] == 1
     assert _references(db_engine, target) == []
     with pytest.raises(NotFound):
@@ -132,7 +145,9 @@ def test_after_erasure_no_row_names_the_user(repo: Repository, db_engine: Engine
     assert repo.session(kept.id).turns == kept.turns
 
 
-def test_after_erasure_the_sqlite_files_do_not_hold_the_user(tmp_path: Path, sample_scenario: Scenario) -> None:
+def test_after_erasure_the_sqlite_files_do_not_hold_the_user(
+    tmp_path: Path, sample_scenario: Scenario
+) -> None:
     """Deleted rows are zeroed on disk (secure_delete) and the WAL truncated: no file names the user."""
     from storage.db import make_engine
 
@@ -159,7 +174,11 @@ def test_purge_removes_old_audio_only(db_engine: Engine, sample_scenario: Scenar
     repo = Repository(db_engine, clock=lambda: now[0])
     user = repo.get_or_create_user(display_name="alice")
     session_id = repo.start_session(user, sample_scenario, "fr", "voice")
-    spoken = Turn(speaker="candidate", text="Bonjour", audio=Audio(duration_s=1.5, words=[Word(w="Bonjour", start=0.1, end=0.6)]))
+    spoken = Turn(
+        speaker="candidate",
+        text="Bonjour",
+        audio=Audio(duration_s=1.5, words=[Word(w="Bonjour", start=0.1, end=0.6)]),
+    )
     repo.add_turn(session_id, spoken, confidence=0.8, audio_bytes=b"old audio")  # 1 January
     now[0] += timedelta(days=29)
     repo.add_turn(session_id, spoken, audio_bytes=b"recent audio")  # 30 January

@@ -32,7 +32,10 @@ def test_users_are_created_once_and_found_by_reference(repo: Repository) -> None
     assert repo.get_or_create_user(display_name="bob") == local != alice
     record = repo.user(alice)
     assert (record.telegram_id, record.display_name, record.language, record.role) == (
-        5_000_000_001, "Alice", "en", "candidate"
+        5_000_000_001,
+        "Alice",
+        "en",
+        "candidate",
     )
     assert record.created_at.tzinfo is not None
     assert repo.find_user(str(alice)).id == alice
@@ -52,11 +55,20 @@ def test_users_are_created_once_and_found_by_reference(repo: Repository) -> None
 def test_turns_round_trip(repo: Repository, sample_scenario: Scenario) -> None:
     user = repo.get_or_create_user(display_name="alice")
     session_id = repo.start_session(user, sample_scenario, "en", "voice", "llm")
-    assert repo.add_turn(session_id, Turn(speaker="persona", text="Hello, I'm listening.", lang="en"),
-                         engine="scripted", fell_back=True) == 1
+    assert (
+        repo.add_turn(
+            session_id,
+            Turn(speaker="persona", text="Hello, I'm listening.", lang="en"),
+            engine="scripted",
+            fell_back=True,
+        )
+        == 1
+    )
     spoken = _spoken("What volumes do you forecast for next year?")
     fluency = {"words_per_minute": 131.5, "pauses": [{"at": 1.2, "s": 0.8}], "fillers": 1}
-    number = repo.add_turn(session_id, spoken, confidence=0.87, fluency=fluency, audio_bytes=b"OggS\x00\xff raw")
+    number = repo.add_turn(
+        session_id, spoken, confidence=0.87, fluency=fluency, audio_bytes=b"OggS\x00\xff raw"
+    )
     assert number == 2
 
     record = repo.session(session_id)
@@ -64,13 +76,24 @@ def test_turns_round_trip(repo: Repository, sample_scenario: Scenario) -> None:
     assert record.turns[1].audio is not None and record.turns[1].audio.words[3].w == "you"
     assert record.scenario == sample_scenario
     assert (record.user_id, record.language, record.mode, record.engine, record.status) == (
-        user, "en", "voice", "llm", "active"
+        user,
+        "en",
+        "voice",
+        "llm",
+        "active",
     )
     persona_meta, candidate_meta = record.meta
     assert (persona_meta.number, persona_meta.engine, persona_meta.fell_back, persona_meta.has_audio) == (
-        1, "scripted", True, False
+        1,
+        "scripted",
+        True,
+        False,
     )
-    assert (candidate_meta.confidence, candidate_meta.fluency, candidate_meta.has_audio) == (0.87, fluency, True)
+    assert (candidate_meta.confidence, candidate_meta.fluency, candidate_meta.has_audio) == (
+        0.87,
+        fluency,
+        True,
+    )
     assert candidate_meta.created_at.tzinfo is not None
     assert record.next_turn_number == 3
     assert repo.audio(session_id, 2) == b"OggS\x00\xff raw"
@@ -111,7 +134,9 @@ def test_the_frozen_script_is_unaffected_by_later_scenario_edits(repo: Repositor
     original = make_scenario()
     session_id = repo.start_session(user, original, "fr")
     edited = make_scenario(
-        version=2, title={"fr": "Titre modifié", "en": "Edited title"}, max_turns=40,
+        version=2,
+        title={"fr": "Titre modifié", "en": "Edited title"},
+        max_turns=40,
         closing={"fr": ["Autre fin."], "en": ["Another ending."]},
     )
     later = repo.start_session(user, edited, "fr")
@@ -131,14 +156,18 @@ def test_concurrent_add_turn_gives_distinct_consecutive_numbers(
 
     def writer(k: int) -> list[int]:
         barrier.wait()
-        return [repo.add_turn(session_id, Turn(speaker="candidate", text=f"w{k}-{i}")) for i in range(per_thread)]
+        return [
+            repo.add_turn(session_id, Turn(speaker="candidate", text=f"w{k}-{i}")) for i in range(per_thread)
+        ]
 
     with ThreadPoolExecutor(threads) as pool:
         numbers = [n for result in pool.map(writer, range(threads)) for n in result]
     assert sorted(numbers) == list(range(1, threads * per_thread + 1))
     record = repo.session(session_id)
     assert [m.number for m in record.meta] == list(range(1, threads * per_thread + 1))
-    assert sorted(t.text for t in record.turns) == sorted(f"w{k}-{i}" for k in range(threads) for i in range(per_thread))
+    assert sorted(t.text for t in record.turns) == sorted(
+        f"w{k}-{i}" for k in range(threads) for i in range(per_thread)
+    )
 
 
 def test_the_same_update_twice_is_processed_once(repo: Repository) -> None:
@@ -175,8 +204,11 @@ def test_scorecards_are_proposed_then_reviewed(repo: Repository, sample_scenario
     candidate = repo.get_or_create_user(display_name="alice")
     trainer = repo.get_or_create_user(display_name="trainer", role="trainer")
     session_id = repo.start_session(candidate, sample_scenario, "fr")
-    card = {"format": "oralblanc.scorecard/1", "criteria": [{"code": "BLOC2.A2.C2.CR2", "level": 2}],
-            "overall": {"score_20": 12.5, "review_required": False}}
+    card = {
+        "format": "oralblanc.scorecard/1",
+        "criteria": [{"code": "BLOC2.A2.C2.CR2", "level": 2}],
+        "overall": {"score_20": 12.5, "review_required": False},
+    }
     first = repo.save_scorecard(session_id, card, "detectors-0.1")
     proposed = repo.latest_scorecard(session_id)
     assert proposed is not None and proposed.id == first and proposed.review_status == "proposed"
@@ -206,8 +238,14 @@ def test_cohorts_and_assignments(repo: Repository) -> None:
     assert repo.add_member(cohort, alice) is False
     assert [u.id for u in repo.members(cohort)] == [alice]
     due = datetime(2026, 12, 15, 18, 0, tzinfo=timezone.utc)
-    to_cohort = repo.assign("storage-test-negotiation", scenario_version=1, cohort_id=cohort, due_at=due,
-                            mode="exam", created_by=trainer)
+    to_cohort = repo.assign(
+        "storage-test-negotiation",
+        scenario_version=1,
+        cohort_id=cohort,
+        due_at=due,
+        mode="exam",
+        created_by=trainer,
+    )
     to_bob = repo.assign("storage-test-negotiation", user_id=bob)
     assert [(a.id, a.due_at, a.mode) for a in repo.assignments_for_user(alice)] == [(to_cohort, due, "exam")]
     assert [a.id for a in repo.assignments_for_user(bob)] == [to_bob]
@@ -215,7 +253,9 @@ def test_cohorts_and_assignments(repo: Repository) -> None:
         repo.assign("x", cohort_id=cohort, user_id=bob)
 
 
-async def test_the_async_repository_runs_off_the_event_loop(repo: Repository, sample_scenario: Scenario) -> None:
+async def test_the_async_repository_runs_off_the_event_loop(
+    repo: Repository, sample_scenario: Scenario
+) -> None:
     loop_thread = threading.get_ident()
     seen: list[int] = []
     original = repo.add_turn

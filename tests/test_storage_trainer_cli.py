@@ -30,7 +30,9 @@ def _run(*args: str) -> str:
     return result.output
 
 
-def test_cohort_results_and_review_from_a_terminal(cli_database: str, sample_scenario: Scenario, tmp_path: Path) -> None:
+def test_cohort_results_and_review_from_a_terminal(
+    cli_database: str, sample_scenario: Scenario, tmp_path: Path
+) -> None:
     engine = make_engine(cli_database)
     repo = Repository(engine)
     try:
@@ -60,7 +62,10 @@ def test_cohort_results_and_review_from_a_terminal(cli_database: str, sample_sce
         assert bob["level"] == "3" and bob["review_status"] == "amended"
         assert "Bob" in html.read_text(encoding="utf-8")
         assert CliRunner().invoke(app, ["results", "Nope"]).exit_code == 1
-        assert CliRunner().invoke(app, ["review", "amend", "999", "CR1", "2", "x", "--by", "tg:1"]).exit_code == 1
+        assert (
+            CliRunner().invoke(app, ["review", "amend", "999", "CR1", "2", "x", "--by", "tg:1"]).exit_code
+            == 1
+        )
         assert repo.proposed_scorecards(trainer) == []
         assert len(repo.cohort_scorecards(cohort.id)) == 2
         assert repo.cohorts_of_member(repo.find_user("tg:2").id)[0].name == "Promo"

@@ -40,16 +40,45 @@ def _candidate_lines(repo: Repository, telegram_id: int) -> list[str]:
     return [t.text for t in record.turns if t.speaker == "candidate"]
 
 
-@pytest.mark.parametrize(("language", "words"), [
-    ("fr", {"sticker": "Je ne lis que", "edited": "modifications", "unknown": "Commande inconnue",
-            "no_session": "Aucune séance", "no_reports": "Pas encore d'évaluation", "report_usage": "Numéro de séance",
-            "play_usage": "/play <id>", "unknown_scenario": "Je ne connais pas", "voice_no_session": "message vocal",
-            "stale": "plus valable", "too_long": "trop long", "busy": "Je réponds encore"}),
-    ("en", {"sticker": "I can only read", "edited": "Edited messages", "unknown": "Unknown command",
-            "no_session": "No session", "no_reports": "No scorecard yet", "report_usage": "Unknown session number",
-            "play_usage": "/play <id>", "unknown_scenario": "I don't know", "voice_no_session": "voice note",
-            "stale": "no longer valid", "too_long": "too long", "busy": "still answering"}),
-])
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        (
+            "fr",
+            {
+                "sticker": "Je ne lis que",
+                "edited": "modifications",
+                "unknown": "Commande inconnue",
+                "no_session": "Aucune séance",
+                "no_reports": "Pas encore d'évaluation",
+                "report_usage": "Numéro de séance",
+                "play_usage": "/play <id>",
+                "unknown_scenario": "Je ne connais pas",
+                "voice_no_session": "message vocal",
+                "stale": "plus valable",
+                "too_long": "trop long",
+                "busy": "Je réponds encore",
+            },
+        ),
+        (
+            "en",
+            {
+                "sticker": "I can only read",
+                "edited": "Edited messages",
+                "unknown": "Unknown command",
+                "no_session": "No session",
+                "no_reports": "No scorecard yet",
+                "report_usage": "Unknown session number",
+                "play_usage": "/play <id>",
+                "unknown_scenario": "I don't know",
+                "voice_no_session": "voice note",
+                "stale": "no longer valid",
+                "too_long": "too long",
+                "busy": "still answering",
+            },
+        ),
+    ],
+)
 async def test_bad_input_is_answered_politely_and_the_session_goes_on(
     tmp_path: Path, language: str, words: dict[str, str]
 ) -> None:
@@ -65,19 +94,34 @@ async def test_bad_input_is_answered_politely_and_the_session_goes_on(
             for command in ("/end", "/hint"):
                 assert words["no_session"] in (await _say(api, user, command))[0]
             assert words["no_session"] in (await _say(api, user, "Hello?"))[0]
-            assert words["voice_no_session"] in await _one(api, user, lambda: user.send_voice(b"OggS fake", 3))
+            assert words["voice_no_session"] in await _one(
+                api, user, lambda: user.send_voice(b"OggS fake", 3)
+            )
             assert words["no_reports"] in (await _say(api, user, "/report"))[0]
             assert words["report_usage"] in (await _say(api, user, "/report 7"))[0]
             assert words["play_usage"] in (await _say(api, user, "/play"))[0]
             assert words["unknown_scenario"] in (await _say(api, user, "/play no-such-scenario"))[0]
-            api.push({"callback_query": {"id": "q1", "from": user.as_user(), "chat_instance": "c", "data": "rp:999999"}})
+            api.push(
+                {
+                    "callback_query": {
+                        "id": "q1",
+                        "from": user.as_user(),
+                        "chat_instance": "c",
+                        "data": "rp:999999",
+                    }
+                }
+            )
             stale = await api.wait_for(lambda: api.calls_to("answerCallbackQuery"), what="an answered button")
             assert words["stale"] in stale[-1].params["text"]
 
             # during a session
-            await api.reply_to(user, lambda: user.send_text(f"/play {SCENARIO} {language}"), count=2, timeout=20)
+            await api.reply_to(
+                user, lambda: user.send_text(f"/play {SCENARIO} {language}"), count=2, timeout=20
+            )
             sent = await api.reply_to(user, lambda: user.send_text(line(0)))
-            assert words["edited"] in await _one(api, user, lambda: user.edit(sent[0].result["message_id"] - 1, "Edited!"))
+            assert words["edited"] in await _one(
+                api, user, lambda: user.edit(sent[0].result["message_id"] - 1, "Edited!")
+            )
             assert words["too_long"] in (await _say(api, user, "Blabla. " * 600))[0]
             # a line sent while the previous one is being answered
             before = len(api.outbox(user.id))
@@ -123,6 +167,7 @@ async def test_an_error_gets_an_apology_and_is_logged_with_the_update_ids_not_it
 ) -> None:
     """The log says which update and chat failed, with the traceback; never the candidate's words or
     name (personal data must not outlive an erasure in a log file)."""
+
     class FlakyRehearsal(Rehearsal):
         failures = 1
 
@@ -159,10 +204,29 @@ async def test_group_chats_are_declined(tmp_path: Path) -> None:
         async with bot_running(settings):
             sender = {"id": 1400, "is_bot": False, "first_name": "Kim", "language_code": "en"}
             group = {"id": -100123, "type": "group", "title": "Promo"}
-            api.push({"message": {"message_id": 1, "date": int(time.time()), "chat": group, "from": sender,
-                                  "text": "/start", "entities": [{"type": "bot_command", "offset": 0, "length": 6}]}})
-            api.push({"message": {"message_id": 2, "date": int(time.time()), "chat": group, "from": sender,
-                                  "text": "hello"}})
+            api.push(
+                {
+                    "message": {
+                        "message_id": 1,
+                        "date": int(time.time()),
+                        "chat": group,
+                        "from": sender,
+                        "text": "/start",
+                        "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+                    }
+                }
+            )
+            api.push(
+                {
+                    "message": {
+                        "message_id": 2,
+                        "date": int(time.time()),
+                        "chat": group,
+                        "from": sender,
+                        "text": "hello",
+                    }
+                }
+            )
             replies = await api.wait_outbox(-100123, 1)
             assert replies[0].text == "I only work in private chats."
             await api.reply_to(api.user(1401), lambda: api.user(1401).send_text("/help"))

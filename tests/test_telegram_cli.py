@@ -36,8 +36,13 @@ async def test_the_bot_command_serves_a_rehearsal_and_stops_on_sigterm(tmp_path:
         for name in ("TELEGRAM_FILE_BASE_URL", "DATABASE_URL", "TELEGRAM_WEBHOOK_URL"):
             env.pop(name, None)
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-c", LAUNCH, env=env, cwd=Path(__file__).resolve().parents[1],
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            sys.executable,
+            "-c",
+            LAUNCH,
+            env=env,
+            cwd=Path(__file__).resolve().parents[1],
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
         )
         try:
             nina = api.user(1700, "Nina", "en")

@@ -21,7 +21,9 @@ def _repo(settings: Settings) -> Repository:
     return Repository(make_engine(settings.effective_database_url))
 
 
-async def _say(api: FakeBotAPI, user: FakeUser, text: str, count: int = 1, timeout: float = 20.0) -> list[str]:
+async def _say(
+    api: FakeBotAPI, user: FakeUser, text: str, count: int = 1, timeout: float = 20.0
+) -> list[str]:
     return [c.text for c in await api.reply_to(user, lambda: user.send_text(text), count, timeout)]
 
 
@@ -35,14 +37,22 @@ async def test_a_candidate_plays_a_whole_scenario_and_gets_the_report(tmp_path: 
         async with bot_running(settings):
             alice = api.user(101, "Alice", "fr")
             welcome = (await _say(api, alice, "/start"))[0]
-            for expected in ("Bonjour Alice", "/mydata", "/deletemydata", "celles écrites pour ce scénario (pas d'IA générative)", "30 jours",
-                             "/scenarios"):
+            for expected in (
+                "Bonjour Alice",
+                "/mydata",
+                "/deletemydata",
+                "celles écrites pour ce scénario (pas d'IA générative)",
+                "30 jours",
+                "/scenarios",
+            ):
                 assert expected in welcome
             from_menu = (await api.reply_to(alice, lambda: alice.press("m:scenarios")))[0]
             listing = (await api.reply_to(alice, lambda: alice.send_text("/scenarios")))[0]
             from bot.catalog import load_catalog
 
-            assert len(listing.buttons()) == len(load_catalog().scenarios) >= 4  # one per script of the library
+            assert (
+                len(listing.buttons()) == len(load_catalog().scenarios) >= 4
+            )  # one per script of the library
             assert listing.buttons() == from_menu.buttons()
             assert all(len(data.encode()) <= 64 for _, data in listing.buttons())
             briefing = (await api.reply_to(alice, lambda: alice.press(f"sc:{SCENARIO}:fr")))[0]
@@ -63,8 +73,17 @@ async def test_a_candidate_plays_a_whole_scenario_and_gets_the_report(tmp_path: 
                 turns += 1
             await _wait_text(api, alice, "Fin de la simulation")
             summary = await api.wait_for(
-                lambda: next((c for c in api.outbox(alice.id) if ("rp", str(session_id)) in
-                              [tuple(d.split(":")) for _, d in c.buttons()]), None), 30, "the scorecard summary")
+                lambda: next(
+                    (
+                        c
+                        for c in api.outbox(alice.id)
+                        if ("rp", str(session_id)) in [tuple(d.split(":")) for _, d in c.buttons()]
+                    ),
+                    None,
+                ),
+                30,
+                "the scorecard summary",
+            )
             assert "Note" in summary.text and "/20" in summary.text
 
             record = repo.session(session_id)
@@ -74,7 +93,9 @@ async def test_a_candidate_plays_a_whole_scenario_and_gets_the_report(tmp_path: 
             card = repo.latest_scorecard(session_id)
             assert card is not None and card.data["format"] == "oralblanc.scorecard/1"
 
-            report = (await api.reply_to(alice, lambda: alice.press(f"rp:{session_id}", summary), timeout=60))[0]
+            report = (
+                await api.reply_to(alice, lambda: alice.press(f"rp:{session_id}", summary), timeout=60)
+            )[0]
             assert report.method == "sendDocument"
             name, pdf = report.files["document"]
             assert name == "oralblanc-report-1.pdf" and pdf.startswith(b"%PDF")
@@ -116,7 +137,9 @@ async def test_a_session_survives_a_restart(tmp_path: Path) -> None:
         sessions = repo.sessions_for_user(user.id)
         assert [s.status for s in sessions] == ["finished", "finished"]
         record = repo.session(sessions[0].id)
-        assert [t.text for t in record.turns if t.speaker == "candidate"] == [line(i).strip() for i in range(5)]
+        assert [t.text for t in record.turns if t.speaker == "candidate"] == [
+            line(i).strip() for i in range(5)
+        ]
         card = repo.latest_scorecard(record.id)
         quoted = {e["turn"] for c in card.data["criteria"] for e in c["evidence"]}
         assert quoted & {2, 4}, "the scorecard quotes turns played before the restart"
@@ -136,7 +159,10 @@ async def test_two_candidates_play_at_once(tmp_path: Path) -> None:
             loop = asyncio.get_running_loop()
             started = loop.time()
             for i in range(3):
-                a, b = await asyncio.gather(_say(api, alice, line(i)), _say(api, bob, f"Could you tell me more about your needs, turn {i}?"))
+                a, b = await asyncio.gather(
+                    _say(api, alice, line(i)),
+                    _say(api, bob, f"Could you tell me more about your needs, turn {i}?"),
+                )
                 assert a[0].startswith("🗣 Claire Morel :") and b[0].startswith("🗣 Claire Morel:")
             elapsed = loop.time() - started
             assert elapsed < 2 * 3 * delay, f"the two chats were not served concurrently ({elapsed:.2f} s)"
@@ -160,7 +186,9 @@ async def test_the_same_update_twice_stores_one_turn(tmp_path: Path) -> None:
             api.redeliver(first)  # delivered again while the first copy is being answered
             await api.wait_outbox(carol.id, before + 1)
             api.redeliver(first)  # and once more after it was answered
-            help_reply = await _say(api, carol, "/help")  # processed after the duplicates (same chat, in order)
+            help_reply = await _say(
+                api, carol, "/help"
+            )  # processed after the duplicates (same chat, in order)
             assert help_reply[0].startswith("Commandes")
             assert len(api.outbox(carol.id)) == before + 2, api.texts(carol.id)[before:]
             command = carol.send_text("/help")
@@ -195,20 +223,30 @@ async def test_a_turn_left_unanswered_by_a_crash_is_answered(tmp_path: Path) -> 
             assert reply[-1].text.startswith("🗣 Claire Morel")
             await _say(api, dave, line(1))
         record = repo.session(record.id)
-        assert [t.speaker for t in record.turns] == ["persona", "candidate", "persona", "candidate", "persona"]
+        assert [t.speaker for t in record.turns] == [
+            "persona",
+            "candidate",
+            "persona",
+            "candidate",
+            "persona",
+        ]
         repo.engine.dispose()
 
 
 async def test_typing_is_shown_and_refreshed_until_the_reply(tmp_path: Path) -> None:
     async with FakeBotAPI() as api:
         settings = bot_settings(tmp_path, api)
-        async with bot_running(settings, options=fast_options(typing_interval=0.2), services_factory=slow_services(1.0)):
+        async with bot_running(
+            settings, options=fast_options(typing_interval=0.2), services_factory=slow_services(1.0)
+        ):
             erin = api.user(601, "Erin", "en")
             await api.reply_to(erin, lambda: erin.send_text(f"/play {SCENARIO} en"), count=2, timeout=30)
             mark = len(api.calls)
             await _say(api, erin, "How is the season going for you?")
             actions = [c for c in api.calls[mark:] if c.method == "sendChatAction" and c.chat_id == erin.id]
-            reply_at = next(c.at for c in api.calls[mark:] if c.method == "sendMessage" and c.chat_id == erin.id)
+            reply_at = next(
+                c.at for c in api.calls[mark:] if c.method == "sendMessage" and c.chat_id == erin.id
+            )
             before_reply = [c for c in actions if c.at <= reply_at]
             assert len(before_reply) >= 4 and all(c.params["action"] == "typing" for c in before_reply)
 
@@ -225,11 +263,16 @@ async def test_long_messages_are_split_and_flood_limits_waited_out(tmp_path: Pat
             started = loop.time()
             sent = await send_text(app.bot, 701, text)
             assert loop.time() - started >= 1.0
-            delivered = [c for c in api.calls_to("sendMessage", 701) if isinstance(c.result, dict) and "message_id" in c.result]
+            delivered = [
+                c
+                for c in api.calls_to("sendMessage", 701)
+                if isinstance(c.result, dict) and "message_id" in c.result
+            ]
             assert len(sent) == len(delivered) >= 3
             assert all(len(c.params["text"]) <= 4096 for c in delivered)
-            assert "".join(c.params["text"] for c in delivered).replace(" ", "").replace("\n", "") == \
-                text.replace(" ", "").replace("\n", "")
+            assert "".join(c.params["text"] for c in delivered).replace(" ", "").replace(
+                "\n", ""
+            ) == text.replace(" ", "").replace("\n", "")
             assert api.calls_to("sendMessage", 701)[0].result["error_code"] == 429
 
 
@@ -250,7 +293,9 @@ async def test_cohort_invite_exam_assignment_and_hints(tmp_path: Path) -> None:
             bad = await _say(api, fay, "/start NOPE", count=2)
             assert "invitation" in bad[1]
             await api.reply_to(fay, lambda: fay.press(f"sc:{SCENARIO}:fr"))
-            await api.reply_to(fay, lambda: fay.press(f"go:{SCENARIO}:fr"), count=3)  # start notice, time limit, first words
+            await api.reply_to(
+                fay, lambda: fay.press(f"go:{SCENARIO}:fr"), count=3
+            )  # start notice, time limit, first words
             assert "examen blanc" in (await _say(api, fay, "/hint"))[0]
             # another scenario, in practice: abandon the exam session from the button
             other = "complaint-arvel-collage-vitrage"
@@ -281,7 +326,9 @@ async def test_voice_replies_language_and_privacy_commands(tmp_path: Path) -> No
             reply = await api.reply_to(gus, lambda: gus.send_text(line(0)), count=2)
             assert [c.method for c in reply] == ["sendMessage", "sendVoice"]
             assert "désactivées" in (await _say(api, gus, "/voice off"))[0]
-            assert [c.method for c in await api.reply_to(gus, lambda: gus.send_text(line(1)))] == ["sendMessage"]
+            assert [c.method for c in await api.reply_to(gus, lambda: gus.send_text(line(1)))] == [
+                "sendMessage"
+            ]
             await asyncio.sleep(0.3)
             assert api.outbox(gus.id)[-1].method == "sendMessage"
 

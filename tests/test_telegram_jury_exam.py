@@ -84,7 +84,9 @@ async def test_publish_makes_a_new_version_live_and_sessions_keep_theirs(tmp_pat
         alice_id = repo.find_user(f"tg:{ALICE}").id
         assert [s.scenario_version for s in repo.sessions_for_user(alice_id)] == [1, 2]
         jane_id = repo.find_user(f"tg:{JURY}").id
-        assert [(s.version, s.published, s.published_by) for s in repo.published_scripts()] == [(2, True, jane_id)]
+        assert [(s.version, s.published, s.published_by) for s in repo.published_scripts()] == [
+            (2, True, jane_id)
+        ]
         repo.engine.dispose()
 
         async with bot_running(settings) as app:  # a restart keeps the published version live
@@ -159,7 +161,9 @@ async def test_a_practice_session_has_no_time_limit(tmp_path: Path) -> None:
             started = await _say(api, alice, f"/play {SCENARIO}", count=2)
             assert not any("⏱" in s for s in started)
             await _say(api, alice, "/end", count=2)
-            assert len(await _say(api, alice, f"/play {SCENARIO}", count=2)) == 2  # practice: no attempt limit
+            assert (
+                len(await _say(api, alice, f"/play {SCENARIO}", count=2)) == 2
+            )  # practice: no attempt limit
 
 
 JURY_COMMANDS = [f"/publish {SCENARIO}", f"/try {SCENARIO}", f"/transcripts {SCENARIO}", "/transcript 1"]
@@ -181,12 +185,16 @@ async def test_jury_commands_are_refused_without_the_role(tmp_path: Path, comman
             await _say(api, admin, f"/grant {TRAINER} trainer")
             await api.wait_for(lambda: any("trainer role" in x for x in api.texts(TRAINER)), 15, "tom told")
             answer = (await _say(api, tom, command))[0]  # a trainer is not a jury member…
-            assert answer.startswith("⛔") != command.startswith("/transcript")  # …but reads their cohorts' sessions
+            assert answer.startswith("⛔") != command.startswith(
+                "/transcript"
+            )  # …but reads their cohorts' sessions
 
 
 def _exam_script(version: int, attempts: int) -> bytes:
     data = _script(version)
-    return re.sub(rb"(?m)^(difficulty: .*)$", rb"\1\nexam: true\nattempts: " + str(attempts).encode(), data, count=1)
+    return re.sub(
+        rb"(?m)^(difficulty: .*)$", rb"\1\nexam: true\nattempts: " + str(attempts).encode(), data, count=1
+    )
 
 
 async def test_an_exam_script_is_always_played_as_an_exam_with_its_own_attempts(tmp_path: Path) -> None:

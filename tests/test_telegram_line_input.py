@@ -58,13 +58,17 @@ def _candidate_lines(settings, telegram_id: int) -> list[str]:
         repo.engine.dispose()
 
 
-@pytest.mark.parametrize(("name", "mime", "container", "codec", "as_document"), [
-    ("answer.mp3", "audio/mpeg", "mp3", "mp3", False),
-    ("answer.m4a", "audio/mp4", "ipod", "aac", True),
-    ("answer.wav", None, "wav", "pcm_s16le", True),  # a file without a MIME type: known by its extension
-])
-async def test_an_audio_file_is_a_spoken_line(tmp_path: Path, name: str, mime: str | None, container: str,
-                                              codec: str, as_document: bool) -> None:
+@pytest.mark.parametrize(
+    ("name", "mime", "container", "codec", "as_document"),
+    [
+        ("answer.mp3", "audio/mpeg", "mp3", "mp3", False),
+        ("answer.m4a", "audio/mp4", "ipod", "aac", True),
+        ("answer.wav", None, "wav", "pcm_s16le", True),  # a file without a MIME type: known by its extension
+    ],
+)
+async def test_an_audio_file_is_a_spoken_line(
+    tmp_path: Path, name: str, mime: str | None, container: str, codec: str, as_document: bool
+) -> None:
     data = _audio_file(container, codec)
     heard: list[bytes] = []
 
@@ -82,7 +86,8 @@ async def test_an_audio_file_is_a_spoken_line(tmp_path: Path, name: str, mime: s
         async with bot_running(settings, transcriber_factory=lambda s: Listening(HEARD)):
             await api.reply_to(ana, lambda: ana.send_text(f"/play {SCENARIO} en"), count=2)
             understood, answer = await api.reply_to(
-                ana, lambda: ana.send_audio_file(data, name, mime, as_document=as_document), count=2)
+                ana, lambda: ana.send_audio_file(data, name, mime, as_document=as_document), count=2
+            )
         assert understood.text == f"🎙 I understood: “{HEARD}”"
         assert answer.text.startswith("🗣")
         assert heard == [data]
@@ -98,7 +103,9 @@ async def test_a_line_without_words_is_not_a_turn(tmp_path: Path, line: str) -> 
             await api.reply_to(ben, lambda: ben.send_text(f"/play {SCENARIO} en"), count=2)
             (reply,) = await api.reply_to(ben, lambda: ben.send_text(line))
             assert reply.text == "I found no words in that message: type your line (or /end to finish)."
-            (answer,) = await api.reply_to(ben, lambda: ben.send_text("What matters most to you this season?"))
+            (answer,) = await api.reply_to(
+                ben, lambda: ben.send_text("What matters most to you this season?")
+            )
             assert answer.text.startswith("🗣")
         assert _candidate_lines(settings, ben.id) == ["What matters most to you this season?"]
 
@@ -131,7 +138,9 @@ async def test_an_unsure_transcription_waits_for_the_candidate(tmp_path: Path) -
 
             # 3. unsure → a typed line instead: the typed line is played, the note let go
             (question,) = await api.reply_to(cleo, lambda: cleo.send_voice(note + b"3", duration=3))
-            (answer,) = await api.reply_to(cleo, lambda: cleo.send_text("Let me say it again: forty thousand units."))
+            (answer,) = await api.reply_to(
+                cleo, lambda: cleo.send_text("Let me say it again: forty thousand units.")
+            )
             assert answer.text.startswith("🗣")
             ok = next(data for _, data in question.buttons() if data.startswith(keyboards.HEARD_OK))
             before = len(api.outbox(cleo.id))
@@ -149,7 +158,10 @@ async def test_the_counterpart_is_announced_as_what_plays_it(tmp_path: Path) -> 
         settings = bot_settings(tmp_path, api)
         dan = api.user(3104, "Dan", "en")
         async with bot_running(settings):
-            (started, _) = [c.text for c in await api.reply_to(dan, lambda: dan.send_text(f"/play {SCENARIO} en"), count=2)]
+            (started, _) = [
+                c.text
+                for c in await api.reply_to(dan, lambda: dan.send_text(f"/play {SCENARIO} en"), count=2)
+            ]
         assert "no generative AI" in started and "played by an AI" not in started
     llm = settings.model_copy(update={"engine": "llm"})
     assert "played by an AI (a language model)" in welcome("Dan", "en", llm)
@@ -172,9 +184,13 @@ async def test_a_long_recording_declared_short_is_refused_with_its_real_length(t
         hal = api.user(3105, "Hal", "en")
         async with bot_running(settings, transcriber_factory=lambda s: Decoding(HEARD)):
             await api.reply_to(hal, lambda: hal.send_text(f"/play {SCENARIO} en"), count=2)
-            (refusal,) = await api.reply_to(hal, lambda: hal.send_audio_file(wav, "long.wav", "audio/wav", duration=10))
+            (refusal,) = await api.reply_to(
+                hal, lambda: hal.send_audio_file(wav, "long.wav", "audio/wav", duration=10)
+            )
             assert refusal.text == "Voice note too long (600 s, at most 180 s). Keep your lines shorter."
-            (answer,) = await api.reply_to(hal, lambda: hal.send_text("Sorry, in short: what matters most to you?"))
+            (answer,) = await api.reply_to(
+                hal, lambda: hal.send_text("Sorry, in short: what matters most to you?")
+            )
             assert answer.text.startswith("🗣")
         repo = _repo(settings)
         assert repo.held_voices() == []

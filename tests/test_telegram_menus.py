@@ -41,7 +41,12 @@ def test_a_menu_lists_the_commands_of_the_user_roles() -> None:
 
     assert menu_for(settings, user("candidate", 5)) == CANDIDATE["en"]
     trainer = [name for name, _ in menu_for(settings, user("trainer", 5))]
-    assert "review" in trainer and "publish" not in trainer and "grant" not in trainer and "help_staff" in trainer
+    assert (
+        "review" in trainer
+        and "publish" not in trainer
+        and "grant" not in trainer
+        and "help_staff" in trainer
+    )
     jury = [name for name, _ in menu_for(settings, user("jury", 5, "fr"))]
     assert "transcripts" in jury and "review" not in jury
     admin = [name for name, _ in menu_for(settings, user("candidate", 900))]

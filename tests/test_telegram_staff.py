@@ -28,7 +28,9 @@ def _repo(settings: Settings) -> Repository:
     return Repository(make_engine(settings.effective_database_url))
 
 
-async def _say(api: FakeBotAPI, user: FakeUser, text: str, count: int = 1, timeout: float = 30.0) -> list[str]:
+async def _say(
+    api: FakeBotAPI, user: FakeUser, text: str, count: int = 1, timeout: float = 30.0
+) -> list[str]:
     return [c.text for c in await api.reply_to(user, lambda: user.send_text(text), count, timeout)]
 
 
@@ -58,7 +60,9 @@ async def test_trainer_cohort_assignment_review_and_results(tmp_path: Path) -> N
             await _say(api, trainer, "/start")
             granted = await _say(api, admin, f"/grant {TRAINER} trainer")
             assert "Tom" in granted[0] and "trainer" in granted[0]
-            await api.wait_for(lambda: any("rôle formateur" in x for x in api.texts(TRAINER)), 15, "trainer told")
+            await api.wait_for(
+                lambda: any("rôle formateur" in x for x in api.texts(TRAINER)), 15, "trainer told"
+            )
 
             created = (await _say(api, trainer, "/cohort new Promo 2027"))[0]
             link = re.search(r"https://t\.me/oralblanc_test_bot\?start=([\w-]+)", created)
@@ -69,7 +73,7 @@ async def test_trainer_cohort_assignment_review_and_results(tmp_path: Path) -> N
             listing = (await _say(api, trainer, "/cohort"))[0]
             assert "Promo 2027" in listing and "2 membre" in listing
 
-            done = (await _say(api, trainer, f"/assign {SCENARIO} Promo 2027 2027-01-15"))
+            done = await _say(api, trainer, f"/assign {SCENARIO} Promo 2027 2027-01-15")
             assert "2 membre" in done[0], done
             for user in (alice, bob):
                 notice = api.outbox(user.id)[-1]
@@ -130,7 +134,11 @@ async def test_trainers_see_only_their_own_cohorts_and_revoke(tmp_path: Path) ->
     async with FakeBotAPI() as api:
         settings = bot_settings(tmp_path, api, admins=f"{ADMIN}")
         async with bot_running(settings):
-            admin, tom, una = api.user(ADMIN, "Ada", "en"), api.user(TRAINER, "Tom", "en"), api.user(EVE, "Una", "en")
+            admin, tom, una = (
+                api.user(ADMIN, "Ada", "en"),
+                api.user(TRAINER, "Tom", "en"),
+                api.user(EVE, "Una", "en"),
+            )
             await _say(api, tom, "/start")
             await _say(api, una, "/start")
             await _say(api, admin, f"/grant {TRAINER} trainer")
@@ -182,9 +190,27 @@ async def test_a_trainer_is_refused_admin_commands_and_review_buttons_of_others(
             await api.wait_for(lambda: any("trainer role" in x for x in api.texts(TRAINER)), 15, "tom told")
             assert "administrators" in (await _say(api, tom, f"/grant {EVE} trainer"))[0]
             eve = api.user(EVE, "Eve", "en")
-            api.push({"callback_query": {"id": "q1", "from": eve.as_user(), "chat_instance": "c", "data": "rvok:1"}})
-            answer = await api.wait_for(lambda: next((c for c in api.calls_to("answerCallbackQuery")
-                                                      if c.params.get("callback_query_id") == "q1"), None), 15)
+            api.push(
+                {
+                    "callback_query": {
+                        "id": "q1",
+                        "from": eve.as_user(),
+                        "chat_instance": "c",
+                        "data": "rvok:1",
+                    }
+                }
+            )
+            answer = await api.wait_for(
+                lambda: next(
+                    (
+                        c
+                        for c in api.calls_to("answerCallbackQuery")
+                        if c.params.get("callback_query_id") == "q1"
+                    ),
+                    None,
+                ),
+                15,
+            )
             assert "only" in str(answer.params.get("text"))
             assert "Usage" in (await _say(api, tom, "/amend 1"))[0]
             assert "No scorecard" in (await _say(api, tom, "/amend 99 CR1 2 ok"))[0]
@@ -200,7 +226,9 @@ async def test_an_exam_report_is_released_only_once_a_trainer_confirms_it(tmp_pa
             assert "examen blanc" in api.texts(ALICE)[-1]
             briefing = (await api.reply_to(alice, lambda: alice.press_label("▶")))[0]
             start = next(d for _, d in briefing.buttons() if d.startswith("go:"))
-            await api.reply_to(alice, lambda: alice.press(start, briefing), count=3)  # start notice, time limit, first words
+            await api.reply_to(
+                alice, lambda: alice.press(start, briefing), count=3
+            )  # start notice, time limit, first words
             assert "Pas de conseil" in (await _say(api, alice, "/hint"))[0]
             await _say(api, alice, line(0))
             ended = await _say(api, alice, "/end", count=2)
@@ -220,8 +248,13 @@ async def test_an_exam_report_is_released_only_once_a_trainer_confirms_it(tmp_pa
 
 def _send_script(api: FakeBotAPI, user: FakeUser, name: str, data: bytes) -> int:
     file_id = api.add_file(data, name)
-    document = {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_name": name,
-                "mime_type": "application/x-yaml", "file_size": len(data)}
+    document = {
+        "file_id": file_id,
+        "file_unique_id": f"u{file_id}",
+        "file_name": name,
+        "mime_type": "application/x-yaml",
+        "file_size": len(data),
+    }
     return api.push({"message": user._message(document=document)})
 
 
@@ -238,13 +271,21 @@ async def test_a_jury_member_gets_a_script_linted_like_the_cli(tmp_path: Path) -
     async with FakeBotAPI() as api:
         settings = bot_settings(tmp_path, api, admins=f"{ADMIN}")
         async with bot_running(settings):
-            admin, jane, eve = api.user(ADMIN, "Ada", "en"), api.user(EVE, "Jane", "en"), api.user(BOB, "Eve", "fr")
+            admin, jane, eve = (
+                api.user(ADMIN, "Ada", "en"),
+                api.user(EVE, "Jane", "en"),
+                api.user(BOB, "Eve", "fr"),
+            )
             await _say(api, jane, "/start")
             await _say(api, admin, f"/grant {EVE} jury")
             await api.wait_for(lambda: any("jury member role" in x for x in api.texts(EVE)), 15, "jane told")
-            valid = (await api.reply_to(jane, lambda: _send_script(api, jane, "mine.yaml", good), timeout=30))[0]
+            valid = (
+                await api.reply_to(jane, lambda: _send_script(api, jane, "mine.yaml", good), timeout=30)
+            )[0]
             assert "The script is valid" in valid.text and SCENARIO in valid.text and "Stages:" in valid.text
-            broken = (await api.reply_to(jane, lambda: _send_script(api, jane, "broken.yaml", bad), timeout=30))[0]
+            broken = (
+                await api.reply_to(jane, lambda: _send_script(api, jane, "broken.yaml", bad), timeout=30)
+            )[0]
             assert "problem(s) found" in broken.text
             assert all(line in broken.text for line in expected)
             refused = (await api.reply_to(eve, lambda: _send_script(api, eve, "x.yaml", good)))[0]

@@ -54,8 +54,11 @@ def test_callback_data_stays_under_64_bytes() -> None:
     catalog = load_catalog()
     for scenario in catalog.scenarios.values():
         for lang in ("fr", "en"):
-            for markup in (keyboards.briefing(scenario, lang), keyboards.scenario_list([scenario], lang),
-                           keyboards.abandon_and_start(scenario, lang, lang)):
+            for markup in (
+                keyboards.briefing(scenario, lang),
+                keyboards.scenario_list([scenario], lang),
+                keyboards.abandon_and_start(scenario, lang, lang),
+            ):
                 for row in markup.inline_keyboard:
                     for button in row:
                         assert len(button.callback_data.encode()) <= 64
@@ -83,9 +86,18 @@ def test_long_scenario_ids_are_hashed_and_resolved() -> None:
 
 
 def test_file_base_url_is_derived_from_the_api_base() -> None:
-    assert file_base_url(Settings(telegram_api_base_url="https://api.telegram.org/bot")) == "https://api.telegram.org/file/bot"
-    assert file_base_url(Settings(telegram_api_base_url="http://127.0.0.1:8081/bot/")) == "http://127.0.0.1:8081/file/bot"
-    assert file_base_url(Settings(telegram_api_base_url="http://x/bot", telegram_file_base_url="http://y/f")) == "http://y/f"
+    assert (
+        file_base_url(Settings(telegram_api_base_url="https://api.telegram.org/bot"))
+        == "https://api.telegram.org/file/bot"
+    )
+    assert (
+        file_base_url(Settings(telegram_api_base_url="http://127.0.0.1:8081/bot/"))
+        == "http://127.0.0.1:8081/file/bot"
+    )
+    assert (
+        file_base_url(Settings(telegram_api_base_url="http://x/bot", telegram_file_base_url="http://y/f"))
+        == "http://y/f"
+    )
     assert WebhookConfig("https://example.org/tg/hook").path == "tg/hook"
     assert WebhookConfig("https://example.org/tg/hook", url_path="/other").path == "other"
 
@@ -145,7 +157,9 @@ async def test_flood_control_throttles_one_private_chat() -> None:
 def _update(update_id: int, chat_id: int) -> Update:
     chat = Chat(chat_id, "private")
     user = User(chat_id, "U", False)
-    message = Message(update_id, date=__import__("datetime").datetime.now(), chat=chat, from_user=user, text="hi")
+    message = Message(
+        update_id, date=__import__("datetime").datetime.now(), chat=chat, from_user=user, text="hi"
+    )
     return Update(update_id, message=message)
 
 
@@ -164,7 +178,14 @@ async def test_processor_serialises_a_chat_and_parallelises_chats() -> None:
         await asyncio.gather(*(processor.process_update(_update(u, c), work(u, c)) for u, c in updates))
         elapsed = time.monotonic() - started
     chat10 = [(kind, uid) for kind, chat, uid in log if chat == 10]
-    assert chat10 == [("start", "1"), ("end", "1"), ("start", "2"), ("end", "2"), ("start", "4"), ("end", "4")]
+    assert chat10 == [
+        ("start", "1"),
+        ("end", "1"),
+        ("start", "2"),
+        ("end", "2"),
+        ("start", "4"),
+        ("end", "4"),
+    ]
     assert elapsed < 0.05 * 4  # chat 20 ran alongside chat 10
     assert not processor._locks and not processor._in_flight
 
@@ -232,10 +253,24 @@ def _record(candidate_lines: list[str]) -> SessionRecord:
     scenario = load_catalog().scenario(SCENARIO)
     turns = [Turn(speaker="persona", text="…", lang="fr")]
     for text in candidate_lines:
-        turns += [Turn(speaker="candidate", text=text, lang="fr"), Turn(speaker="persona", text="…", lang="fr")]
+        turns += [
+            Turn(speaker="candidate", text=text, lang="fr"),
+            Turn(speaker="persona", text="…", lang="fr"),
+        ]
     return SessionRecord(
-        id=1, user_id=1, assignment_id=None, scenario=scenario, language="fr", mode="text", engine="scripted",
-        status="active", started_at=datetime.now(timezone.utc), ended_at=None, state={}, turns=turns, meta=[],
+        id=1,
+        user_id=1,
+        assignment_id=None,
+        scenario=scenario,
+        language="fr",
+        mode="text",
+        engine="scripted",
+        status="active",
+        started_at=datetime.now(timezone.utc),
+        ended_at=None,
+        state={},
+        turns=turns,
+        meta=[],
     )
 
 

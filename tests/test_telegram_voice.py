@@ -24,9 +24,13 @@ async def test_a_voice_note_becomes_a_stored_turn_and_is_answered_aloud(tmp_path
         async with bot_running(settings):
             mia = api.user(1600, "Mia", "en")
             await api.reply_to(mia, lambda: mia.send_text("/voice on"))
-            opening = await api.reply_to(mia, lambda: mia.send_text(f"/play {SCENARIO} en"), count=3, timeout=60)
+            opening = await api.reply_to(
+                mia, lambda: mia.send_text(f"/play {SCENARIO} en"), count=3, timeout=60
+            )
             assert opening[2].method == "sendVoice" and opening[2].files["voice"][1].startswith(b"OggS")
-            replies = await api.reply_to(mia, lambda: mia.send_voice(audio, duration=10), count=3, timeout=120)
+            replies = await api.reply_to(
+                mia, lambda: mia.send_voice(audio, duration=10), count=3, timeout=120
+            )
             understood, answer, spoken = replies
             assert understood.text.startswith("🎙 I understood: “")
             assert "communication channels" in understood.text.lower()
@@ -50,11 +54,17 @@ async def test_the_voice_choice_is_kept_with_the_user_across_restarts(tmp_path: 
         settings = bot_settings(tmp_path, api)
         async with bot_running(settings):
             leo = api.user(1601, "Léo", "en")
-            assert (await api.reply_to(leo, lambda: leo.send_text("/voice")))[0].text.startswith("Voice replies: off.")
+            assert (await api.reply_to(leo, lambda: leo.send_text("/voice")))[0].text.startswith(
+                "Voice replies: off."
+            )
             await api.reply_to(leo, lambda: leo.send_text("/voice on"))  # before any session
         async with bot_running(settings):  # another process: nothing kept in memory
-            assert (await api.reply_to(leo, lambda: leo.send_text("/voice")))[0].text.startswith("Voice replies: on.")
-            opening = await api.reply_to(leo, lambda: leo.send_text(f"/play {SCENARIO} en"), count=3, timeout=60)
+            assert (await api.reply_to(leo, lambda: leo.send_text("/voice")))[0].text.startswith(
+                "Voice replies: on."
+            )
+            opening = await api.reply_to(
+                leo, lambda: leo.send_text(f"/play {SCENARIO} en"), count=3, timeout=60
+            )
             assert opening[2].method == "sendVoice"
             await api.reply_to(leo, lambda: leo.send_text("/voice off"))
             answer = await api.reply_to(leo, lambda: leo.send_text("What volumes do you expect next year?"))

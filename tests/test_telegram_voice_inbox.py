@@ -45,9 +45,15 @@ NOTE = b"OggS\x00 held voice note " + bytes(range(256))
 
 
 def _spoken(text: str) -> Turn:
-    return Turn(speaker="candidate", text=text, lang="en",
-                audio=Audio(duration_s=2.0, words=[Word(w=w, start=0.3 * i, end=0.3 * i + 0.2)
-                                                   for i, w in enumerate(text.split())]))
+    return Turn(
+        speaker="candidate",
+        text=text,
+        lang="en",
+        audio=Audio(
+            duration_s=2.0,
+            words=[Word(w=w, start=0.3 * i, end=0.3 * i + 0.2) for i, w in enumerate(text.split())],
+        ),
+    )
 
 
 # --- storage ---------------------------------------------------------------------------------------
@@ -57,18 +63,29 @@ def test_a_held_note_becomes_a_turn_and_leaves_the_inbox(repo: Repository, sampl
     user = repo.get_or_create_user(telegram_id=9_100_000_001, display_name="Nina", language="en")
     session_id = repo.start_session(user, sample_scenario, "en", "voice")
     assert repo.hold_voice(session_id, 5_000_000_001, 9_100_000_001, NOTE, language="en") is True
-    assert repo.hold_voice(session_id, 5_000_000_001, 9_100_000_001, b"OggS other copy") is False  # redelivered
+    assert (
+        repo.hold_voice(session_id, 5_000_000_001, 9_100_000_001, b"OggS other copy") is False
+    )  # redelivered
     (held,) = repo.held_voices()
     assert (held.session_id, held.update_id, held.chat_id, held.data, held.mime_type, held.language) == (
-        session_id, 5_000_000_001, 9_100_000_001, NOTE, "audio/ogg", "en"
+        session_id,
+        5_000_000_001,
+        9_100_000_001,
+        NOTE,
+        "audio/ogg",
+        "en",
     )
     assert held.received_at.tzinfo is not None
 
     # another update's turn leaves it held
-    repo.add_turn(session_id, Turn(speaker="candidate", text="typed line", lang="en"), update_id=5_000_000_000)
+    repo.add_turn(
+        session_id, Turn(speaker="candidate", text="typed line", lang="en"), update_id=5_000_000_000
+    )
     assert [h.update_id for h in repo.held_voices()] == [5_000_000_001]
 
-    number = repo.add_turn(session_id, _spoken("How is the season going?"), audio_bytes=NOTE, update_id=5_000_000_001)
+    number = repo.add_turn(
+        session_id, _spoken("How is the season going?"), audio_bytes=NOTE, update_id=5_000_000_001
+    )
     assert repo.held_voices() == []
     assert repo.audio(session_id, number) == NOTE
     # played: a redelivery is not held again, and a second turn of it is refused
@@ -266,7 +283,13 @@ async def test_a_note_held_by_a_crashed_run_is_played_at_the_next_start(tmp_path
             reply = await api.reply_to(quinn, lambda: quinn.send_text(line(1)))
             assert reply[0].text.startswith("🗣") and len(api.outbox(quinn.id)) == before + 3
         record = repo.session(session_id)
-        assert [t.speaker for t in record.turns] == ["persona", "candidate", "persona", "candidate", "persona"]
+        assert [t.speaker for t in record.turns] == [
+            "persona",
+            "candidate",
+            "persona",
+            "candidate",
+            "persona",
+        ]
         spoken, meta = record.turns[1], record.meta[1]
         assert "communication channels" in spoken.text.lower() and spoken.audio is not None
         assert meta.has_audio and repo.audio(session_id, 2) == audio
@@ -314,7 +337,9 @@ async def test_a_note_that_fails_stays_held_and_the_next_is_played(
             async with bot_running(settings, transcriber_factory=lambda s: transcriber):
                 ugo = (await api.wait_outbox(1707, ugo_before + 2))[ugo_before:]
                 assert ugo[0].text.startswith("🎙") and ugo[1].text.startswith("🗣")
-                await api.wait_for(lambda: "voice notes recovered" in caplog.text, what="the recovery's summary")
+                await api.wait_for(
+                    lambda: "voice notes recovered" in caplog.text, what="the recovery's summary"
+                )
         assert transcriber.heard == [b"OggS Tess", b"OggS Ugo"]
         assert [h.update_id for h in repo.held_voices()] == [900_011]  # kept for the next start
         assert "recovering the voice note of update 900011 failed" in caplog.text
@@ -372,22 +397,36 @@ async def test_a_bot_killed_while_transcribing_loses_no_voice_note(tmp_path: Pat
         session_id = await start_session(api, settings, 1708, "Vera")
         vera = api.user(1708, "Vera", "en")
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-c", BOT_PROCESS, str(tmp_path), api.token, api.base_url,
-            cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
+            sys.executable,
+            "-c",
+            BOT_PROCESS,
+            str(tmp_path),
+            api.token,
+            api.base_url,
+            cwd=ROOT,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL,
             env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
         try:
             await _expect(process, "ready")
             update_id = vera.send_voice(audio, duration=9)
             await _expect(process, "transcribing")
-            await api.wait_for(lambda: not any(q.update["update_id"] == update_id for q in api._queue),
-                               what="the update acknowledged")  # Telegram will not deliver it again
+            await api.wait_for(
+                lambda: not any(q.update["update_id"] == update_id for q in api._queue),
+                what="the update acknowledged",
+            )  # Telegram will not deliver it again
         finally:
             process.send_signal(signal.SIGKILL)
             await process.wait()
         repo = _repo(settings)
         (held,) = repo.held_voices()
-        assert (held.session_id, held.update_id, held.chat_id, held.data) == (session_id, update_id, 1708, audio)
+        assert (held.session_id, held.update_id, held.chat_id, held.data) == (
+            session_id,
+            update_id,
+            1708,
+            audio,
+        )
         assert [t.speaker for t in repo.session(session_id).turns] == ["persona"]
 
         before = len(api.outbox(1708))
@@ -399,6 +438,8 @@ async def test_a_bot_killed_while_transcribing_loses_no_voice_note(tmp_path: Pat
             await _until_empty(repo)
         assert transcriber.heard == [audio]
         record = repo.session(session_id)
-        assert [t.text for t in record.turns if t.speaker == "candidate"] == ["Which volumes do you expect next year?"]
+        assert [t.text for t in record.turns if t.speaker == "candidate"] == [
+            "Which volumes do you expect next year?"
+        ]
         assert repo.audio(session_id, 2) == audio
         repo.engine.dispose()

@@ -54,8 +54,12 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 def _pipe(tmp_path: Path, args: list[str], lines: list[str], **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [*OBLANC, *args], input="".join(f"{line}\n" for line in lines), capture_output=True, text=True,
-        env=_env(tmp_path, **env), timeout=120,
+        [*OBLANC, *args],
+        input="".join(f"{line}\n" for line in lines),
+        capture_output=True,
+        text=True,
+        env=_env(tmp_path, **env),
+        timeout=120,
     )
 
 
@@ -71,8 +75,14 @@ class Terminal:
         master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
         self.proc = subprocess.Popen(
-            [*OBLANC, *args], stdin=slave, stdout=slave, stderr=slave, env=_env(tmp_path), close_fds=True,
-            start_new_session=True, preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0),
+            [*OBLANC, *args],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=_env(tmp_path),
+            close_fds=True,
+            start_new_session=True,
+            preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0),
         )
         os.close(slave)
         self.master, self.raw = master, ""
@@ -116,7 +126,9 @@ class Terminal:
         try:
             return self.proc.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
-            raise AssertionError(f"still running after {timeout} s; the screen: {self.plain[-600:]!r}") from None
+            raise AssertionError(
+                f"still running after {timeout} s; the screen: {self.plain[-600:]!r}"
+            ) from None
 
     def close(self) -> None:
         if self.proc.poll() is None:
@@ -148,7 +160,9 @@ def _cli(*args: str) -> str:
     return result.output
 
 
-def test_an_amended_criterion_leaves_the_one_without_evidence_at_zero(cli_database: str, sample_scenario: Scenario) -> None:
+def test_an_amended_criterion_leaves_the_one_without_evidence_at_zero(
+    cli_database: str, sample_scenario: Scenario
+) -> None:
     engine = make_engine(cli_database)
     repo = Repository(engine)
     try:
@@ -165,20 +179,32 @@ def test_an_amended_criterion_leaves_the_one_without_evidence_at_zero(cli_databa
             cards[name] = repo.save_scorecard(session, NO_EVIDENCE, "test")
         assert "—/20" in _cli("review", "list")  # no criterion has a level: no score yet, said as such
 
-        assert "score 10.0/20" in _cli("review", "amend", str(cards["Alice"]), "C1.CR1", "3", "good discovery", "--by", "tg:1")
-        assert "score 3.3/20" in _cli("review", "amend", str(cards["Bob"]), "C1.CR1", "1", "weak", "--by", "tg:1")
+        assert "score 10.0/20" in _cli(
+            "review", "amend", str(cards["Alice"]), "C1.CR1", "3", "good discovery", "--by", "tg:1"
+        )
+        assert "score 3.3/20" in _cli(
+            "review", "amend", str(cards["Bob"]), "C1.CR1", "1", "weak", "--by", "tg:1"
+        )
         results = _cli("results", "Promo")
-        assert "Alice: 1 session(s), last score 10.0" in results and "Bob: 1 session(s), last score 3.3" in results
+        assert (
+            "Alice: 1 session(s), last score 10.0" in results
+            and "Bob: 1 session(s), last score 3.3" in results
+        )
 
         # what the candidate then reads (the summary the bot sends, /progress's score) says why
         alice = Scorecard.model_validate(repo.scorecard(cards["Alice"]).effective)
         assert alice.overall.score_20 == 10.0
         told = summary(alice)
         assert "Note : 10/20" in told
-        assert "Négocier une offre complexe (BLOC2.A2.C2.CR2) — pas assez d'éléments (compté 0 dans la note)" in told
+        assert (
+            "Négocier une offre complexe (BLOC2.A2.C2.CR2) — pas assez d'éléments (compté 0 dans la note)"
+            in told
+        )
 
         # a second amendment starts from the first one: both criteria now have their level
-        assert "score 20.0/20" in _cli("review", "amend", str(cards["Alice"]), "C2.CR2", "3", "clear trade-offs", "--by", "tg:1")
+        assert "score 20.0/20" in _cli(
+            "review", "amend", str(cards["Alice"]), "C2.CR2", "3", "clear trade-offs", "--by", "tg:1"
+        )
         alice = Scorecard.model_validate(repo.scorecard(cards["Alice"]).effective)
         assert [c.level for c in alice.criteria] == [3, 3] and "compté 0" not in summary(alice)
     finally:
@@ -209,7 +235,11 @@ def test_resuming_a_finished_session_says_it_is_over_and_fails(tmp_path: Path) -
     assert [t.text for t in repo.session(1).turns if t.speaker == "candidate"] == [FR_TURNS[0]]
     assert len(repo.scorecards(1)) == 1
     unknown = _pipe(tmp_path, ["play", "--resume", "99"], [])
-    assert unknown.returncode == 2 and "Aucune séance n° 99" in unknown.stderr and "Traceback" not in unknown.stderr
+    assert (
+        unknown.returncode == 2
+        and "Aucune séance n° 99" in unknown.stderr
+        and "Traceback" not in unknown.stderr
+    )
 
 
 def test_ctrl_c_pauses_the_session_and_only_end_ends_it(tmp_path: Path) -> None:
@@ -261,12 +291,18 @@ def test_a_resumed_english_session_is_shown_in_english(tmp_path: Path) -> None:
             await services.close()
 
     session_id = asyncio.run(start())
-    result = _pipe(tmp_path, ["play", "--resume", str(session_id)], ["Could you tell me more about your volumes?", "/end"])
+    result = _pipe(
+        tmp_path,
+        ["play", "--resume", str(session_id)],
+        ["Could you tell me more about your volumes?", "/end"],
+    )
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert f"Resuming session #{session_id}." in out
     assert "You: What matters most to you this season?" in out and "You: Could you tell me more" in out
-    assert "End of the role-play." in out and "Score: " in out and "Full report (open it in a browser):" in out
+    assert (
+        "End of the role-play." in out and "Score: " in out and "Full report (open it in a browser):" in out
+    )
     assert "Vous" not in out and "Fin de la simulation" not in out
 
 
@@ -283,8 +319,13 @@ def test_the_terminal_writes_the_full_report_and_says_where(tmp_path: Path) -> N
     page = path.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and '<html lang="fr">' in page and "BLOC2.A2.C2.CR2" in page
     # the report holds the candidate's words: erasing their data erases it too
-    erased = subprocess.run([*OBLANC, "data", "erase", "Cli Ana", "--yes"], capture_output=True, text=True,
-                            env=_env(tmp_path), timeout=60)
+    erased = subprocess.run(
+        [*OBLANC, "data", "erase", "Cli Ana", "--yes"],
+        capture_output=True,
+        text=True,
+        env=_env(tmp_path),
+        timeout=60,
+    )
     assert erased.returncode == 0, erased.stderr
     assert "report files: 1" in erased.stdout and not path.exists()
 
@@ -302,7 +343,9 @@ def test_the_briefing_and_the_persona_wrap_at_word_boundaries_on_a_narrow_termin
         assert term.wait() == 0
     finally:
         term.close()
-    report = str(tmp_path / "data" / "reports" / "session-1.html")  # a path is never cut: on a line of its own
+    report = str(
+        tmp_path / "data" / "reports" / "session-1.html"
+    )  # a path is never cut: on a line of its own
     lines = [line for line in term.plain.splitlines() if line != f"  {report}"]
     assert lines and all(len(line) <= 60 for line in lines), [line for line in lines if len(line) > 60]
     on_screen = set(term.plain.split())
@@ -331,7 +374,10 @@ def test_wrapping_never_cuts_a_word_nor_parts_a_number_from_its_unit() -> None:
     for piece in ["Bonjour. Je vous pré", "viens, j'ai quarante minutes", ". Notre convention expire."]:
         flow.feed(piece)  # a streamed reply: words split across pieces stay whole
     flow.close()
-    assert "".join(out).split() == "Bonjour. Je vous préviens, j'ai quarante minutes. Notre convention expire.".split()
+    assert (
+        "".join(out).split()
+        == "Bonjour. Je vous préviens, j'ai quarante minutes. Notre convention expire.".split()
+    )
     assert "▪ Négocier une offre complexe\n  (BLOC2)" == wrap("▪ Négocier une offre complexe (BLOC2)", 30)
 
 
@@ -344,15 +390,22 @@ def test_scenarios_show_in_french_has_french_labels() -> None:
     assert "Étapes : decouverte → prix" in flat and "(passage en anglais)" in flat
     assert "Évalué sur : BLOC2.A2.C1.CR1 (Conseiller les grands comptes) ×0,5" in flat
     assert "négociation, difficile, ≈ 30 min" in flat
-    assert "Stages:" not in out and "Scored on:" not in out and "switch to" not in out and "at most" not in out
+    assert (
+        "Stages:" not in out and "Scored on:" not in out and "switch to" not in out and "at most" not in out
+    )
     both = " ".join(_cli("scenarios", "show", SCENARIO).split())
     assert "Stages: decouverte" in both and "(switch to English)" in both and "×0.5" in both
 
 
 def test_score_report_is_announced_after_the_summary_in_its_language(tmp_path: Path) -> None:
-    for name, said in (("negotiation-fr.illegal", "Rapport complet écrit dans"), ("pitch-en.better", "Full report written to")):
+    for name, said in (
+        ("negotiation-fr.illegal", "Rapport complet écrit dans"),
+        ("pitch-en.better", "Full report written to"),
+    ):
         path = tmp_path / f"{name}.html"
-        result = CliRunner().invoke(app, ["score", str(GRADED / f"{name}.json"), "--no-judge", "--report", str(path)])
+        result = CliRunner().invoke(
+            app, ["score", str(GRADED / f"{name}.json"), "--no-judge", "--report", str(path)]
+        )
         assert result.exit_code == 0, result.output
         assert f"{said} {path}" in result.stderr and "\nreport written to" not in "\n" + result.output
         assert result.output.index(said) > result.output.index("/20")  # after the summary, not before
@@ -361,14 +414,21 @@ def test_score_report_is_announced_after_the_summary_in_its_language(tmp_path: P
 
 def test_french_reports_write_decimals_with_a_comma(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "r.html"
-    result = CliRunner().invoke(app, ["score", str(GRADED / "negotiation-fr.illegal.json"), "--no-judge", "--report", str(path)])
+    result = CliRunner().invoke(
+        app, ["score", str(GRADED / "negotiation-fr.illegal.json"), "--no-judge", "--report", str(path)]
+    )
     assert result.exit_code == 0, result.output
     page = path.read_text(encoding="utf-8")
     assert '<span class="big">6,7</span>' in page
     assert "poids 0,5" in page and "poids 0.5" not in page  # the library script weighs its criteria 0.5
-    card = Scorecard.model_validate_json(CliRunner().invoke(
-        app, ["score", str(GRADED / "negotiation-fr.illegal.json"), "--no-judge", "--json"]).stdout)
-    judged = card.model_copy(update={"criteria": [c.model_copy(update={"judge_level": 1}) for c in card.criteria]})
+    card = Scorecard.model_validate_json(
+        CliRunner()
+        .invoke(app, ["score", str(GRADED / "negotiation-fr.illegal.json"), "--no-judge", "--json"])
+        .stdout
+    )
+    judged = card.model_copy(
+        update={"criteria": [c.model_copy(update={"judge_level": 1}) for c in card.criteria]}
+    )
     assert "détecteurs : 1/3" in render_html(judged) and "detectors" not in render_html(judged)
 
     drawn: list[str] = []  # the numbers written on the charts of a French report
@@ -395,9 +455,9 @@ case "$*" in
     echo "Obtaining file://{folder}"
     echo "  BuildBackendWarning: project.license as a TOML table is deprecated" >&2
     echo "  !!  ********************************************************************************" >&2
-    {'echo "ERROR: No matching distribution found for weasyprint>=62" >&2; exit 1' if fail else 'exit 0'} ;;
+    {'echo "ERROR: No matching distribution found for weasyprint>=62" >&2; exit 1' if fail else "exit 0"} ;;
   *"-m pip"*) echo "Requirement already satisfied: pip"; exit 0 ;;
-  *"-c"*) echo "{folder / 'site'}" ;;
+  *"-c"*) echo "{folder / "site"}" ;;
 esac
 """)
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
@@ -408,8 +468,13 @@ def test_make_install_keeps_pips_chatter_out_of_sight_but_not_its_errors(tmp_pat
     shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     _fake_python(tmp_path, fail)
-    result = subprocess.run(["make", "--no-print-directory", "install", "APT_PACKAGES="], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        ["make", "--no-print-directory", "install", "APT_PACKAGES="],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     shown = result.stdout + result.stderr
     if not fail:
         assert result.returncode == 0, shown

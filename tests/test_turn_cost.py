@@ -52,14 +52,20 @@ def _replayed(repo: Repository, session_id: int) -> DirectorState:
 
 
 @pytest.mark.parametrize("path", dialogues(), ids=lambda p: p.stem)
-async def test_the_stored_state_equals_the_replayed_one_after_every_turn(sqlite_repo: Repository, path: Path) -> None:
+async def test_the_stored_state_equals_the_replayed_one_after_every_turn(
+    sqlite_repo: Repository, path: Path
+) -> None:
     spec = load(path)
     scripted = play_scripted(spec)  # the same dialogue, the director stepped in memory
     rehearsal = Rehearsal(AsyncRepository(sqlite_repo), CATALOG)
     user = sqlite_repo.get_or_create_user(display_name="Dana")
     opening = await rehearsal.start(user, spec["scenario"], spec["language"])
     assert opening.text == scripted.replies[0]
-    assert _stored(sqlite_repo, opening.session_id) == _replayed(sqlite_repo, opening.session_id) == scripted.states[0]
+    assert (
+        _stored(sqlite_repo, opening.session_id)
+        == _replayed(sqlite_repo, opening.session_id)
+        == scripted.states[0]
+    )
     for n, turn in enumerate(spec["turns"][: len(scripted.replies) - 1], start=1):
         reply = await rehearsal.turn(opening.session_id, turn["say"])
         assert reply.text == scripted.replies[n], f"turn {n}"
@@ -70,7 +76,9 @@ async def test_the_stored_state_equals_the_replayed_one_after_every_turn(sqlite_
 async def test_state_stored_and_advanced_on_postgresql_too(repo: Repository) -> None:
     spec = load(dialogues()[0])
     rehearsal = Rehearsal(AsyncRepository(repo), CATALOG)
-    opening = await rehearsal.start(repo.get_or_create_user(display_name="Eve"), spec["scenario"], spec["language"])
+    opening = await rehearsal.start(
+        repo.get_or_create_user(display_name="Eve"), spec["scenario"], spec["language"]
+    )
     for turn in spec["turns"][:6]:
         if (await rehearsal.turn(opening.session_id, turn["say"])).ended:
             break
@@ -83,13 +91,17 @@ def _set_state(repo: Repository, session_id: int, **values: Any) -> None:
 
 
 @pytest.mark.parametrize("damage", ["none", "format", "count", "garbage"])
-async def test_a_missing_or_unusable_stored_state_is_rebuilt_by_replay(sqlite_repo: Repository, damage: str) -> None:
+async def test_a_missing_or_unusable_stored_state_is_rebuilt_by_replay(
+    sqlite_repo: Repository, damage: str
+) -> None:
     """Sessions stored before the state was (NULL), a state of another format, one that does not match
     the turns, or one that no longer validates: the turn replays, and stores a good state again."""
     spec = load(dialogues()[4])
     scripted = play_scripted(spec)
     rehearsal = Rehearsal(AsyncRepository(sqlite_repo), CATALOG)
-    opening = await rehearsal.start(sqlite_repo.get_or_create_user(display_name="Finn"), spec["scenario"], spec["language"])
+    opening = await rehearsal.start(
+        sqlite_repo.get_or_create_user(display_name="Finn"), spec["scenario"], spec["language"]
+    )
     says = [t["say"] for t in spec["turns"]]
     for text in says[:3]:
         await rehearsal.turn(opening.session_id, text)
@@ -104,14 +116,22 @@ async def test_a_missing_or_unusable_stored_state_is_rebuilt_by_replay(sqlite_re
     _set_state(sqlite_repo, opening.session_id, **broken)
     reply = await rehearsal.turn(opening.session_id, says[3])
     assert reply.text == scripted.replies[4]
-    assert _stored(sqlite_repo, opening.session_id) == _replayed(sqlite_repo, opening.session_id) == scripted.states[4]
+    assert (
+        _stored(sqlite_repo, opening.session_id)
+        == _replayed(sqlite_repo, opening.session_id)
+        == scripted.states[4]
+    )
 
 
-async def test_resume_answers_a_turn_a_crash_left_unanswered_from_the_stored_state(sqlite_repo: Repository) -> None:
+async def test_resume_answers_a_turn_a_crash_left_unanswered_from_the_stored_state(
+    sqlite_repo: Repository,
+) -> None:
     spec = load(dialogues()[8])
     scripted = play_scripted(spec)
     rehearsal = Rehearsal(AsyncRepository(sqlite_repo), CATALOG)
-    opening = await rehearsal.start(sqlite_repo.get_or_create_user(display_name="Gil"), spec["scenario"], spec["language"])
+    opening = await rehearsal.start(
+        sqlite_repo.get_or_create_user(display_name="Gil"), spec["scenario"], spec["language"]
+    )
     says = [t["say"] for t in spec["turns"]]
     await rehearsal.turn(opening.session_id, says[0])
     # the crash: the candidate's turn committed, the persona's answer never came
@@ -124,12 +144,16 @@ async def test_resume_answers_a_turn_a_crash_left_unanswered_from_the_stored_sta
     assert _stored(sqlite_repo, opening.session_id) == scripted.states[2]
 
 
-async def test_a_turn_on_a_record_read_before_another_turn_answers_from_what_is_stored(sqlite_repo: Repository) -> None:
+async def test_a_turn_on_a_record_read_before_another_turn_answers_from_what_is_stored(
+    sqlite_repo: Repository,
+) -> None:
     """The record handed to `turn` is out of date (a turn was added since): the stored turns win."""
     spec = load(dialogues()[8])
     scripted = play_scripted(spec)
     rehearsal = Rehearsal(AsyncRepository(sqlite_repo), CATALOG)
-    opening = await rehearsal.start(sqlite_repo.get_or_create_user(display_name="Hana"), spec["scenario"], spec["language"])
+    opening = await rehearsal.start(
+        sqlite_repo.get_or_create_user(display_name="Hana"), spec["scenario"], spec["language"]
+    )
     says = [t["say"] for t in spec["turns"]]
     stale = sqlite_repo.session(opening.session_id)
     await rehearsal.turn(opening.session_id, says[0])
@@ -141,7 +165,9 @@ async def test_a_turn_on_a_record_read_before_another_turn_answers_from_what_is_
 # --- the frozen script, validated once -----------------------------------------------------------------
 
 
-async def test_a_frozen_script_is_validated_once_per_process(sqlite_repo: Repository, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_frozen_script_is_validated_once_per_process(
+    sqlite_repo: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
     calls: list[int] = []
     original = Scenario.model_validate.__func__  # type: ignore[attr-defined]
 
@@ -212,7 +238,9 @@ async def test_a_line_on_telegram_reads_the_session_and_the_user_once(tmp_path: 
                 assert reply[0].text.startswith("🗣")
                 delta = {k: repo.calls[k] - before[k] for k in repo.calls}
                 assert delta["session"] + delta["active_session"] == 1, delta
-                assert delta["telegram_user"] == 1 and delta["get_or_create_user"] == 0 and delta["user"] == 0, delta
+                assert (
+                    delta["telegram_user"] == 1 and delta["get_or_create_user"] == 0 and delta["user"] == 0
+                ), delta
                 assert delta["add_turn"] == 2, delta
 
 
@@ -233,12 +261,17 @@ def _transcript() -> tuple[Transcript, Scenario]:
 
     turns = []
     for text in NEGOTIATION_LINES:
-        turns += [Turn(speaker="persona", text="Je vous écoute.", lang="fr"), Turn(speaker="candidate", text=text, lang="fr")]
+        turns += [
+            Turn(speaker="persona", text="Je vous écoute.", lang="fr"),
+            Turn(speaker="candidate", text=text, lang="fr"),
+        ]
     scenario = CATALOG.scenario(SCENARIO)
     return Transcript(scenario=scenario.id, kind=scenario.kind, language="fr", turns=turns), scenario
 
 
-async def test_scoring_runs_in_a_worker_process_and_falls_back_when_the_worker_dies(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_scoring_runs_in_a_worker_process_and_falls_back_when_the_worker_dies(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     transcript, scenario = _transcript()
     inline = await InlineScorer().score(transcript, scenario, None)
     monkeypatch.setenv("ORALBLANC_CRASH_POINTS", "scoring.child")

@@ -74,8 +74,9 @@ class FakeBot:
 
 
 def settings(web_url: str = "http://127.0.0.1:8080") -> Settings:
-    return Settings(web_secret=SECRET, admins=str(ADMIN_TG), web_url=web_url, telegram_bot_token=None,
-                    engine="scripted")
+    return Settings(
+        web_secret=SECRET, admins=str(ADMIN_TG), web_url=web_url, telegram_bot_token=None, engine="scripted"
+    )
 
 
 @pytest.fixture
@@ -85,15 +86,24 @@ def site(tmp_path: Path) -> Iterator[Site]:
     world = asyncio.run(build_world(sync))
     candidate = world.me("candidate").user_id
     session = sync.start_session(candidate, world.catalog.scenarios[SCENARIO], "fr", "voice")  # type: ignore[arg-type]
-    sync.add_turn(session, Turn(speaker="candidate", text="Quels volumes prévoyez-vous ?"), audio_bytes=b"OggS voice")
+    sync.add_turn(
+        session, Turn(speaker="candidate", text="Quels volumes prévoyez-vous ?"), audio_bytes=b"OggS voice"
+    )
     sync.finish_session(session)
     source = LIBRARY_FILE.read_text(encoding="utf-8")
     version = world.catalog.scenarios[SCENARIO].version
     bumped = source.replace(f"version: {version}\n", f"version: {version + 1}\n", 1)
-    sync.save_script(world.catalog.scenarios[SCENARIO].model_copy(update={"version": version + 1}), bumped,
-                     uploaded_by=world.me("jury").user_id)
-    trial = sync.start_session(world.me("jury").user_id, world.catalog.scenarios[SCENARIO], "fr",  # type: ignore[arg-type]
-                               state={"telegram": {"trial": True, "exam": True, "web": True}})
+    sync.save_script(
+        world.catalog.scenarios[SCENARIO].model_copy(update={"version": version + 1}),
+        bumped,
+        uploaded_by=world.me("jury").user_id,
+    )
+    trial = sync.start_session(
+        world.me("jury").user_id,
+        world.catalog.scenarios[SCENARIO],
+        "fr",  # type: ignore[arg-type]
+        state={"telegram": {"trial": True, "exam": True, "web": True}},
+    )
     sync.add_turn(trial, Turn(speaker="persona", text="Bonjour, je vous écoute."))
     bot = FakeBot()
     app = create_app(settings(), repo=AsyncRepository(sync), bot=bot)
@@ -126,9 +136,14 @@ PAGES = {
 
 
 def _fill(site: Site, template: str) -> str:
-    return template.format(cohort=site.world.cohort_id, scorecard=site.world.scorecard_id,
-                           audio_session=site.audio_session, scenario=SCENARIO, trial=site.trial_session,
-                           session=site.world.session_id)
+    return template.format(
+        cohort=site.world.cohort_id,
+        scorecard=site.world.scorecard_id,
+        audio_session=site.audio_session,
+        scenario=SCENARIO,
+        trial=site.trial_session,
+        session=site.world.session_id,
+    )
 
 
 @pytest.mark.parametrize("path", list(PAGES))
@@ -148,17 +163,26 @@ def _source(site: Site) -> str:
 
 ACTIONS: dict[str, tuple[Any, tuple[int, ...]]] = {
     "/cohorts": (lambda s: {"name": "Nouvelle promo"}, (401, 403, 303, 403, 303, 303)),
-    "/cohorts/{cohort}/assign": (lambda s: {"scenario": SCENARIO, "due": "2099-01-31", "exam": "on", "attempts": "2"},
-                                 TRAINER_OWN[:4] + (303, 303)),
+    "/cohorts/{cohort}/assign": (
+        lambda s: {"scenario": SCENARIO, "due": "2099-01-31", "exam": "on", "attempts": "2"},
+        TRAINER_OWN[:4] + (303, 303),
+    ),
     "/review/{scorecard}/confirm": (lambda s: {"comment": "Bien"}, TRAINER_OWN[:4] + (303, 303)),
-    "/review/{scorecard}/amend": (lambda s: {"criterion": "BLOC2.A2.C2.CR2", "level": "3", "comment": "Très bien"},
-                                  TRAINER_OWN[:4] + (303, 303)),
+    "/review/{scorecard}/amend": (
+        lambda s: {"criterion": "BLOC2.A2.C2.CR2", "level": "3", "comment": "Très bien"},
+        TRAINER_OWN[:4] + (303, 303),
+    ),
     "/scripts/lint": (lambda s: {"source": "id: x\n"}, JURY),
     "/scripts/save": (lambda s: {"source": _source(s)}, (401, 403, 403, 303, 303, 403)),
-    "/scripts/{scenario}/publish": (lambda s: {}, (401, 403, 403, 303, 400, 403)),  # the admin's: already live
+    "/scripts/{scenario}/publish": (
+        lambda s: {},
+        (401, 403, 403, 303, 400, 403),
+    ),  # the admin's: already live
     "/scripts/{scenario}/try": (lambda s: {}, (401, 403, 403, 303, 303, 403)),
-    "/scripts/{scenario}/try/{trial}/say": (lambda s: {"text": "Quels volumes prévoyez-vous ?"},
-                                            (401, 403, 403, 303, 404, 403)),  # the admin: not their trial
+    "/scripts/{scenario}/try/{trial}/say": (
+        lambda s: {"text": "Quels volumes prévoyez-vous ?"},
+        (401, 403, 403, 303, 404, 403),
+    ),  # the admin: not their trial
     "/scripts/{scenario}/try/{trial}/end": (lambda s: {}, (401, 403, 403, 303, 404, 403)),
 }
 
@@ -168,7 +192,9 @@ def test_every_action_for_every_role(site: Site, path: str) -> None:
     form, statuses = ACTIONS[path]
     for who, expected in zip(ROLES, statuses):
         response = site.as_(who).post(_fill(site, path), data={**form(site), "csrf": CSRF})
-        assert response.status_code == expected, f"{who} POST {path}: {response.status_code} {response.text[:300]}"
+        assert response.status_code == expected, (
+            f"{who} POST {path}: {response.status_code} {response.text[:300]}"
+        )
 
 
 @pytest.mark.parametrize("path", list(ACTIONS) + ["/signout", "/signin"])
@@ -185,8 +211,9 @@ def _link(site: Site, who: str, *, minutes: int = 15) -> str:
     import secrets
 
     token = secrets.token_urlsafe(32)
-    site.sync.add_web_link(site.user_id(who), token_hash(token),
-                           expires_at=datetime.now(UTC) + timedelta(minutes=minutes))
+    site.sync.add_web_link(
+        site.user_id(who), token_hash(token), expires_at=datetime.now(UTC) + timedelta(minutes=minutes)
+    )
     return token
 
 
@@ -242,8 +269,10 @@ def test_a_decision_tells_the_candidate_or_says_it_could_not(site: Site) -> None
     client = site.as_("trainer")
     page = client.get(f"/review/{site.world.scorecard_id}")
     assert "Alice Martin" in page.text and "Quels sont vos objectifs" in page.text
-    done = client.post(f"/review/{site.world.scorecard_id}/amend",
-                       data={"criterion": "BLOC2.A2.C2.CR2", "level": "3", "comment": "Belle reformulation", "csrf": CSRF})
+    done = client.post(
+        f"/review/{site.world.scorecard_id}/amend",
+        data={"criterion": "BLOC2.A2.C2.CR2", "level": "3", "comment": "Belle reformulation", "csrf": CSRF},
+    )
     assert done.status_code == 303
     shown = client.get(done.headers["location"])
     assert "prévenu·e sur Telegram" in shown.text or "told on Telegram" in shown.text
@@ -253,7 +282,9 @@ def test_a_decision_tells_the_candidate_or_says_it_could_not(site: Site) -> None
     quiet = create_app(settings(), repo=site.world.repo, use_bot=False)
     with TestClient(quiet, follow_redirects=False) as other:
         data = {"csrf": CSRF, "uid": site.user_id("trainer")}
-        other.cookies.set(SESSION_COOKIE, TimestampSigner(SECRET).sign(base64.b64encode(json.dumps(data).encode())).decode())
+        other.cookies.set(
+            SESSION_COOKIE, TimestampSigner(SECRET).sign(base64.b64encode(json.dumps(data).encode())).decode()
+        )
         done = other.post(f"/review/{site.world.scorecard_id}/confirm", data={"csrf": CSRF})
         shown = other.get(done.headers["location"])
         assert "PAS été prévenu" in shown.text or "NOT told" in shown.text
@@ -262,8 +293,13 @@ def test_a_decision_tells_the_candidate_or_says_it_could_not(site: Site) -> None
 def test_amending_needs_a_comment_and_a_known_criterion(site: Site) -> None:
     client = site.as_("trainer")
     url = f"/review/{site.world.scorecard_id}/amend"
-    assert client.post(url, data={"criterion": "BLOC2.A2.C2.CR2", "level": "3", "csrf": CSRF}).status_code == 400
-    assert client.post(url, data={"criterion": "ZZZ", "level": "3", "comment": "x", "csrf": CSRF}).status_code == 400
+    assert (
+        client.post(url, data={"criterion": "BLOC2.A2.C2.CR2", "level": "3", "csrf": CSRF}).status_code == 400
+    )
+    assert (
+        client.post(url, data={"criterion": "ZZZ", "level": "3", "comment": "x", "csrf": CSRF}).status_code
+        == 400
+    )
     assert site.sync.scorecard(site.world.scorecard_id).review_status == "proposed"
 
 
@@ -273,13 +309,18 @@ def test_the_editor_lints_with_lines_and_previews(site: Site) -> None:
     good = client.post("/scripts/lint", data={"source": source, "csrf": CSRF})
     assert good.status_code == 200 and 'id="lint-ok"' in good.text
     scenario = site.world.catalog.scenarios[SCENARIO]
-    assert scenario.stages[0].id in good.text and site.world.catalog.personas[scenario.persona].name in good.text
+    assert (
+        scenario.stages[0].id in good.text and site.world.catalog.personas[scenario.persona].name in good.text
+    )
     broken = source.replace("kind:", "kindd:", 1)
     line = broken.splitlines().index(next(l for l in broken.splitlines() if l.startswith("kindd:"))) + 1
     bad = client.post("/scripts/lint", data={"source": broken, "csrf": CSRF}, headers={"HX-Request": "true"})
     assert f'data-line="{line}"' in bad.text and f"script.yaml:{line}:" in bad.text
     # htmx sends the token as a header
-    assert client.post("/scripts/lint", data={"source": source}, headers={"X-CSRF-Token": CSRF}).status_code == 200
+    assert (
+        client.post("/scripts/lint", data={"source": source}, headers={"X-CSRF-Token": CSRF}).status_code
+        == 200
+    )
     saved = client.post("/scripts/save", data={"source": broken, "csrf": CSRF})
     assert saved.status_code == 422 and f"script.yaml:{line}:" in saved.text
 
@@ -332,8 +373,10 @@ def test_a_jury_member_tries_a_script_in_the_browser(site: Site) -> None:
     opening = record.turns[0].text
     assert escape(opening) in page.text
 
-    lines = ["Bonjour, quels volumes prévoyez-vous pour la saison ?",
-             "Si vous vous engagez sur 3 ans, je peux revoir le prix de 4 %."]
+    lines = [
+        "Bonjour, quels volumes prévoyez-vous pour la saison ?",
+        "Si vous vous engagez sur 3 ans, je peux revoir le prix de 4 %.",
+    ]
     for i, line in enumerate(lines):
         part = client.post(f"{url}/say", data={"text": line, "csrf": CSRF}, headers={"HX-Request": "true"})
         assert part.status_code == 200 and "<html" not in part.text  # an htmx fragment
@@ -352,7 +395,7 @@ def test_a_jury_member_tries_a_script_in_the_browser(site: Site) -> None:
     assert number not in [summary.id for summary, _ in listed.sessions]
     assert site.audio_session in [summary.id for summary, _ in listed.sessions]
     editor = client.get(f"/scripts/{SCENARIO}")
-    assert f"/sessions/{number}\"" not in editor.text and f"/sessions/{site.audio_session}\"" in editor.text
+    assert f'/sessions/{number}"' not in editor.text and f'/sessions/{site.audio_session}"' in editor.text
     again = client.post(f"{url}/say", data={"text": "Encore ?", "csrf": CSRF})
     assert again.status_code == 400  # the trial is over
 
@@ -367,7 +410,9 @@ def test_a_line_after_the_exam_time_limit_ends_the_trial(site: Site) -> None:
     client = site.as_("jury")
     url, number = _trial_location(client.post(f"/scripts/{SCENARIO}/try", data={"csrf": CSRF}))
     record = site.sync.session(number)
-    site.sync.set_session_state(number, {"telegram": {**record.state["telegram"], "deadline": "2000-01-01T00:00:00+00:00"}})
+    site.sync.set_session_state(
+        number, {"telegram": {**record.state["telegram"], "deadline": "2000-01-01T00:00:00+00:00"}}
+    )
     late = client.post(f"{url}/say", data={"text": "Bonjour", "csrf": CSRF}, headers={"HX-Request": "true"})
     assert late.status_code == 200 and ("Temps écoulé" in late.text or "Time is up" in late.text)
     assert 'id="trial-scorecard"' in late.text
@@ -384,8 +429,14 @@ def test_a_script_s_session_is_anonymised_for_the_jury_and_named_for_its_trainer
     sync.add_member(world.cohort_id, someone)
     session = sync.start_session(someone, world.catalog.scenarios[SCENARIO], "fr")  # type: ignore[arg-type]
     sync.add_turn(session, Turn(speaker="persona", text="Bonjour, asseyez-vous."))
-    sync.add_turn(session, Turn(speaker="candidate", text="Bonjour, je m'appelle Zéphyrine Quillembert ; écrivez-moi "
-                                "à zephyrine.quillembert@exemple.fr ou au 06 12 34 56 78. Quels volumes prévoyez-vous ?"))
+    sync.add_turn(
+        session,
+        Turn(
+            speaker="candidate",
+            text="Bonjour, je m'appelle Zéphyrine Quillembert ; écrivez-moi "
+            "à zephyrine.quillembert@exemple.fr ou au 06 12 34 56 78. Quels volumes prévoyez-vous ?",
+        ),
+    )
     sync.add_turn(session, Turn(speaker="persona", text="Eh bien, madame Quillembert, 12 000 unités."))
     sync.finish_session(session)
     url = f"/scripts/{SCENARIO}/sessions/{session}"
@@ -402,5 +453,7 @@ def test_a_script_s_session_is_anonymised_for_the_jury_and_named_for_its_trainer
     named = site.as_("trainer").get(url)
     assert named.status_code == 200 and NAME in named.text and "06 12 34 56 78" in named.text
     assert site.as_("other_trainer").get(url).status_code == 404
-    assert site.as_("jury").get(f"/scripts/other-script/sessions/{session}").status_code == 404  # not this script's
+    assert (
+        site.as_("jury").get(f"/scripts/other-script/sessions/{session}").status_code == 404
+    )  # not this script's
     assert site.as_("jury").get(f"/scripts/{SCENARIO}/sessions/999999").status_code == 404

@@ -33,13 +33,25 @@ QUOTE = "Quels volumes prévoyez-vous pour la saison prochaine"
 CARD_WITH_QUOTES: dict[str, Any] = {
     "format": "oralblanc.scorecard/1",
     "criteria": [
-        {"code": "BLOC2.A2.C1.CR1", "level": 2, "status": "scored", "weight": 1.0,
-         "evidence": [{"turn": 2, "quote": QUOTE}],
-         "indicators": [{"code": "BLOC2.A2.C1.CR1.1", "met": True, "evidence": [{"turn": 2, "quote": QUOTE}]}],
-         "advice": "Reformulez le besoin avant de proposer."},
-        {"code": "BLOC2.A2.C2.CR2", "level": 1, "status": "scored", "weight": 1.0,
-         "evidence": [{"turn": 4, "quote": "je peux descendre à 3 %"}],
-         "advice": "Demandez une contrepartie à chaque concession."},
+        {
+            "code": "BLOC2.A2.C1.CR1",
+            "level": 2,
+            "status": "scored",
+            "weight": 1.0,
+            "evidence": [{"turn": 2, "quote": QUOTE}],
+            "indicators": [
+                {"code": "BLOC2.A2.C1.CR1.1", "met": True, "evidence": [{"turn": 2, "quote": QUOTE}]}
+            ],
+            "advice": "Reformulez le besoin avant de proposer.",
+        },
+        {
+            "code": "BLOC2.A2.C2.CR2",
+            "level": 1,
+            "status": "scored",
+            "weight": 1.0,
+            "evidence": [{"turn": 4, "quote": "je peux descendre à 3 %"}],
+            "advice": "Demandez une contrepartie à chaque concession.",
+        },
     ],
     "overall": {"score_20": 9.5},
 }
@@ -87,7 +99,9 @@ class Served:
         import uvicorn
 
         self.port = _free_port()
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
+        self.server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
+        )
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     @property
@@ -120,14 +134,24 @@ def _wait(what: str, check: Callable[[], Any], timeout: float = 15.0) -> Any:
 @pytest.fixture
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
-        pytest.fail("Debian's chromium and chromium-driver are needed (make test installs them as root)", pytrace=False)
+        pytest.fail(
+            "Debian's chromium and chromium-driver are needed (make test installs them as root)",
+            pytrace=False,
+        )
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                     "--window-size=1280,1000", "--lang=fr-FR", "--no-proxy-server"):
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        "--window-size=1280,1000",
+        "--lang=fr-FR",
+        "--no-proxy-server",
+    ):
         options.add_argument(argument)
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     driver.set_page_load_timeout(30)
@@ -144,10 +168,18 @@ def _seed(sync: Repository) -> dict[str, int]:
     assert candidate is not None
     session = sync.start_session(candidate, world.catalog.scenarios[SCENARIO], "fr", "voice")
     sync.add_turn(session, Turn(speaker="persona", text="Bonjour, je vous écoute. Que me proposez-vous ?"))
-    sync.add_turn(session, Turn(speaker="candidate", text=f"Bonjour ! {QUOTE} ?",
-                                audio=Audio(duration_s=3.2)), audio_bytes=b"OggS not really a voice note")
-    sync.add_turn(session, Turn(speaker="persona", text="Environ 12 000 kits, mais il me faut 6 % de remise."))
-    sync.add_turn(session, Turn(speaker="candidate", text="D'accord, je peux descendre à 3 % si vous vous engagez sur l'année."))
+    sync.add_turn(
+        session,
+        Turn(speaker="candidate", text=f"Bonjour ! {QUOTE} ?", audio=Audio(duration_s=3.2)),
+        audio_bytes=b"OggS not really a voice note",
+    )
+    sync.add_turn(
+        session, Turn(speaker="persona", text="Environ 12 000 kits, mais il me faut 6 % de remise.")
+    )
+    sync.add_turn(
+        session,
+        Turn(speaker="candidate", text="D'accord, je peux descendre à 3 % si vous vous engagez sur l'année."),
+    )
     sync.finish_session(session)
     second = sync.save_scorecard(session, CARD_WITH_QUOTES, "test")
     return {"first": world.scorecard_id, "second": second, "cohort": world.cohort_id}
@@ -176,10 +208,22 @@ def test_trainer_and_jury_in_a_browser(browser: Any, tmp_path: Path, monkeypatch
     sync = Repository(engine)
     ids = _seed(sync)
 
-    with BotApiThread() as api, Served(create_app(Settings(
-        database_url=url, web_secret="browser-test-secret", admins=str(ADMIN_TG), telegram_bot_token=api.token,
-        telegram_api_base_url=api.base_url, telegram_file_base_url=api.file_base_url, engine="scripted",
-    ))) as served:
+    with (
+        BotApiThread() as api,
+        Served(
+            create_app(
+                Settings(
+                    database_url=url,
+                    web_secret="browser-test-secret",
+                    admins=str(ADMIN_TG),
+                    telegram_bot_token=api.token,
+                    telegram_api_base_url=api.base_url,
+                    telegram_file_base_url=api.file_base_url,
+                    engine="scripted",
+                )
+            )
+        ) as served,
+    ):
         # the trainer's one-time link, from the terminal
         monkeypatch.setenv("DATABASE_URL", url)
         monkeypatch.setenv("ORALBLANC_ADMINS", str(ADMIN_TG))
@@ -210,8 +254,9 @@ def test_trainer_and_jury_in_a_browser(browser: Any, tmp_path: Path, monkeypatch
         marks = browser.find_elements(By.CSS_SELECTOR, "#turn-2 mark")
         assert marks and QUOTE in marks[0].text
         assert browser.find_elements(By.CSS_SELECTOR, "#turn-4 mark")
-        assert browser.find_element(By.CSS_SELECTOR, "#turn-2 audio").get_attribute("src").endswith(
-            f"/audio/2")
+        assert (
+            browser.find_element(By.CSS_SELECTOR, "#turn-2 audio").get_attribute("src").endswith(f"/audio/2")
+        )
         shot("scorecard-second")
         Select(browser.find_element(By.ID, "amend-criterion")).select_by_value("BLOC2.A2.C2.CR2")
         Select(browser.find_element(By.ID, "amend-level")).select_by_value("2")
@@ -219,8 +264,10 @@ def test_trainer_and_jury_in_a_browser(browser: Any, tmp_path: Path, monkeypatch
         browser.find_element(By.ID, "amend").click()
         _wait("the amendment", lambda: "modifiée ; le ou la candidat·e est prévenu·e" in browser.page_source)
         assert sync.scorecard(ids["second"]).review_status == "amended"
-        told = _wait("the candidate told of the amendment",
-                     lambda: [text for text in api.texts(1) if "La contrepartie est bien demandée." in text])
+        told = _wait(
+            "the candidate told of the amendment",
+            lambda: [text for text in api.texts(1) if "La contrepartie est bien demandée." in text],
+        )
         assert told
         shot("scorecard-amended")
 
@@ -228,8 +275,12 @@ def test_trainer_and_jury_in_a_browser(browser: Any, tmp_path: Path, monkeypatch
         assert "t.me/oralblanc_test_bot?start=" in browser.page_source
         shot("cohort")
         browser.get(f"{served.url}/cohorts/{ids['cohort']}/results")
-        _wait("the charts", lambda: browser.execute_script(
-            "return [...document.images].every(i => i.complete && i.naturalWidth > 0)"))
+        _wait(
+            "the charts",
+            lambda: browser.execute_script(
+                "return [...document.images].every(i => i.complete && i.naturalWidth > 0)"
+            ),
+        )
         shot("results")
         browser.set_window_size(400, 900)
         browser.get(f"{served.url}/review/{ids['second']}")
@@ -256,18 +307,25 @@ def test_trainer_and_jury_in_a_browser(browser: Any, tmp_path: Path, monkeypatch
         def type_source(text: str) -> None:
             browser.execute_script(
                 "const area = document.getElementById('source'); area.value = arguments[0];"
-                "area.dispatchEvent(new Event('input', {bubbles: true}));", text)
+                "area.dispatchEvent(new Event('input', {bubbles: true}));",
+                text,
+            )
 
         lines = source.splitlines()
         broken_at = next(i for i, line in enumerate(lines) if line.startswith("kind:")) + 1
         type_source(source.replace("\nkind:", "\nkindd:", 1))
-        problem = _wait("the lint message at its line", lambda: browser.find_elements(
-            By.CSS_SELECTOR, f'.problem[data-line="{broken_at}"]'))
+        problem = _wait(
+            "the lint message at its line",
+            lambda: browser.find_elements(By.CSS_SELECTOR, f'.problem[data-line="{broken_at}"]'),
+        )
         assert f"script.yaml:{broken_at}:" in problem[0].text
         problem[0].find_element(By.CSS_SELECTOR, "button.goto").click()
-        assert browser.execute_script(
-            "const a = document.getElementById('source'); return a.value.slice(0, a.selectionStart).split('\\n').length;"
-        ) == broken_at
+        assert (
+            browser.execute_script(
+                "const a = document.getElementById('source'); return a.value.slice(0, a.selectionStart).split('\\n').length;"
+            )
+            == broken_at
+        )
         shot("editor-broken")
 
         live = next(int(line.split(":")[1]) for line in lines if line.startswith("version:"))
@@ -288,7 +346,10 @@ def test_trainer_and_jury_in_a_browser(browser: Any, tmp_path: Path, monkeypatch
         _wait("the trial", lambda: browser.find_elements(By.ID, "say-text"))
         browser.find_element(By.ID, "say-text").send_keys("Quels volumes prévoyez-vous pour la saison ?")
         browser.find_element(By.ID, "say").click()
-        _wait("the persona's answer", lambda: len(browser.find_elements(By.CSS_SELECTOR, "#trial-turns li")) == 3)
+        _wait(
+            "the persona's answer",
+            lambda: len(browser.find_elements(By.CSS_SELECTOR, "#trial-turns li")) == 3,
+        )
         shot("trial")
         browser.find_element(By.ID, "end").click()
         _wait("the trial's scorecard", lambda: browser.find_elements(By.ID, "trial-scorecard"))

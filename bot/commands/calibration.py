@@ -13,7 +13,9 @@ import typer
 
 
 def calibration(
-    cohort: Annotated[Optional[str], typer.Option("--cohort", help="One cohort (number or name); default: every cohort.")] = None,
+    cohort: Annotated[
+        Optional[str], typer.Option("--cohort", help="One cohort (number or name); default: every cohort.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """How trainers' decisions compare with the proposed levels, per criterion (confirmed, raised, lowered, κ)."""
@@ -39,9 +41,15 @@ def calibration(
         typer.echo(json.dumps(doc, indent=2, ensure_ascii=False))
         return
     if not any(s.decided for s in stats):
-        typer.echo("no scorecard decided by a trainer yet" + (f" ({total.pending} pending)" if total.pending else ""))
+        typer.echo(
+            "no scorecard decided by a trainer yet" + (f" ({total.pending} pending)" if total.pending else "")
+        )
         return
-    typer.echo(f"{'criterion':<20} {'decided':>7} {'confirmed':>9} {'up':>4} {'down':>5} {'kappa':>6} {'pending':>7}")
+    typer.echo(
+        f"{'criterion':<20} {'decided':>7} {'confirmed':>9} {'up':>4} {'down':>5} {'kappa':>6} {'pending':>7}"
+    )
     for s in [*stats, total] if len(stats) > 1 else stats:
         name = "all criteria" if s.code == "*" else s.code
-        typer.echo(f"{name:<20} {s.decided:>7} {s.confirmed:>9} {s.up:>4} {s.down:>5} {fmt_kappa(s.kappa):>6} {s.pending:>7}")
+        typer.echo(
+            f"{name:<20} {s.decided:>7} {s.confirmed:>9} {s.up:>4} {s.down:>5} {fmt_kappa(s.kappa):>6} {s.pending:>7}"
+        )

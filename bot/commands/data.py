@@ -57,7 +57,9 @@ USER_HELP = "id:N, tg:TELEGRAM_ID, a display name, or a bare number (user id or 
 @data_app.command("export")
 def data_export(
     user: Annotated[str, typer.Argument(help=USER_HELP)],
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout.")
+    ] = None,
     audio: Annotated[bool, typer.Option("--audio/--no-audio", help="Include raw audio (base64).")] = True,
 ) -> None:
     """Export everything stored about a user, as JSON (oralblanc.user-export/2: scripts by id and
@@ -95,7 +97,9 @@ def data_erase(
 
     erased = run(erase)
     files = _erase_report_files(erased.session_ids)
-    deleted = ", ".join(f"{table}: {n}" for table, n in [*erased.report.deleted.items(), ("report files", files)] if n)
+    deleted = ", ".join(
+        f"{table}: {n}" for table, n in [*erased.report.deleted.items(), ("report files", files)] if n
+    )
     typer.echo(f"erased user {erased.user_id} ({deleted})")
 
 
@@ -127,6 +131,11 @@ def data_purge(
     from bot.core import personal_data
 
     days = get_settings().audio_retention_days if older_than_days is None else older_than_days
-    purged = run(lambda repo, me: personal_data.purge(repo, me, audio_older_than=timedelta(days=days),
-                                                      update_ids_older_than=UPDATE_IDS_KEPT))
-    typer.echo(f"purged {purged.audio} raw audio older than {days} days; forgot {purged.update_ids} old update ids")
+    purged = run(
+        lambda repo, me: personal_data.purge(
+            repo, me, audio_older_than=timedelta(days=days), update_ids_older_than=UPDATE_IDS_KEPT
+        )
+    )
+    typer.echo(
+        f"purged {purged.audio} raw audio older than {days} days; forgot {purged.update_ids} old update ids"
+    )

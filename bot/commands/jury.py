@@ -24,13 +24,17 @@ if TYPE_CHECKING:  # heavy: imported where used, so that `oralblanc --help` star
 
 log = logging.getLogger(__name__)
 
-app = typer.Typer(help="Jury scripts: upload, publish, try, list; transcripts read without names.", no_args_is_help=True)
+app = typer.Typer(
+    help="Jury scripts: upload, publish, try, list; transcripts read without names.", no_args_is_help=True
+)
 
 
 @app.command("upload")
 def upload(
     file: Annotated[Path, typer.Argument(help="The YAML script.", dir_okay=False)],
-    by: Annotated[str | None, typer.Option("--by", help="The uploader, stored with it (tg:<id>, id:<n>, name).")] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="The uploader, stored with it (tg:<id>, id:<n>, name).")
+    ] = None,
 ) -> None:
     """Lint a script (as `oralblanc scenarios lint`), then store it unpublished; prints its number."""
     from bot.commands.refusals import run
@@ -44,19 +48,27 @@ def upload(
         typer.echo(f"{len(uploaded.problems)} problem(s) found: nothing stored.", err=True)
         raise typer.Exit(1)
     if scenario is None:
-        typer.echo(f"error: {file} is valid but is not a scenario script (a persona?): nothing stored.", err=True)
+        typer.echo(
+            f"error: {file} is valid but is not a scenario script (a persona?): nothing stored.", err=True
+        )
         raise typer.Exit(1)
     fields = scripts.preview_fields(scenario, "en")
     typer.echo(f"script {uploaded.number} stored (not published).")
-    typer.echo(f"{fields['id']} v{fields['version']} — {fields['kind']}\n{fields['title']}\n"
-               f"Stages: {fields['stages']}\nCriteria: {fields['criteria']}")
-    typer.echo(f"`oralblanc jury publish {scenario.id}` to make it live, `oralblanc jury try {scenario.id}` to play it.")
+    typer.echo(
+        f"{fields['id']} v{fields['version']} — {fields['kind']}\n{fields['title']}\n"
+        f"Stages: {fields['stages']}\nCriteria: {fields['criteria']}"
+    )
+    typer.echo(
+        f"`oralblanc jury publish {scenario.id}` to make it live, `oralblanc jury try {scenario.id}` to play it."
+    )
 
 
 @app.command("publish")
 def publish(
     scenario_id: Annotated[str, typer.Argument(help="The scenario id of the upload.")],
-    by: Annotated[str | None, typer.Option("--by", help="Who publishes, recorded with it (tg:<id>, id:<n>, name).")] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Who publishes, recorded with it (tg:<id>, id:<n>, name).")
+    ] = None,
 ) -> None:
     """Make the latest upload of this id live (its version must be higher than the live one)."""
     from bot.commands.refusals import run
@@ -99,7 +111,9 @@ def list_() -> None:
 def try_(
     scenario_id: Annotated[str, typer.Argument(help="The scenario id to try.")],
     lang: Annotated[str, typer.Option("--lang", help="Language of the session: fr or en.")] = "fr",
-    user: Annotated[str | None, typer.Option("--user", help="Whose trial this is (default: your login name).")] = None,
+    user: Annotated[
+        str | None, typer.Option("--user", help="Whose trial this is (default: your login name).")
+    ] = None,
 ) -> None:
     """Play the latest upload of an id (or the live version, when newer) in exam mode, with its time limit.
 
@@ -120,8 +134,13 @@ def try_(
     status = "live version" if source == "live" else "uploaded version, not published"
     typer.echo(f"Jury trial of '{scenario.id}' v{scenario.version} ({status}), in exam mode.")
     code = run_terminal(
-        scenario_id=scenario.id, language=lang, engine=None, transcript_out=None, user=user,  # type: ignore[arg-type]
-        scenario=scenario, exam=True,
+        scenario_id=scenario.id,
+        language=lang,
+        engine=None,
+        transcript_out=None,
+        user=user,  # type: ignore[arg-type]
+        scenario=scenario,
+        exam=True,
     )
     raise typer.Exit(code)
 

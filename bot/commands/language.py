@@ -15,9 +15,20 @@ app = typer.Typer(help="Estimate the CEFR level of English text.", no_args_is_he
 
 @app.command("cefr")
 def cefr(
-    source: Annotated[Optional[str], typer.Argument(metavar="[FILE|-]", help="A text file; - or nothing reads standard input.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the assessment (level, score, measures, evidence) as JSON.")] = False,
-    jsonl: Annotated[bool, typer.Option("--jsonl", help='Read lines {"id": ..., "text": ...}; write {"id": ..., "cefr": ..., "b1_reached": ...} per line.')] = False,
+    source: Annotated[
+        Optional[str],
+        typer.Argument(metavar="[FILE|-]", help="A text file; - or nothing reads standard input."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the assessment (level, score, measures, evidence) as JSON.")
+    ] = False,
+    jsonl: Annotated[
+        bool,
+        typer.Option(
+            "--jsonl",
+            help='Read lines {"id": ..., "text": ...}; write {"id": ..., "cefr": ..., "b1_reached": ...} per line.',
+        ),
+    ] = False,
 ) -> None:
     """CEFR level (A1..C2) of English text, and whether B1 is reached (the exam's requirement)."""
     from feedback.english import MIN_WORDS, assess_text, load_model, text_measures
@@ -48,4 +59,7 @@ def cefr(
     verdict = "B1 reached" if assessment.b1_reached else "B1 not reached"
     typer.echo(f"{assessment.cefr} (score {assessment.score:.2f} on 1-6; {verdict})")
     if assessment.words < MIN_WORDS:
-        typer.echo(f"Only {assessment.words} words: below {MIN_WORDS}, too little English to judge reliably.", err=True)
+        typer.echo(
+            f"Only {assessment.words} words: below {MIN_WORDS}, too little English to judge reliably.",
+            err=True,
+        )

@@ -20,8 +20,18 @@ app = typer.Typer(help="Detect the candidate's moves in text.", no_args_is_help=
 
 @app.command("moves")
 def moves(
-    source: Annotated[Optional[str], typer.Argument(metavar="[FILE|-]", help="A text or JSON-lines file; - or nothing reads standard input.")] = None,
-    jsonl: Annotated[bool, typer.Option("--jsonl", help='Read lines {"id", "lang", "text"}; write {"id", "moves": [names]} per line.')] = False,
+    source: Annotated[
+        Optional[str],
+        typer.Argument(
+            metavar="[FILE|-]", help="A text or JSON-lines file; - or nothing reads standard input."
+        ),
+    ] = None,
+    jsonl: Annotated[
+        bool,
+        typer.Option(
+            "--jsonl", help='Read lines {"id", "lang", "text"}; write {"id", "moves": [names]} per line.'
+        ),
+    ] = False,
     lang: Annotated[str, typer.Option("--lang", help="Language of a plain text: fr or en.")] = "fr",
 ) -> None:
     """The moves (open question, conditional concession, blame...) found in each text, in the detectors' order."""

@@ -68,7 +68,9 @@ def fail(refused: Refused, **shown: Any) -> NoReturn:
     raise typer.Exit(1)
 
 
-def run(use: Callable[[AsyncRepository, Principal], Awaitable[T]], *, by: str | None = None, **shown: Any) -> T:
+def run(
+    use: Callable[[AsyncRepository, Principal], Awaitable[T]], *, by: str | None = None, **shown: Any
+) -> T:
     """One use case of the core, as the terminal's operator (`bot.core.operator`), on the configured
     database; a refusal is printed (`shown` overriding its values) and exits with status 1."""
     from bot.core import operator

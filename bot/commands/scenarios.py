@@ -73,16 +73,26 @@ def list_(
 SHOW = {
     "fr": {
         "head": "{id} v{version} — {kind}, {difficulty}, ≈ {minutes} min, {turns} répliques au plus",
-        "stages": "Étapes : ", "switch": " (passage en {language})", "criteria": "Évalué sur : ",
-        "kind": {"negotiation": "négociation", "complaint": "réclamation", "change": "conduite du changement",
-                 "pitch": "présentation à la Direction"},
+        "stages": "Étapes : ",
+        "switch": " (passage en {language})",
+        "criteria": "Évalué sur : ",
+        "kind": {
+            "negotiation": "négociation",
+            "complaint": "réclamation",
+            "change": "conduite du changement",
+            "pitch": "présentation à la Direction",
+        },
         "difficulty": {"easy": "facile", "medium": "moyen", "hard": "difficile"},
         "language": {"fr": "français", "en": "anglais"},
     },
     "en": {
         "head": "{id} v{version} — {kind}, {difficulty}, ~{minutes} min, at most {turns} turns",
-        "stages": "Stages: ", "switch": " (switch to {language})", "criteria": "Scored on: ",
-        "kind": {}, "difficulty": {}, "language": {"fr": "French", "en": "English"},
+        "stages": "Stages: ",
+        "switch": " (switch to {language})",
+        "criteria": "Scored on: ",
+        "kind": {},
+        "difficulty": {},
+        "language": {"fr": "French", "en": "English"},
     },
 }
 
@@ -90,7 +100,9 @@ SHOW = {
 @app.command()
 def show(
     scenario_id: Annotated[str, typer.Argument(help="A scenario id (see `oralblanc scenarios list`).")],
-    lang: Annotated[Optional[str], typer.Option("--lang", help="fr or en (default: both, with English labels).")] = None,
+    lang: Annotated[
+        Optional[str], typer.Option("--lang", help="fr or en (default: both, with English labels).")
+    ] = None,
 ) -> None:
     """Show a script as the candidate and the jury see it (not the persona's hidden brief)."""
     from bot.catalog import load_catalog
@@ -112,19 +124,42 @@ def show(
     words = SHOW[lang or "en"]  # the labels in the language asked for (English when showing both)
     label = lang or "en"
     w = width()
-    typer.echo(wrap(words["head"].format(
-        id=scenario.id, version=scenario.version, minutes=scenario.duration_min, turns=scenario.max_turns,
-        kind=words["kind"].get(scenario.kind.value, scenario.kind.value),
-        difficulty=words["difficulty"].get(scenario.difficulty.value, scenario.difficulty.value),
-    ), w))
+    typer.echo(
+        wrap(
+            words["head"].format(
+                id=scenario.id,
+                version=scenario.version,
+                minutes=scenario.duration_min,
+                turns=scenario.max_turns,
+                kind=words["kind"].get(scenario.kind.value, scenario.kind.value),
+                difficulty=words["difficulty"].get(scenario.difficulty.value, scenario.difficulty.value),
+            ),
+            w,
+        )
+    )
     for code in langs:
         typer.echo("\n" + wrap(f"[{code}] {scenario.title.get(code)}", w))
         typer.echo(wrap(f"{persona.name} — {persona.role.get(code)}, {persona.company.get(code)}", w))
         typer.echo(wrap(scenario.briefing.get(code).strip(), w))
     stages = " → ".join(
-        stage.id + (words["switch"].format(language=words["language"].get(stage.switch_language, stage.switch_language))
-                    if stage.switch_language else "")
-        for stage in scenario.stages)
+        stage.id
+        + (
+            words["switch"].format(
+                language=words["language"].get(stage.switch_language, stage.switch_language)
+            )
+            if stage.switch_language
+            else ""
+        )
+        for stage in scenario.stages
+    )
     typer.echo("\n" + wrap(words["stages"] + stages, w))
-    typer.echo(wrap(words["criteria"] + ", ".join(
-        f"{c.id} ({criterion_title(c.id, label)}) ×{decimal(c.weight, label)}" for c in scenario.criteria), w))
+    typer.echo(
+        wrap(
+            words["criteria"]
+            + ", ".join(
+                f"{c.id} ({criterion_title(c.id, label)}) ×{decimal(c.weight, label)}"
+                for c in scenario.criteria
+            ),
+            w,
+        )
+    )

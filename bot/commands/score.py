@@ -53,7 +53,9 @@ def _read(path: str) -> Transcript:
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         if errors and errors[0]["type"] == "json_invalid":
-            raise UnreadableTranscript(f"not JSON: {errors[0]['msg'].removeprefix('Invalid JSON: ')}") from None
+            raise UnreadableTranscript(
+                f"not JSON: {errors[0]['msg'].removeprefix('Invalid JSON: ')}"
+            ) from None
         raise
 
 
@@ -68,17 +70,26 @@ def find_scenario(transcript: Transcript) -> Scenario | None:
     except KeyError:
         if transcript.kind is None:
             raise
-        logger.warning("scenario %s is not in the library: scored by kind %s", transcript.scenario, transcript.kind)
+        logger.warning(
+            "scenario %s is not in the library: scored by kind %s", transcript.scenario, transcript.kind
+        )
         return None
 
 
 @app.command()
 def score(
     transcript: Annotated[str, typer.Argument(help="Transcript JSON file, or - for standard input.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the scorecard as JSON (oralblanc.scorecard/1).")] = False,
-    report: Annotated[Optional[Path], typer.Option("--report", help="Also write the full report: FILE.pdf or FILE.html.")] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the scorecard as JSON (oralblanc.scorecard/1).")
+    ] = False,
+    report: Annotated[
+        Optional[Path], typer.Option("--report", help="Also write the full report: FILE.pdf or FILE.html.")
+    ] = None,
     use_judge: Annotated[
-        Optional[bool], typer.Option("--judge/--no-judge", help="Ask the LLM judge (default: when a chat API is configured).")
+        Optional[bool],
+        typer.Option(
+            "--judge/--no-judge", help="Ask the LLM judge (default: when a chat API is configured)."
+        ),
     ] = None,
 ) -> None:
     """Score TRANSCRIPT: criteria, levels, the candidate's words as evidence, advice and a score out of 20."""

@@ -30,16 +30,17 @@ class Language(str, Enum):
 @app.command()
 def transcribe(
     audio: Annotated[Path, typer.Argument(help="Audio file: OGG/Opus voice note, MP3, M4A, WAV.")],
-    lang: Annotated[
-        Optional[Language], typer.Option("--lang", help="Expected language (a hint).")
-    ] = None,
+    lang: Annotated[Optional[Language], typer.Option("--lang", help="Expected language (a hint).")] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print JSON: text, language, duration_s, words, confidence.")
     ] = False,
     model: Annotated[
         Optional[str],
-        typer.Option("--model", help="faster-whisper model name or path (default: ORALBLANC_STT_MODEL, "
-                     "else bundled-base, the multilingual model installed with the project; or bundled-tiny.en)."),
+        typer.Option(
+            "--model",
+            help="faster-whisper model name or path (default: ORALBLANC_STT_MODEL, "
+            "else bundled-base, the multilingual model installed with the project; or bundled-tiny.en).",
+        ),
     ] = None,
 ) -> None:
     """Transcribe AUDIO with faster-whisper (offline with the bundled model)."""

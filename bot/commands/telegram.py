@@ -27,23 +27,50 @@ app.command("worker")(worker_command)
 
 @app.command("bot")
 def bot(
-    webhook_url: Annotated[Optional[str], typer.Option(
-        "--webhook-url", envvar="TELEGRAM_WEBHOOK_URL",
-        help="Public HTTPS URL Telegram posts updates to (webhook mode). Without it: long polling.")] = None,
-    listen: Annotated[str, typer.Option(
-        "--listen", envvar="TELEGRAM_WEBHOOK_LISTEN", help="Address the webhook server listens on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(
-        "--port", envvar="TELEGRAM_WEBHOOK_PORT", help="Port the webhook server listens on.")] = 8080,
-    url_path: Annotated[Optional[str], typer.Option(
-        "--url-path", help="Local path of the webhook (default: the path of --webhook-url).")] = None,
-    secret_token: Annotated[Optional[str], typer.Option(
-        "--secret-token", envvar="TELEGRAM_WEBHOOK_SECRET",
-        help="Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token (default: a random one per start).")] = None,
-    preload_speech: Annotated[bool, typer.Option(
-        "--preload-speech/--no-preload-speech", help="Load the speech-to-text model at start-up.")] = True,
-    queue: Annotated[bool, typer.Option(
-        "--queue", help="Webhook ingress only: hold each update and queue it in PostgreSQL (DATABASE_URL) "
-                        "for `oralblanc worker` processes.")] = False,
+    webhook_url: Annotated[
+        Optional[str],
+        typer.Option(
+            "--webhook-url",
+            envvar="TELEGRAM_WEBHOOK_URL",
+            help="Public HTTPS URL Telegram posts updates to (webhook mode). Without it: long polling.",
+        ),
+    ] = None,
+    listen: Annotated[
+        str,
+        typer.Option(
+            "--listen", envvar="TELEGRAM_WEBHOOK_LISTEN", help="Address the webhook server listens on."
+        ),
+    ] = "127.0.0.1",
+    port: Annotated[
+        int,
+        typer.Option("--port", envvar="TELEGRAM_WEBHOOK_PORT", help="Port the webhook server listens on."),
+    ] = 8080,
+    url_path: Annotated[
+        Optional[str],
+        typer.Option("--url-path", help="Local path of the webhook (default: the path of --webhook-url)."),
+    ] = None,
+    secret_token: Annotated[
+        Optional[str],
+        typer.Option(
+            "--secret-token",
+            envvar="TELEGRAM_WEBHOOK_SECRET",
+            help="Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token (default: a random one per start).",
+        ),
+    ] = None,
+    preload_speech: Annotated[
+        bool,
+        typer.Option(
+            "--preload-speech/--no-preload-speech", help="Load the speech-to-text model at start-up."
+        ),
+    ] = True,
+    queue: Annotated[
+        bool,
+        typer.Option(
+            "--queue",
+            help="Webhook ingress only: hold each update and queue it in PostgreSQL (DATABASE_URL) "
+            "for `oralblanc worker` processes.",
+        ),
+    ] = False,
 ) -> None:
     """Serve rehearsals on Telegram until interrupted (Ctrl-C, SIGTERM)."""
     from bot.config import get_settings
@@ -60,7 +87,9 @@ def bot(
             typer.echo(f"oralblanc bot: {exc}", err=True)
             raise typer.Exit(2) from None
         if not webhook_url:
-            typer.echo("oralblanc bot: --queue needs --webhook-url (Telegram posts updates to the ingress)", err=True)
+            typer.echo(
+                "oralblanc bot: --queue needs --webhook-url (Telegram posts updates to the ingress)", err=True
+            )
             raise typer.Exit(2)
     # httpx: one line per Bot API call otherwise, with the token in its URL; python-telegram-bot logs
     # whole updates and call parameters (names, texts) below INFO: never kept, whatever the root level.
@@ -77,7 +106,9 @@ def bot(
 
             run_ingress(settings, webhook)
             return
-        run_bot(settings, webhook=webhook, options=BotOptions(preload_speech=preload_speech, preload_scoring=True))
+        run_bot(
+            settings, webhook=webhook, options=BotOptions(preload_speech=preload_speech, preload_scoring=True)
+        )
     except MissingToken as exc:
         typer.echo(f"oralblanc bot: {exc}", err=True)
         raise typer.Exit(2) from None

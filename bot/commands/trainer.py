@@ -33,7 +33,9 @@ app.add_typer(cohort_app, name="cohort")
 app.add_typer(review_app, name="review")
 
 
-def _run(use: Callable[[AsyncRepository, Principal], Awaitable[T]], *, by: str | None = None, **shown: Any) -> T:
+def _run(
+    use: Callable[[AsyncRepository, Principal], Awaitable[T]], *, by: str | None = None, **shown: Any
+) -> T:
     """One use case of the core, as the terminal's operator (`bot.core.operator`); a refusal is printed
     as an `error:` line (`shown` overrides its values), exit status 1."""
     from bot.commands.refusals import run
@@ -44,8 +46,12 @@ def _run(use: Callable[[AsyncRepository, Principal], Awaitable[T]], *, by: str |
 @cohort_app.command("new")
 def cohort_new(
     name: str,
-    owner: Annotated[str | None, typer.Option("--owner", help="The trainer who owns it (tg:<id>, id:<n>, name).")] = None,
-    bot_username: Annotated[str | None, typer.Option("--bot-username", help="To print the t.me invite link.")] = None,
+    owner: Annotated[
+        str | None, typer.Option("--owner", help="The trainer who owns it (tg:<id>, id:<n>, name).")
+    ] = None,
+    bot_username: Annotated[
+        str | None, typer.Option("--bot-username", help="To print the t.me invite link.")
+    ] = None,
 ) -> None:
     """Create a cohort; prints its number and invite code (and link with --bot-username). An owner's
     cohorts have different names."""
@@ -122,12 +128,15 @@ def review_list() -> None:
     catalog = load_catalog()
     for item in _run(lambda repo, me: review.proposed(repo, me, catalog, excerpts=False)):
         score = (item.record.data.get("overall") or {}).get("score_20")
-        typer.echo(f"{item.record.id}\t{item.candidate.display_name}\t{item.session.scenario_id}\t{_score(score)}/20")
+        typer.echo(
+            f"{item.record.id}\t{item.candidate.display_name}\t{item.session.scenario_id}\t{_score(score)}/20"
+        )
 
 
 @review_app.command("confirm")
 def review_confirm(
-    scorecard_id: int, by: Annotated[str, typer.Option("--by", help="The reviewer (tg:<id>, id:<n>, name).")],
+    scorecard_id: int,
+    by: Annotated[str, typer.Option("--by", help="The reviewer (tg:<id>, id:<n>, name).")],
     comment: Annotated[str | None, typer.Option("--comment")] = None,
 ) -> None:
     """Confirm the proposed scorecard."""
@@ -136,13 +145,18 @@ def review_confirm(
     from bot.core.outbox import PrintedOutbox
 
     catalog, outbox = load_catalog(), PrintedOutbox(lambda line: typer.echo(line, err=True))
-    _run(lambda repo, me: review.confirm(repo, me, catalog, str(scorecard_id), outbox, comment=comment), by=by)
+    _run(
+        lambda repo, me: review.confirm(repo, me, catalog, str(scorecard_id), outbox, comment=comment), by=by
+    )
     typer.echo(f"scorecard {scorecard_id} confirmed")
 
 
 @review_app.command("amend")
 def review_amend(
-    scorecard_id: int, criterion: str, level: Annotated[int, typer.Argument(min=0, max=3)], comment: str,
+    scorecard_id: int,
+    criterion: str,
+    level: Annotated[int, typer.Argument(min=0, max=3)],
+    comment: str,
     by: Annotated[str, typer.Option("--by", help="The reviewer (tg:<id>, id:<n>, name).")],
 ) -> None:
     """Set one criterion's level (0-3), with a comment; the score out of 20 follows."""
@@ -152,6 +166,13 @@ def review_amend(
 
     catalog, outbox = load_catalog(), PrintedOutbox(lambda line: typer.echo(line, err=True))
     # from the scorecard that counts: a second amendment keeps the first one
-    done = _run(lambda repo, me: review.amend(repo, me, catalog, str(scorecard_id), [criterion, str(level), comment],
-                                              outbox), by=by, code=criterion)
-    typer.echo(f"scorecard {scorecard_id} amended: {done.code} = {level}; score {_score(done.card.overall.score_20)}/20")
+    done = _run(
+        lambda repo, me: review.amend(
+            repo, me, catalog, str(scorecard_id), [criterion, str(level), comment], outbox
+        ),
+        by=by,
+        code=criterion,
+    )
+    typer.echo(
+        f"scorecard {scorecard_id} amended: {done.code} = {level}; score {_score(done.card.overall.score_20)}/20"
+    )

@@ -19,7 +19,9 @@ app = typer.Typer(help="The web console for trainers and jury members.", invoke_
 @app.callback()
 def web(
     ctx: typer.Context,
-    host: Annotated[str, typer.Option("--host", help="Address to listen on (behind an HTTPS proxy in production).")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on (behind an HTTPS proxy in production).")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8080,
 ) -> None:
     """Serve the web console (sign-in by one-time link: /web to the bot, or `oralblanc web link`)."""
@@ -38,8 +40,10 @@ def web(
 @app.command("link")
 def link(
     user: Annotated[str, typer.Option("--user", help="The staff member (tg:<id>, id:<n>, name).")],
-    base_url: Annotated[Optional[str], typer.Option("--base-url", help="The console's public address "
-                                                    "(default: ORALBLANC_WEB_URL).")] = None,
+    base_url: Annotated[
+        Optional[str],
+        typer.Option("--base-url", help="The console's public address (default: ORALBLANC_WEB_URL)."),
+    ] = None,
 ) -> None:
     """Print a one-time sign-in link (single use, 15 minutes) for a trainer, jury member or admin."""
     from bot.commands.refusals import run

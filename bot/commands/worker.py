@@ -15,30 +15,74 @@ log = logging.getLogger(__name__)
 
 
 def worker(
-    concurrency: Annotated[int, typer.Option(
-        "--concurrency", min=1, envvar="ORALBLANC_WORKER_CONCURRENCY",
-        help="Jobs run at the same time (different chats; a chat's updates always run one at a time).")] = 8,
-    queues: Annotated[Optional[list[str]], typer.Option(
-        "--queues", "-q", help="Queues to take jobs from (repeat the option; default: updates).")] = None,
-    http_port: Annotated[Optional[int], typer.Option(
-        "--metrics-port", envvar="ORALBLANC_WORKER_METRICS_PORT",
-        help="Serve /healthz and /metrics (Prometheus) on this port.")] = None,
-    http_listen: Annotated[str, typer.Option(
-        "--metrics-listen", envvar="ORALBLANC_WORKER_METRICS_LISTEN", help="Address of /healthz and /metrics.")
+    concurrency: Annotated[
+        int,
+        typer.Option(
+            "--concurrency",
+            min=1,
+            envvar="ORALBLANC_WORKER_CONCURRENCY",
+            help="Jobs run at the same time (different chats; a chat's updates always run one at a time).",
+        ),
+    ] = 8,
+    queues: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--queues", "-q", help="Queues to take jobs from (repeat the option; default: updates)."
+        ),
+    ] = None,
+    http_port: Annotated[
+        Optional[int],
+        typer.Option(
+            "--metrics-port",
+            envvar="ORALBLANC_WORKER_METRICS_PORT",
+            help="Serve /healthz and /metrics (Prometheus) on this port.",
+        ),
+    ] = None,
+    http_listen: Annotated[
+        str,
+        typer.Option(
+            "--metrics-listen",
+            envvar="ORALBLANC_WORKER_METRICS_LISTEN",
+            help="Address of /healthz and /metrics.",
+        ),
     ] = "0.0.0.0",
-    heartbeat: Annotated[float, typer.Option(
-        "--heartbeat", min=0.1, help="Seconds between this worker's heartbeats.")] = 5.0,
-    stalled_after: Annotated[float, typer.Option(
-        "--stalled-after", min=0.5,
-        help="A worker silent this many seconds is taken as dead: its jobs are retried.")] = 30.0,
-    check_every: Annotated[float, typer.Option(
-        "--check-every", min=0.1, help="Seconds between two looks for stalled jobs and updates with no job.")] = 5.0,
-    sweep_after: Annotated[float, typer.Option(
-        "--sweep-after", min=1.0, help="An update held this many seconds with no job gets one.")] = 60.0,
-    flood_rate: Annotated[float, typer.Option(
-        "--flood-rate", min=1.0, help="Messages a second for the whole bot, across every worker (Telegram: 30).")] = 30.0,
-    preload_speech: Annotated[bool, typer.Option(
-        "--preload-speech/--no-preload-speech", help="Load the speech-to-text model at start-up.")] = True,
+    heartbeat: Annotated[
+        float, typer.Option("--heartbeat", min=0.1, help="Seconds between this worker's heartbeats.")
+    ] = 5.0,
+    stalled_after: Annotated[
+        float,
+        typer.Option(
+            "--stalled-after",
+            min=0.5,
+            help="A worker silent this many seconds is taken as dead: its jobs are retried.",
+        ),
+    ] = 30.0,
+    check_every: Annotated[
+        float,
+        typer.Option(
+            "--check-every",
+            min=0.1,
+            help="Seconds between two looks for stalled jobs and updates with no job.",
+        ),
+    ] = 5.0,
+    sweep_after: Annotated[
+        float,
+        typer.Option("--sweep-after", min=1.0, help="An update held this many seconds with no job gets one."),
+    ] = 60.0,
+    flood_rate: Annotated[
+        float,
+        typer.Option(
+            "--flood-rate",
+            min=1.0,
+            help="Messages a second for the whole bot, across every worker (Telegram: 30).",
+        ),
+    ] = 30.0,
+    preload_speech: Annotated[
+        bool,
+        typer.Option(
+            "--preload-speech/--no-preload-speech", help="Load the speech-to-text model at start-up."
+        ),
+    ] = True,
 ) -> None:
     """Answer the updates the webhook ingress queued, until interrupted (SIGTERM finishes the jobs in hand)."""
     from bot.config import get_settings
@@ -50,11 +94,22 @@ def worker(
     settings = get_settings()
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("telegram").setLevel(logging.INFO)
-    options = WorkerOptions(concurrency=concurrency, queues=tuple(queues or (UPDATES_QUEUE,)), heartbeat=heartbeat,
-                            stalled_after=stalled_after, check_every=check_every, sweep_after=sweep_after,
-                            http_listen=http_listen, http_port=http_port)
+    options = WorkerOptions(
+        concurrency=concurrency,
+        queues=tuple(queues or (UPDATES_QUEUE,)),
+        heartbeat=heartbeat,
+        stalled_after=stalled_after,
+        check_every=check_every,
+        sweep_after=sweep_after,
+        http_listen=http_listen,
+        http_port=http_port,
+    )
     try:
-        run_worker(settings, options, BotOptions(preload_speech=preload_speech, preload_scoring=True, flood_overall_rate=flood_rate))
+        run_worker(
+            settings,
+            options,
+            BotOptions(preload_speech=preload_speech, preload_scoring=True, flood_overall_rate=flood_rate),
+        )
     except (MissingToken, NotPostgres) as exc:
         typer.echo(f"oralblanc worker: {exc}", err=True)
         raise typer.Exit(2) from None

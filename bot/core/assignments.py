@@ -49,8 +49,16 @@ class Assigned:
 
 
 async def assign(
-    repo: AsyncRepository, me: Principal, catalog: Catalog, scenario_id: str, cohort_ref: str, outbox: Outbox, *,
-    due: datetime | None = None, exam: bool = False, attempts: int = EXAM_ATTEMPTS,
+    repo: AsyncRepository,
+    me: Principal,
+    catalog: Catalog,
+    scenario_id: str,
+    cohort_ref: str,
+    outbox: Outbox,
+    *,
+    due: datetime | None = None,
+    exam: bool = False,
+    attempts: int = EXAM_ATTEMPTS,
 ) -> Assigned:
     """Assign a scenario to one of the principal's cohorts and tell every member. Refused:
     `bad_attempts` (1 to MAX_ATTEMPTS), `due_past`, `unknown_scenario`, `unknown_cohort`, `ambiguous_cohort`."""
@@ -64,8 +72,15 @@ async def assign(
         raise Refused("unknown_scenario", id=scenario_id)
     target = await cohorts.one(repo, me, cohort_ref)
     mode = "exam" if exam else "practice"
-    await repo.assign(scenario.id, scenario_version=scenario.version, cohort_id=target.id, due_at=due, mode=mode,
-                      created_by=me.user_id, attempts=attempts if exam else None)
+    await repo.assign(
+        scenario.id,
+        scenario_version=scenario.version,
+        cohort_id=target.id,
+        due_at=due,
+        mode=mode,
+        created_by=me.user_id,
+        attempts=attempts if exam else None,
+    )
     log.info("scenario %s assigned to cohort %s by user %s", scenario.id, target.id, me.user_id)
     notice = AssignmentMade(scenario, mode, attempts, due, target.id)
     told = 0
@@ -78,8 +93,9 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
 
 
-async def open_for(repo: AsyncRepository, me: Principal, cohort_id: int, catalog: Catalog,
-                   before: datetime) -> Sequence[AssignmentRecord]:
+async def open_for(
+    repo: AsyncRepository, me: Principal, cohort_id: int, catalog: Catalog, before: datetime
+) -> Sequence[AssignmentRecord]:
     """The cohort's assignments made `before` that the principal may still do: scenario in the
     catalog, not past due, not started."""
     if me.user_id is None:
@@ -96,7 +112,9 @@ async def open_for(repo: AsyncRepository, me: Principal, cohort_id: int, catalog
     return out
 
 
-async def tell_open(repo: AsyncRepository, me: Principal, cohort_id: int, catalog: Catalog, outbox: Outbox) -> int:
+async def tell_open(
+    repo: AsyncRepository, me: Principal, cohort_id: int, catalog: Catalog, outbox: Outbox
+) -> int:
     """Tell a member who just joined of the cohort's assignments made before they joined (those made
     since reached them at once) that they have not started and whose due date has not passed."""
     if me.user_id is None:
@@ -107,12 +125,16 @@ async def tell_open(repo: AsyncRepository, me: Principal, cohort_id: int, catalo
     member = me.user or await repo.user(me.user_id)
     told = 0
     for a in await open_for(repo, me, cohort_id, catalog, joined):
-        notice = AssignmentMade(catalog.scenarios[a.scenario_id], a.mode, a.attempts, _aware(a.due_at), cohort_id)
+        notice = AssignmentMade(
+            catalog.scenarios[a.scenario_id], a.mode, a.attempts, _aware(a.due_at), cohort_id
+        )
         told += bool(await outbox.notify(member, notice))
     return told
 
 
-async def of_cohort(repo: AsyncRepository, me: Principal, cohort_ref: str) -> tuple[CohortRecord, list[AssignmentRecord]]:
+async def of_cohort(
+    repo: AsyncRepository, me: Principal, cohort_ref: str
+) -> tuple[CohortRecord, list[AssignmentRecord]]:
     """One of the principal's cohorts and the assignments made to it, oldest first."""
     cohort = await cohorts.one(repo, me, cohort_ref)
     return cohort, list(await repo.cohort_assignments(cohort.id))

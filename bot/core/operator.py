@@ -21,8 +21,12 @@ T = TypeVar("T")
 __all__ = ["AsyncRepository", "run"]
 
 
-def run(use: Callable[[AsyncRepository, Principal], Awaitable[T]], *, by: str | None = None,
-        database_url: str | None = None) -> T:
+def run(
+    use: Callable[[AsyncRepository, Principal], Awaitable[T]],
+    *,
+    by: str | None = None,
+    database_url: str | None = None,
+) -> T:
     """`use(repo, operator)` on the database, opened for it and closed after; `by` (`tg:<id>`, `id:<n>`,
     a display name) is the person recorded as acting (`no_such_user` when none or several match)."""
     from bot.config import get_settings

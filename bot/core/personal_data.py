@@ -32,8 +32,14 @@ class Exported:
     with_audio: bool  # False: raw audio left out (not asked for, or too large)
 
 
-async def export(repo: AsyncRepository, me: Principal, user_id: int | None = None, *, include_audio: bool = True,
-                 max_bytes: int | None = None) -> Exported:
+async def export(
+    repo: AsyncRepository,
+    me: Principal,
+    user_id: int | None = None,
+    *,
+    include_audio: bool = True,
+    max_bytes: int | None = None,
+) -> Exported:
     """Everything stored about a user (the principal by default) as JSON; raw audio included when asked
     for and the document then stays within `max_bytes` (else it is left out)."""
     target = _check(me, user_id)
@@ -68,8 +74,9 @@ class Purged:
     update_ids: int  # processed update ids forgotten
 
 
-async def purge(repo: AsyncRepository, me: Principal, *, audio_older_than: timedelta,
-                update_ids_older_than: timedelta) -> Purged:
+async def purge(
+    repo: AsyncRepository, me: Principal, *, audio_older_than: timedelta, update_ids_older_than: timedelta
+) -> Purged:
     """Delete raw audio past its retention period, and processed update ids no longer needed (admins)."""
     me.require("admin")
     audio = await repo.purge_audio(audio_older_than)

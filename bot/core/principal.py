@@ -69,8 +69,12 @@ class Principal:
         """The terminal's operator, who has the database in hand: every role, every cohort; recorded
         as `user` (the person `--by` names) when given."""
         return cls(
-            user.id if user else None, frozenset({"admin", "trainer", "jury"}),
-            user.language if user else "en", user.display_name if user else "", operator=True, user=user,
+            user.id if user else None,
+            frozenset({"admin", "trainer", "jury"}),
+            user.language if user else "en",
+            user.display_name if user else "",
+            operator=True,
+            user=user,
         )
 
     @property

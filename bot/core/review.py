@@ -49,10 +49,16 @@ class Proposal:
     excerpt: str  # the first quote it rests on, else the candidate's first line ("" when not asked for)
 
     def title_in(self, lang: str) -> str:
-        return self.title.get("fr" if lang == "fr" else "en") if self.title is not None else self.session.scenario_id
+        return (
+            self.title.get("fr" if lang == "fr" else "en")
+            if self.title is not None
+            else self.session.scenario_id
+        )
 
 
-async def _excerpt(repo: AsyncRepository, session_id: int, card: Scorecard, limit: int = EXCERPT_CHARS) -> str:
+async def _excerpt(
+    repo: AsyncRepository, session_id: int, card: Scorecard, limit: int = EXCERPT_CHARS
+) -> str:
     quotes = [e.quote for e in card.all_evidence() if e.quote]
     if not quotes:
         record = await repo.session(session_id)
@@ -61,8 +67,9 @@ async def _excerpt(repo: AsyncRepository, session_id: int, card: Scorecard, limi
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-async def proposed(repo: AsyncRepository, me: Principal, catalog: Catalog, *, limit: int | None = None,
-                   excerpts: bool = True) -> list[Proposal]:
+async def proposed(
+    repo: AsyncRepository, me: Principal, catalog: Catalog, *, limit: int | None = None, excerpts: bool = True
+) -> list[Proposal]:
     """The proposed scorecards of the principal's members (every one for an admin), oldest first."""
     me.require("trainer")
     waiting = await repo.proposed_scorecards(None if me.is_admin else me.user_id)
@@ -105,8 +112,10 @@ async def reviewable(repo: AsyncRepository, me: Principal, ref: str) -> Reviewab
 
 def criterion_codes(card: Scorecard) -> dict[str, str]:
     """The criteria as the review list shows them ("B2 CR1, B2 CR2") and one full code, for messages."""
-    return {"codes": ", ".join(short_code(c.code) for c in card.criteria),
-            "full": card.criteria[0].code if card.criteria else "BLOC2.A2.C2.CR2"}
+    return {
+        "codes": ", ".join(short_code(c.code) for c in card.criteria),
+        "full": card.criteria[0].code if card.criteria else "BLOC2.A2.C2.CR2",
+    }
 
 
 def _criterion(card: Scorecard, terms: Sequence[str]) -> tuple[str | None, int]:
@@ -137,21 +146,34 @@ class Decided:
     comment: str | None = None
 
 
-async def confirm(repo: AsyncRepository, me: Principal, catalog: Catalog, ref: str, outbox: Outbox, *,
-                  comment: str | None = None) -> Decided:
+async def confirm(
+    repo: AsyncRepository,
+    me: Principal,
+    catalog: Catalog,
+    ref: str,
+    outbox: Outbox,
+    *,
+    comment: str | None = None,
+) -> Decided:
     """Confirm a proposed scorecard; its candidate is told (the decision, then the scorecard)."""
     found = await reviewable(repo, me, ref)
-    record = await repo.review_scorecard(found.record.id, reviewer_id=_reviewer(me), status="confirmed",
-                                         comment=comment)
+    record = await repo.review_scorecard(
+        found.record.id, reviewer_id=_reviewer(me), status="confirmed", comment=comment
+    )
     log.info("scorecard %s confirmed by user %s", record.id, me.user_id)
     card = found.proposal
-    await outbox.notify(found.candidate, ScoreConfirmed(record.id, found.session.scenario_id,
-                                                        _title(catalog, found.session.scenario_id), card))
+    await outbox.notify(
+        found.candidate,
+        ScoreConfirmed(
+            record.id, found.session.scenario_id, _title(catalog, found.session.scenario_id), card
+        ),
+    )
     return Decided(record, found.candidate, card)
 
 
-async def amend(repo: AsyncRepository, me: Principal, catalog: Catalog, ref: str, terms: Sequence[str],
-                outbox: Outbox) -> Decided:
+async def amend(
+    repo: AsyncRepository, me: Principal, catalog: Catalog, ref: str, terms: Sequence[str], outbox: Outbox
+) -> Decided:
     """Set one criterion's level (0-3) with a comment: `terms` are the criterion (one or two words),
     the level, then the comment's words. Refused: `unknown_scorecard`, `unknown_criterion` (with the
     criteria scored), `bad_level`, `amend_comment_required`. The candidate is told."""
@@ -159,8 +181,12 @@ async def amend(repo: AsyncRepository, me: Principal, catalog: Catalog, ref: str
     card = Scorecard.model_validate(found.record.effective)  # a second amendment keeps the first
     code, used = _criterion(card, terms)
     if code is None:
-        raise Refused("unknown_criterion", code=terms[0] if terms else "", criteria=[c.code for c in card.criteria],
-                      **criterion_codes(card))
+        raise Refused(
+            "unknown_criterion",
+            code=terms[0] if terms else "",
+            criteria=[c.code for c in card.criteria],
+            **criterion_codes(card),
+        )
     rest = list(terms[used:])
     if not rest or rest[0] not in LEVELS:
         raise Refused("bad_level")
@@ -169,10 +195,15 @@ async def amend(repo: AsyncRepository, me: Principal, catalog: Catalog, ref: str
         raise Refused("amend_comment_required", id=found.record.id, code=code, level=level)
     old = card.criterion(code).level
     amended = card.amend(me.display_name, {code: level}, comment)
-    record = await repo.review_scorecard(found.record.id, reviewer_id=_reviewer(me), status="amended",
-                                         comment=comment, amended=amended)
+    record = await repo.review_scorecard(
+        found.record.id, reviewer_id=_reviewer(me), status="amended", comment=comment, amended=amended
+    )
     log.info("scorecard %s amended by user %s", record.id, me.user_id)
     scenario_id = found.session.scenario_id
-    await outbox.notify(found.candidate, ScoreAmended(record.id, scenario_id, _title(catalog, scenario_id), code, old,
-                                                      level, comment, amended))
+    await outbox.notify(
+        found.candidate,
+        ScoreAmended(
+            record.id, scenario_id, _title(catalog, scenario_id), code, old, level, comment, amended
+        ),
+    )
     return Decided(record, found.candidate, amended, code, old, level, comment)

@@ -26,8 +26,9 @@ class RoleChanged:
     granted: bool
 
 
-async def _change(repo: AsyncRepository, me: Principal, ref: str, role: str, outbox: Outbox | None, *,
-                  granting: bool) -> RoleChanged:
+async def _change(
+    repo: AsyncRepository, me: Principal, ref: str, role: str, outbox: Outbox | None, *, granting: bool
+) -> RoleChanged:
     me.require("admin")
     if role not in GRANTABLE:
         raise Refused("not_grantable", role=role, grantable=GRANTABLE)

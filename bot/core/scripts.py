@@ -21,8 +21,18 @@ from scenarios.model import Scenario
 from storage.records import ScriptRecord
 from storage.repository import AsyncRepository
 
-__all__ = ["Published", "Trial", "Uploaded", "live_catalog", "list_uploads", "preview_fields", "publish",
-           "script_to_try", "upload", "upload_file"]
+__all__ = [
+    "Published",
+    "Trial",
+    "Uploaded",
+    "live_catalog",
+    "list_uploads",
+    "preview_fields",
+    "publish",
+    "script_to_try",
+    "upload",
+    "upload_file",
+]
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +47,9 @@ class Uploaded:
     number: int | None
 
 
-async def _store(repo: AsyncRepository, me: Principal, problems: list[str], scenario: Scenario | None,
-                 source: str) -> Uploaded:
+async def _store(
+    repo: AsyncRepository, me: Principal, problems: list[str], scenario: Scenario | None, source: str
+) -> Uploaded:
     if problems or scenario is None:
         return Uploaded(problems, scenario, None)
     number = await repo.save_script(scenario, source, uploaded_by=me.user_id)
@@ -79,8 +90,13 @@ async def publish(repo: AsyncRepository, me: Principal, live: Catalog, scenario_
     me.require("jury")
     check = publishing.check_publish(await repo.latest_upload(scenario_id), live.scenarios.get(scenario_id))
     if check.refusal is not None:
-        raise Refused(check.refusal, id=scenario_id, version=check.upload.version if check.upload else "",
-                      live=check.live_version, next=check.next_version)
+        raise Refused(
+            check.refusal,
+            id=scenario_id,
+            version=check.upload.version if check.upload else "",
+            live=check.live_version,
+            next=check.next_version,
+        )
     assert check.upload is not None
     script = await repo.publish_script(check.upload.id, published_by=me.user_id)
     log.info("script %s v%s published by user %s", scenario_id, check.upload.version, me.user_id)
@@ -97,7 +113,9 @@ async def script_to_try(repo: AsyncRepository, me: Principal, live: Catalog, sce
     """The script a jury member tries: the latest upload when newer than the live version, else the
     live one; `unknown_scenario` when there is neither (or its persona is unknown)."""
     me.require("jury")
-    scenario, source = publishing.script_to_try(await repo.latest_upload(scenario_id), live.scenarios.get(scenario_id))
+    scenario, source = publishing.script_to_try(
+        await repo.latest_upload(scenario_id), live.scenarios.get(scenario_id)
+    )
     if scenario is None or scenario.persona not in live.personas:
         raise Refused("unknown_scenario", id=scenario_id)
     return Trial(scenario, source)
@@ -106,7 +124,9 @@ async def script_to_try(repo: AsyncRepository, me: Principal, live: Catalog, sce
 @dataclass(frozen=True)
 class Uploads:
     scripts: list[ScriptRecord]
-    live: dict[str, tuple[int, int | None] | None]  # per id: (live version, the published script's number or None for the library), None: not live
+    live: dict[
+        str, tuple[int, int | None] | None
+    ]  # per id: (live version, the published script's number or None for the library), None: not live
 
 
 async def list_uploads(repo: AsyncRepository, me: Principal, live: Catalog, *, mine: bool = False) -> Uploads:
@@ -123,7 +143,11 @@ async def list_uploads(repo: AsyncRepository, me: Principal, live: Catalog, *, m
         if current is None:
             state[scenario_id] = None
             continue
-        published = [s for s in scripts if s.scenario_id == scenario_id and s.published and s.version == current.version]
+        published = [
+            s
+            for s in scripts
+            if s.scenario_id == scenario_id and s.published and s.version == current.version
+        ]
         state[scenario_id] = (current.version, published[-1].id if published else None)
     return Uploads(scripts, state)
 
@@ -132,8 +156,9 @@ async def check(me: Principal, file_name: str, text: str) -> Uploaded:
     """Lint a script being written, without storing it (the editor's lint as they type): the same
     `FILE:LINE: message` lines as `oralblanc scenarios lint`, and the scenario when it is clean."""
     me.require("jury")
-    problems, scenario = await asyncio.to_thread(publishing.lint_document, file_name or "script.yaml",
-                                                 text.encode("utf-8"))
+    problems, scenario = await asyncio.to_thread(
+        publishing.lint_document, file_name or "script.yaml", text.encode("utf-8")
+    )
     return Uploaded(problems, scenario, None)
 
 

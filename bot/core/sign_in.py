@@ -42,8 +42,14 @@ class Link:
         return base_url.rstrip("/") + PATH + self.token
 
 
-async def issue_link(repo: AsyncRepository, me: Principal, admins: str | Iterable[int] = "", *,
-                     for_ref: str | None = None, ttl: timedelta = LINK_TTL) -> Link:
+async def issue_link(
+    repo: AsyncRepository,
+    me: Principal,
+    admins: str | Iterable[int] = "",
+    *,
+    for_ref: str | None = None,
+    ttl: timedelta = LINK_TTL,
+) -> Link:
     """A one-time sign-in link: for the principal (staff only), or, for an admin (the terminal's
     operator), for the staff member `for_ref` names. Refused: `not_allowed`, `no_such_user`."""
     me.require(*STAFF)

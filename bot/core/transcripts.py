@@ -49,15 +49,21 @@ class CohortSessions:
 
     def lines(self, lang: str, last: int | None = None) -> list[str]:
         shown = self.sessions[-last:] if last else self.sessions
-        return [anonymous_transcripts.session_line(summary, card, lang, name=candidate.display_name)
-                for candidate, summary, card in shown]
+        return [
+            anonymous_transcripts.session_line(summary, card, lang, name=candidate.display_name)
+            for candidate, summary, card in shown
+        ]
 
 
 async def script_sessions(repo: AsyncRepository, me: Principal, scenario_id: str) -> ScriptSessions:
     """A script's finished sessions, without the candidates; jury members' trials left out (jury)."""
     me.require("jury")
     trials = await repo.trial_sessions(scenario_id)
-    found = [(summary, card) for summary, card in await repo.scenario_sessions(scenario_id) if summary.id not in trials]
+    found = [
+        (summary, card)
+        for summary, card in await repo.scenario_sessions(scenario_id)
+        if summary.id not in trials
+    ]
     return ScriptSessions(scenario_id, found)
 
 
@@ -93,21 +99,35 @@ class Reading:
         """Each turn as (speaker, text, said by the candidate): the candidate named for a trainer, else
         labelled "Candidat·e" / "Candidate" with their names, e-mails and phone numbers blanked out."""
         if self.named:
-            return [(self.candidate_name if turn.speaker == "candidate" else self.persona_name, turn.text,
-                     turn.speaker == "candidate") for turn in self.record.turns]
-        shown = anonymous_transcripts.anonymous_lines(self.record, self.candidate_name, self.persona_name, lang)
-        return [(line.speaker, line.text, turn.speaker == "candidate") for line, turn in zip(shown, self.record.turns)]
+            return [
+                (
+                    self.candidate_name if turn.speaker == "candidate" else self.persona_name,
+                    turn.text,
+                    turn.speaker == "candidate",
+                )
+                for turn in self.record.turns
+            ]
+        shown = anonymous_transcripts.anonymous_lines(
+            self.record, self.candidate_name, self.persona_name, lang
+        )
+        return [
+            (line.speaker, line.text, turn.speaker == "candidate")
+            for line, turn in zip(shown, self.record.turns)
+        ]
 
     def text(self, lang: str) -> str:
         if self.named:
-            return anonymous_transcripts.named_transcript_text(self.record, self.card, self.candidate_name,
-                                                               self.persona_name, lang)
-        return anonymous_transcripts.transcript_text(self.record, self.card, self.candidate_name, self.persona_name,
-                                                     lang)
+            return anonymous_transcripts.named_transcript_text(
+                self.record, self.card, self.candidate_name, self.persona_name, lang
+            )
+        return anonymous_transcripts.transcript_text(
+            self.record, self.card, self.candidate_name, self.persona_name, lang
+        )
 
 
-async def read(repo: AsyncRepository, me: Principal, catalog: Catalog, ref: str, *,
-               anonymous: bool = False) -> Reading:
+async def read(
+    repo: AsyncRepository, me: Principal, catalog: Catalog, ref: str, *, anonymous: bool = False
+) -> Reading:
     """A finished session in full: named when the principal trains its candidate (and `anonymous` is
     not asked for), without the candidate's name for the jury; `unknown_session` otherwise."""
     me.require(*READERS)

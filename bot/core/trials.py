@@ -63,8 +63,16 @@ class Started:
     opening: str  # the persona's first words
 
 
-async def start_trial(repo: AsyncRepository, me: Principal, rehearsal: Rehearsal, live: Catalog, scenario_id: str,
-                      language: Lang, *, engine: str = "scripted") -> Started:
+async def start_trial(
+    repo: AsyncRepository,
+    me: Principal,
+    rehearsal: Rehearsal,
+    live: Catalog,
+    scenario_id: str,
+    language: Lang,
+    *,
+    engine: str = "scripted",
+) -> Started:
     """Start a trial of `scenario_id` (the version `scripts.script_to_try` picks) in exam mode, text
     only. A session the jury member still has open (a trial left, or one on Telegram) is abandoned,
     as /try does (jury). `engine`: who plays the persona (the settings' `effective_engine`)."""
@@ -77,23 +85,41 @@ async def start_trial(repo: AsyncRepository, me: Principal, rehearsal: Rehearsal
     scenario = chosen.scenario
     deadline = datetime.now(UTC) + timedelta(minutes=scenario.duration_min)
     prefs = {"trial": True, "exam": True, "voice": False, "web": True, "deadline": deadline.isoformat()}
-    opening = await rehearsal.start(me.user_id, scenario.id, language, mode="text", scenario=scenario,
-                                    engine=engine, state={STATE_KEY: prefs})
-    log.info("trial %s of %s v%s (%s) started by jury member %s", opening.session_id, scenario.id,
-             scenario.version, chosen.source, me.user_id)
+    opening = await rehearsal.start(
+        me.user_id,
+        scenario.id,
+        language,
+        mode="text",
+        scenario=scenario,
+        engine=engine,
+        state={STATE_KEY: prefs},
+    )
+    log.info(
+        "trial %s of %s v%s (%s) started by jury member %s",
+        opening.session_id,
+        scenario.id,
+        scenario.version,
+        chosen.source,
+        me.user_id,
+    )
     return Started(opening.session_id, scenario, chosen.source, opening.text)
 
 
-async def _own_trial(repo: AsyncRepository, me: Principal, session_ref: str | int,
-                     scenario_id: str | None = None) -> SessionRecord:
+async def _own_trial(
+    repo: AsyncRepository, me: Principal, session_ref: str | int, scenario_id: str | None = None
+) -> SessionRecord:
     me.require("jury")
     ref = str(session_ref)
     try:
         record = await repo.session(int(ref)) if ref.isdigit() else None
     except NotFound:
         record = None
-    if (record is None or not me.is_self(record.user_id) or not _prefs(record).get("trial")
-            or (scenario_id is not None and record.scenario_id != scenario_id)):
+    if (
+        record is None
+        or not me.is_self(record.user_id)
+        or not _prefs(record).get("trial")
+        or (scenario_id is not None and record.scenario_id != scenario_id)
+    ):
         raise Refused("unknown_session", ref=ref)
     return record
 
@@ -116,15 +142,28 @@ class TrialView:
         return self.status == "active"
 
 
-async def trial(repo: AsyncRepository, me: Principal, catalog: Catalog, session_ref: str | int,
-                scenario_id: str | None = None) -> TrialView:
+async def trial(
+    repo: AsyncRepository,
+    me: Principal,
+    catalog: Catalog,
+    session_ref: str | int,
+    scenario_id: str | None = None,
+) -> TrialView:
     """One of the principal's own trials (of `scenario_id` when given), with its stored scorecard."""
     record = await _own_trial(repo, me, session_ref, scenario_id)
     persona = catalog.personas.get(record.scenario.persona)
     stored = await repo.latest_scorecard(record.id)
     card = Scorecard.model_validate(stored.effective) if stored is not None else None
-    return TrialView(record.id, record.scenario, persona.name if persona else record.scenario.persona,
-                     record.language, record.status, list(record.turns), _deadline(record), card)
+    return TrialView(
+        record.id,
+        record.scenario,
+        persona.name if persona else record.scenario.persona,
+        record.language,
+        record.status,
+        list(record.turns),
+        _deadline(record),
+        card,
+    )
 
 
 @dataclass(frozen=True)
@@ -138,8 +177,14 @@ class Said:
     card: Scorecard | None
 
 
-async def trial_turn(repo: AsyncRepository, me: Principal, rehearsal: Rehearsal, session_ref: str | int, text: str,
-                     scenario_id: str | None = None) -> Said:
+async def trial_turn(
+    repo: AsyncRepository,
+    me: Principal,
+    rehearsal: Rehearsal,
+    session_ref: str | int,
+    text: str,
+    scenario_id: str | None = None,
+) -> Said:
     """The jury member's line in their trial, and the persona's answer. Refused: `empty_line`,
     `line_too_long` (`max`), `session_over` (the trial has ended). A line sent after the exam's
     time limit is not taken: the trial ends and is scored."""
@@ -168,8 +213,13 @@ async def _conclude(rehearsal: Rehearsal, session_id: int) -> Scorecard:
     return await rehearsal.scorecard(session_id)
 
 
-async def end_trial(repo: AsyncRepository, me: Principal, rehearsal: Rehearsal, session_ref: str | int,
-                    scenario_id: str | None = None) -> Scorecard:
+async def end_trial(
+    repo: AsyncRepository,
+    me: Principal,
+    rehearsal: Rehearsal,
+    session_ref: str | int,
+    scenario_id: str | None = None,
+) -> Scorecard:
     """End the principal's trial (if it is still going) and score it; a trial already scored answers
     its stored scorecard. Refused `session_over` for a trial that was abandoned."""
     record = await _own_trial(repo, me, session_ref, scenario_id)

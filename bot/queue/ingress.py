@@ -66,12 +66,17 @@ class Ingress:
                     await jobs.defer_update(self.app, update.update_id, chat)
                     return "new"
                 # a redelivery: held already; deferred again only if it is pending with no job
-                if await self.repo.held_update(update.update_id) is not None and \
-                        not await jobs.live_update_jobs(self.app, [update.update_id]):
-                    log.warning("update %s held with no job (an interrupted delivery): deferred", update.update_id)
+                if await self.repo.held_update(
+                    update.update_id
+                ) is not None and not await jobs.live_update_jobs(self.app, [update.update_id]):
+                    log.warning(
+                        "update %s held with no job (an interrupted delivery): deferred", update.update_id
+                    )
                     await jobs.defer_update(self.app, update.update_id, chat, again=True)
                 else:
-                    log.info("update %s delivered again: stored already, not deferred again", update.update_id)
+                    log.info(
+                        "update %s delivered again: stored already, not deferred again", update.update_id
+                    )
                 return "duplicate"
         finally:
             self._waiting[chat] -= 1
@@ -104,8 +109,12 @@ def webhook_handler(ingress: Ingress) -> Any:
             except Exception as error:
                 UPDATES_RECEIVED.labels("failed").inc()
                 ERRORS.labels("ingress").inc()
-                log.error("update %s not stored (%s): Telegram will send it again", data.get("update_id"),
-                          type(error).__name__, exc_info=True)
+                log.error(
+                    "update %s not stored (%s): Telegram will send it again",
+                    data.get("update_id"),
+                    type(error).__name__,
+                    exc_info=True,
+                )
                 self.set_status(500)
                 self.finish()
                 return
@@ -116,8 +125,13 @@ def webhook_handler(ingress: Ingress) -> Any:
     return WebhookHandler
 
 
-async def serve_ingress(settings: Settings, webhook: Any, *, ready: Callable[[], None] | None = None,
-                        stop: asyncio.Event | None = None) -> None:
+async def serve_ingress(
+    settings: Settings,
+    webhook: Any,
+    *,
+    ready: Callable[[], None] | None = None,
+    stop: asyncio.Event | None = None,
+) -> None:
     """Serve the webhook (a `bot.telegram.app.WebhookConfig`) until `stop` is set (SIGINT/SIGTERM)."""
     import tornado.httpserver
     import tornado.web
@@ -143,18 +157,28 @@ async def serve_ingress(settings: Settings, webhook: Any, *, ready: Callable[[],
             loop.add_signal_handler(sig, stop.set)
         except (NotImplementedError, RuntimeError):
             pass
-    bot = Bot(settings.telegram_bot_token, base_url=settings.telegram_api_base_url,
-              base_file_url=file_base_url(settings))
+    bot = Bot(
+        settings.telegram_bot_token,
+        base_url=settings.telegram_api_base_url,
+        base_file_url=file_base_url(settings),
+    )
     try:
         async with app.open_async(), bot:
             routes = [(f"/{re.escape(webhook.path)}", webhook_handler(ingress), {})] + http_routes(
-                app.check_connection_async, lambda: jobs.queue_depths(app))
+                app.check_connection_async, lambda: jobs.queue_depths(app)
+            )
             server = tornado.httpserver.HTTPServer(tornado.web.Application(routes))
             server.listen(webhook.port, webhook.listen)
             try:
                 await bot.set_webhook(webhook.url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
-                log.info("webhook ingress for @%s: %s, listening on %s:%s/%s", bot.username, webhook.url,
-                         webhook.listen, webhook.port, webhook.path)
+                log.info(
+                    "webhook ingress for @%s: %s, listening on %s:%s/%s",
+                    bot.username,
+                    webhook.url,
+                    webhook.listen,
+                    webhook.port,
+                    webhook.path,
+                )
                 if ready is not None:
                     ready()
                 await stop.wait()

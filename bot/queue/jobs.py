@@ -49,14 +49,18 @@ def require_postgres(database_url: str | None) -> str:
     from storage.db import normalize_url
 
     if not database_url:
-        raise NotPostgres("--queue and workers need DATABASE_URL=postgresql://… (SQLite cannot hold the queue)")
+        raise NotPostgres(
+            "--queue and workers need DATABASE_URL=postgresql://… (SQLite cannot hold the queue)"
+        )
     try:
         url = make_url(normalize_url(database_url))
     except Exception:
         raise NotPostgres("DATABASE_URL is not a database URL; the queue needs postgresql://…") from None
     if url.get_backend_name() != "postgresql":
-        raise NotPostgres(f"the queue needs a PostgreSQL DATABASE_URL, not {url.get_backend_name()} "
-                          "(set DATABASE_URL=postgresql://user@host/db)")
+        raise NotPostgres(
+            f"the queue needs a PostgreSQL DATABASE_URL, not {url.get_backend_name()} "
+            "(set DATABASE_URL=postgresql://user@host/db)"
+        )
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
@@ -69,7 +73,9 @@ def make_app(conninfo: str, *, retry_wait: float = 20.0, max_pool: int = 10) -> 
     connector = procrastinate.PsycopgConnector(conninfo=conninfo, min_size=1, max_size=max_pool)
     app = procrastinate.App(connector=connector)
     app.task(
-        name=HANDLE_UPDATE, queue=UPDATES_QUEUE, pass_context=True,
+        name=HANDLE_UPDATE,
+        queue=UPDATES_QUEUE,
+        pass_context=True,
         retry=procrastinate.RetryStrategy(max_attempts=MAX_ATTEMPTS + 1, wait=int(max(1, retry_wait))),
     )(_handle_update)
     clock = app.task(name=EXAM_CLOCK, queue=UPDATES_QUEUE, pass_context=True)(_exam_clock)
@@ -99,7 +105,9 @@ def update_lock(chat_id: int | None, update_id: int) -> str:
     return f"chat:{chat_id}" if chat_id is not None else f"update:{update_id}"
 
 
-async def defer_update(app: procrastinate.App, update_id: int, chat_id: int | None, *, again: bool = False) -> int | None:
+async def defer_update(
+    app: procrastinate.App, update_id: int, chat_id: int | None, *, again: bool = False
+) -> int | None:
     """Defer the job of a held update; None when a job for it is already waiting (`again` only)."""
     from procrastinate import exceptions
 
@@ -107,7 +115,9 @@ async def defer_update(app: procrastinate.App, update_id: int, chat_id: int | No
     if again:  # a sweep: two workers sweeping at once defer it once
         options["queueing_lock"] = f"update:{update_id}"
     try:
-        return await app.configure_task(HANDLE_UPDATE, **options).defer_async(update_id=update_id, again=again)
+        return await app.configure_task(HANDLE_UPDATE, **options).defer_async(
+            update_id=update_id, again=again
+        )
     except exceptions.AlreadyEnqueued:
         return None
 
@@ -119,7 +129,8 @@ async def live_update_jobs(app: procrastinate.App, update_ids: Iterable[int] | N
         "SELECT DISTINCT (args->>'update_id')::bigint AS update_id FROM procrastinate_jobs "
         "WHERE task_name = %(task)s AND status IN ('todo', 'doing') "
         "AND (%(ids)s::bigint[] IS NULL OR (args->>'update_id')::bigint = ANY(%(ids)s::bigint[]))",
-        task=HANDLE_UPDATE, ids=ids,
+        task=HANDLE_UPDATE,
+        ids=ids,
     )
     return {int(r["update_id"]) for r in rows}
 
@@ -161,10 +172,14 @@ async def ensure_schema(conninfo: str, database_url: str) -> None:
         try:
             engine = await asyncio.to_thread(make_engine, database_url)  # migrations, one process at a time
             engine.dispose()
-            row = await (await connection.execute("SELECT to_regclass('procrastinate_jobs') IS NOT NULL")).fetchone()
+            row = await (
+                await connection.execute("SELECT to_regclass('procrastinate_jobs') IS NOT NULL")
+            ).fetchone()
             if not (row and row[0]):
                 log.info("applying procrastinate's schema")
-                app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=conninfo, min_size=1, max_size=1))
+                app = procrastinate.App(
+                    connector=procrastinate.PsycopgConnector(conninfo=conninfo, min_size=1, max_size=1)
+                )
                 async with app.open_async():
                     await app.schema_manager.apply_schema_async()
             await connection.execute(LIMITER_DDL)
@@ -173,6 +188,17 @@ async def ensure_schema(conninfo: str, database_url: str) -> None:
 
 
 __all__ = [
-    "EXAM_CLOCK", "HANDLE_UPDATE", "KeptForRetry", "NotPostgres", "QUEUES", "UPDATES_QUEUE", "defer_update",
-    "ensure_schema", "live_update_jobs", "make_app", "queue_depths", "require_postgres", "update_lock",
+    "EXAM_CLOCK",
+    "HANDLE_UPDATE",
+    "KeptForRetry",
+    "NotPostgres",
+    "QUEUES",
+    "UPDATES_QUEUE",
+    "defer_update",
+    "ensure_schema",
+    "live_update_jobs",
+    "make_app",
+    "queue_depths",
+    "require_postgres",
+    "update_lock",
 ]

@@ -53,8 +53,9 @@ class SharedBuckets:
             return
         from psycopg_pool import AsyncConnectionPool
 
-        self._pool = AsyncConnectionPool(self.conninfo, min_size=1, max_size=self.max_connections,
-                                         kwargs={"autocommit": True}, open=False)
+        self._pool = AsyncConnectionPool(
+            self.conninfo, min_size=1, max_size=self.max_connections, kwargs={"autocommit": True}, open=False
+        )
         await self._pool.open()
 
     async def close(self) -> None:
@@ -67,7 +68,9 @@ class SharedBuckets:
         to wait before using it (0 when one was there)."""
         await self.open()
         async with self._pool.connection() as connection:
-            row = await (await connection.execute(_TAKE, {"key": key, "rate": rate, "burst": burst})).fetchone()
+            row = await (
+                await connection.execute(_TAKE, {"key": key, "rate": rate, "burst": burst})
+            ).fetchone()
         balance = float(row[0])
         return 0.0 if balance >= 0 else -balance / rate
 

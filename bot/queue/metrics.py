@@ -21,10 +21,13 @@ from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, ge
 
 log = logging.getLogger(__name__)
 
-UPDATES_RECEIVED = Counter("oralblanc_updates_received_total", "Updates posted to the webhook ingress", ["outcome"])
+UPDATES_RECEIVED = Counter(
+    "oralblanc_updates_received_total", "Updates posted to the webhook ingress", ["outcome"]
+)
 UPDATES_HANDLED = Counter("oralblanc_updates_handled_total", "Update jobs run by the workers", ["outcome"])
 UPDATE_REPLY_SECONDS = Histogram(
-    "oralblanc_update_reply_seconds", "From the update's arrival at the ingress to the end of its handling",
+    "oralblanc_update_reply_seconds",
+    "From the update's arrival at the ingress to the end of its handling",
     buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120),
 )
 QUEUE_DEPTH = Gauge("oralblanc_queue_depth", "Jobs waiting in each queue", ["queue"])
@@ -62,4 +65,11 @@ def http_routes(health: Health, depths: Depths | None) -> list[tuple[str, Any, d
     return [(r"/healthz", HealthHandler, {}), (r"/metrics", MetricsHandler, {})]
 
 
-__all__ = ["ERRORS", "QUEUE_DEPTH", "UPDATES_HANDLED", "UPDATES_RECEIVED", "UPDATE_REPLY_SECONDS", "http_routes"]
+__all__ = [
+    "ERRORS",
+    "QUEUE_DEPTH",
+    "UPDATES_HANDLED",
+    "UPDATES_RECEIVED",
+    "UPDATE_REPLY_SECONDS",
+    "http_routes",
+]

@@ -61,16 +61,24 @@ class QueueWorker:
     """One worker process: the PTB Application, the procrastinate worker, the recovery loop."""
 
     def __init__(
-        self, settings: Settings, *, options: BotOptions | None = None, worker: WorkerOptions | None = None,
-        services_factory: Any = open_services, transcriber_factory: Any = default_transcriber,
+        self,
+        settings: Settings,
+        *,
+        options: BotOptions | None = None,
+        worker: WorkerOptions | None = None,
+        services_factory: Any = open_services,
+        transcriber_factory: Any = default_transcriber,
         synthesizer_factory: Any = default_synthesizer,
     ) -> None:
         self.settings = settings
         self.options = options or BotOptions()
         self.worker = worker or WorkerOptions()
         self.conninfo = jobs.require_postgres(settings.database_url)
-        self.factories = dict(services_factory=services_factory, transcriber_factory=transcriber_factory,
-                              synthesizer_factory=synthesizer_factory)
+        self.factories = dict(
+            services_factory=services_factory,
+            transcriber_factory=transcriber_factory,
+            synthesizer_factory=synthesizer_factory,
+        )
         self.app: Any = None  # procrastinate.App
         self.application: Any = None  # telegram.ext.Application
 
@@ -83,12 +91,17 @@ class QueueWorker:
         from bot.telegram.flood import FloodControl
 
         await jobs.ensure_schema(self.conninfo, self.settings.database_url or "")
-        self.app = jobs.make_app(self.conninfo, retry_wait=self.settings.update_retry_seconds,
-                                 max_pool=self.worker.concurrency + 4)
-        flood = FloodControl(overall_rate=self.options.flood_overall_rate or 30.0,
-                             max_retries=self.options.flood_max_retries, shared=SharedBuckets(self.conninfo))
-        self.application = build_application(self.settings, options=self.options, queue_worker=True,
-                                             rate_limiter=flood, **self.factories)
+        self.app = jobs.make_app(
+            self.conninfo, retry_wait=self.settings.update_retry_seconds, max_pool=self.worker.concurrency + 4
+        )
+        flood = FloodControl(
+            overall_rate=self.options.flood_overall_rate or 30.0,
+            max_retries=self.options.flood_max_retries,
+            shared=SharedBuckets(self.conninfo),
+        )
+        self.application = build_application(
+            self.settings, options=self.options, queue_worker=True, rate_limiter=flood, **self.factories
+        )
         self.application.add_error_handler(_count_error)
         application = self.application
         server = None
@@ -100,11 +113,17 @@ class QueueWorker:
                 await application.start()
                 server = self._serve_http()
                 recovery = asyncio.create_task(self._recovery_loop(), name="oralblanc-stalled-jobs")
-                log.info("worker %s taking jobs from %s (concurrency %s)", self.worker.name,
-                         ", ".join(self.worker.queues), self.worker.concurrency)
+                log.info(
+                    "worker %s taking jobs from %s (concurrency %s)",
+                    self.worker.name,
+                    ", ".join(self.worker.queues),
+                    self.worker.concurrency,
+                )
                 try:
                     await self.app.run_worker_async(
-                        queues=list(self.worker.queues), concurrency=self.worker.concurrency, name=self.worker.name,
+                        queues=list(self.worker.queues),
+                        concurrency=self.worker.concurrency,
+                        name=self.worker.name,
                         additional_context={jobs.WORKER_KEY: self},
                         update_heartbeat_interval=self.worker.heartbeat,
                         stalled_worker_timeout=self.worker.stalled_after,
@@ -134,8 +153,12 @@ class QueueWorker:
         web = tornado.web.Application(http_routes(health, lambda: jobs.queue_depths(self.app)))
         server = tornado.httpserver.HTTPServer(web)
         server.listen(self.worker.http_port, self.worker.http_listen)
-        log.info("worker %s: /healthz and /metrics on %s:%s", self.worker.name, self.worker.http_listen,
-                 self.worker.http_port)
+        log.info(
+            "worker %s: /healthz and /metrics on %s:%s",
+            self.worker.name,
+            self.worker.http_listen,
+            self.worker.http_port,
+        )
         return server
 
     # --- jobs ----------------------------------------------------------------------------------
@@ -212,8 +235,19 @@ class QueueWorker:
             await repo.release_voice(update_id)
             return True
         user = await repo.user(record.user_id)
-        await rt.processor.run_in_chat(note.chat_id, play_voice(
-            rt, self.application.bot, note.chat_id, user, record, note.data, note.update_id, mime_type=note.mime_type))
+        await rt.processor.run_in_chat(
+            note.chat_id,
+            play_voice(
+                rt,
+                self.application.bot,
+                note.chat_id,
+                user,
+                record,
+                note.data,
+                note.update_id,
+                mime_type=note.mime_type,
+            ),
+        )
         return True
 
     async def exam_clock(self) -> None:
@@ -251,8 +285,11 @@ class QueueWorker:
         if held:
             live = await jobs.live_update_jobs(self.app, [p.update_id for p in held])
             for pending in held:
-                if pending.update_id not in live and await jobs.defer_update(
-                        self.app, pending.update_id, pending.chat_id, again=True) is not None:
+                if (
+                    pending.update_id not in live
+                    and await jobs.defer_update(self.app, pending.update_id, pending.chat_id, again=True)
+                    is not None
+                ):
                     deferred += 1
                     log.warning("update %s held with no job: deferred again", pending.update_id)
         return retried, deferred

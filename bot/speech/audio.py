@@ -162,7 +162,9 @@ def _decode(data: bytes, rate: int, max_seconds: float | None) -> np.ndarray:
     return samples
 
 
-def _length_to_end(container: av.container.InputContainer, stream: av.AudioStream, decoded: float) -> tuple[float, bool]:
+def _length_to_end(
+    container: av.container.InputContainer, stream: av.AudioStream, decoded: float
+) -> tuple[float, bool]:
     """The length of a recording whose decoding stopped after `decoded` seconds, from the timestamps
     of its remaining packets (read, not decoded: the whole file is at most `MAX_AUDIO_BYTES`); and
     whether it is exact (False: the packets carry no timestamps, or the rest is damaged, so the length

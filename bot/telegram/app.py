@@ -109,7 +109,9 @@ def build_application(
     async def post_init(application: Application) -> None:
         services = await services_factory(settings)
         services.watch_publications(settings.catalog_refresh_seconds)
-        voice = VoiceIO(settings, transcriber_factory=transcriber_factory, synthesizer_factory=synthesizer_factory)
+        voice = VoiceIO(
+            settings, transcriber_factory=transcriber_factory, synthesizer_factory=synthesizer_factory
+        )
         if options.scoring_workers > 0:  # scoring off the turn path, in worker processes (`bot.scoring`)
             services.rehearsal.scorer = PoolScorer(options.scoring_workers)
         application.bot_data[RUNTIME_KEY] = BotRuntime(settings, services, voice, processor, options, inbox)
@@ -128,9 +130,13 @@ def build_application(
             in_background(services.rehearsal.scorer.warm(), "oralblanc-scoring-warm-up")
         await _ready(application, settings, services, voice, options)
         in_background(_recover(application.bot_data[RUNTIME_KEY], application), "oralblanc-voice-recovery")
-        in_background(_retry_kept(inbox, application, settings.update_retry_seconds), "oralblanc-update-retry")
-        in_background(_exam_clock(application.bot_data[RUNTIME_KEY], application, options.exam_clock_seconds),
-                      "oralblanc-exam-clock")
+        in_background(
+            _retry_kept(inbox, application, settings.update_retry_seconds), "oralblanc-update-retry"
+        )
+        in_background(
+            _exam_clock(application.bot_data[RUNTIME_KEY], application, options.exam_clock_seconds),
+            "oralblanc-exam-clock",
+        )
         log.info("bot @%s ready (%s)", application.bot.username, settings.telegram_api_base_url)
 
     async def post_shutdown(application: Application) -> None:
@@ -152,8 +158,10 @@ def build_application(
         .base_url(settings.telegram_api_base_url)
         .base_file_url(file_base_url(settings))
         .concurrent_updates(processor)
-        .rate_limiter(rate_limiter or FloodControl(overall_rate=options.flood_overall_rate,
-                                                   max_retries=options.flood_max_retries))
+        .rate_limiter(
+            rate_limiter
+            or FloodControl(overall_rate=options.flood_overall_rate, max_retries=options.flood_max_retries)
+        )
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
@@ -163,8 +171,9 @@ def build_application(
     return application
 
 
-async def _ready(application: Application, settings: Settings, services: Services, voice: VoiceIO,
-                 options: BotOptions) -> None:
+async def _ready(
+    application: Application, settings: Settings, services: Services, voice: VoiceIO, options: BotOptions
+) -> None:
     """Speech model (if asked) and the command menus: what every kind of process does at start-up."""
     if options.preload_speech:
         try:
@@ -211,7 +220,9 @@ async def _exam_clock(rt: BotRuntime, application: Application, every: float) ->
         await asyncio.sleep(every)
 
 
-def run_bot(settings: Settings, *, webhook: WebhookConfig | None = None, options: BotOptions | None = None) -> None:
+def run_bot(
+    settings: Settings, *, webhook: WebhookConfig | None = None, options: BotOptions | None = None
+) -> None:
     """Run until interrupted: long polling, or the webhook server when `webhook` is given."""
     application = build_application(settings, options=options)
     if webhook is None:
@@ -243,8 +254,12 @@ async def running(
             await application.updater.start_polling(timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES)
         else:
             await application.updater.start_webhook(
-                listen=webhook.listen, port=webhook.port, url_path=webhook.path, webhook_url=webhook.url,
-                secret_token=webhook.secret_token or secrets.token_urlsafe(32), allowed_updates=ALLOWED_UPDATES,
+                listen=webhook.listen,
+                port=webhook.port,
+                url_path=webhook.path,
+                webhook_url=webhook.url,
+                secret_token=webhook.secret_token or secrets.token_urlsafe(32),
+                allowed_updates=ALLOWED_UPDATES,
             )
         await application.start()
         yield application

@@ -42,7 +42,9 @@ async def on_button(update: Update, context: Context) -> None:
             return
         await query.answer()
         if action == keyboards.START or action == keyboards.RESTART:
-            await start_scenario(rt, update, context, user, scenario.id, lang, abandon=action == keyboards.RESTART)
+            await start_scenario(
+                rt, update, context, user, scenario.id, lang, abandon=action == keyboards.RESTART
+            )
             return
         text = views.briefing(scenario, catalog.persona_of(scenario), lang, rt.settings.effective_engine)
         markup = keyboards.briefing(scenario, lang)
@@ -65,8 +67,9 @@ async def on_button(update: Update, context: Context) -> None:
         await query.answer()
         await send_scenarios(rt, update, user)
     elif action in (keyboards.HEARD_OK, keyboards.HEARD_NO) and args and args[0].isdigit():
-        if not await confirm_unsure(rt, update.get_bot(), chat_id(update), user, int(args[0]),
-                                    keep=action == keyboards.HEARD_OK):
+        if not await confirm_unsure(
+            rt, update.get_bot(), chat_id(update), user, int(args[0]), keep=action == keyboards.HEARD_OK
+        ):
             await query.answer(t(user.language, "stale_button"))
             return
         await query.answer()
@@ -93,5 +96,7 @@ async def _button_report(rt: BotRuntime, update: Update, user: UserRecord, sessi
         return
     await query.answer()
     numbers = [s.id for s in await rt.services.repo.sessions_for_user(user.id)]
-    async with ChatActionLoop(update.get_bot(), chat_id(update), ChatAction.UPLOAD_DOCUMENT, rt.options.typing_interval):
+    async with ChatActionLoop(
+        update.get_bot(), chat_id(update), ChatAction.UPLOAD_DOCUMENT, rt.options.typing_interval
+    ):
         await send_report(rt, update, user, session_id, record.scenario_id, numbers.index(session_id) + 1)

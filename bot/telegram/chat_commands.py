@@ -35,24 +35,30 @@ async def start(update: Update, context: Context) -> None:
     user = await rt.user(update.effective_user)
     lang = user.language
     await update.message.reply_text(
-        views.welcome(display_name(update.effective_user), lang, rt.settings), reply_markup=keyboards.welcome(lang)
+        views.welcome(display_name(update.effective_user), lang, rt.settings),
+        reply_markup=keyboards.welcome(lang),
     )
     if context.args:
         await _join(rt, update, user, context.args[0])
     active = await rt.services.repo.active_session(user.id)
     if active is not None:
-        await update.message.reply_text(t(lang, "resume_hint", title=active.scenario.title.get(active.language)))
+        await update.message.reply_text(
+            t(lang, "resume_hint", title=active.scenario.title.get(active.language))
+        )
 
 
 async def _join(rt: BotRuntime, update: Update, user: UserRecord, code: str) -> None:
     held = HeldOutbox()  # the assignments made before they joined: told after "you joined"
     try:
-        joined = await cohorts.join(rt.services.repo, principal_of(rt.settings, user), code, rt.services.catalog, held)
+        joined = await cohorts.join(
+            rt.services.repo, principal_of(rt.settings, user), code, rt.services.catalog, held
+        )
     except Refused:
         await update.message.reply_text(t(user.language, "bad_invite"))
         return
-    await update.message.reply_text(t(user.language, "joined_cohort" if joined.added else "already_member",
-                                      cohort=joined.cohort.name))
+    await update.message.reply_text(
+        t(user.language, "joined_cohort" if joined.added else "already_member", cohort=joined.cohort.name)
+    )
     await held.release(TelegramOutbox(update.get_bot()))
     await send_scenarios(rt, update, user)
 
@@ -83,7 +89,8 @@ async def send_scenarios(rt: BotRuntime, update: Update, user: UserRecord) -> No
     assigned = await _assigned(rt, user)
     listed = views.ordered(rt.services.catalog, assigned)
     await send_text(
-        update.get_bot(), chat_id(update),
+        update.get_bot(),
+        chat_id(update),
         views.scenario_list(listed, user.language, assigned, await _played(rt, user)),
         reply_markup=keyboards.scenario_list(listed, user.language),
     )
@@ -98,7 +105,8 @@ async def _played(rt: BotRuntime, user: UserRecord) -> dict[str, views.Played]:
     latest = {item.session.scenario_id: item.card for item in await scored_history(rt.services, user.id)}
     return {
         scenario_id: views.Played(
-            count, latest[scenario_id].overall.score_20 if latest.get(scenario_id) is not None else None,
+            count,
+            latest[scenario_id].overall.score_20 if latest.get(scenario_id) is not None else None,
             pending=scenario_id not in latest,
         )
         for scenario_id, count in counts.items()
@@ -121,7 +129,14 @@ async def play(update: Update, context: Context) -> None:
 
 
 async def start_scenario(
-    rt: BotRuntime, update: Update, context: Context, user: UserRecord, scenario_id: str, lang: str, *, abandon: bool
+    rt: BotRuntime,
+    update: Update,
+    context: Context,
+    user: UserRecord,
+    scenario_id: str,
+    lang: str,
+    *,
+    abandon: bool,
 ) -> None:
     """Start a session; with one already active, offer to abandon it (or do so when `abandon`)."""
     scenario = rt.services.catalog.scenarios[scenario_id]
@@ -132,8 +147,11 @@ async def start_scenario(
         return
     assignments = [a for a in await repo.assignments_for_user(user.id) if a.scenario_id == scenario.id]
     exam = scenario.exam or any(a.mode == "exam" for a in assignments)
-    assignment = max((a for a in assignments if a.mode == ("exam" if exam else "practice")),
-                     key=lambda a: a.id, default=None)
+    assignment = max(
+        (a for a in assignments if a.mode == ("exam" if exam else "practice")),
+        key=lambda a: a.id,
+        default=None,
+    )
     limits = []  # (used, allowed): the assignment's attempts, and the exam script's own
     if assignment is not None and assignment.attempts is not None:
         limits.append((await repo.attempts_used(user.id, assignment.id), assignment.attempts))
@@ -142,20 +160,39 @@ async def start_scenario(
         limits.append((sum(1 for s in played if s.scenario_id == scenario.id), scenario.attempts))
     for used, allowed in limits:
         if used >= allowed:
-            await bot.send_message(chat, t(user.language, "no_attempts_left", used=used, allowed=allowed,
-                                           title=scenario.title.get(user.language)))
+            await bot.send_message(
+                chat,
+                t(
+                    user.language,
+                    "no_attempts_left",
+                    used=used,
+                    allowed=allowed,
+                    title=scenario.title.get(user.language),
+                ),
+            )
             return
     if active is not None and not abandon:
         await bot.send_message(
-            chat, t(user.language, "active_exists", title=active.scenario.title.get(active.language)),
+            chat,
+            t(user.language, "active_exists", title=active.scenario.title.get(active.language)),
             reply_markup=keyboards.abandon_and_start(scenario, lang, user.language),
         )
         return
     if active is not None:
         await rt.services.rehearsal.finish(active.id, "abandoned")
         await bot.send_message(chat, t(user.language, "abandoned"))
-    await sessions.begin(rt, bot, chat, user, scenario, lang, voice=bool(user.voice_replies), exam=exam,
-                         assignment_id=assignment.id if assignment else None, update_id=update.update_id)
+    await sessions.begin(
+        rt,
+        bot,
+        chat,
+        user,
+        scenario,
+        lang,
+        voice=bool(user.voice_replies),
+        exam=exam,
+        assignment_id=assignment.id if assignment else None,
+        update_id=update.update_id,
+    )
 
 
 async def end(update: Update, context: Context) -> None:
@@ -166,7 +203,9 @@ async def end(update: Update, context: Context) -> None:
     if active is None:
         await update.message.reply_text(t(user.language, "no_session"))
         return
-    await sessions.conclude(rt, update.get_bot(), chat_id(update), user, active.id, t(user.language, "ending"))
+    await sessions.conclude(
+        rt, update.get_bot(), chat_id(update), user, active.id, t(user.language, "ending")
+    )
 
 
 async def report(update: Update, context: Context) -> None:
@@ -188,7 +227,9 @@ async def report(update: Update, context: Context) -> None:
         number = finished[-1]
     session = all_sessions[number - 1]
     if session.status != "finished":
-        await update.message.reply_text(t(lang, "report_active" if session.status == "active" else "report_unscored"))
+        await update.message.reply_text(
+            t(lang, "report_active" if session.status == "active" else "report_unscored")
+        )
         return
     if not await released(rt.services, session.id):
         await update.message.reply_text(t(lang, "exam_pending"))
@@ -209,7 +250,9 @@ async def send_report(
         await update.get_bot().send_message(chat_id(update), t(user.language, "no_reports"))
         return
     await update.get_bot().send_document(
-        chat_id(update), pdf, filename=f"oralblanc-report-{number}.pdf",
+        chat_id(update),
+        pdf,
+        filename=f"oralblanc-report-{number}.pdf",
         caption=t(user.language, "report_caption", n=number, title=title),
     )
 
@@ -240,7 +283,9 @@ async def hint(update: Update, context: Context) -> None:
     elif sessions.is_exam(active):
         await update.message.reply_text(t(user.language, "hint_exam"))
     else:
-        await update.message.reply_text(f"{t(user.language, 'hint_title')}\n{coaching.hint(active, user.language)}")
+        await update.message.reply_text(
+            f"{t(user.language, 'hint_title')}\n{coaching.hint(active, user.language)}"
+        )
 
 
 async def voice(update: Update, context: Context) -> None:
@@ -290,14 +335,18 @@ async def mydata(update: Update, context: Context) -> None:
     user = await rt.user(update.effective_user)
     bot, chat = update.get_bot(), chat_id(update)
     async with ChatActionLoop(bot, chat, ChatAction.UPLOAD_DOCUMENT, rt.options.typing_interval):
-        exported = await personal_data.export(rt.services.repo, principal_of(rt.settings, user),
-                                              max_bytes=rt.options.max_export_bytes)
+        exported = await personal_data.export(
+            rt.services.repo, principal_of(rt.settings, user), max_bytes=rt.options.max_export_bytes
+        )
         caption = t(user.language, "mydata_caption" if exported.with_audio else "mydata_no_audio")
-        await bot.send_document(chat, exported.document.encode("utf-8"), filename="oralblanc-mydata.json",
-                                caption=caption)
+        await bot.send_document(
+            chat, exported.document.encode("utf-8"), filename="oralblanc-mydata.json", caption=caption
+        )
 
 
 async def deletemydata(update: Update, context: Context) -> None:
     """/deletemydata: ask for confirmation (the erasure itself is the button)."""
     user = await runtime(context).user(update.effective_user)
-    await update.message.reply_text(t(user.language, "delete_confirm"), reply_markup=keyboards.confirm_delete(user.language))
+    await update.message.reply_text(
+        t(user.language, "delete_confirm"), reply_markup=keyboards.confirm_delete(user.language)
+    )

@@ -126,7 +126,8 @@ class FloodControl(BaseRateLimiter[int]):
         if bucket is None:
             group = isinstance(chat_id, str) or chat_id < 0
             bucket = (
-                TokenBucket(self.group_per_minute / 60.0, self.group_per_minute) if group
+                TokenBucket(self.group_per_minute / 60.0, self.group_per_minute)
+                if group
                 else TokenBucket(self.chat_rate, self.chat_burst)
             )
             self._chats[chat_id] = bucket

@@ -82,9 +82,14 @@ async def on_error(update: object, context: Context) -> None:
         log.error("error outside an update (%s)", type(error).__name__, exc_info=error)
         return
     storage_down = is_unavailable(error)
-    log.error("error while handling update %s of chat %s (%s%s)", update.update_id,
-              update.effective_chat.id if update.effective_chat else None, type(error).__name__,
-              ", storage unavailable: kept for a retry" if storage_down else "", exc_info=error)
+    log.error(
+        "error while handling update %s of chat %s (%s%s)",
+        update.update_id,
+        update.effective_chat.id if update.effective_chat else None,
+        type(error).__name__,
+        ", storage unavailable: kept for a retry" if storage_down else "",
+        exc_info=error,
+    )
     rt = context.application.bot_data.get(RUNTIME_KEY)
     if storage_down and rt is not None and rt.inbox is not None:
         rt.inbox.retry_later(update.update_id)
@@ -98,25 +103,44 @@ async def on_error(update: object, context: Context) -> None:
         except Exception:
             pass
     try:
-        await context.bot.send_message(update.effective_chat.id, t(lang, "storage_down" if storage_down else "error"))
+        await context.bot.send_message(
+            update.effective_chat.id, t(lang, "storage_down" if storage_down else "error")
+        )
     except Exception:
         log.warning("could not send the apology to chat %s", update.effective_chat.id, exc_info=True)
 
 
 COMMANDS = {
-    "start": commands.start, "help": commands.help_, "scenarios": commands.scenarios, "play": commands.play,
-    "end": commands.end, "report": commands.report, "progress": commands.progress, "hint": commands.hint,
-    "voice": commands.voice, "lang": commands.lang, "mydata": commands.mydata,
+    "start": commands.start,
+    "help": commands.help_,
+    "scenarios": commands.scenarios,
+    "play": commands.play,
+    "end": commands.end,
+    "report": commands.report,
+    "progress": commands.progress,
+    "hint": commands.hint,
+    "voice": commands.voice,
+    "lang": commands.lang,
+    "mydata": commands.mydata,
     "deletemydata": commands.deletemydata,
     # admins and trainers (each checks the role)
-    "grant": staff.grant, "revoke": staff.revoke, "cohort": staff.cohort, "assign": staff.assign,
-    "results": staff.results_, "review": staff.review, "amend": staff.amend, "export": staff.export,
+    "grant": staff.grant,
+    "revoke": staff.revoke,
+    "cohort": staff.cohort,
+    "assign": staff.assign,
+    "results": staff.results_,
+    "review": staff.review,
+    "amend": staff.amend,
+    "export": staff.export,
     "help_staff": staff.help_staff,
     # jury (each checks the role)
-    "publish": jury.publish, "try": jury.try_, "transcripts": jury_transcripts.transcripts,
+    "publish": jury.publish,
+    "try": jury.try_,
+    "transcripts": jury_transcripts.transcripts,
     "transcript": jury_transcripts.transcript,
     "web": web_link,  # staff: a one-time link to the web console
 }
+
 
 def _audio_extensions() -> filters.BaseFilter:
     combined: filters.BaseFilter = filters.Document.FileExtension(AUDIO_EXTENSIONS[0].lstrip("."))
@@ -134,15 +158,23 @@ def register(application: Application) -> None:
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, on_unknown_command))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, on_text))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.VOICE, on_voice))
-    application.add_handler(MessageHandler(  # MP3, M4A, WAV… sent as music or as a file
-        filters.UpdateType.MESSAGE & (filters.AUDIO | filters.Document.AUDIO | _audio_extensions()), on_voice,
-    ))
-    application.add_handler(MessageHandler(
-        filters.UpdateType.MESSAGE & (filters.Document.FileExtension("yaml") | filters.Document.FileExtension("yml")),
-        on_script,
-    ))
+    application.add_handler(
+        MessageHandler(  # MP3, M4A, WAV… sent as music or as a file
+            filters.UpdateType.MESSAGE & (filters.AUDIO | filters.Document.AUDIO | _audio_extensions()),
+            on_voice,
+        )
+    )
+    application.add_handler(
+        MessageHandler(
+            filters.UpdateType.MESSAGE
+            & (filters.Document.FileExtension("yaml") | filters.Document.FileExtension("yml")),
+            on_script,
+        )
+    )
     application.add_handler(jury.OTHER_DOCUMENTS)  # any other file: a hint for the jury, else not read
-    application.add_handler(CallbackQueryHandler(staff.on_review_button, pattern=rf"^({staff.CONFIRM}|{staff.AMEND}):"))
+    application.add_handler(
+        CallbackQueryHandler(staff.on_review_button, pattern=rf"^({staff.CONFIRM}|{staff.AMEND}):")
+    )
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, on_unsupported))
     application.add_error_handler(on_error)

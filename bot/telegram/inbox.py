@@ -95,8 +95,11 @@ class UpdateInbox:
         try:
             await self.repo.update_done(update_id)
         except Exception:
-            log.warning("update %s handled but not marked done: the next start handles it again", update_id,
-                        exc_info=True)
+            log.warning(
+                "update %s handled but not marked done: the next start handles it again",
+                update_id,
+                exc_info=True,
+            )
 
     async def replay(self, application: Application, *, older_than: timedelta = timedelta(0)) -> int:
         """Hand the pending updates (held, not done, not in hand here) to `application` again, oldest
@@ -166,7 +169,9 @@ async def _apologise(application: Application, chat_id: int | None, payload: dic
 
     sender = (payload.get("message") or payload.get("callback_query") or {}).get("from") or {}
     try:
-        await application.bot.send_message(chat_id, t(lang_of(sender.get("language_code")), "update_given_up"))
+        await application.bot.send_message(
+            chat_id, t(lang_of(sender.get("language_code")), "update_given_up")
+        )
     except Exception:
         log.warning("could not tell chat %s that an update was let go", chat_id, exc_info=True)
 

@@ -67,18 +67,26 @@ async def on_document(update: Update, context: Context) -> None:
     document = update.message.document
     name = (document.file_name or "")[:100]
     if not looks_like_text(name, document.mime_type):
-        await update.message.reply_text(t(user.language, "script_send_yaml", name=name or document.mime_type or "?"))
+        await update.message.reply_text(
+            t(user.language, "script_send_yaml", name=name or document.mime_type or "?")
+        )
         return
-    await _lint_upload(rt, update, user, principal_of(rt.settings, user),
-                       note=t(user.language, "script_read_as_yaml", name=name or "script"))
+    await _lint_upload(
+        rt,
+        update,
+        user,
+        principal_of(rt.settings, user),
+        note=t(user.language, "script_read_as_yaml", name=name or "script"),
+    )
 
 
 OTHER_DOCUMENTS = MessageHandler(filters.UpdateType.MESSAGE & filters.Document.ALL, on_document)
 """Registered after the audio and .yaml/.yml handlers, before the catch-all."""
 
 
-async def _lint_upload(rt: BotRuntime, update: Update, user: UserRecord, me: Principal,
-                       note: str | None = None) -> None:
+async def _lint_upload(
+    rt: BotRuntime, update: Update, user: UserRecord, me: Principal, note: str | None = None
+) -> None:
     document = update.message.document
     lang = user.language
     if document.file_size and document.file_size > MAX_SCRIPT_BYTES:
@@ -93,15 +101,29 @@ async def _lint_upload(rt: BotRuntime, update: Update, user: UserRecord, me: Pri
     bot, chat = update.get_bot(), update.effective_chat.id
     head = note + "\n\n" if note else ""
     if uploaded.problems:
-        await send_text(bot, chat, head + t(lang, "script_problems", count=len(uploaded.problems)) + "\n"
-                        + "\n".join(uploaded.problems))
+        await send_text(
+            bot,
+            chat,
+            head
+            + t(lang, "script_problems", count=len(uploaded.problems))
+            + "\n"
+            + "\n".join(uploaded.problems),
+        )
         return
     if uploaded.scenario is None:  # a valid file, but not a scenario (a persona?)
         await send_text(bot, chat, head + t(lang, "script_not_scenario"))
         return
     scenario = uploaded.scenario
-    await send_text(bot, chat, head + t(lang, "script_valid") + "\n\n" + preview(scenario, lang) + "\n\n"
-                    + t(lang, "script_saved", n=uploaded.number, id=scenario.id))
+    await send_text(
+        bot,
+        chat,
+        head
+        + t(lang, "script_valid")
+        + "\n\n"
+        + preview(scenario, lang)
+        + "\n\n"
+        + t(lang, "script_saved", n=uploaded.number, id=scenario.id),
+    )
 
 
 async def _jury_request(update: Update, context: Context, usage: str) -> JuryRequest | None:
@@ -122,12 +144,16 @@ async def publish(update: Update, context: Context) -> None:
         return
     rt, lang = request.rt, request.user.language
     try:
-        published = await scripts.publish(rt.services.repo, request.me, rt.services.catalog, request.scenario_id)
+        published = await scripts.publish(
+            rt.services.repo, request.me, rt.services.catalog, request.scenario_id
+        )
     except Refused as refused:
         await refusals.reply(update, lang, refused)
         return
     await rt.services.refresh_catalog()
-    await update.message.reply_text(t(lang, "published_done", id=request.scenario_id, version=published.version))
+    await update.message.reply_text(
+        t(lang, "published_done", id=request.scenario_id, version=published.version)
+    )
 
 
 async def try_(update: Update, context: Context) -> None:
@@ -137,7 +163,9 @@ async def try_(update: Update, context: Context) -> None:
         return
     rt, user, lang = request.rt, request.user, request.user.language
     try:
-        trial = await scripts.script_to_try(rt.services.repo, request.me, rt.services.catalog, request.scenario_id)
+        trial = await scripts.script_to_try(
+            rt.services.repo, request.me, rt.services.catalog, request.scenario_id
+        )
     except Refused as refused:
         await refusals.reply(update, lang, refused)
         return
@@ -150,7 +178,10 @@ async def try_(update: Update, context: Context) -> None:
     if active is not None:
         await rt.services.rehearsal.finish(active.id, "abandoned")
         await bot.send_message(chat, t(lang, "abandoned"))
-    await bot.send_message(chat, t(lang, "try_starting", id=scenario.id, version=scenario.version,
-                                   status=t(lang, f"try_{source}")))
-    await sessions.begin(rt, bot, chat, user, scenario, lang, voice=False, exam=True, trial=True,
-                         update_id=update.update_id)
+    await bot.send_message(
+        chat,
+        t(lang, "try_starting", id=scenario.id, version=scenario.version, status=t(lang, f"try_{source}")),
+    )
+    await sessions.begin(
+        rt, bot, chat, user, scenario, lang, voice=False, exam=True, trial=True, update_id=update.update_id
+    )

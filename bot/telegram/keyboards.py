@@ -74,10 +74,12 @@ def resolve_scenario(catalog: Catalog, ref: str) -> Scenario | None:
 def scenario_list(scenarios: list[Scenario], lang: str) -> InlineKeyboardMarkup:
     """One button per scenario, opening its briefing in `lang`."""
     rows = [
-        [InlineKeyboardButton(
-            f"{KIND_ICONS.get(s.kind.value, '•')} {s.title.get(_lang(lang))}",
-            callback_data=pack(SHOW, scenario_ref(s.id), _lang(lang)),
-        )]
+        [
+            InlineKeyboardButton(
+                f"{KIND_ICONS.get(s.kind.value, '•')} {s.title.get(_lang(lang))}",
+                callback_data=pack(SHOW, scenario_ref(s.id), _lang(lang)),
+            )
+        ]
         for s in scenarios
     ]
     return InlineKeyboardMarkup(rows)
@@ -87,40 +89,59 @@ def briefing(scenario: Scenario, lang: str) -> InlineKeyboardMarkup:
     """Start in this language, or read the briefing in the other one."""
     other = "en" if lang == "fr" else "fr"
     ref = scenario_ref(scenario.id)
-    return InlineKeyboardMarkup([
-        [InlineKeyboardButton(t(lang, "start_button"), callback_data=pack(START, ref, lang))],
-        [InlineKeyboardButton(t(lang, "other_language_button"), callback_data=pack(RELANG, ref, other))],
-    ])
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(t(lang, "start_button"), callback_data=pack(START, ref, lang))],
+            [InlineKeyboardButton(t(lang, "other_language_button"), callback_data=pack(RELANG, ref, other))],
+        ]
+    )
 
 
 def abandon_and_start(scenario: Scenario, session_lang: str, ui_lang: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(
-        t(ui_lang, "abandon_button"), callback_data=pack(RESTART, scenario_ref(scenario.id), session_lang)
-    )]])
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t(ui_lang, "abandon_button"),
+                    callback_data=pack(RESTART, scenario_ref(scenario.id), session_lang),
+                )
+            ]
+        ]
+    )
 
 
 def full_report(session_id: int, lang: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(
-        t(lang, "full_report_button"), callback_data=pack(REPORT, session_id)
-    )]])
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(t(lang, "full_report_button"), callback_data=pack(REPORT, session_id))]]
+    )
 
 
 def confirm_delete(lang: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[
-        InlineKeyboardButton(t(lang, "delete_yes"), callback_data=pack(DELETE, "yes")),
-        InlineKeyboardButton(t(lang, "delete_no"), callback_data=pack(DELETE, "no")),
-    ]])
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(t(lang, "delete_yes"), callback_data=pack(DELETE, "yes")),
+                InlineKeyboardButton(t(lang, "delete_no"), callback_data=pack(DELETE, "no")),
+            ]
+        ]
+    )
 
 
 def welcome(lang: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(t(lang, "scenarios_button"), callback_data=pack(MENU, "scenarios"))]])
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(t(lang, "scenarios_button"), callback_data=pack(MENU, "scenarios"))]]
+    )
 
 
 def languages() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[
-        InlineKeyboardButton("🇫🇷 Français", callback_data=pack(LANG, "fr")),
-        InlineKeyboardButton("🇬🇧 English", callback_data=pack(LANG, "en")),
-    ]])
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("🇫🇷 Français", callback_data=pack(LANG, "fr")),
+                InlineKeyboardButton("🇬🇧 English", callback_data=pack(LANG, "en")),
+            ]
+        ]
+    )
 
 
 def _lang(lang: str) -> str:
@@ -129,7 +150,11 @@ def _lang(lang: str) -> str:
 
 def unsure_transcription(update_id: int, lang: str) -> InlineKeyboardMarkup:
     """✅ answer it / 🔁 I will send it again, for a transcription the model was unsure of."""
-    return InlineKeyboardMarkup([[
-        InlineKeyboardButton(t(lang, "heard_ok_button"), callback_data=pack(HEARD_OK, update_id)),
-        InlineKeyboardButton(t(lang, "heard_no_button"), callback_data=pack(HEARD_NO, update_id)),
-    ]])
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(t(lang, "heard_ok_button"), callback_data=pack(HEARD_OK, update_id)),
+                InlineKeyboardButton(t(lang, "heard_no_button"), callback_data=pack(HEARD_NO, update_id)),
+            ]
+        ]
+    )

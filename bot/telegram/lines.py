@@ -59,22 +59,33 @@ async def on_text(update: Update, context: Context) -> None:
     rt = runtime(context)
     user = await rt.user(update.effective_user)
     text = update.message.text or ""
-    record = await rt.services.repo.active_session(user.id, last_turns=TURN_PATH_TURNS)  # the turn path's one read
+    record = await rt.services.repo.active_session(
+        user.id, last_turns=TURN_PATH_TURNS
+    )  # the turn path's one read
     if record is None:
         await update.message.reply_text(t(user.language, "no_session"))
         return
     if await _busy(rt, update, user):
         return
     if len(text) > rt.options.max_turn_chars:
-        await update.message.reply_text(t(user.language, "too_long", length=len(text), limit=rt.options.max_turn_chars))
+        await update.message.reply_text(
+            t(user.language, "too_long", length=len(text), limit=rt.options.max_turn_chars)
+        )
         return
     if not has_words(text):  # blank, emoji or punctuation only: nothing for the persona to answer
         await update.message.reply_text(t(user.language, "empty_line"))
         return
     record = await drop_unsure(rt, record)
     await sessions.play_turn(
-        rt, update.get_bot(), chat_id(update), user, record, text.strip(),
-        answered=lambda: rt.processor.answered(update), update_id=update.update_id, sent_at=update.message.date,
+        rt,
+        update.get_bot(),
+        chat_id(update),
+        user,
+        record,
+        text.strip(),
+        answered=lambda: rt.processor.answered(update),
+        update_id=update.update_id,
+        sent_at=update.message.date,
     )
 
 
@@ -101,7 +112,9 @@ async def on_voice(update: Update, context: Context) -> None:
     lang, bot, chat = user.language, update.get_bot(), chat_id(update)
     note = spoken_media(update.message)
     assert note is not None
-    record = await rt.services.repo.active_session(user.id, last_turns=TURN_PATH_TURNS)  # the turn path's one read
+    record = await rt.services.repo.active_session(
+        user.id, last_turns=TURN_PATH_TURNS
+    )  # the turn path's one read
     if record is None:
         await update.message.reply_text(t(lang, "voice_no_session"))
         return
@@ -119,23 +132,43 @@ async def on_voice(update: Update, context: Context) -> None:
         crash_point(rt.settings, "voice.before_download")  # the update (its file_id) is held already
         data = bytes(await (await note.get_file()).download_as_bytearray())
         crash_point(rt.settings, "voice.downloaded")
-        held = await rt.services.repo.hold_voice(record.id, update.update_id, chat, data, mime_type=mime[:64],
-                                                 language=record.language)
+        held = await rt.services.repo.hold_voice(
+            record.id, update.update_id, chat, data, mime_type=mime[:64], language=record.language
+        )
     if not held:  # a redelivery: this note is already held (being played, or left to recovery) or played
         log.info("update %s: voice note already held or played", update.update_id)
         return
     record = await drop_unsure(rt, record)
     await play_voice(
-        rt, bot, chat, user, record, data, update.update_id, seconds=seconds, mime_type=mime[:64],
+        rt,
+        bot,
+        chat,
+        user,
+        record,
+        data,
+        update.update_id,
+        seconds=seconds,
+        mime_type=mime[:64],
         sent_at=update.message.date,
-        notify=update.message.reply_text, answered=lambda: rt.processor.answered(update),
+        notify=update.message.reply_text,
+        answered=lambda: rt.processor.answered(update),
     )
 
 
 async def play_voice(
-    rt: BotRuntime, bot: Bot, chat: int, user: UserRecord, record: SessionRecord, data: bytes, update_id: int,
-    *, seconds: float | None = None, notify: Notify | None = None, answered: Callable[[], None] | None = None,
-    mime_type: str = "audio/ogg", sent_at: datetime | None = None,
+    rt: BotRuntime,
+    bot: Bot,
+    chat: int,
+    user: UserRecord,
+    record: SessionRecord,
+    data: bytes,
+    update_id: int,
+    *,
+    seconds: float | None = None,
+    notify: Notify | None = None,
+    answered: Callable[[], None] | None = None,
+    mime_type: str = "audio/ogg",
+    sent_at: datetime | None = None,
 ) -> bool:
     """Transcribe a held voice note and play it as a turn of `record` (the candidate sees "I
     understood: …", then the persona's answer); True when it was transcribed and handed to the
@@ -177,17 +210,35 @@ async def play_voice(
     if heard.confidence is not None and heard.confidence < rt.settings.stt_confirm_below:
         # Not sure of what was heard: the candidate confirms (or resends) before the persona answers.
         # The note stays held meanwhile; what was heard waits in the session's state.
-        await sessions.set_prefs(rt, record, unsure={
-            "update_id": update_id, "heard": heard.model_dump(mode="json"), "mime_type": mime_type,
-        })
-        await bot.send_message(chat, t(lang, "understood_unsure", text=shown),
-                               reply_markup=keyboards.unsure_transcription(update_id, lang))
+        await sessions.set_prefs(
+            rt,
+            record,
+            unsure={
+                "update_id": update_id,
+                "heard": heard.model_dump(mode="json"),
+                "mime_type": mime_type,
+            },
+        )
+        await bot.send_message(
+            chat,
+            t(lang, "understood_unsure", text=shown),
+            reply_markup=keyboards.unsure_transcription(update_id, lang),
+        )
         log.info("update %s: transcription confidence %.2f, confirmation asked", update_id, heard.confidence)
         return True
     await say(t(lang, "understood", text=shown))
     await sessions.play_turn(
-        rt, bot, chat, user, record, text, answered=answered, update_id=update_id, **turn_meta(heard, data),
-        audio_mime_type=mime_type, sent_at=sent_at,
+        rt,
+        bot,
+        chat,
+        user,
+        record,
+        text,
+        answered=answered,
+        update_id=update_id,
+        **turn_meta(heard, data),
+        audio_mime_type=mime_type,
+        sent_at=sent_at,
     )
     # Stored as a turn, the note has left the inbox already (no-op here); not stored (the exam's time
     # was up, the session was over, or the update was a duplicate), it is let go now.
@@ -195,7 +246,9 @@ async def play_voice(
     return True
 
 
-async def confirm_unsure(rt: BotRuntime, bot: Bot, chat: int, user: UserRecord, update_id: int, keep: bool) -> bool:
+async def confirm_unsure(
+    rt: BotRuntime, bot: Bot, chat: int, user: UserRecord, update_id: int, keep: bool
+) -> bool:
     """The candidate's answer to an unsure transcription (`keep`: yes, answer it); False when that
     question is no longer open (answered already, superseded by a newer line, session over)."""
     repo = rt.services.repo
@@ -213,8 +266,17 @@ async def confirm_unsure(rt: BotRuntime, bot: Bot, chat: int, user: UserRecord, 
         return False
     heard = Transcription.model_validate(unsure["heard"])
     record = await repo.session(record.id)
-    await sessions.play_turn(rt, bot, chat, user, record, heard.text.strip(), update_id=update_id,
-                             **turn_meta(heard, held.data), audio_mime_type=unsure.get("mime_type") or held.mime_type)
+    await sessions.play_turn(
+        rt,
+        bot,
+        chat,
+        user,
+        record,
+        heard.text.strip(),
+        update_id=update_id,
+        **turn_meta(heard, held.data),
+        audio_mime_type=unsure.get("mime_type") or held.mime_type,
+    )
     await repo.release_voice(update_id)
     return True
 
@@ -249,11 +311,14 @@ async def recover_held_voices(rt: BotRuntime, bot: Bot) -> int:
                 record = None
             if record is None or record.status != "active":
                 await repo.release_voice(note.update_id)
-                log.info("update %s: session %s is over, held voice note released", note.update_id, note.session_id)
+                log.info(
+                    "update %s: session %s is over, held voice note released", note.update_id, note.session_id
+                )
                 continue
             user = await repo.user(record.user_id)
-            played_one = play_voice(rt, bot, note.chat_id, user, record, note.data, note.update_id,
-                                    mime_type=note.mime_type)
+            played_one = play_voice(
+                rt, bot, note.chat_id, user, record, note.data, note.update_id, mime_type=note.mime_type
+            )
             if await rt.processor.run_in_chat(note.chat_id, played_one):  # in order with the chat's new lines
                 played += 1
         except asyncio.CancelledError:
@@ -261,8 +326,12 @@ async def recover_held_voices(rt: BotRuntime, bot: Bot) -> int:
         except Exception:
             failed += 1
             log.exception("recovering the voice note of update %s failed", note.update_id)
-    log.info("voice notes recovered: %s played, %s released (session over or note refused), %s failed (still held)",
-             played, len(held) - played - failed, failed)
+    log.info(
+        "voice notes recovered: %s played, %s released (session over or note refused), %s failed (still held)",
+        played,
+        len(held) - played - failed,
+        failed,
+    )
     return played
 
 

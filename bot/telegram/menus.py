@@ -23,32 +23,67 @@ log = logging.getLogger(__name__)
 Entries = list[tuple[str, str]]
 
 CANDIDATE: dict[str, Entries] = {
-    "fr": [("scenarios", "Choisir une mise en situation"), ("end", "Terminer et recevoir l'évaluation"),
-           ("hint", "Un conseil (entraînement)"), ("report", "Renvoyer un rapport"), ("progress", "Ma progression"),
-           ("voice", "Réponses vocales on/off"), ("lang", "Langue fr/en"), ("mydata", "Mes données"),
-           ("deletemydata", "Effacer mes données"), ("help", "Aide")],
-    "en": [("scenarios", "Choose a role-play"), ("end", "End and get the scorecard"), ("hint", "A hint (practice)"),
-           ("report", "Re-send a report"), ("progress", "My progress"), ("voice", "Voice replies on/off"),
-           ("lang", "Language fr/en"), ("mydata", "My data"), ("deletemydata", "Erase my data"), ("help", "Help")],
+    "fr": [
+        ("scenarios", "Choisir une mise en situation"),
+        ("end", "Terminer et recevoir l'évaluation"),
+        ("hint", "Un conseil (entraînement)"),
+        ("report", "Renvoyer un rapport"),
+        ("progress", "Ma progression"),
+        ("voice", "Réponses vocales on/off"),
+        ("lang", "Langue fr/en"),
+        ("mydata", "Mes données"),
+        ("deletemydata", "Effacer mes données"),
+        ("help", "Aide"),
+    ],
+    "en": [
+        ("scenarios", "Choose a role-play"),
+        ("end", "End and get the scorecard"),
+        ("hint", "A hint (practice)"),
+        ("report", "Re-send a report"),
+        ("progress", "My progress"),
+        ("voice", "Voice replies on/off"),
+        ("lang", "Language fr/en"),
+        ("mydata", "My data"),
+        ("deletemydata", "Erase my data"),
+        ("help", "Help"),
+    ],
 }
 TRAINER: dict[str, Entries] = {
-    "fr": [("cohort", "Mes groupes ; /cohort new <nom>"), ("assign", "Confier une mise en situation"),
-           ("results", "Résultats d'un groupe"), ("review", "Évaluations à valider"), ("export", "CSV et synthèse")],
-    "en": [("cohort", "My cohorts; /cohort new <name>"), ("assign", "Assign a role-play"),
-           ("results", "A cohort's results"), ("review", "Scorecards to decide on"), ("export", "CSV and summary")],
+    "fr": [
+        ("cohort", "Mes groupes ; /cohort new <nom>"),
+        ("assign", "Confier une mise en situation"),
+        ("results", "Résultats d'un groupe"),
+        ("review", "Évaluations à valider"),
+        ("export", "CSV et synthèse"),
+    ],
+    "en": [
+        ("cohort", "My cohorts; /cohort new <name>"),
+        ("assign", "Assign a role-play"),
+        ("results", "A cohort's results"),
+        ("review", "Scorecards to decide on"),
+        ("export", "CSV and summary"),
+    ],
 }
 JURY: dict[str, Entries] = {
-    "fr": [("publish", "Mettre un script en ligne"), ("try", "Jouer un script en mode examen"),
-           ("transcripts", "Séances d'un script, sans nom")],
-    "en": [("publish", "Make a script live"), ("try", "Play a script in exam mode"),
-           ("transcripts", "A script's sessions, no names")],
+    "fr": [
+        ("publish", "Mettre un script en ligne"),
+        ("try", "Jouer un script en mode examen"),
+        ("transcripts", "Séances d'un script, sans nom"),
+    ],
+    "en": [
+        ("publish", "Make a script live"),
+        ("try", "Play a script in exam mode"),
+        ("transcripts", "A script's sessions, no names"),
+    ],
 }
 ADMIN: dict[str, Entries] = {
     "fr": [("grant", "Donner un rôle"), ("revoke", "Retirer un rôle")],
     "en": [("grant", "Grant a role"), ("revoke", "Revoke a role")],
 }
-STAFF_HELP: dict[str, Entries] = {"fr": [("help_staff", "Commandes formateur et jury")],
-                                  "en": [("help_staff", "Trainer and jury commands")]}
+STAFF_HELP: dict[str, Entries] = {
+    "fr": [("help_staff", "Commandes formateur et jury")],
+    "en": [("help_staff", "Trainer and jury commands")],
+}
 
 
 def _lang(lang: str) -> str:
@@ -74,7 +109,9 @@ async def set_default_menus(bot: Bot) -> None:
     """Everyone's menu, in French for French users and English otherwise."""
     try:
         for lang, entries in CANDIDATE.items():
-            await bot.set_my_commands([BotCommand(n, d) for n, d in entries], language_code=None if lang == "en" else lang)
+            await bot.set_my_commands(
+                [BotCommand(n, d) for n, d in entries], language_code=None if lang == "en" else lang
+            )
     except TelegramError as exc:
         log.warning("could not set the command menu: %s", exc)
 

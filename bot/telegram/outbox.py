@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 
 def mode_text(lang: str, mode: str, attempts: int) -> str:
-    """"mock exam, 2 attempts" / "practice"."""
+    """ "mock exam, 2 attempts" / "practice"."""
     return t(lang, f"mode_{mode}") + (t(lang, "attempts_suffix", n=attempts) if mode == "exam" else "")
 
 
@@ -40,17 +40,38 @@ def render(notice: Notice, lang: str) -> list[tuple[str, InlineKeyboardMarkup | 
     """The messages (text, buttons) that tell a person of `notice`, in `lang`."""
     if isinstance(notice, AssignmentMade):
         scenario = notice.scenario
-        text = t(lang, "assignment_notice", mode=mode_text(lang, notice.mode, notice.attempts or EXAM_ATTEMPTS),
-                 due=due_text(lang, notice.due), title=scenario.title.get(lang))
-        button = InlineKeyboardMarkup([[InlineKeyboardButton(
-            t(lang, "open_button"), callback_data=keyboards.pack(keyboards.SHOW, keyboards.scenario_ref(scenario.id), lang)
-        )]])
+        text = t(
+            lang,
+            "assignment_notice",
+            mode=mode_text(lang, notice.mode, notice.attempts or EXAM_ATTEMPTS),
+            due=due_text(lang, notice.due),
+            title=scenario.title.get(lang),
+        )
+        button = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        t(lang, "open_button"),
+                        callback_data=keyboards.pack(
+                            keyboards.SHOW, keyboards.scenario_ref(scenario.id), lang
+                        ),
+                    )
+                ]
+            ]
+        )
         return [(text, button)]
     if isinstance(notice, ScoreConfirmed):
         return [(t(lang, "told_confirmed", title=notice.title_in(lang)), None), (summary(notice.card), None)]
     if isinstance(notice, ScoreAmended):
-        told = t(lang, "told_amended", title=notice.title_in(lang), code=short_code(notice.code),
-                 old=level_text(notice.old), level=notice.level, comment=notice.comment)
+        told = t(
+            lang,
+            "told_amended",
+            title=notice.title_in(lang),
+            code=short_code(notice.code),
+            old=level_text(notice.old),
+            level=notice.level,
+            comment=notice.comment,
+        )
         return [(told, None), (summary(notice.card), None)]
     assert isinstance(notice, RoleGranted)
     return [(t(lang, "you_are_now", role=t(lang, f"role_one_{notice.role}")), None)]

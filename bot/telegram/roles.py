@@ -19,8 +19,17 @@ from bot.telegram.texts import t
 
 log = logging.getLogger(__name__)
 
-__all__ = ["StaffRole", "admin_ids", "has_role", "is_admin", "principal_of", "require", "require_one_of",
-           "require_with_args", "staff"]
+__all__ = [
+    "StaffRole",
+    "admin_ids",
+    "has_role",
+    "is_admin",
+    "principal_of",
+    "require",
+    "require_one_of",
+    "require_with_args",
+    "staff",
+]
 
 
 def admin_ids(settings: Settings) -> set[int]:
@@ -41,8 +50,9 @@ def has_role(settings: Settings, user: UserRecord, role: StaffRole) -> bool:
     return principal_of(settings, user).has(role)
 
 
-async def staff(rt: BotRuntime, update: Update, *roles: StaffRole, args: list[str] | None = None,
-                usage: str | None = None) -> tuple[UserRecord, Principal] | None:
+async def staff(
+    rt: BotRuntime, update: Update, *roles: StaffRole, args: list[str] | None = None, usage: str | None = None
+) -> tuple[UserRecord, Principal] | None:
     """The user and their principal if they hold one of `roles` (and, with `usage`, sent arguments);
     None once told that the command is not theirs (or how to write it)."""
     user = await rt.user(update.effective_user)
@@ -65,16 +75,18 @@ async def require(rt: BotRuntime, update: Update, role: StaffRole) -> UserRecord
     return found[0] if found else None
 
 
-async def require_one_of(rt: BotRuntime, update: Update, roles: tuple[StaffRole, ...], args: list[str] | None,
-                         usage: str) -> UserRecord | None:
+async def require_one_of(
+    rt: BotRuntime, update: Update, roles: tuple[StaffRole, ...], args: list[str] | None, usage: str
+) -> UserRecord | None:
     """`require_with_args` for a command several roles may send: a user holding none of `roles` is
     told who may send it."""
     found = await staff(rt, update, *roles, args=args, usage=usage)
     return found[0] if found else None
 
 
-async def require_with_args(rt: BotRuntime, update: Update, args: list[str] | None, role: StaffRole,
-                            usage: str) -> UserRecord | None:
+async def require_with_args(
+    rt: BotRuntime, update: Update, args: list[str] | None, role: StaffRole, usage: str
+) -> UserRecord | None:
     """`require`, then the command's arguments: without any, the user gets the `usage` text and None."""
     found = await staff(rt, update, role, args=args, usage=usage)
     return found[0] if found else None

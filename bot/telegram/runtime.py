@@ -39,7 +39,9 @@ class BotOptions:
     flood_max_retries: int = 3
     max_export_bytes: int = 45 * 1024 * 1024  # documents the Bot API accepts (50 MB), with room
     exam_clock_seconds: float = 5.0  # how often exam deadlines are checked (a session ends within this)
-    scoring_workers: int = 1  # processes that score finished sessions (`bot.scoring`); 0 = in the bot's process
+    scoring_workers: int = (
+        1  # processes that score finished sessions (`bot.scoring`); 0 = in the bot's process
+    )
     preload_scoring: bool = False  # start them (and load the scorer in them) at start-up
 
 

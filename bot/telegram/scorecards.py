@@ -73,7 +73,9 @@ def chart_history(items: list[Scored]) -> list[HistoryItem]:
     return [(f"#{i.number}", i.card) for i in items if i.card is not None]
 
 
-async def report_pdf(services: Services, user_id: int, session_id: int, title: str | None = None) -> bytes | None:
+async def report_pdf(
+    services: Services, user_id: int, session_id: int, title: str | None = None
+) -> bytes | None:
     """The full report of one of the candidate's sessions as PDF (with their progress so far)."""
     history = [i for i in await scored_history(services, user_id) if i.session.id <= session_id]
     target = next((i for i in history if i.session.id == session_id), None)
@@ -108,6 +110,9 @@ def criteria_lines(items: list[Scored], lang: str) -> list[str]:
             if item.card is not None:
                 level = next((c.level for c in item.card.criteria if c.code == code), None)
             levels.append("–" if level is None else str(level))
-        lines.append(f"▪ {short_code(code)} {criterion_title(code, lang)} : {' → '.join(levels)}"
-                     if lang == "fr" else f"▪ {short_code(code)} {criterion_title(code, lang)}: {' → '.join(levels)}")
+        lines.append(
+            f"▪ {short_code(code)} {criterion_title(code, lang)} : {' → '.join(levels)}"
+            if lang == "fr"
+            else f"▪ {short_code(code)} {criterion_title(code, lang)}: {' → '.join(levels)}"
+        )
     return lines

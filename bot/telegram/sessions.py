@@ -65,8 +65,16 @@ def persona_of(rt: BotRuntime, scenario: Scenario) -> Persona | None:
 
 
 async def say(
-    rt: BotRuntime, bot: Bot, chat_id: int, persona: Persona | None, text: str, *,
-    ui_lang: str, speech_lang: str, voice: bool, then: Callable[[], None] | None = None,
+    rt: BotRuntime,
+    bot: Bot,
+    chat_id: int,
+    persona: Persona | None,
+    text: str,
+    *,
+    ui_lang: str,
+    speech_lang: str,
+    voice: bool,
+    then: Callable[[], None] | None = None,
 ) -> None:
     """The persona's line as text (then `then()`), and as a voice note when voice replies are on."""
     await send_text(bot, chat_id, persona_line(persona.name if persona else "…", text, ui_lang))
@@ -83,8 +91,17 @@ async def say(
 
 
 async def begin(
-    rt: BotRuntime, bot: Bot, chat_id: int, user: UserRecord, scenario: Scenario, lang: str,
-    *, voice: bool, exam: bool = False, assignment_id: int | None = None, trial: bool = False,
+    rt: BotRuntime,
+    bot: Bot,
+    chat_id: int,
+    user: UserRecord,
+    scenario: Scenario,
+    lang: str,
+    *,
+    voice: bool,
+    exam: bool = False,
+    assignment_id: int | None = None,
+    trial: bool = False,
     update_id: int | None = None,
 ) -> int:
     """Start a session of `scenario` (this very script: the session freezes it) in `lang`; send the
@@ -102,9 +119,14 @@ async def begin(
         prefs["update_id"] = update_id
     async with ChatActionLoop(bot, chat_id, interval=rt.options.typing_interval):
         opening = await rt.services.rehearsal.start(
-            user.id, scenario.id, "fr" if lang == "fr" else "en",
-            mode="voice" if voice else "text", engine=rt.settings.effective_engine, assignment_id=assignment_id,
-            scenario=scenario, state={STATE_KEY: prefs},
+            user.id,
+            scenario.id,
+            "fr" if lang == "fr" else "en",
+            mode="voice" if voice else "text",
+            engine=rt.settings.effective_engine,
+            assignment_id=assignment_id,
+            scenario=scenario,
+            state={STATE_KEY: prefs},
         )
     crash_point(rt.settings, "play.session_started")
     await _announce(rt, bot, chat_id, user, opening, voice=voice, exam=exam)
@@ -116,7 +138,9 @@ def started_by(record: SessionRecord, update_id: int) -> bool:
     return session_prefs(record).get("update_id") == update_id
 
 
-async def announce_again(rt: BotRuntime, bot: Bot, chat_id: int, user: UserRecord, record: SessionRecord) -> None:
+async def announce_again(
+    rt: BotRuntime, bot: Bot, chat_id: int, user: UserRecord, record: SessionRecord
+) -> None:
     """The start notice and opening of a session whose start was interrupted (the update that opened
     it is handled again after a crash): what the candidate may not have received, nothing new."""
     async with ChatActionLoop(bot, chat_id, interval=rt.options.typing_interval):
@@ -124,21 +148,45 @@ async def announce_again(rt: BotRuntime, bot: Bot, chat_id: int, user: UserRecor
     await _announce(rt, bot, chat_id, user, opening, voice=voice_replies(record), exam=is_exam(record))
 
 
-async def _announce(rt: BotRuntime, bot: Bot, chat_id: int, user: UserRecord, opening: Opening, *,
-                    voice: bool, exam: bool) -> None:
+async def _announce(
+    rt: BotRuntime, bot: Bot, chat_id: int, user: UserRecord, opening: Opening, *, voice: bool, exam: bool
+) -> None:
     scenario = opening.scenario
     engine = rt.settings.effective_engine
-    await bot.send_message(chat_id, t(user.language, "started", title=scenario.title.get(opening.language),
-                                      played_by=views.played_by(engine, user.language)))
+    await bot.send_message(
+        chat_id,
+        t(
+            user.language,
+            "started",
+            title=scenario.title.get(opening.language),
+            played_by=views.played_by(engine, user.language),
+        ),
+    )
     if exam:
         await bot.send_message(chat_id, t(user.language, "time_limit", minutes=scenario.duration_min))
-    await say(rt, bot, chat_id, opening.persona, opening.text, ui_lang=user.language,
-              speech_lang=opening.language, voice=voice)
+    await say(
+        rt,
+        bot,
+        chat_id,
+        opening.persona,
+        opening.text,
+        ui_lang=user.language,
+        speech_lang=opening.language,
+        voice=voice,
+    )
 
 
 async def play_turn(
-    rt: BotRuntime, bot: Bot, chat_id: int, user: UserRecord, record: SessionRecord, text: str,
-    *, answered: Callable[[], None] | None = None, sent_at: datetime | None = None, **turn_meta: Any,
+    rt: BotRuntime,
+    bot: Bot,
+    chat_id: int,
+    user: UserRecord,
+    record: SessionRecord,
+    text: str,
+    *,
+    answered: Callable[[], None] | None = None,
+    sent_at: datetime | None = None,
+    **turn_meta: Any,
 ) -> None:
     """The candidate's line → the persona's answer (and the scorecard if that ends the scenario).
 
@@ -151,13 +199,23 @@ async def play_turn(
     voice = voice_replies(record)
     if time_is_up(record, sent_at):  # sent after the deadline: not taken, the exam is over
         log.info("session %s: exam time limit reached", record.id)
-        await conclude(rt, bot, chat_id, user, record.id,
-                       t(user.language, "time_up", minutes=record.scenario.duration_min))
+        await conclude(
+            rt,
+            bot,
+            chat_id,
+            user,
+            record.id,
+            t(user.language, "time_up", minutes=record.scenario.duration_min),
+        )
         return
-    current: SessionRecord | int = record  # read by the handler: not read again, unless a turn was added since
+    current: SessionRecord | int = (
+        record  # read by the handler: not read again, unless a turn was added since
+    )
     if record.turns and record.turns[-1].speaker == "candidate":
         owed_is_this = record.turns[-1].text == text  # most likely this very update, redelivered
-        if await _answer_owed(rt, bot, chat_id, user, record, persona, voice, then=answered if owed_is_this else None):
+        if await _answer_owed(
+            rt, bot, chat_id, user, record, persona, voice, then=answered if owed_is_this else None
+        ):
             return  # that answer ended the scenario
         current = record.id
     try:
@@ -170,13 +228,28 @@ async def play_turn(
     except (SessionOver, SessionClosed):
         await bot.send_message(chat_id, t(user.language, "session_over"))
         return
-    await say(rt, bot, chat_id, persona, reply.text, ui_lang=user.language, speech_lang=reply.language,
-              voice=voice, then=answered)
+    await say(
+        rt,
+        bot,
+        chat_id,
+        persona,
+        reply.text,
+        ui_lang=user.language,
+        speech_lang=reply.language,
+        voice=voice,
+        then=answered,
+    )
     if reply.ended:
         await conclude(rt, bot, chat_id, user, record.id, t(user.language, "ended_by_persona"))
     elif time_is_up(record):  # a line sent in time, answered after the deadline: the exam ends now
-        await conclude(rt, bot, chat_id, user, record.id,
-                       t(user.language, "time_up", minutes=record.scenario.duration_min))
+        await conclude(
+            rt,
+            bot,
+            chat_id,
+            user,
+            record.id,
+            t(user.language, "time_up", minutes=record.scenario.duration_min),
+        )
 
 
 async def end_overdue_exams(rt: BotRuntime, bot: Bot, now: datetime | None = None) -> int:
@@ -190,23 +263,35 @@ async def end_overdue_exams(rt: BotRuntime, bot: Bot, now: datetime | None = Non
         deadline, chat = prefs.get("deadline"), prefs.get("chat_id")
         if not prefs.get("exam") or not deadline or chat is None or now <= datetime.fromisoformat(deadline):
             continue
-        ended += await rt.processor.run_in_chat(int(chat), _end_on_time(rt, bot, int(chat), user_id, session_id, now))
+        ended += await rt.processor.run_in_chat(
+            int(chat), _end_on_time(rt, bot, int(chat), user_id, session_id, now)
+        )
     return ended
 
 
-async def _end_on_time(rt: BotRuntime, bot: Bot, chat_id: int, user_id: int, session_id: int, now: datetime) -> int:
+async def _end_on_time(
+    rt: BotRuntime, bot: Bot, chat_id: int, user_id: int, session_id: int, now: datetime
+) -> int:
     record = await rt.services.repo.session(session_id)
     if record.status != "active" or not time_is_up(record, now):  # a line in the queue ended it first
         return 0
     user = await rt.services.repo.user(user_id)
     log.info("session %s: exam time limit reached, ended by the clock", session_id)
-    await conclude(rt, bot, chat_id, user, session_id, t(user.language, "time_up", minutes=record.scenario.duration_min))
+    await conclude(
+        rt, bot, chat_id, user, session_id, t(user.language, "time_up", minutes=record.scenario.duration_min)
+    )
     return 1
 
 
 async def _answer_owed(
-    rt: BotRuntime, bot: Bot, chat_id: int, user: UserRecord, record: SessionRecord | int,
-    persona: Persona | None, voice: bool, then: Callable[[], None] | None = None,
+    rt: BotRuntime,
+    bot: Bot,
+    chat_id: int,
+    user: UserRecord,
+    record: SessionRecord | int,
+    persona: Persona | None,
+    voice: bool,
+    then: Callable[[], None] | None = None,
 ) -> bool:
     """Answer a stored candidate turn that has no answer yet (the bot stopped in between); `record`:
     the session just read, or its id (read now).
@@ -222,14 +307,25 @@ async def _answer_owed(
         return False
     session_id = owed.session_id
     log.info("session %s: answering a turn left unanswered", session_id)
-    await say(rt, bot, chat_id, persona, owed.text, ui_lang=user.language, speech_lang=owed.language,
-              voice=voice, then=then)
+    await say(
+        rt,
+        bot,
+        chat_id,
+        persona,
+        owed.text,
+        ui_lang=user.language,
+        speech_lang=owed.language,
+        voice=voice,
+        then=then,
+    )
     if owed.ended:
         await conclude(rt, bot, chat_id, user, session_id, t(user.language, "ended_by_persona"))
     return owed.ended
 
 
-async def conclude(rt: BotRuntime, bot: Bot, chat_id: int, user: UserRecord, session_id: int, notice: str) -> None:
+async def conclude(
+    rt: BotRuntime, bot: Bot, chat_id: int, user: UserRecord, session_id: int, notice: str
+) -> None:
     """Close the session, score it, send the summary with a button for the full report."""
     await bot.send_message(chat_id, notice)
     async with ChatActionLoop(bot, chat_id, interval=rt.options.typing_interval):
@@ -243,4 +339,6 @@ async def conclude(rt: BotRuntime, bot: Bot, chat_id: int, user: UserRecord, ses
     if not await released(rt.services, session_id):
         await bot.send_message(chat_id, t(user.language, "exam_pending"))
         return
-    await send_text(bot, chat_id, summary(card), reply_markup=keyboards.full_report(session_id, user.language))
+    await send_text(
+        bot, chat_id, summary(card), reply_markup=keyboards.full_report(session_id, user.language)
+    )

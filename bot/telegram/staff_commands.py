@@ -39,8 +39,23 @@ CONFIRM = "rvok"  # rvok:<scorecard id>   confirm a proposed scorecard
 AMEND = "rvam"  # rvam:<scorecard id>     how to amend it
 REVIEW_LISTED = 20
 
-__all__ = ["AMEND", "CONFIRM", "DATE", "EXAM_ATTEMPTS", "MAX_ATTEMPTS", "amend", "assign", "cohort", "export",
-           "grant", "help_staff", "on_review_button", "results_", "review", "revoke"]
+__all__ = [
+    "AMEND",
+    "CONFIRM",
+    "DATE",
+    "EXAM_ATTEMPTS",
+    "MAX_ATTEMPTS",
+    "amend",
+    "assign",
+    "cohort",
+    "export",
+    "grant",
+    "help_staff",
+    "on_review_button",
+    "results_",
+    "review",
+    "revoke",
+]
 
 
 # --- admins ------------------------------------------------------------------------------------
@@ -110,8 +125,16 @@ async def cohort(update: Update, context: Context) -> None:
         lines = [t(lang, "cohort_list")]
         for item in listed:
             c = item.cohort
-            lines.append(t(lang, "cohort_line", id=c.id, name=c.name, members=item.members,
-                           link=invite_link(username, c.invite_code)))
+            lines.append(
+                t(
+                    lang,
+                    "cohort_line",
+                    id=c.id,
+                    name=c.name,
+                    members=item.members,
+                    link=invite_link(username, c.invite_code),
+                )
+            )
         await send_text(update.get_bot(), update.effective_chat.id, "\n".join(lines))
         return
     name = cohorts.unquote(" ".join(args[1:]))[:200]
@@ -123,8 +146,9 @@ async def cohort(update: Update, context: Context) -> None:
     except Refused as refused:
         await refusals.reply(update, lang, refused)
         return
-    await update.message.reply_text(t(lang, "cohort_created", name=name, id=created.id,
-                                      link=invite_link(username, created.invite_code)))
+    await update.message.reply_text(
+        t(lang, "cohort_created", name=name, id=created.id, link=invite_link(username, created.invite_code))
+    )
 
 
 # --- assignments -------------------------------------------------------------------------------
@@ -161,20 +185,39 @@ async def assign(update: Update, context: Context) -> None:
         await update.message.reply_text(t(lang, "assign_usage"))
         return
     try:
-        done = await assignments.assign(rt.services.repo, me, rt.services.catalog, args[0], " ".join(args[1:]),
-                                        TelegramOutbox(update.get_bot()), due=due, exam=exam, attempts=attempts)
+        done = await assignments.assign(
+            rt.services.repo,
+            me,
+            rt.services.catalog,
+            args[0],
+            " ".join(args[1:]),
+            TelegramOutbox(update.get_bot()),
+            due=due,
+            exam=exam,
+            attempts=attempts,
+        )
     except Refused as refused:
         await refusals.reply(update, lang, refused)
         return
-    await update.message.reply_text(t(lang, "assigned_done", title=done.scenario.title.get(lang), cohort=done.cohort.name,
-                                      mode=mode_text(lang, done.mode, done.attempts), due=due_text(lang, done.due),
-                                      count=done.told))
+    await update.message.reply_text(
+        t(
+            lang,
+            "assigned_done",
+            title=done.scenario.title.get(lang),
+            cohort=done.cohort.name,
+            mode=mode_text(lang, done.mode, done.attempts),
+            due=due_text(lang, done.due),
+            count=done.told,
+        )
+    )
 
 
 # --- results and export ------------------------------------------------------------------------
 
 
-async def _results(update: Update, context: Context, usage: str) -> tuple[UserRecord, results.CohortResults] | None:
+async def _results(
+    update: Update, context: Context, usage: str
+) -> tuple[UserRecord, results.CohortResults] | None:
     rt = runtime(context)
     found = await staff(rt, update, "trainer", args=context.args, usage=usage)
     if found is None:
@@ -199,7 +242,11 @@ async def results_(update: Update, context: Context) -> None:
         return
     lines = [t(lang, "results_title", cohort=outcome.cohort.name)]
     for r in outcome.by_candidate():
-        score = "–" if r.last_score is None else (f"{r.last_score:g}".replace(".", ",") if lang == "fr" else f"{r.last_score:g}")
+        score = (
+            "–"
+            if r.last_score is None
+            else (f"{r.last_score:g}".replace(".", ",") if lang == "fr" else f"{r.last_score:g}")
+        )
         lines.append(t(lang, "results_candidate", name=r.name, sessions=r.sessions, score=score))
         for code in r.levels:
             lines.append(f"   {short_code(code)} : {level_text(r.last(code))} / {level_text(r.best(code))}")
@@ -216,10 +263,18 @@ async def export(update: Update, context: Context) -> None:
     csv_text = await asyncio.to_thread(outcome.to_csv)
     page = await asyncio.to_thread(outcome.to_html, user.language)
     bot, chat, lang = update.get_bot(), update.effective_chat.id, user.language
-    await bot.send_document(chat, csv_text.encode("utf-8"), filename=f"oralblanc-cohort-{target.id}.csv",
-                            caption=t(lang, "export_caption", cohort=target.name))
-    await bot.send_document(chat, page.encode("utf-8"), filename=f"oralblanc-cohort-{target.id}.html",
-                            caption=t(lang, "export_html_caption", cohort=target.name))
+    await bot.send_document(
+        chat,
+        csv_text.encode("utf-8"),
+        filename=f"oralblanc-cohort-{target.id}.csv",
+        caption=t(lang, "export_caption", cohort=target.name),
+    )
+    await bot.send_document(
+        chat,
+        page.encode("utf-8"),
+        filename=f"oralblanc-cohort-{target.id}.html",
+        caption=t(lang, "export_html_caption", cohort=target.name),
+    )
 
 
 # --- reviews -----------------------------------------------------------------------------------
@@ -240,12 +295,29 @@ async def review(update: Update, context: Context) -> None:
     for item in waiting:
         card, record = item.card, item.record
         levels = "\n".join(f"▪ {short_code(c.code)} : {level_text(c.level)}" for c in card.criteria)
-        text = t(lang, "review_item", id=record.id, name=item.candidate.display_name, title=item.title_in(lang),
-                 score=score_text(card, lang), levels=levels, excerpt=item.excerpt, session=item.session.id)
-        markup = InlineKeyboardMarkup([[
-            InlineKeyboardButton(t(lang, "confirm_button"), callback_data=keyboards.pack(CONFIRM, record.id)),
-            InlineKeyboardButton(t(lang, "amend_button"), callback_data=keyboards.pack(AMEND, record.id)),
-        ]])
+        text = t(
+            lang,
+            "review_item",
+            id=record.id,
+            name=item.candidate.display_name,
+            title=item.title_in(lang),
+            score=score_text(card, lang),
+            levels=levels,
+            excerpt=item.excerpt,
+            session=item.session.id,
+        )
+        markup = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        t(lang, "confirm_button"), callback_data=keyboards.pack(CONFIRM, record.id)
+                    ),
+                    InlineKeyboardButton(
+                        t(lang, "amend_button"), callback_data=keyboards.pack(AMEND, record.id)
+                    ),
+                ]
+            ]
+        )
         await send_text(update.get_bot(), update.effective_chat.id, text, reply_markup=markup)
 
 
@@ -267,8 +339,16 @@ async def amend(update: Update, context: Context) -> None:
         await refusals.reply(update, lang, refused)
         return
     assert done.code is not None
-    await update.message.reply_text(t(lang, "amended_done", id=done.record.id, code=short_code(done.code),
-                                      level=done.level, name=done.candidate.display_name))
+    await update.message.reply_text(
+        t(
+            lang,
+            "amended_done",
+            id=done.record.id,
+            code=short_code(done.code),
+            level=done.level,
+            name=done.candidate.display_name,
+        )
+    )
     await held.release(TelegramOutbox(update.get_bot()))
 
 
@@ -280,7 +360,9 @@ async def on_review_button(update: Update, context: Context) -> None:
     me = principal_of(rt.settings, user)
     action, args = keyboards.unpack(query.data)
     if not me.has("trainer"):
-        await query.answer(t(user.language, "not_allowed", roles=t(user.language, "role_trainer")), show_alert=True)
+        await query.answer(
+            t(user.language, "not_allowed", roles=t(user.language, "role_trainer")), show_alert=True
+        )
         return
     ref = args[0] if args else ""
     if action == CONFIRM:
@@ -290,9 +372,10 @@ async def on_review_button(update: Update, context: Context) -> None:
         except Refused as refused:
             await query.answer(refusals.text(user.language, refused))
             return
-        await update.get_bot().send_message(update.effective_chat.id, t(user.language, "confirmed_done",
-                                                                         id=done.record.id,
-                                                                         name=done.candidate.display_name))
+        await update.get_bot().send_message(
+            update.effective_chat.id,
+            t(user.language, "confirmed_done", id=done.record.id, name=done.candidate.display_name),
+        )
         await held.release(TelegramOutbox(update.get_bot()))
         await query.answer(None)
         return
@@ -303,7 +386,9 @@ async def on_review_button(update: Update, context: Context) -> None:
         return
     await query.answer()
     codes = reviews.criterion_codes(found.proposal)
-    await update.get_bot().send_message(update.effective_chat.id, t(user.language, "amend_help", id=ref, **codes))
+    await update.get_bot().send_message(
+        update.effective_chat.id, t(user.language, "amend_help", id=ref, **codes)
+    )
 
 
 async def help_staff(update: Update, context: Context) -> None:

@@ -171,7 +171,7 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
         "results_candidate": "👤 {name} — {sessions} scored session(s), last score {score}/20",
         "results_none": "No member of cohort '{cohort}' has a scored session yet.",
         "review_none": "No scorecard is waiting for your decision.",
-        "review_item": "📝 Scorecard no. {id} — {name} — {title}\nProposed score: {score}/20\n{levels}\nExcerpt: \"{excerpt}\"\n📄 The whole session: /transcript {session}",
+        "review_item": '📝 Scorecard no. {id} — {name} — {title}\nProposed score: {score}/20\n{levels}\nExcerpt: "{excerpt}"\n📄 The whole session: /transcript {session}',
         "confirm_button": "✅ Confirm",
         "amend_button": "✏️ Amend",
         "amend_usage": "Usage: /amend <scorecard no.> <criterion, e.g. B2 CR2> <level 0-3> <comment, required>",

@@ -28,11 +28,19 @@ def played_by(engine: str, lang: str) -> str:
 def welcome(name: str, lang: str, settings: Settings) -> str:
     engine = settings.effective_engine
     llm = t(lang, "privacy_llm") if engine == "llm" else ""
-    return "\n\n".join([
-        t(lang, "greeting", name=name),
-        t(lang, "privacy", days=settings.audio_retention_days, llm=llm, played_by=played_by(engine, lang)),
-        t(lang, "menu"),
-    ])
+    return "\n\n".join(
+        [
+            t(lang, "greeting", name=name),
+            t(
+                lang,
+                "privacy",
+                days=settings.audio_retention_days,
+                llm=llm,
+                played_by=played_by(engine, lang),
+            ),
+            t(lang, "menu"),
+        ]
+    )
 
 
 @dataclass(frozen=True)
@@ -50,7 +58,9 @@ DIFFICULTY_ORDER = ("easy", "medium", "hard")
 
 
 def scenario_list(
-    scenarios: list[Scenario], lang: str, assigned: dict[str, str] | None = None,
+    scenarios: list[Scenario],
+    lang: str,
+    assigned: dict[str, str] | None = None,
     played: dict[str, Played] | None = None,
 ) -> str:
     """The list shown by /scenarios, grouped by kind (in `ordered`'s order), each line with its
@@ -63,11 +73,18 @@ def scenario_list(
             kind = s.kind.value
             lines += ["", t(lang, "kind_heading", icon=KIND_ICONS.get(kind, "•"), kind=kind_name(kind, lang))]
         exam = t(lang, "exam_mark") if s.exam or assigned.get(s.id) == "exam" else ""
-        lines.append(t(
-            lang, "scenario_line", mark=t(lang, "assigned_mark") if s.id in assigned else "", exam=exam,
-            title=s.title.get(_l(lang)), difficulty=difficulty_name(s.difficulty.value, lang),
-            minutes=s.duration_min, played=_played(played.get(s.id), lang),
-        ))
+        lines.append(
+            t(
+                lang,
+                "scenario_line",
+                mark=t(lang, "assigned_mark") if s.id in assigned else "",
+                exam=exam,
+                title=s.title.get(_l(lang)),
+                difficulty=difficulty_name(s.difficulty.value, lang),
+                minutes=s.duration_min,
+                played=_played(played.get(s.id), lang),
+            )
+        )
     return "\n".join(lines)
 
 
@@ -96,10 +113,17 @@ def ordered(catalog: Catalog, assigned: dict[str, str] | None = None) -> list[Sc
 def briefing(scenario: Scenario, persona: Persona, lang: str, engine: str = "scripted") -> str:
     code = _l(lang)
     return t(
-        lang, "briefing", icon=KIND_ICONS.get(scenario.kind.value, "•"), title=scenario.title.get(code),
-        kind=kind_name(scenario.kind.value, lang), difficulty=difficulty_name(scenario.difficulty.value, lang),
-        minutes=scenario.duration_min, persona=persona.name, role=persona.role.get(code),
-        company=persona.company.get(code), briefing=scenario.briefing.get(code).strip(),
+        lang,
+        "briefing",
+        icon=KIND_ICONS.get(scenario.kind.value, "•"),
+        title=scenario.title.get(code),
+        kind=kind_name(scenario.kind.value, lang),
+        difficulty=difficulty_name(scenario.difficulty.value, lang),
+        minutes=scenario.duration_min,
+        persona=persona.name,
+        role=persona.role.get(code),
+        company=persona.company.get(code),
+        briefing=scenario.briefing.get(code).strip(),
         played_by=played_by(engine, lang),
     )
 
@@ -117,9 +141,15 @@ def progress(items: list[Scored], catalog: Catalog, lang: str) -> str:
     lines = [t(lang, "progress_title")]
     for item in items:
         date = item.session.started_at.strftime("%d/%m" if lang == "fr" else "%b %d")
-        lines.append(t(
-            lang, "progress_line", n=item.number, date=date,
-            title=scenario_title(catalog, item.session.scenario_id, lang), score=score_text(item.card, lang),
-        ))
+        lines.append(
+            t(
+                lang,
+                "progress_line",
+                n=item.number,
+                date=date,
+                title=scenario_title(catalog, item.session.scenario_id, lang),
+                score=score_text(item.card, lang),
+            )
+        )
     lines += ["", t(lang, "progress_criteria"), *criteria_lines(items, lang)]
     return "\n".join(lines)

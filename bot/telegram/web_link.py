@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 TEXTS = {
     "fr": "Votre lien de connexion à la console (usage unique, valable 15 minutes) :\n{url}\n"
-          "Ne le transmettez à personne.",
+    "Ne le transmettez à personne.",
     "en": "Your sign-in link to the console (single use, valid for 15 minutes):\n{url}\nDo not pass it on.",
 }
 

@@ -37,8 +37,8 @@ SESSION_COOKIE = "oralblanc_web"
 SESSION_SECONDS = 8 * 3600
 SECURITY_HEADERS = {
     "content-security-policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-                               "media-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
-                               "form-action 'self'",
+    "media-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
+    "form-action 'self'",
     "x-frame-options": "DENY",
     "x-content-type-options": "nosniff",
     "referrer-policy": "no-referrer",
@@ -59,7 +59,9 @@ class SecurityHeaders:
         async def sending(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {k.lower() for k, _ in message.get("headers", [])}
-                extra = [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items() if k.encode() not in present]
+                extra = [
+                    (k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items() if k.encode() not in present
+                ]
                 message["headers"] = list(message.get("headers", [])) + extra
             await send(message)
 
@@ -114,8 +116,11 @@ def make_bot(settings: Settings) -> Any | None:
 
     from bot.telegram.app import file_base_url
 
-    return Bot(settings.telegram_bot_token, base_url=settings.telegram_api_base_url,
-               base_file_url=file_base_url(settings))
+    return Bot(
+        settings.telegram_bot_token,
+        base_url=settings.telegram_api_base_url,
+        base_file_url=file_base_url(settings),
+    )
 
 
 def make_rehearsal(settings: Settings, repo: Any, catalog: Any) -> tuple[Any, Any]:
@@ -129,8 +134,9 @@ def make_rehearsal(settings: Settings, repo: Any, catalog: Any) -> tuple[Any, An
     return Rehearsal(repo, catalog, engines, judge), engines
 
 
-def create_app(settings: Settings | None = None, *, repo: Any | None = None, bot: Any | None = None,
-               use_bot: bool = True) -> Starlette:
+def create_app(
+    settings: Settings | None = None, *, repo: Any | None = None, bot: Any | None = None, use_bot: bool = True
+) -> Starlette:
     """The console. `repo`: an `AsyncRepository` to use (else one on the configured database);
     `bot`: a PTB `Bot` (else one from the settings' token when `use_bot`)."""
     settings = settings or get_settings()
@@ -150,7 +156,9 @@ def create_app(settings: Settings | None = None, *, repo: Any | None = None, bot
                 await client.initialize()  # type: ignore[attr-defined]
                 web.bot_username = client.username  # type: ignore[attr-defined]
             except Exception as exc:  # the console still works; notices will say they were not sent
-                log.warning("the Bot API is not reachable (%s): candidates will not be told", type(exc).__name__)
+                log.warning(
+                    "the Bot API is not reachable (%s): candidates will not be told", type(exc).__name__
+                )
         web.catalog = await core_scripts.live_catalog(web.repo)
         engines = None
         if web.rehearsal is None:
@@ -172,10 +180,20 @@ def create_app(settings: Settings | None = None, *, repo: Any | None = None, bot
     secure = settings.web_url.lower().startswith("https://")
     middleware = [
         Middleware(SecurityHeaders),
-        Middleware(SessionMiddleware, secret_key=settings.web_secret or secrets.token_urlsafe(32),
-                   session_cookie=SESSION_COOKIE, max_age=SESSION_SECONDS, same_site="lax", https_only=secure),
+        Middleware(
+            SessionMiddleware,
+            secret_key=settings.web_secret or secrets.token_urlsafe(32),
+            session_cookie=SESSION_COOKIE,
+            max_age=SESSION_SECONDS,
+            same_site="lax",
+            https_only=secure,
+        ),
     ]
-    app = Starlette(routes=routes(), middleware=middleware, lifespan=lifespan,
-                    exception_handlers={HTTPException: _http_error})
+    app = Starlette(
+        routes=routes(),
+        middleware=middleware,
+        lifespan=lifespan,
+        exception_handlers={HTTPException: _http_error},
+    )
     app.state.web = WebState(settings, repo, BotApiOutbox(client))
     return app

@@ -58,9 +58,19 @@ async def cohort_page(request: Request, me: Principal) -> Response:
     catalog = web.catalog
     scenarios = sorted(catalog.scenarios.values(), key=lambda s: s.id) if catalog else []
     titles = {s.id: s.title.get(lang_of(request, me)) for s in scenarios}
-    return render(request, "cohort.html", me, cohort=cohort, members=members, assignments=made, link=link,
-                  qr=qr_svg(link) if link else None, scenarios=scenarios, titles=titles,
-                  today=datetime.now().date().isoformat())
+    return render(
+        request,
+        "cohort.html",
+        me,
+        cohort=cohort,
+        members=members,
+        assignments=made,
+        link=link,
+        qr=qr_svg(link) if link else None,
+        scenarios=scenarios,
+        titles=titles,
+        today=datetime.now().date().isoformat(),
+    )
 
 
 @action
@@ -76,8 +86,17 @@ async def assign(request: Request, me: Principal, form: FormData) -> Response:
     attempts = int(attempts_text) if attempts_text.isdigit() else assignments.EXAM_ATTEMPTS
     told = Told(web.outbox)
     assert web.catalog is not None
-    done = await assignments.assign(web.repo, me, web.catalog, str(form.get("scenario") or ""), _ref(request), told,
-                                    due=due, exam=exam, attempts=attempts)
+    done = await assignments.assign(
+        web.repo,
+        me,
+        web.catalog,
+        str(form.get("scenario") or ""),
+        _ref(request),
+        told,
+        due=due,
+        exam=exam,
+        attempts=attempts,
+    )
     flash(request, t(lang, "assigned", title=done.scenario.title.get(lang), told=done.told))
     return see_other(f"/cohorts/{done.cohort.id}")
 
@@ -113,24 +132,36 @@ async def chart(request: Request, me: Principal) -> Response:
 
 
 def _file_name(name: str, suffix: str) -> str:
-    safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "-" for c in name).strip("-") or "cohort"
+    safe = (
+        "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "-" for c in name).strip("-") or "cohort"
+    )
     return f"results-{safe[:60]}.{suffix}"
 
 
 @page
 async def export_csv(request: Request, me: Principal) -> Response:
     outcome = await results.cohort_results(state(request).repo, me, _ref(request))
-    return Response(outcome.to_csv(), media_type="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="{_file_name(outcome.cohort.name, "csv")}"',
-        "Cache-Control": "private, no-store"})
+    return Response(
+        outcome.to_csv(),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{_file_name(outcome.cohort.name, "csv")}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 @page
 async def export_html(request: Request, me: Principal) -> Response:
     outcome = await results.cohort_results(state(request).repo, me, _ref(request))
     text = await asyncio.to_thread(outcome.to_html, lang_of(request, me))
-    return Response(text, media_type="text/html; charset=utf-8", headers={
-        "Content-Disposition": f'inline; filename="{_file_name(outcome.cohort.name, "html")}"',
-        "Cache-Control": "private, no-store",
-        # a self-contained page: its own inline style and data: images only, no script
-        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:"})
+    return Response(
+        text,
+        media_type="text/html; charset=utf-8",
+        headers={
+            "Content-Disposition": f'inline; filename="{_file_name(outcome.cohort.name, "html")}"',
+            "Cache-Control": "private, no-store",
+            # a self-contained page: its own inline style and data: images only, no script
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+        },
+    )

@@ -21,8 +21,14 @@ from bot.web.texts import LANGS, refusal, t
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 
-NOT_FOUND = {"unknown_cohort", "unknown_scorecard", "unknown_session", "unknown_scenario", "no_audio",
-             "no_such_user"}
+NOT_FOUND = {
+    "unknown_cohort",
+    "unknown_scorecard",
+    "unknown_session",
+    "unknown_scenario",
+    "no_audio",
+    "no_such_user",
+}
 
 
 @dataclass
@@ -65,12 +71,19 @@ def score_text(value: float | None, lang: str) -> str:
     return text.replace(".", ",") if lang == "fr" else text
 
 
-def render(request: Request, name: str, me: Principal | None, status_code: int = 200, **context: Any) -> Response:
+def render(
+    request: Request, name: str, me: Principal | None, status_code: int = 200, **context: Any
+) -> Response:
     lang = lang_of(request, me)
     shown = request.session.pop("flash", None)
     context.update(
-        request=request, me=me, lang=lang, csrf=csrf.token(request), flash=shown,
-        t=lambda key, **values: t(lang, key, **values), path=request.url.path,
+        request=request,
+        me=me,
+        lang=lang,
+        csrf=csrf.token(request),
+        flash=shown,
+        t=lambda key, **values: t(lang, key, **values),
+        path=request.url.path,
         score=lambda value: score_text(value, lang),
     )
     return templates.TemplateResponse(request, name, context, status_code=status_code)

@@ -86,22 +86,40 @@ async def scorecard_page(request: Request, me: Principal) -> Response:
     quotes = _quotes(card)
     session = found.session
     turns = [
-        ShownTurn(session.first_turn + i, turn.speaker, highlight(turn.text, quotes.get(session.first_turn + i, [])),
-                  bool(session.meta[i].has_audio) if i < len(session.meta) else False)
+        ShownTurn(
+            session.first_turn + i,
+            turn.speaker,
+            highlight(turn.text, quotes.get(session.first_turn + i, [])),
+            bool(session.meta[i].has_audio) if i < len(session.meta) else False,
+        )
         for i, turn in enumerate(session.turns)
     ]
     lang = lang_of(request, me)
     persona = web.catalog.personas.get(session.scenario.persona) if web.catalog else None
     criteria = [(c, short_code(c.code), criterion_title(c.code, lang)) for c in card.criteria]
     shown = {c.code: {(e.turn, e.quote) for i in c.indicators for e in i.evidence} for c in card.criteria}
-    own_quotes = {c.code: [e for e in c.evidence if (e.turn, e.quote) not in shown[c.code]] for c in card.criteria}
-    waiting = [p.record.id for p in await review.proposed(web.repo, me, web.catalog, excerpts=False)] \
-        if web.catalog else []
+    own_quotes = {
+        c.code: [e for e in c.evidence if (e.turn, e.quote) not in shown[c.code]] for c in card.criteria
+    }
+    waiting = (
+        [p.record.id for p in await review.proposed(web.repo, me, web.catalog, excerpts=False)]
+        if web.catalog
+        else []
+    )
     later = [n for n in waiting if n != found.record.id]
-    return render(request, "scorecard.html", me, found=found, card=card, criteria=criteria, turns=turns,
-                  own_quotes=own_quotes,
-                  persona_name=persona.name if persona else session.scenario.persona,
-                  title=session.scenario.title.get(lang), next_id=later[0] if later else None)
+    return render(
+        request,
+        "scorecard.html",
+        me,
+        found=found,
+        card=card,
+        criteria=criteria,
+        turns=turns,
+        own_quotes=own_quotes,
+        persona_name=persona.name if persona else session.scenario.persona,
+        title=session.scenario.title.get(lang),
+        next_id=later[0] if later else None,
+    )
 
 
 def _told_message(request: Request, me: Principal, told: Told, what: str, number: int) -> tuple[str, str]:
@@ -116,7 +134,7 @@ async def confirm(request: Request, me: Principal, form: FormData) -> Response:
     web = state(request)
     assert web.catalog is not None
     told = Told(web.outbox)
-    comment = str(form.get("comment") or "").strip()[:review.MAX_COMMENT] or None
+    comment = str(form.get("comment") or "").strip()[: review.MAX_COMMENT] or None
     done = await review.confirm(web.repo, me, web.catalog, _ref(request), told, comment=comment)
     kind, text = _told_message(request, me, told, "confirmed", done.record.id)
     flash(request, text, kind)
@@ -128,7 +146,11 @@ async def amend(request: Request, me: Principal, form: FormData) -> Response:
     web = state(request)
     assert web.catalog is not None
     told = Told(web.outbox)
-    terms = [str(form.get("criterion") or ""), str(form.get("level") or ""), str(form.get("comment") or "").strip()]
+    terms = [
+        str(form.get("criterion") or ""),
+        str(form.get("level") or ""),
+        str(form.get("comment") or "").strip(),
+    ]
     done = await review.amend(web.repo, me, web.catalog, _ref(request), [x for x in terms if x], told)
     kind, text = _told_message(request, me, told, "amended", done.record.id)
     flash(request, text, kind)

@@ -69,8 +69,14 @@ async def list_page(request: Request, me: Principal) -> Response:
     return render(request, "scripts.html", me, by_id=by_id, live=uploads.live, library=library)
 
 
-async def _editor(request: Request, me: Principal, scenario_id: str | None, source: str,
-                  status_code: int = 200, warning: str | None = None) -> Response:
+async def _editor(
+    request: Request,
+    me: Principal,
+    scenario_id: str | None,
+    source: str,
+    status_code: int = 200,
+    warning: str | None = None,
+) -> Response:
     web = state(request)
     checked = await scripts.check(me, FILE_NAME, source)
     versions = []
@@ -78,15 +84,31 @@ async def _editor(request: Request, me: Principal, scenario_id: str | None, sour
     if scenario_id:
         assert web.catalog is not None
         uploads = await scripts.list_uploads(web.repo, me, web.catalog)
-        versions = sorted((s for s in uploads.scripts if s.scenario_id == scenario_id),
-                          key=lambda s: (s.version, s.id), reverse=True)
+        versions = sorted(
+            (s for s in uploads.scripts if s.scenario_id == scenario_id),
+            key=lambda s: (s.version, s.id),
+            reverse=True,
+        )
         listed = await transcripts.script_sessions(web.repo, me, scenario_id)
         shown = listed.sessions[-SESSIONS_SHOWN:]
-        sessions = list(zip([summary.id for summary, _ in shown], listed.lines(lang_of(request, me), last=SESSIONS_SHOWN)))
+        sessions = list(
+            zip([summary.id for summary, _ in shown], listed.lines(lang_of(request, me), last=SESSIONS_SHOWN))
+        )
     live = web.catalog.scenarios.get(scenario_id) if web.catalog and scenario_id else None
-    return render(request, "editor.html", me, status_code=status_code, scenario_id=scenario_id, source=source,
-                  problems=problems_of(checked.problems), preview=_preview(request, me, checked.scenario),
-                  versions=versions, live=live, sessions=sessions, warning=warning)
+    return render(
+        request,
+        "editor.html",
+        me,
+        status_code=status_code,
+        scenario_id=scenario_id,
+        source=source,
+        problems=problems_of(checked.problems),
+        preview=_preview(request, me, checked.scenario),
+        versions=versions,
+        live=live,
+        sessions=sessions,
+        warning=warning,
+    )
 
 
 @page
@@ -113,16 +135,30 @@ def _preview(request: Request, me: Principal, scenario: Scenario | None) -> dict
         "scenario": scenario,
         "title": scenario.title.get(lang),
         "briefing": scenario.briefing.get(lang),
-        "persona": (f"{persona.name} — {persona.role.get(lang)}, {persona.company.get(lang)}" if persona
-                    else t(lang, "unknown_persona", id=scenario.persona)),
+        "persona": (
+            f"{persona.name} — {persona.role.get(lang)}, {persona.company.get(lang)}"
+            if persona
+            else t(lang, "unknown_persona", id=scenario.persona)
+        ),
         "stages": [
-            {"id": stage.id, "says": (stage.says.get(lang) or [""])[0],
-             "objections": [{"id": o.id, "says": (o.says.get(lang) or [""])[0],
-                             "resolved_by": ", ".join(str(m) for m in o.resolved_by)} for o in stage.objections]}
+            {
+                "id": stage.id,
+                "says": (stage.says.get(lang) or [""])[0],
+                "objections": [
+                    {
+                        "id": o.id,
+                        "says": (o.says.get(lang) or [""])[0],
+                        "resolved_by": ", ".join(str(m) for m in o.resolved_by),
+                    }
+                    for o in stage.objections
+                ],
+            }
             for stage in scenario.stages
         ],
-        "facts": [{"id": f.id, "fact": f.fact.get(lang), "from_stage": f.from_stage}
-                  for f in scenario.hidden_brief.facts],
+        "facts": [
+            {"id": f.id, "fact": f.fact.get(lang), "from_stage": f.from_stage}
+            for f in scenario.hidden_brief.facts
+        ],
         "criteria": [c.id for c in scenario.criteria],
     }
 
@@ -131,8 +167,13 @@ def _preview(request: Request, me: Principal, scenario: Scenario | None) -> dict
 async def lint(request: Request, me: Principal, form: FormData) -> Response:
     """The editor's lint as one types (an htmx fragment)."""
     checked = await scripts.check(me, FILE_NAME, str(form.get("source") or ""))
-    return render(request, "lint.html", me, problems=problems_of(checked.problems),
-                  preview=_preview(request, me, checked.scenario))
+    return render(
+        request,
+        "lint.html",
+        me,
+        problems=problems_of(checked.problems),
+        preview=_preview(request, me, checked.scenario),
+    )
 
 
 @action
@@ -170,5 +211,11 @@ async def session_page(request: Request, me: Principal) -> Response:
     reading = await transcripts.read(web.repo, me, web.catalog, ref, anonymous=not me.has("trainer"))
     if reading.record.scenario_id != scenario_id:
         raise Refused("unknown_session", ref=ref)
-    return render(request, "session.html", me, reading=reading, scenario_id=scenario_id,
-                  lines=reading.lines(lang_of(request, me)))
+    return render(
+        request,
+        "session.html",
+        me,
+        reading=reading,
+        scenario_id=scenario_id,
+        lines=reading.lines(lang_of(request, me)),
+    )

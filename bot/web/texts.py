@@ -21,17 +21,23 @@ WORDS: dict[str, tuple[str, str]] = {
     "other_lang": ("English", "Français"),
     # sign-in
     "signin_title": ("Connexion", "Sign in"),
-    "signin_how": ("Pas de mot de passe : envoyez /web au bot oralblanc sur Telegram (formateurs, jury, "
-                   "administrateurs). Il répond par un lien à usage unique, valable 15 minutes.",
-                   "No password: send /web to the oralblanc bot on Telegram (trainers, jury, admins). It "
-                   "answers with a one-time link, valid for 15 minutes."),
-    "signin_confirm": ("Vous allez ouvrir une session sur la console oralblanc avec ce lien à usage unique.",
-                       "You are about to sign in to the oralblanc console with this one-time link."),
+    "signin_how": (
+        "Pas de mot de passe : envoyez /web au bot oralblanc sur Telegram (formateurs, jury, "
+        "administrateurs). Il répond par un lien à usage unique, valable 15 minutes.",
+        "No password: send /web to the oralblanc bot on Telegram (trainers, jury, admins). It "
+        "answers with a one-time link, valid for 15 minutes.",
+    ),
+    "signin_confirm": (
+        "Vous allez ouvrir une session sur la console oralblanc avec ce lien à usage unique.",
+        "You are about to sign in to the oralblanc console with this one-time link.",
+    ),
     "signin_button": ("Me connecter", "Sign me in"),
-    "bad_link": ("Ce lien de connexion a déjà servi, a expiré ou n'existe pas. Envoyez /web au bot pour "
-                 "en recevoir un nouveau.",
-                 "This sign-in link was already used, has expired or does not exist. Send /web to the bot "
-                 "for a new one."),
+    "bad_link": (
+        "Ce lien de connexion a déjà servi, a expiré ou n'existe pas. Envoyez /web au bot pour "
+        "en recevoir un nouveau.",
+        "This sign-in link was already used, has expired or does not exist. Send /web to the bot "
+        "for a new one.",
+    ),
     "signed_out": ("Vous êtes déconnecté·e.", "You are signed out."),
     "forbidden": ("Cette page n'est pas pour vous.", "This page is not for you."),
     "not_found": ("Introuvable.", "Not found."),
@@ -51,8 +57,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "no_member": ("Aucun membre : partagez le lien d'invitation.", "No member yet: share the invite link."),
     "invite": ("Invitation", "Invite"),
     "invite_code": ("Code d'invitation : {code}", "Invite code: {code}"),
-    "invite_no_link": ("Le lien t.me apparaît quand la console connaît le bot (TELEGRAM_BOT_TOKEN).",
-                       "The t.me link shows when the console knows the bot (TELEGRAM_BOT_TOKEN)."),
+    "invite_no_link": (
+        "Le lien t.me apparaît quand la console connaît le bot (TELEGRAM_BOT_TOKEN).",
+        "The t.me link shows when the console knows the bot (TELEGRAM_BOT_TOKEN).",
+    ),
     "qr_alt": ("QR code du lien d'invitation", "QR code of the invite link"),
     "assignments": ("Devoirs", "Assignments"),
     "no_assignment": ("Aucun devoir.", "No assignment."),
@@ -63,8 +71,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "mode_practice": ("entraînement", "practice"),
     "attempts": ("Tentatives", "Attempts"),
     "assign": ("Assigner", "Assign"),
-    "exam_mode": ("Examen blanc (pas d'indices, note après validation)", "Mock exam (no hints, score after review)"),
-    "assigned": ("« {title} » assigné ; {told} membre(s) prévenu(s).", "“{title}” assigned; {told} member(s) told."),
+    "exam_mode": (
+        "Examen blanc (pas d'indices, note après validation)",
+        "Mock exam (no hints, score after review)",
+    ),
+    "assigned": (
+        "« {title} » assigné ; {told} membre(s) prévenu(s).",
+        "“{title}” assigned; {told} member(s) told.",
+    ),
     "results": ("Résultats", "Results"),
     "results_of": ("Résultats — {name}", "Results — {name}"),
     "candidate": ("Candidat·e", "Candidate"),
@@ -98,17 +112,28 @@ WORDS: dict[str, tuple[str, str]] = {
     "amend": ("Modifier un niveau", "Amend a level"),
     "criterion": ("Critère", "Criterion"),
     "amend_button": ("Enregistrer le niveau", "Save the level"),
-    "confirmed_told": ("Fiche n° {id} validée ; le ou la candidat·e est prévenu·e sur Telegram.",
-                       "Scorecard no. {id} confirmed; the candidate is told on Telegram."),
-    "amended_told": ("Fiche n° {id} modifiée ; le ou la candidat·e est prévenu·e sur Telegram.",
-                     "Scorecard no. {id} amended; the candidate is told on Telegram."),
-    "confirmed_untold": ("Fiche n° {id} validée, mais le ou la candidat·e n'a PAS été prévenu·e ({why}) : "
-                         "dites-le-lui vous-même.",
-                         "Scorecard no. {id} confirmed, but the candidate was NOT told ({why}): tell them yourself."),
-    "amended_untold": ("Fiche n° {id} modifiée, mais le ou la candidat·e n'a PAS été prévenu·e ({why}) : "
-                       "dites-le-lui vous-même.",
-                       "Scorecard no. {id} amended, but the candidate was NOT told ({why}): tell them yourself."),
-    "why_no_bot": ("aucun bot Telegram configuré pour la console", "no Telegram bot configured for the console"),
+    "confirmed_told": (
+        "Fiche n° {id} validée ; le ou la candidat·e est prévenu·e sur Telegram.",
+        "Scorecard no. {id} confirmed; the candidate is told on Telegram.",
+    ),
+    "amended_told": (
+        "Fiche n° {id} modifiée ; le ou la candidat·e est prévenu·e sur Telegram.",
+        "Scorecard no. {id} amended; the candidate is told on Telegram.",
+    ),
+    "confirmed_untold": (
+        "Fiche n° {id} validée, mais le ou la candidat·e n'a PAS été prévenu·e ({why}) : "
+        "dites-le-lui vous-même.",
+        "Scorecard no. {id} confirmed, but the candidate was NOT told ({why}): tell them yourself.",
+    ),
+    "amended_untold": (
+        "Fiche n° {id} modifiée, mais le ou la candidat·e n'a PAS été prévenu·e ({why}) : "
+        "dites-le-lui vous-même.",
+        "Scorecard no. {id} amended, but the candidate was NOT told ({why}): tell them yourself.",
+    ),
+    "why_no_bot": (
+        "aucun bot Telegram configuré pour la console",
+        "no Telegram bot configured for the console",
+    ),
     "why_unreachable": ("Telegram injoignable ou bot bloqué", "Telegram unreachable or the bot blocked"),
     "next_proposal": ("Fiche suivante", "Next scorecard"),
     "voice_turn": ("Tour à l'oral", "Spoken turn"),
@@ -131,10 +156,15 @@ WORDS: dict[str, tuple[str, str]] = {
     "line": ("ligne {n}", "line {n}"),
     "save": ("Enregistrer", "Save"),
     "publish": ("Publier", "Publish"),
-    "saved": ("Script {id} v{version} enregistré (non publié).", "Script {id} v{version} saved (not published)."),
+    "saved": (
+        "Script {id} v{version} enregistré (non publié).",
+        "Script {id} v{version} saved (not published).",
+    ),
     "not_saved": ("Non enregistré : corrigez d'abord les problèmes.", "Not saved: fix the problems first."),
-    "published_ok": ("Script {id} v{version} publié : les candidats le jouent désormais.",
-                     "Script {id} v{version} published: candidates now play it."),
+    "published_ok": (
+        "Script {id} v{version} publié : les candidats le jouent désormais.",
+        "Script {id} v{version} published: candidates now play it.",
+    ),
     "preview": ("Aperçu", "Preview"),
     "briefing": ("Consigne", "Briefing"),
     "stages": ("Étapes", "Stages"),
@@ -145,25 +175,36 @@ WORDS: dict[str, tuple[str, str]] = {
     "criteria": ("Critères notés", "Criteria scored"),
     "unknown_persona": ("personnage inconnu : {id}", "unknown persona: {id}"),
     "versions": ("Versions", "Versions"),
-    "bad_date": ("Date illisible : {date} (JJ/MM/AAAA ou AAAA-MM-JJ).", "Unreadable date: {date} (DD/MM/YYYY or YYYY-MM-DD)."),
+    "bad_date": (
+        "Date illisible : {date} (JJ/MM/AAAA ou AAAA-MM-JJ).",
+        "Unreadable date: {date} (DD/MM/YYYY or YYYY-MM-DD).",
+    ),
     "sessions_of_script": ("Séances (anonymisées)", "Sessions (anonymised)"),
     # a script's sessions, one by one
     "session_title": ("Séance n° {no}", "Session #{no}"),
     "turns_n": ("{n} tours", "{n} turns"),
     "unscored": ("non évaluée", "not scored"),
-    "anonymous_transcript": ("Transcription anonymisée : ni le nom du ou de la candidat·e, ni ses e-mails ou "
-                             "numéros de téléphone.",
-                             "Anonymised transcript: neither the candidate's name nor their e-mails or phone numbers."),
-    "named_transcript": ("Vous formez ce ou cette candidat·e : la transcription est nominative.",
-                         "You train this candidate: the transcript is named."),
+    "anonymous_transcript": (
+        "Transcription anonymisée : ni le nom du ou de la candidat·e, ni ses e-mails ou "
+        "numéros de téléphone.",
+        "Anonymised transcript: neither the candidate's name nor their e-mails or phone numbers.",
+    ),
+    "named_transcript": (
+        "Vous formez ce ou cette candidat·e : la transcription est nominative.",
+        "You train this candidate: the transcript is named.",
+    ),
     "back_to_editor": ("retour à l'éditeur", "back to the editor"),
     # trying a script
     "try": ("Essayer", "Try"),
-    "try_hint": ("Jouer ce script dans le navigateur, en mode examen, à l'écrit (la version que /try jouerait).",
-                 "Play this script in the browser, in exam mode, in writing (the version /try would play)."),
+    "try_hint": (
+        "Jouer ce script dans le navigateur, en mode examen, à l'écrit (la version que /try jouerait).",
+        "Play this script in the browser, in exam mode, in writing (the version /try would play).",
+    ),
     "trial_title": ("Essai — {id}", "Trial — {id}"),
-    "trial_started": ("Essai de {id} v{version} ({source}) en mode examen : {minutes} min.",
-                      "Trial of {id} v{version} ({source}) in exam mode: {minutes} min."),
+    "trial_started": (
+        "Essai de {id} v{version} ({source}) en mode examen : {minutes} min.",
+        "Trial of {id} v{version} ({source}) in exam mode: {minutes} min.",
+    ),
     "trial_uploaded": ("votre dernier envoi, non publié", "your latest upload, not published"),
     "trial_live": ("la version en ligne", "the live version"),
     "trial_you": ("Vous", "You"),
@@ -174,10 +215,15 @@ WORDS: dict[str, tuple[str, str]] = {
     "trial_scorecard": ("Fiche d'évaluation", "Scorecard"),
     "trial_again": ("Recommencer", "Try again"),
     "trial_over": ("Cet essai a été abandonné.", "This trial was abandoned."),
-    "trial_time_up": ("Temps écoulé : l'essai est terminé, cette réplique n'a pas été prise.",
-                      "Time is up: the trial is over, that line was not taken."),
+    "trial_time_up": (
+        "Temps écoulé : l'essai est terminé, cette réplique n'a pas été prise.",
+        "Time is up: the trial is over, that line was not taken.",
+    ),
     "empty_line": ("Réplique vide.", "Empty line."),
-    "line_too_long": ("Réplique trop longue (au plus {max} caractères).", "Line too long (at most {max} characters)."),
+    "line_too_long": (
+        "Réplique trop longue (au plus {max} caractères).",
+        "Line too long (at most {max} characters).",
+    ),
     "session_over": ("Cet essai est terminé.", "This trial is over."),
 }
 

@@ -29,16 +29,26 @@ def _summary(card, lang: str) -> list[tuple[str, str, int | None, str | None]]:
     return [(short_code(c.code), criterion_title(c.code, lang), c.level, c.advice) for c in card.criteria]
 
 
-async def _show(request: Request, me: Principal, template: str, status_code: int = 200,
-                warning: str | None = None) -> Response:
+async def _show(
+    request: Request, me: Principal, template: str, status_code: int = 200, warning: str | None = None
+) -> Response:
     web = state(request)
     assert web.catalog is not None
     scenario_id, ref = _ids(request)
     view = await trials.trial(web.repo, me, web.catalog, ref, scenario_id)
     lang = lang_of(request, me)
-    return render(request, template, me, status_code=status_code, view=view, scenario_id=scenario_id,
-                  title=view.scenario.title.get(lang), warning=warning,
-                  summary=_summary(view.card, lang) if view.card else None, max_line=trials.MAX_LINE)
+    return render(
+        request,
+        template,
+        me,
+        status_code=status_code,
+        view=view,
+        scenario_id=scenario_id,
+        title=view.scenario.title.get(lang),
+        warning=warning,
+        summary=_summary(view.card, lang) if view.card else None,
+        max_line=trials.MAX_LINE,
+    )
 
 
 @action
@@ -47,10 +57,26 @@ async def start(request: Request, me: Principal, form: FormData) -> Response:
     assert web.catalog is not None
     scenario_id = str(request.path_params["scenario"])
     lang = lang_of(request, me)
-    started = await trials.start_trial(web.repo, me, web.rehearsal, web.catalog, scenario_id,
-                                       "fr" if lang == "fr" else "en", engine=web.settings.effective_engine)
-    flash(request, t(lang, "trial_started", id=started.scenario.id, version=started.scenario.version,
-                     source=t(lang, f"trial_{started.source}"), minutes=started.scenario.duration_min))
+    started = await trials.start_trial(
+        web.repo,
+        me,
+        web.rehearsal,
+        web.catalog,
+        scenario_id,
+        "fr" if lang == "fr" else "en",
+        engine=web.settings.effective_engine,
+    )
+    flash(
+        request,
+        t(
+            lang,
+            "trial_started",
+            id=started.scenario.id,
+            version=started.scenario.version,
+            source=t(lang, f"trial_{started.source}"),
+            minutes=started.scenario.duration_min,
+        ),
+    )
     return see_other(f"/scripts/{scenario_id}/try/{started.session_id}")
 
 

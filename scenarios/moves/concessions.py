@@ -171,7 +171,8 @@ _GIVEN_FR = (  # what a seller gives away
     r"(?:une |un |la |le |les |des |d'|de |du |vos |votre |ces |cette |encore )?(?:\S+ ){0,2}(?:(?:remise|rabais"
     r"|ristourne|reduction|geste|baisse|prix|tarif|delai|delais|livraison|frais|avoir|credit|gratuit\w*"
     r"|offert\w*|extension|allongement|echeance|escompte|penalites|conditions|effort|pourcentage)\b|"
-    + _FIGURE_GIVEN + ")"
+    + _FIGURE_GIVEN
+    + ")"
 )
 _GIVEN_EN = (
     r"(?:a |an |the |your |some |another |extra |an extra |additional |further )?(?:\S+ ){0,2}(?:(?:discount|rebate"
@@ -200,7 +201,9 @@ _UNCONDITIONAL = _by_lang(
         r"|consens|consent|consentons|consentirai|consentirons|fais|faisons|ferai|ferons|ferais|ferions|octroie"
         r"|octroyons|cede|cedons|ajoute|ajoutons|ajouterai|ajouterons) (?:en plus )?(?!que\b)" + _GIVEN_FR,
         r"\b(?:je|nous|on) vous (?:offre|offrons|offrirai|offrirons) " + _GIVEN_FR,
-        r"\b" + _MODAL_FR + r" (?:vous |te )?(?:accorder|consentir|offrir|faire|octroyer|ceder|laisser) "
+        r"\b"
+        + _MODAL_FR
+        + r" (?:vous |te )?(?:accorder|consentir|offrir|faire|octroyer|ceder|laisser) "
         + _GIVEN_FR,
         r"\b" + _MODAL_FR + r" (?:vous |te )?(?:baisser|descendre)\b(?! (?:vos|votre|leurs?) )",
         r"\b" + _MODAL_FR + r" (?:vous |te )?(?:reduire|diminuer) " + _PRICE_FR,
@@ -225,7 +228,10 @@ _UNCONDITIONAL = _by_lang(
         r"|banco|vous avez gagne|topez la)\s*[.!]*$",
     ],
     en=[
-        r"\b" + _MODAL_EN + r" (?:lower|drop|cut|decrease|reduce|bring down|knock|shave|go down) " + _PRICE_EN,
+        r"\b"
+        + _MODAL_EN
+        + r" (?:lower|drop|cut|decrease|reduce|bring down|knock|shave|go down) "
+        + _PRICE_EN,
         r"\b" + _MODAL_EN + r" (?:waive|extend|absorb|refund|reimburse|match|forgo|forego|give up|lengthen"
         r"|stretch|move to|go down to|accept)\b(?! (?:your|their) )",
         r"\b(?:we|i) (?:lower|drop|cut|reduce|waive) " + _PRICE_EN,

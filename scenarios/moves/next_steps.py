@@ -30,7 +30,9 @@ _NEXT_STEP = _by_lang(
         r"\bd'ici (?:" + _WEEKDAY + r"|demain|ce soir|la fin|fin|le \d|\d|une semaine|deux|trois|quinze|huit"
         r"|quarante-huit|la semaine)\b",
         r"\b(?:avant|au plus tard) (?:" + _WEEKDAY + r"|demain|la fin de (?:la|cette) semaine)\b",
-        r"\bje vous (?:appelle|rappelle|recontacte|ecris)\b(?=.*\b(?:demain|" + _WEEKDAY + r"|la semaine|dans|d'ici"
+        r"\bje vous (?:appelle|rappelle|recontacte|ecris)\b(?=.*\b(?:demain|"
+        + _WEEKDAY
+        + r"|la semaine|dans|d'ici"
         r"|ce soir|cet apres-midi|en fin de|avant|des que)\b)",
         r"\bje vous (?:appellerai|rappellerai|ecrirai)\b",
         r"\bpour la suite,? (?:je|nous|on)\b",
@@ -66,7 +68,9 @@ _NEXT_STEP = _by_lang(
         r"\bmeet again\b|\b(?:speak|talk) again\b",
         r"\blet's (?:talk|speak|meet|reconvene)(?: again)? (?:next|on|tomorrow)\b",
         r"\b(?:i|we) propose (?:a|to) (?:meeting|call|follow|meet|schedule|review|pilot|trial|demo)\b",
-        r"\b(?:meeting|call|catch-up|review) (?:on " + _WEEKDAY_EN + r"|next week|in (?:two|three|\d) weeks)\b",
+        r"\b(?:meeting|call|catch-up|review) (?:on "
+        + _WEEKDAY_EN
+        + r"|next week|in (?:two|three|\d) weeks)\b",
         # an agreement on who does what: each side's next action in one sentence
         r"\bon (?:my|our) side\b.*\bon your side\b|\bon your side\b.*\bon (?:my|our) side\b",
         r"\byou(?:'ll| will)? (?:check|confirm|validate|consult|gather|collect|send|share|brief|inform|sign|book"

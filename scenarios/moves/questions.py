@@ -24,7 +24,9 @@ _QUESTION_FORM = _by_lang(
     fr=[
         r"^(?:<CS>)?est<H>ce (?:que|qu')",
         r"^(?:<CS>)?qu'est<H>ce",
-        r"^(?:(?:et|mais|alors|donc),? )?(?!" + _IMPERATIVE_REFLEXIVE + r")[a-z]+-(?:t-)?(?:vous|tu|il|elle|ils"
+        r"^(?:(?:et|mais|alors|donc),? )?(?!"
+        + _IMPERATIVE_REFLEXIVE
+        + r")[a-z]+-(?:t-)?(?:vous|tu|il|elle|ils"
         r"|elles|on)\b",
         r"^(?:comment|pourquoi|combien|quel(?:le)?s?|quand|où|que|qui)\b.*\b[a-z]+-(?:t-)?(?:vous|tu|il|elle|on)\b",
     ],
@@ -145,7 +147,7 @@ _LEADING_TAG = _by_lang(  # "..., non ?", "..., right?", "..., don't you?"
         r"|hasn't it|didn't you|didn't it|wasn't it|weren't you|shouldn't we|shouldn't you|isn't that so"
         r"|don't you agree)\s*\?",
         r",\s*(?:is|are|was|were|do|does|did|has|have|had|will|would|can|could|should|shall)(?:n't)?"
-        r" (?:it|you|we|they|he|she|there|i|that)\s*\?"
+        r" (?:it|you|we|they|he|she|there|i|that)\s*\?",
     ],
 )
 
@@ -214,7 +216,9 @@ _INFO_VERBS_FR = (
 _OBJ_FR = r"(?:me |m'|nous |m'en |nous en |en |lui )?"
 _OPEN_REQUEST = _by_lang(
     fr=[
-        r"\b(?:pouvez|pourriez|voudriez|pourrais|peux|voudrais|accepteriez)<H>(?:vous|tu) " + _OBJ_FR + _INFO_VERBS_FR,
+        r"\b(?:pouvez|pourriez|voudriez|pourrais|peux|voudrais|accepteriez)<H>(?:vous|tu) "
+        + _OBJ_FR
+        + _INFO_VERBS_FR,
         r"\bvous (?:pouvez|pourriez|voulez bien|voudriez bien) " + _OBJ_FR + _INFO_VERBS_FR,
         r"<CS>(?:parlez|dites|decrivez|expliquez|racontez|presentez|detaillez|precisez|partagez|montrez)"
         r"<H>(?:moi|nous)\b",

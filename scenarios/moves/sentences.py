@@ -142,18 +142,53 @@ def _sentence_language(norm: str, declared: str) -> str:
 
 # French rules are written for "vous"; a manager speaking to a team member says "tu".
 _TU_VERBS = {
-    "as": "avez", "es": "etes", "vas": "allez", "peux": "pouvez", "veux": "voulez", "dois": "devez",
-    "sais": "savez", "vois": "voyez", "crois": "croyez", "fais": "faites", "dis": "dites", "prends": "prenez",
-    "comprends": "comprenez", "apprends": "apprenez", "viens": "venez", "tiens": "tenez",
-    "connais": "connaissez", "mets": "mettez", "sens": "sentez", "pars": "partez", "ecris": "ecrivez",
-    "lis": "lisez", "vis": "vivez", "suis": "suivez", "rejoins": "rejoignez", "perds": "perdez",
-    "attends": "attendez", "reponds": "repondez", "entends": "entendez", "finis": "finissez",
-    "choisis": "choisissez", "reussis": "reussissez",
+    "as": "avez",
+    "es": "etes",
+    "vas": "allez",
+    "peux": "pouvez",
+    "veux": "voulez",
+    "dois": "devez",
+    "sais": "savez",
+    "vois": "voyez",
+    "crois": "croyez",
+    "fais": "faites",
+    "dis": "dites",
+    "prends": "prenez",
+    "comprends": "comprenez",
+    "apprends": "apprenez",
+    "viens": "venez",
+    "tiens": "tenez",
+    "connais": "connaissez",
+    "mets": "mettez",
+    "sens": "sentez",
+    "pars": "partez",
+    "ecris": "ecrivez",
+    "lis": "lisez",
+    "vis": "vivez",
+    "suis": "suivez",
+    "rejoins": "rejoignez",
+    "perds": "perdez",
+    "attends": "attendez",
+    "reponds": "repondez",
+    "entends": "entendez",
+    "finis": "finissez",
+    "choisis": "choisissez",
+    "reussis": "reussissez",
 }
 _TU_IMPERATIVES = {
-    "dis": "dites", "parle": "parlez", "explique": "expliquez", "raconte": "racontez", "decris": "decrivez",
-    "presente": "presentez", "detaille": "detaillez", "precise": "precisez", "montre": "montrez",
-    "donne": "donnez", "excuse": "excusez", "rassure": "rassurez", "aide": "aidez",
+    "dis": "dites",
+    "parle": "parlez",
+    "explique": "expliquez",
+    "raconte": "racontez",
+    "decris": "decrivez",
+    "presente": "presentez",
+    "detaille": "detaillez",
+    "precise": "precisez",
+    "montre": "montrez",
+    "donne": "donnez",
+    "excuse": "excusez",
+    "rassure": "rassurez",
+    "aide": "aidez",
 }
 _TU_CLITICS = r"(?:(?:ne|me|te|se|nous|vous|le|la|les|lui|leur|y|en) |[mtsln]')*"
 _TU_SUBJECT = re.compile(r"\b(?:tu |t'(?=as\b))(" + _TU_CLITICS + r")([a-z]+)\b")
@@ -173,10 +208,14 @@ def _vous_verb(verb: str) -> str:
 
 def _as_vous(norm: str) -> str:
     """The same French sentence said with "vous": "si je te comprends bien" -> "si je vous comprends bien"."""
-    if not re.search(r"\b(?:tu|te|toi|ton|ta|tes)\b|\bt'|-tu\b|\b(?:" + "|".join(_TU_IMPERATIVES) + r")-", norm):
+    if not re.search(
+        r"\b(?:tu|te|toi|ton|ta|tes)\b|\bt'|-tu\b|\b(?:" + "|".join(_TU_IMPERATIVES) + r")-", norm
+    ):
         return norm
     norm = _TU_IMPERATIVE.sub(
-        lambda m: f"{_TU_IMPERATIVES.get(m.group(1), m.group(1))}-{'vous' if m.group(2) == 'toi' else m.group(2)}",
+        lambda m: (
+            f"{_TU_IMPERATIVES.get(m.group(1), m.group(1))}-{'vous' if m.group(2) == 'toi' else m.group(2)}"
+        ),
         norm,
     )
     norm = _TU_INVERSION.sub(lambda m: f"{_vous_verb(m.group(1))}-vous", norm)

@@ -40,9 +40,7 @@ def _configure(connection: Connection) -> None:
 def run_migrations_offline() -> None:
     """Emit the SQL to stdout instead of running it."""
     url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option("sqlalchemy.url")
-    context.configure(
-        url=url, target_metadata=target_metadata, literal_binds=True, render_item=_render_item
-    )
+    context.configure(url=url, target_metadata=target_metadata, literal_binds=True, render_item=_render_item)
     with context.begin_transaction():
         context.run_migrations()
 

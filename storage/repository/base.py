@@ -117,7 +117,11 @@ def _scorecard(row: ScorecardRow) -> ScorecardRecord:
 def _cohort(row: CohortRow) -> CohortRecord:
     assert row.id is not None
     return CohortRecord(
-        id=row.id, name=row.name, invite_code=row.invite_code, owner_id=row.owner_id, created_at=row.created_at
+        id=row.id,
+        name=row.name,
+        invite_code=row.invite_code,
+        owner_id=row.owner_id,
+        created_at=row.created_at,
     )
 
 

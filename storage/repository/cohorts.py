@@ -116,7 +116,9 @@ class CohortsMixin(RepositoryBase):
                 .join(SessionRow, col(SessionRow.user_id) == col(UserRow.id))
                 .join(ScorecardRow, col(ScorecardRow.session_id) == col(SessionRow.id))
                 .where(col(UserRow.id).in_(members), col(SessionRow.status) == "finished")
-                .order_by(col(UserRow.id), col(SessionRow.started_at), col(SessionRow.id), col(ScorecardRow.id))
+                .order_by(
+                    col(UserRow.id), col(SessionRow.started_at), col(SessionRow.id), col(ScorecardRow.id)
+                )
             ).all()
             latest: dict[int, tuple[UserRecord, SessionSummary, ScorecardRecord]] = {}
             for user, session, card in rows:
@@ -149,14 +151,17 @@ class CohortsMixin(RepositoryBase):
         """When the user joined the cohort; None if they are not a member."""
         with self._session() as s:
             return s.scalars(
-                select(MembershipRow.joined_at)
-                .where(col(MembershipRow.cohort_id) == cohort_id, col(MembershipRow.user_id) == user_id)
+                select(MembershipRow.joined_at).where(
+                    col(MembershipRow.cohort_id) == cohort_id, col(MembershipRow.user_id) == user_id
+                )
             ).first()
 
     def cohort_assignments(self, cohort_id: int) -> list[AssignmentRecord]:
         """The assignments made to a cohort, oldest first."""
         with self._session() as s:
             rows = s.scalars(
-                select(AssignmentRow).where(col(AssignmentRow.cohort_id) == cohort_id).order_by(col(AssignmentRow.id))
+                select(AssignmentRow)
+                .where(col(AssignmentRow.cohort_id) == cohort_id)
+                .order_by(col(AssignmentRow.id))
             )
             return [_assignment(r) for r in rows]

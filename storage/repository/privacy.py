@@ -13,7 +13,13 @@ from sqlmodel import col
 
 from storage.records import ErasureReport
 from storage.repository.base import RepositoryBase, _row_json, logger
-from storage.repository.candidate_view import TRANSPORT_STATE_KEY, WITHHELD_NOTE, _is_exam, _transport_prefs, _withheld
+from storage.repository.candidate_view import (
+    TRANSPORT_STATE_KEY,
+    WITHHELD_NOTE,
+    _is_exam,
+    _transport_prefs,
+    _withheld,
+)
 from storage.tables import (
     AssignmentRow,
     AudioBlobRow,
@@ -73,9 +79,12 @@ class PrivacyMixin(RepositoryBase):
                     select(SessionRow).where(col(SessionRow.user_id) == user_id).order_by(col(SessionRow.id))
                 )
             ]
-            owned = [_row_json(c) for c in s.scalars(select(CohortRow).where(col(CohortRow.owner_id) == user_id))]
+            owned = [
+                _row_json(c) for c in s.scalars(select(CohortRow).where(col(CohortRow.owner_id) == user_id))
+            ]
             created = [
-                _row_json(a) for a in s.scalars(select(AssignmentRow).where(col(AssignmentRow.created_by) == user_id))
+                _row_json(a)
+                for a in s.scalars(select(AssignmentRow).where(col(AssignmentRow.created_by) == user_id))
             ]
             reviews = [
                 {
@@ -90,7 +99,10 @@ class PrivacyMixin(RepositoryBase):
                 _row_json(p, exclude={"script", "source"})
                 for p in s.scalars(
                     select(PublishedScriptRow)
-                    .where((col(PublishedScriptRow.uploaded_by) == user_id) | (col(PublishedScriptRow.published_by) == user_id))
+                    .where(
+                        (col(PublishedScriptRow.uploaded_by) == user_id)
+                        | (col(PublishedScriptRow.published_by) == user_id)
+                    )
                     .order_by(col(PublishedScriptRow.id))
                 )
             ]
@@ -109,7 +121,9 @@ class PrivacyMixin(RepositoryBase):
 
     def _export_session(self, s: Session, row: SessionRow, include_audio: bool) -> dict[str, Any]:
         turns = []
-        for turn in s.scalars(select(TurnRow).where(col(TurnRow.session_id) == row.id).order_by(col(TurnRow.number))):
+        for turn in s.scalars(
+            select(TurnRow).where(col(TurnRow.session_id) == row.id).order_by(col(TurnRow.number))
+        ):
             data = _row_json(turn, exclude={"session_id"})
             blob = s.scalars(select(AudioBlobRow).where(col(AudioBlobRow.turn_id) == turn.id)).first()
             data["raw_audio"] = None
@@ -127,15 +141,22 @@ class PrivacyMixin(RepositoryBase):
             select(ScorecardRow).where(col(ScorecardRow.session_id) == row.id).order_by(col(ScorecardRow.id))
         ):
             if _withheld(exam, card):
-                scorecards.append({
-                    "id": card.id, "created_at": card.created_at.isoformat(), "review_status": card.review_status,
-                    "withheld": True, "note": WITHHELD_NOTE,
-                })
+                scorecards.append(
+                    {
+                        "id": card.id,
+                        "created_at": card.created_at.isoformat(),
+                        "review_status": card.review_status,
+                        "withheld": True,
+                        "note": WITHHELD_NOTE,
+                    }
+                )
             else:
                 scorecards.append({**_row_json(card, exclude={"session_id"}), "withheld": False})
         # the script by id and version only; the director's state is derived from the turns (and would
         # hint at the hidden brief: verdicts against the persona's demand), so it is not exported either
-        session = _row_json(row, exclude={"user_id", "script", "script_digest", "state", "director_state", "director_turn"})
+        session = _row_json(
+            row, exclude={"user_id", "script", "script_digest", "state", "director_state", "director_turn"}
+        )
         prefs = _transport_prefs(row.state)
         session["state"] = {TRANSPORT_STATE_KEY: prefs} if prefs else {}
         return {**session, "turns": turns, "scorecards": scorecards}
@@ -167,17 +188,27 @@ class PrivacyMixin(RepositoryBase):
             run(d, "voice_inbox", delete(VoiceInboxRow).where(col(VoiceInboxRow.session_id).in_(sessions)))
             telegram_id = s.get(UserRow, user_id).telegram_id  # type: ignore[union-attr]
             if telegram_id is not None:  # updates held from their private chat (its id is theirs)
-                run(d, "update_inbox", delete(UpdateInboxRow).where(col(UpdateInboxRow.chat_id) == telegram_id))
+                run(
+                    d,
+                    "update_inbox",
+                    delete(UpdateInboxRow).where(col(UpdateInboxRow.chat_id) == telegram_id),
+                )
             run(d, "sessions", delete(SessionRow).where(col(SessionRow.user_id) == user_id))
             run(
                 u,
                 "sessions.assignment_id",
-                update(SessionRow).where(col(SessionRow.assignment_id).in_(own_assignments)).values(assignment_id=None),
+                update(SessionRow)
+                .where(col(SessionRow.assignment_id).in_(own_assignments))
+                .values(assignment_id=None),
             )
             run(d, "assignments", delete(AssignmentRow).where(col(AssignmentRow.user_id) == user_id))
             run(d, "memberships", delete(MembershipRow).where(col(MembershipRow.user_id) == user_id))
             run(d, "web_links", delete(WebLinkRow).where(col(WebLinkRow.user_id) == user_id))
-            run(u, "cohorts.owner_id", update(CohortRow).where(col(CohortRow.owner_id) == user_id).values(owner_id=None))
+            run(
+                u,
+                "cohorts.owner_id",
+                update(CohortRow).where(col(CohortRow.owner_id) == user_id).values(owner_id=None),
+            )
             run(
                 u,
                 "assignments.created_by",
@@ -231,4 +262,6 @@ class PrivacyMixin(RepositoryBase):
         with self.engine.connect() as connection:
             busy, _, _ = connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)")).one()
             if busy:
-                logger.warning("WAL checkpoint incomplete (a reader is active): old pages remain until the next one")
+                logger.warning(
+                    "WAL checkpoint incomplete (a reader is active): old pages remain until the next one"
+                )

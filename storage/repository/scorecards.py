@@ -23,7 +23,9 @@ class ScorecardsMixin(RepositoryBase):
         with self._session() as s:
             return _scorecard(self._get(s, ScorecardRow, scorecard_id, "scorecard"))
 
-    def proposed_scorecards(self, owner_id: int | None = None) -> list[tuple[UserRecord, SessionSummary, ScorecardRecord]]:
+    def proposed_scorecards(
+        self, owner_id: int | None = None
+    ) -> list[tuple[UserRecord, SessionSummary, ScorecardRecord]]:
         """Scorecards waiting for a decision, of members of the cohorts `owner_id` owns (all when None)."""
         with self._session() as s:
             cohorts = select(CohortRow.id)
@@ -61,7 +63,9 @@ class ScorecardsMixin(RepositoryBase):
         """Every scorecard of a session, oldest first."""
         with self._session() as s:
             rows = s.scalars(
-                select(ScorecardRow).where(col(ScorecardRow.session_id) == session_id).order_by(col(ScorecardRow.id))
+                select(ScorecardRow)
+                .where(col(ScorecardRow.session_id) == session_id)
+                .order_by(col(ScorecardRow.id))
             )
             return [_scorecard(r) for r in rows]
 
@@ -101,6 +105,8 @@ class ScorecardsMixin(RepositoryBase):
             if not _is_exam(row, self._assignment_mode(s, row)):
                 return True
             latest = s.scalars(
-                select(ScorecardRow).where(col(ScorecardRow.session_id) == session_id).order_by(col(ScorecardRow.id).desc())
+                select(ScorecardRow)
+                .where(col(ScorecardRow.session_id) == session_id)
+                .order_by(col(ScorecardRow.id).desc())
             ).first()
             return latest is not None and not _withheld(True, latest)

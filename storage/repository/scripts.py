@@ -61,8 +61,11 @@ class ScriptsMixin(RepositoryBase):
             rows = s.scalars(
                 select(PublishedScriptRow)
                 .where(col(PublishedScriptRow.published).is_(True))
-                .order_by(col(PublishedScriptRow.scenario_id), col(PublishedScriptRow.version),
-                          col(PublishedScriptRow.id))
+                .order_by(
+                    col(PublishedScriptRow.scenario_id),
+                    col(PublishedScriptRow.version),
+                    col(PublishedScriptRow.id),
+                )
             )
             return [_script(r) for r in rows]
 
@@ -77,8 +80,9 @@ class ScriptsMixin(RepositoryBase):
         (by any process), so a running bot can tell its catalog is out of date cheaply."""
         with self._session() as s:
             count, last = s.execute(
-                select(func.count(col(PublishedScriptRow.id)), func.max(col(PublishedScriptRow.published_at)))
-                .where(col(PublishedScriptRow.published).is_(True))
+                select(
+                    func.count(col(PublishedScriptRow.id)), func.max(col(PublishedScriptRow.published_at))
+                ).where(col(PublishedScriptRow.published).is_(True))
             ).one()
             return int(count), last
 
@@ -86,11 +90,13 @@ class ScriptsMixin(RepositoryBase):
         """Every finished session of a scenario (any version), oldest first, with its latest scorecard:
         for the jury, who read them without knowing whose they are (no user in the result)."""
         with self._session() as s:
-            sessions = list(s.scalars(
-                select(SessionRow)
-                .where(col(SessionRow.scenario_id) == scenario_id, col(SessionRow.status) == "finished")
-                .order_by(col(SessionRow.started_at), col(SessionRow.id))
-            ))
+            sessions = list(
+                s.scalars(
+                    select(SessionRow)
+                    .where(col(SessionRow.scenario_id) == scenario_id, col(SessionRow.status) == "finished")
+                    .order_by(col(SessionRow.started_at), col(SessionRow.id))
+                )
+            )
             cards: dict[int, ScorecardRecord] = {}
             if sessions:
                 for row in s.scalars(
@@ -106,7 +112,8 @@ class ScriptsMixin(RepositoryBase):
         the transport's state): not a candidate's, so not listed with theirs."""
         with self._session() as s:
             rows = s.execute(
-                select(SessionRow.id, SessionRow.state)
-                .where(col(SessionRow.scenario_id) == scenario_id, col(SessionRow.status) == "finished")
+                select(SessionRow.id, SessionRow.state).where(
+                    col(SessionRow.scenario_id) == scenario_id, col(SessionRow.status) == "finished"
+                )
             ).all()
             return {session_id for session_id, state in rows if _transport_prefs(state).get("trial")}

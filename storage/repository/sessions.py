@@ -60,14 +60,20 @@ class SessionsMixin(RepositoryBase):
             s.add(row)
             s.flush()
             assert row.id is not None
-            logger.info("session %s started (user %s, %s v%s)", row.id, user_id, scenario.id, scenario.version)
+            logger.info(
+                "session %s started (user %s, %s v%s)", row.id, user_id, scenario.id, scenario.version
+            )
             return row.id
 
     def session(self, session_id: int, *, last_turns: int | None = None) -> SessionRecord:
         """The session with its frozen scenario and every committed turn, in order (only the last
         `last_turns` of them when given: see `SessionRecord.first_turn`)."""
         with self._session() as s:
-            row = s.get(SessionRow, session_id, options=[defer(SessionRow.script)]) if 0 < session_id <= _MAX_ID else None  # type: ignore[arg-type]
+            row = (
+                s.get(SessionRow, session_id, options=[defer(SessionRow.script)])
+                if 0 < session_id <= _MAX_ID
+                else None
+            )  # type: ignore[arg-type]
             if row is None:
                 raise NotFound(f"no session {session_id}")
             return self._record(s, row, last_turns)
@@ -82,11 +88,15 @@ class SessionsMixin(RepositoryBase):
         turns = list(s.scalars(query.order_by(col(TurnRow.number))))
         if turns:
             first = turns[0].number
-        with_audio = set(
-            s.scalars(
-                select(AudioBlobRow.turn_id).where(col(AudioBlobRow.turn_id).in_([t.id for t in turns]))
+        with_audio = (
+            set(
+                s.scalars(
+                    select(AudioBlobRow.turn_id).where(col(AudioBlobRow.turn_id).in_([t.id for t in turns]))
+                )
             )
-        ) if turns else set()
+            if turns
+            else set()
+        )
         return SessionRecord(
             id=row.id,
             user_id=row.user_id,
@@ -165,7 +175,9 @@ class SessionsMixin(RepositoryBase):
         needs, without loading scripts or turns."""
         with self._session() as s:
             rows = s.execute(
-                select(SessionRow.id, SessionRow.user_id, SessionRow.state).where(col(SessionRow.status) == "active")
+                select(SessionRow.id, SessionRow.user_id, SessionRow.state).where(
+                    col(SessionRow.status) == "active"
+                )
             ).all()
             return [(int(i), int(u), dict(state or {})) for i, u, state in rows]
 
@@ -238,7 +250,9 @@ class SessionsMixin(RepositoryBase):
             s.flush()
             if audio_bytes is not None:
                 assert row.id is not None
-                s.add(AudioBlobRow(turn_id=row.id, mime_type=audio_mime_type, data=audio_bytes, created_at=now))
+                s.add(
+                    AudioBlobRow(turn_id=row.id, mime_type=audio_mime_type, data=audio_bytes, created_at=now)
+                )
         logger.debug("session %s: turn %s committed (%s)", session_id, number, turn.speaker)
         return number
 

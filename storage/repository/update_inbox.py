@@ -20,14 +20,18 @@ class UpdateInboxMixin(RepositoryBase):
     def mark_update_processed(self, update_id: int) -> bool:
         """Record a Telegram update as handled; False if it already was (race-safe)."""
         with self._session() as s, s.begin():
-            return self._insert_ignore(s, ProcessedUpdateRow, dict(update_id=update_id, processed_at=self._clock()))
+            return self._insert_ignore(
+                s, ProcessedUpdateRow, dict(update_id=update_id, processed_at=self._clock())
+            )
 
     def forget_processed_updates(self, older_than: timedelta) -> int:
         """Drop update ids older than `older_than` (Telegram stops redelivering after 24 h), and the
         inbox's done updates as old."""
         cutoff = self._clock() - older_than
         with self._session() as s, s.begin():
-            result = s.execute(delete(ProcessedUpdateRow).where(col(ProcessedUpdateRow.processed_at) < cutoff))
+            result = s.execute(
+                delete(ProcessedUpdateRow).where(col(ProcessedUpdateRow.processed_at) < cutoff)
+            )
             s.execute(
                 delete(UpdateInboxRow).where(
                     col(UpdateInboxRow.done_at).is_not(None), col(UpdateInboxRow.received_at) < cutoff
@@ -41,10 +45,17 @@ class UpdateInboxMixin(RepositoryBase):
         """Hold a Telegram update as received (write-ahead, before Telegram is told it arrived);
         False when it is already held or was handled (a redelivery: nothing is stored)."""
         with self._session() as s, s.begin():
-            return self._insert_ignore(s, UpdateInboxRow, {
-                "update_id": update_id, "chat_id": chat_id, "payload": dict(payload), "attempts": 0,
-                "received_at": self._clock(),
-            })
+            return self._insert_ignore(
+                s,
+                UpdateInboxRow,
+                {
+                    "update_id": update_id,
+                    "chat_id": chat_id,
+                    "payload": dict(payload),
+                    "attempts": 0,
+                    "received_at": self._clock(),
+                },
+            )
 
     def update_done(self, update_id: int) -> None:
         """The update has been handled to its end: its content is cleared, its id kept (a redelivery
@@ -58,34 +69,48 @@ class UpdateInboxMixin(RepositoryBase):
                 .execution_options(synchronize_session=False)
             )
             if not result.rowcount:  # type: ignore[attr-defined]
-                self._insert_ignore(s, UpdateInboxRow, {
-                    "update_id": update_id, "chat_id": None, "payload": None, "attempts": 0,
-                    "received_at": now, "done_at": now,
-                })
+                self._insert_ignore(
+                    s,
+                    UpdateInboxRow,
+                    {
+                        "update_id": update_id,
+                        "chat_id": None,
+                        "payload": None,
+                        "attempts": 0,
+                        "received_at": now,
+                        "done_at": now,
+                    },
+                )
 
     def pending_updates(self, *, older_than: timedelta = timedelta(0)) -> list[PendingUpdate]:
         """The held updates not handled to their end, received at least `older_than` ago, in order."""
         with self._session() as s:
             rows = s.scalars(
                 select(UpdateInboxRow)
-                .where(col(UpdateInboxRow.done_at).is_(None),
-                       col(UpdateInboxRow.received_at) <= self._clock() - older_than)
+                .where(
+                    col(UpdateInboxRow.done_at).is_(None),
+                    col(UpdateInboxRow.received_at) <= self._clock() - older_than,
+                )
                 .order_by(col(UpdateInboxRow.update_id))
             )
             return [
-                PendingUpdate(r.update_id, r.chat_id, dict(r.payload or {}), r.attempts, r.received_at) for r in rows
+                PendingUpdate(r.update_id, r.chat_id, dict(r.payload or {}), r.attempts, r.received_at)
+                for r in rows
             ]
 
     def count_update_attempt(self, update_id: int) -> int:
         """One more attempt at a held update (a replay after a crash or a failure); the new count."""
         with self._session() as s, s.begin():
-            return int(s.execute(
-                update(UpdateInboxRow)
-                .where(col(UpdateInboxRow.update_id) == update_id)
-                .values(attempts=col(UpdateInboxRow.attempts) + 1)
-                .returning(col(UpdateInboxRow.attempts))
-                .execution_options(synchronize_session=False)
-            ).scalar_one_or_none() or 0)
+            return int(
+                s.execute(
+                    update(UpdateInboxRow)
+                    .where(col(UpdateInboxRow.update_id) == update_id)
+                    .values(attempts=col(UpdateInboxRow.attempts) + 1)
+                    .returning(col(UpdateInboxRow.attempts))
+                    .execution_options(synchronize_session=False)
+                ).scalar_one_or_none()
+                or 0
+            )
 
     def held_update(self, update_id: int) -> PendingUpdate | None:
         """One held update not handled to its end (None when it is done or was never held): what a

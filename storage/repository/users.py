@@ -62,7 +62,9 @@ class UsersMixin(RepositoryBase):
             row = s.scalars(select(UserRow).where(col(UserRow.telegram_id) == telegram_id)).first()
             if row is not None:
                 return _user(row)
-        return self.user(self.get_or_create_user(telegram_id=telegram_id, display_name=display_name, language=language))
+        return self.user(
+            self.get_or_create_user(telegram_id=telegram_id, display_name=display_name, language=language)
+        )
 
     def user(self, user_id: int) -> UserRecord:
         with self._session() as s:

@@ -62,7 +62,9 @@ class VoiceInboxMixin(RepositoryBase):
                 .where(col(VoiceInboxRow.update_id) == update_id)
                 .execution_options(synchronize_session=False)
             )
-            self._insert_ignore(s, ProcessedUpdateRow, {"update_id": update_id, "processed_at": self._clock()})
+            self._insert_ignore(
+                s, ProcessedUpdateRow, {"update_id": update_id, "processed_at": self._clock()}
+            )
             return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def held_voice(self, update_id: int) -> HeldVoice | None:

@@ -18,7 +18,9 @@ class WebLinksMixin(RepositoryBase):
         """Keep a one-time sign-in link (the hash of its token) for a user; returns its id."""
         with self._session() as s, s.begin():
             self._get(s, UserRow, user_id, "user")
-            row = WebLinkRow(token_hash=token_hash, user_id=user_id, created_at=self._clock(), expires_at=expires_at)
+            row = WebLinkRow(
+                token_hash=token_hash, user_id=user_id, created_at=self._clock(), expires_at=expires_at
+            )
             s.add(row)
             s.flush()
             assert row.id is not None

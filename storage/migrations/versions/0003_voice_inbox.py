@@ -4,6 +4,7 @@ Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-28
 """
+
 from __future__ import annotations
 
 from typing import Sequence, Union
@@ -12,31 +13,34 @@ from alembic import op
 import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
-revision: str = '0003'
-down_revision: Union[str, Sequence[str], None] = '0002'
+revision: str = "0003"
+down_revision: Union[str, Sequence[str], None] = "0002"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
 
 def upgrade() -> None:
     """Upgrade schema."""
-    op.create_table('voice_inbox',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('session_id', sa.Integer(), nullable=False),
-    sa.Column('update_id', sa.BigInteger(), nullable=False),
-    sa.Column('chat_id', sa.BigInteger(), nullable=False),
-    sa.Column('language', sa.String(length=2), nullable=True),
-    sa.Column('mime_type', sa.String(length=64), nullable=False),
-    sa.Column('data', sa.LargeBinary(), nullable=False),
-    sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['session_id'], ['sessions.id'], name=op.f('fk_voice_inbox_session_id_sessions')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_voice_inbox')),
-    sa.UniqueConstraint('update_id', name=op.f('uq_voice_inbox_update_id'))
+    op.create_table(
+        "voice_inbox",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("session_id", sa.Integer(), nullable=False),
+        sa.Column("update_id", sa.BigInteger(), nullable=False),
+        sa.Column("chat_id", sa.BigInteger(), nullable=False),
+        sa.Column("language", sa.String(length=2), nullable=True),
+        sa.Column("mime_type", sa.String(length=64), nullable=False),
+        sa.Column("data", sa.LargeBinary(), nullable=False),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["session_id"], ["sessions.id"], name=op.f("fk_voice_inbox_session_id_sessions")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_voice_inbox")),
+        sa.UniqueConstraint("update_id", name=op.f("uq_voice_inbox_update_id")),
     )
-    op.create_index(op.f('ix_voice_inbox_session_id'), 'voice_inbox', ['session_id'], unique=False)
+    op.create_index(op.f("ix_voice_inbox_session_id"), "voice_inbox", ["session_id"], unique=False)
 
 
 def downgrade() -> None:
     """Downgrade schema."""
-    op.drop_index(op.f('ix_voice_inbox_session_id'), table_name='voice_inbox')
-    op.drop_table('voice_inbox')
+    op.drop_index(op.f("ix_voice_inbox_session_id"), table_name="voice_inbox")
+    op.drop_table("voice_inbox")

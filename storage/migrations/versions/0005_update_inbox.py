@@ -5,6 +5,7 @@ Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-05
 """
+
 from __future__ import annotations
 
 from typing import Sequence, Union
@@ -17,29 +18,30 @@ from sqlalchemy.dialects import postgresql
 JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")
 
 # revision identifiers, used by Alembic.
-revision: str = '0005'
-down_revision: Union[str, Sequence[str], None] = '0004'
+revision: str = "0005"
+down_revision: Union[str, Sequence[str], None] = "0004"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
 
 def upgrade() -> None:
     """Upgrade schema."""
-    op.create_table('update_inbox',
-    sa.Column('update_id', sa.BigInteger(), autoincrement=False, nullable=False),
-    sa.Column('chat_id', sa.BigInteger(), nullable=True),
-    sa.Column('payload', JSON, nullable=True),
-    sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('done_at', sa.DateTime(timezone=True), nullable=True),
-    sa.PrimaryKeyConstraint('update_id', name=op.f('pk_update_inbox'))
+    op.create_table(
+        "update_inbox",
+        sa.Column("update_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("chat_id", sa.BigInteger(), nullable=True),
+        sa.Column("payload", JSON, nullable=True),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("update_id", name=op.f("pk_update_inbox")),
     )
-    op.create_index(op.f('ix_update_inbox_chat_id'), 'update_inbox', ['chat_id'], unique=False)
-    op.create_index(op.f('ix_update_inbox_received_at'), 'update_inbox', ['received_at'], unique=False)
+    op.create_index(op.f("ix_update_inbox_chat_id"), "update_inbox", ["chat_id"], unique=False)
+    op.create_index(op.f("ix_update_inbox_received_at"), "update_inbox", ["received_at"], unique=False)
 
 
 def downgrade() -> None:
     """Downgrade schema."""
-    op.drop_index(op.f('ix_update_inbox_received_at'), table_name='update_inbox')
-    op.drop_index(op.f('ix_update_inbox_chat_id'), table_name='update_inbox')
-    op.drop_table('update_inbox')
+    op.drop_index(op.f("ix_update_inbox_received_at"), table_name="update_inbox")
+    op.drop_index(op.f("ix_update_inbox_chat_id"), table_name="update_inbox")
+    op.drop_table("update_inbox")

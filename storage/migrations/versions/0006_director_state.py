@@ -8,6 +8,7 @@ Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-08
 """
+
 from __future__ import annotations
 
 from typing import Sequence, Union
@@ -20,21 +21,21 @@ from sqlalchemy.dialects import postgresql
 JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")
 
 # revision identifiers, used by Alembic.
-revision: str = '0006'
-down_revision: Union[str, Sequence[str], None] = '0005'
+revision: str = "0006"
+down_revision: Union[str, Sequence[str], None] = "0005"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
 
 def upgrade() -> None:
     """Upgrade schema."""
-    op.add_column('sessions', sa.Column('script_digest', sa.String(length=64), nullable=True))
-    op.add_column('sessions', sa.Column('director_state', JSON, nullable=True))
-    op.add_column('sessions', sa.Column('director_turn', sa.Integer(), nullable=True))
+    op.add_column("sessions", sa.Column("script_digest", sa.String(length=64), nullable=True))
+    op.add_column("sessions", sa.Column("director_state", JSON, nullable=True))
+    op.add_column("sessions", sa.Column("director_turn", sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
     """Downgrade schema."""
-    op.drop_column('sessions', 'director_turn')  # SQLite >= 3.35 drops columns natively
-    op.drop_column('sessions', 'director_state')
-    op.drop_column('sessions', 'script_digest')
+    op.drop_column("sessions", "director_turn")  # SQLite >= 3.35 drops columns natively
+    op.drop_column("sessions", "director_state")
+    op.drop_column("sessions", "script_digest")

@@ -23,12 +23,30 @@ ORALBLANC = Path(sys.executable).parent / "oralblanc"
 
 def play(scenario: str, lang: str, lines: Path, out: Path, kind_only: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, ORALBLANC_DATABASE_URL=f"sqlite:///{tmp}/graded.db", DATABASE_URL=f"sqlite:///{tmp}/graded.db")
+        env = dict(
+            os.environ,
+            ORALBLANC_DATABASE_URL=f"sqlite:///{tmp}/graded.db",
+            DATABASE_URL=f"sqlite:///{tmp}/graded.db",
+        )
         with lines.open(encoding="utf-8") as stdin:
             subprocess.run(
-                [str(ORALBLANC), "play", scenario, "--lang", lang, "--engine", "scripted", "--user", "graded",
-                 "--transcript-out", str(out)],
-                stdin=stdin, env=env, check=True, stdout=subprocess.DEVNULL,
+                [
+                    str(ORALBLANC),
+                    "play",
+                    scenario,
+                    "--lang",
+                    lang,
+                    "--engine",
+                    "scripted",
+                    "--user",
+                    "graded",
+                    "--transcript-out",
+                    str(out),
+                ],
+                stdin=stdin,
+                env=env,
+                check=True,
+                stdout=subprocess.DEVNULL,
             )
     if kind_only:
         data = json.loads(out.read_text(encoding="utf-8"))
@@ -43,7 +61,13 @@ def main() -> None:
         for name in (pair["better"], pair["worse"]):
             if name in done:
                 continue
-            play(pair["scenario"], pair["language"], HERE / "src" / f"{name}.txt", HERE / f"{name}.json", pair.get("kind_only", False))
+            play(
+                pair["scenario"],
+                pair["language"],
+                HERE / "src" / f"{name}.txt",
+                HERE / f"{name}.json",
+                pair.get("kind_only", False),
+            )
             done.add(name)
             print(name)
 
