@@ -1,4 +1,4 @@
-# oralblanc — the two commands a newcomer needs: `make run` and `make test`.
+# oralblanc — the two commands a newcomer needs: `make run` and `make test` (and `make lint` before a commit).
 # Both bootstrap what they need: Debian packages (when root), a .venv, the project and its test extras.
 
 PYTHON ?= python3
@@ -9,7 +9,7 @@ PIP_LOG := $(VENV)/pip-install.log
 # Debian packages the project needs at run time and in tests.
 APT_PACKAGES := espeak-ng libespeak-ng1 postgresql python3-grammalecte libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium chromium-driver
 
-.PHONY: run test install apt-deps clean
+.PHONY: run test lint install apt-deps clean
 
 run: $(STAMP)
 	@if [ -n "$$TELEGRAM_BOT_TOKEN" ] && $(BIN)/oralblanc bot --help >/dev/null 2>&1; then \
@@ -20,6 +20,12 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+# ruff's rules and mypy's files are in pyproject.toml ([tool.ruff], [tool.mypy]).
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 install: $(STAMP)
 

@@ -47,7 +47,7 @@ def cohort_rows(
                         "status": "scored" if lv is not None else "insufficient_evidence",
                         "weight": 1.0,
                     }
-                    for code, lv in zip(CRITERIA, levels)
+                    for code, lv in zip(CRITERIA, levels, strict=True)
                 ],
                 "overall": {"score_20": score},
             }

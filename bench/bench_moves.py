@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.half} half: {len(items)} sentences ({negatives} doing none of the moves), "
         f"{sum(1 for i in items if i['lang'] == 'fr')} FR / {sum(1 for i in items if i['lang'] == 'en')} EN"
     )
-    print(f"| move | support | precision | recall |\n|---|---|---|---|")
+    print("| move | support | precision | recall |\n|---|---|---|---|")
     for m, f in figures.items():
         print(f"| {m} | {f['support']} | {f['precision']:.3f} | {f['recall']:.3f} |")
     exact = 1 - len(errors) / len(items)

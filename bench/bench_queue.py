@@ -72,7 +72,9 @@ async def _one_run(admin_url: str, workers: int, args: argparse.Namespace) -> di
                             posted = time.perf_counter()
                             await running.post(send(api, user, line(n)))
                             await api.wait_for(
-                                lambda: _persona(api, user.id) > before, timeout=120, what="answer"
+                                lambda before=before: _persona(api, user.id) > before,
+                                timeout=120,
+                                what="answer",
                             )
                             latencies.append(time.perf_counter() - posted)
 

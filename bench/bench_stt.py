@@ -24,15 +24,15 @@ import sys
 import time
 from pathlib import Path
 
+import av
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import av
-
-from bot.speech.audio import decode_audio
-from bot.speech.stt import WhisperTranscriber, load_model, resolve_model
-from bot.speech.tts import EspeakSynthesizer
-from tests.test_speech_stt import word_error_rate
+from bot.speech.audio import decode_audio  # noqa: E402
+from bot.speech.stt import WhisperTranscriber, load_model, resolve_model  # noqa: E402
+from bot.speech.tts import EspeakSynthesizer  # noqa: E402
+from tests.test_speech_stt import word_error_rate  # noqa: E402
 
 BEGIN, END = "<!-- speech:begin -->", "<!-- speech:end -->"
 
@@ -131,7 +131,9 @@ def bench_stt(model_path: str, rounds: int) -> dict[str, float]:
         "rtf_told": total["told"] / rounds / audio_seconds,
         "wer_told": word_error_rate(references, texts["told"]),
         "per_note_s": total["ours"] / rounds / len(files),
-        "ratio_median_round": statistics.median(o / b for o, b in zip(times["ours"], times["bare"])),
+        "ratio_median_round": statistics.median(
+            o / b for o, b in zip(times["ours"], times["bare"], strict=True)
+        ),
         "rtf_ours": total["ours"] / rounds / audio_seconds,
         "rtf_bare": total["bare"] / rounds / audio_seconds,
         "rtf_same": total["same"] / rounds / audio_seconds,

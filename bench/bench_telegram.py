@@ -27,7 +27,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -166,8 +166,16 @@ asyncio.run(main())
 """
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (Linux /proc), in seconds."""
+    import os
+
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @asynccontextmanager
-async def _bot_in_child(settings, options) -> AsyncIterator[None]:
+async def _bot_in_child(settings, options) -> AsyncIterator[Callable[[], float]]:
     """The bot in its own process (its own interpreter and GIL, as in production, where Telegram is
     elsewhere): only the fake Bot API and the simulated candidates stay in this one."""
     import os
@@ -189,13 +197,13 @@ async def _bot_in_child(settings, options) -> AsyncIterator[None]:
         line = await asyncio.wait_for(process.stdout.readline(), 120)
         if line.strip() != b"ready":
             raise SystemExit(f"the bot process did not start: {line!r}")
-        yield
+        yield lambda: _cpu_seconds(process.pid)
     finally:
         if process.returncode is None:
             process.terminate()
             try:
                 await asyncio.wait_for(process.wait(), 30)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 process.kill()
                 await process.wait()
 
@@ -234,7 +242,8 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
                 if getattr(args, "bot_process", False)
                 else bot_running(settings, options=options)
             )
-            async with bot:
+            async with bot as bot_cpu:
+                cpu_before = bot_cpu() if callable(bot_cpu) else None
                 started = time.perf_counter()
                 await asyncio.gather(
                     *(
@@ -251,6 +260,9 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
                     )
                 )
                 wall = time.perf_counter() - started
+                # CPU the bot's process spent on the whole run (its scoring workers excluded): per turn,
+                # it depends far less than latency on what else the machine is doing
+                bot_cpu_s = bot_cpu() - cpu_before if cpu_before is not None else None
             unwanted = [
                 t
                 for c in candidates
@@ -286,6 +298,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
         "sessions": problems["sessions"],
         "apologies_or_busy": len(unwanted),
         "ended_early": sum(c.ended_early for c in candidates),
+        "bot_cpu_ms_per_turn": round(bot_cpu_s * 1000 / len(latencies), 2) if bot_cpu_s else None,
     }
 
 

@@ -33,8 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.catalog import load_catalog  # noqa: E402
 import bot.rehearsal as rehearsal_module  # noqa: E402
+from bot.catalog import load_catalog  # noqa: E402
 from bot.rehearsal import Rehearsal  # noqa: E402
 from scenarios.model import Scenario  # noqa: E402
 from storage.db import make_engine  # noqa: E402

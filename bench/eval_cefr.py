@@ -32,7 +32,7 @@ import re
 import sys
 import time
 from collections import Counter, defaultdict
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,7 +90,7 @@ def detokenize(s: str) -> str:
     return s.strip()
 
 
-@lru_cache(maxsize=None)
+@cache
 def n_words(text: str) -> int:
     return len(re.findall(r"\S*[A-Za-z0-9]\S*", text))
 
@@ -291,7 +291,7 @@ def b1_cut(scores: list[float], labels: list[int], low: float, high: float) -> f
         return (low + high) / 2
     right = [int(((s >= g) == y).sum()) for g in grid]
     best = max(right)
-    run = [g for g, r in zip(grid, right) if r == best]
+    run = [g for g, r in zip(grid, right, strict=True) if r == best]
     return float(run[len(run) // 2])
 
 
@@ -303,9 +303,9 @@ def figures(pred: list[int], gold: list[int]) -> dict[str, float]:
     n = len(gold)
     return {
         "n": n,
-        "exact": sum(p == g for p, g in zip(pred, gold)) / n,
-        "adjacent": sum(abs(p - g) <= 1 for p, g in zip(pred, gold)) / n,
-        "b1_decision": sum((p >= 3) == (g >= 3) for p, g in zip(pred, gold)) / n,
+        "exact": sum(p == g for p, g in zip(pred, gold, strict=True)) / n,
+        "adjacent": sum(abs(p - g) <= 1 for p, g in zip(pred, gold, strict=True)) / n,
+        "b1_decision": sum((p >= 3) == (g >= 3) for p, g in zip(pred, gold, strict=True)) / n,
     }
 
 
@@ -396,7 +396,7 @@ def b1_right(
     """Share of documents (of at least `min_words` words) whose B1 decision is right, and their number."""
     right = [
         (model.score(m) >= model.b1_cut) == (t["level"] >= 3)
-        for t, m in zip(docs, measures)
+        for t, m in zip(docs, measures, strict=True)
         if m["words"] >= min_words
     ]
     return sum(right) / max(len(right), 1), len(right)
@@ -497,7 +497,7 @@ def main(argv: list[str] | None = None) -> int:
         }
         if subset == "all":
             confusion = [[0] * 6 for _ in range(6)]
-            for g, p in zip(gold, ours):
+            for g, p in zip(gold, ours, strict=True):
                 confusion[g - 1][p - 1] += 1
             results[subset]["confusion_ours"] = confusion
     pooled = pooled_texts(held_s, SEED + 4)
@@ -537,7 +537,7 @@ def main(argv: list[str] | None = None) -> int:
         "b1_by_sentences": {
             n: round(
                 figures(
-                    [o for o, t in zip(ours, pooled) if t["sentences"] == n],
+                    [o for o, t in zip(ours, pooled, strict=True) if t["sentences"] == n],
                     [t["level"] for t in pooled if t["sentences"] == n],
                 )["b1_decision"],
                 3,
@@ -583,7 +583,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"pooled, B1 decision by sentences per document: {p['b1_by_sentences']}")
     print(f"regrouped ({REGROUPINGS}×, all held-out sentences): {p['regrouped']}")
     print("\nconfusion (rows gold A1..C2, cols ours):")
-    for lvl, row in zip(LEVELS, results["all"]["confusion_ours"]):
+    for lvl, row in zip(LEVELS, results["all"]["confusion_ours"], strict=True):
         print(f"  {lvl} {row}")
     return 0
 

@@ -6,10 +6,11 @@ folders, each problem reported as `FILE:LINE: message`.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
 
 from feedback.referential import load_referential
 from personas.loader import LIBRARY as PERSONA_LIBRARY
@@ -90,10 +91,8 @@ def lint_paths(paths: Iterable[Path]) -> list[Problem]:
     problems += persona_report.problems
     known = set(persona_report.documents)
     if PERSONA_LIBRARY.is_dir():
-        try:
+        with contextlib.suppress(InvalidFile):  # the library's own problems are reported when it is linted
             known |= set(load_personas(PERSONA_LIBRARY))
-        except InvalidFile:
-            pass  # the library's own problems are reported when it is linted
     problems += lint_scenarios(scenario_files, references(known)).problems
     return sorted(set(problems))
 

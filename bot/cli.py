@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -51,20 +51,20 @@ def main(
 @app.command()
 def play(
     scenario_id: Annotated[
-        Optional[str], typer.Argument(help="Scenario id (default: ORALBLANC_DEFAULT_SCENARIO).")
+        str | None, typer.Argument(help="Scenario id (default: ORALBLANC_DEFAULT_SCENARIO).")
     ] = None,
     lang: Annotated[str, typer.Option("--lang", help="Language of the session: fr or en.")] = "fr",
     engine: Annotated[
-        Optional[str], typer.Option("--engine", help="Who speaks the persona: scripted or llm.")
+        str | None, typer.Option("--engine", help="Who speaks the persona: scripted or llm.")
     ] = None,
     transcript_out: Annotated[
-        Optional[Path], typer.Option("--transcript-out", help="Write the transcript (JSON) here.")
+        Path | None, typer.Option("--transcript-out", help="Write the transcript (JSON) here.")
     ] = None,
     user: Annotated[
-        Optional[str], typer.Option("--user", help="Whose rehearsal this is (default: your login name).")
+        str | None, typer.Option("--user", help="Whose rehearsal this is (default: your login name).")
     ] = None,
     resume: Annotated[
-        Optional[int], typer.Option("--resume", help="Continue a stored session by its number.")
+        int | None, typer.Option("--resume", help="Continue a stored session by its number.")
     ] = None,
     voice: Annotated[
         bool, typer.Option("--voice", help="Also write the persona's replies as voice notes (OGG/Opus).")

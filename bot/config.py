@@ -10,6 +10,9 @@ from platformdirs import user_data_dir
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+CATALOG_POLL_SECONDS = 30.0  # the poll for publications, where nothing announces them (SQLite)
+CATALOG_SAFETY_NET_SECONDS = 600.0  # the same poll where notifications announce them (PostgreSQL)
+
 
 def _env(*names: str) -> AliasChoices:
     return AliasChoices(*names)
@@ -31,9 +34,11 @@ class Settings(BaseSettings):
         "negotiation-castelnau-arrosage", validation_alias=_env("ORALBLANC_DEFAULT_SCENARIO")
     )
     engine: Literal["scripted", "llm"] | None = Field(None, validation_alias=_env("ORALBLANC_ENGINE"))
-    # how often a running bot looks for scripts the jury published from another process (0: never)
-    catalog_refresh_seconds: float = Field(
-        30.0, ge=0, validation_alias=_env("ORALBLANC_CATALOG_REFRESH_SECONDS")
+    # How often a running bot polls for scripts the jury published from another process (0: never).
+    # Unset: every 30 s on SQLite; on PostgreSQL every process hears a publication at once (LISTEN/
+    # NOTIFY, `storage.notifications`), so it polls only as a safety net, every 600 s.
+    catalog_refresh_seconds: float | None = Field(
+        None, ge=0, validation_alias=_env("ORALBLANC_CATALOG_REFRESH_SECONDS")
     )
 
     # LLM (any OpenAI-compatible chat API)
@@ -54,6 +59,13 @@ class Settings(BaseSettings):
     # A transcription whose mean word probability is below this is shown back for the candidate to
     # confirm (or resend) before the persona answers; 0 never asks. Clear speech scores 0.8-0.9 here.
     stt_confirm_below: float = Field(0.6, ge=0, le=1, validation_alias=_env("ORALBLANC_STT_CONFIRM_BELOW"))
+    # Remote speech to text (optional): the base URL of any OpenAI-compatible transcription server
+    # (`…/v1`, the one whose `/audio/transcriptions` answers); unset, faster-whisper runs locally.
+    stt_url: str | None = Field(None, validation_alias=_env("ORALBLANC_STT_URL"))
+    stt_api_key: str | None = Field(None, validation_alias=_env("ORALBLANC_STT_API_KEY"))
+    stt_api_model: str = Field("whisper-1", validation_alias=_env("ORALBLANC_STT_API_MODEL"))
+    stt_timeout: float = Field(60.0, gt=0, validation_alias=_env("ORALBLANC_STT_TIMEOUT"))
+    stt_max_retries: int = Field(1, ge=0, validation_alias=_env("ORALBLANC_STT_MAX_RETRIES"))
 
     # Telegram
     telegram_bot_token: str | None = Field(None, validation_alias=_env("TELEGRAM_BOT_TOKEN"))
@@ -78,6 +90,13 @@ class Settings(BaseSettings):
         if self.engine is not None:
             return self.engine
         return "llm" if (self.openai_api_key or self.openai_base_url) else "scripted"
+
+    def catalog_poll_seconds(self, *, notified: bool) -> float:
+        """Seconds between two polls for publications: `catalog_refresh_seconds` when set, else 30 s,
+        or 600 s when publications are `notified` (PostgreSQL: the poll is only a safety net)."""
+        if self.catalog_refresh_seconds is not None:
+            return self.catalog_refresh_seconds
+        return CATALOG_SAFETY_NET_SECONDS if notified else CATALOG_POLL_SECONDS
 
     @property
     def effective_database_url(self) -> str:

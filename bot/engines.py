@@ -9,7 +9,8 @@ scripted line and records it.
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from bot.llm import DEFAULT_TURN_DEADLINE, ChatClient, make_client
 from feedback.judge import Judge

@@ -18,7 +18,8 @@ import json
 import logging
 import random
 import time
-from typing import TYPE_CHECKING, Any, AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import openai
 from openai import AsyncOpenAI
@@ -91,7 +92,7 @@ class ChatClient:
     @classmethod
     def from_settings(
         cls, settings: Any, *, http_client: httpx2.AsyncClient | None = None, **overrides: Any
-    ) -> "ChatClient":
+    ) -> ChatClient:
         """From the Settings object (`llm_model`, `llm_call_timeout`, `llm_max_retries`,
         `llm_temperature`; missing fields take the defaults), `overrides` winning."""
         options: dict[str, Any] = {

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from pydantic import ValidationError
 
 from bot.catalog import Catalog
+from bot.core.sessions import NotFound, SessionSummary, SessionView
 from bot.scoring import InlineScorer, Scorer
 from feedback.judge import Judge
 from feedback.scorecard import Scorecard
@@ -29,6 +31,7 @@ from personas.chat import TokenSink
 from personas.model import Persona
 from scenarios.director import Direction, Director, DirectorState
 from scenarios.model import Lang, Scenario, Transcript, Turn
+from storage.records import SessionMode, SessionStatus
 from storage.repository import AsyncRepository, SessionRecord
 
 log = logging.getLogger(__name__)
@@ -81,6 +84,9 @@ class Rehearsal:
         self.actor_factory = actor_factory
         self.judge = judge
         self.scorer: Scorer = scorer or InlineScorer()
+        # Set by a queue worker that does not take the `scoring` queue (`bot.queue.handoff`): the
+        # session is scored by a scoring job; None back (nobody took it) means score it here.
+        self.score_elsewhere: Callable[[int], Awaitable[Scorecard | None]] | None = None
 
     async def start(
         self,
@@ -88,7 +94,7 @@ class Rehearsal:
         scenario_id: str,
         language: Lang,
         *,
-        mode: str = "text",
+        mode: SessionMode = "text",
         engine: str = "scripted",
         assignment_id: int | None = None,
         scenario: Scenario | None = None,
@@ -201,7 +207,43 @@ class Rehearsal:
             assert state is not None
         return record, state
 
-    async def finish(self, session_id: int, status: str = "finished") -> Transcript:
+    # --- the reads and settings around a turn (what a door shows, or decides on) -------------------
+
+    async def session(self, session_id: int, *, last_turns: int | None = None) -> SessionView:
+        """A session as stored (only its last `last_turns` turns when given); `NotFound` if none."""
+        return await self.repo.session(session_id, last_turns=last_turns)
+
+    async def own_session(self, user_id: int, session_id: int) -> SessionView | None:
+        """One of this person's sessions; None when there is no such session or it is someone else's."""
+        try:
+            record = await self.repo.session(session_id)
+        except NotFound:
+            return None
+        return record if record.user_id == user_id else None
+
+    async def active_session(self, user_id: int, *, last_turns: int | None = None) -> SessionView | None:
+        """The session this person is playing (only its last `last_turns` turns when given), if any."""
+        return await self.repo.active_session(user_id, last_turns=last_turns)
+
+    async def sessions_of(self, user_id: int) -> list[SessionSummary]:
+        """This person's sessions, oldest first (index + 1 is the number shown to them)."""
+        return await self.repo.sessions_for_user(user_id)
+
+    async def released(self, session_id: int) -> bool:
+        """False for a mock-exam session whose scorecard no trainer has confirmed or amended yet: its
+        report is held back from the candidate until then (a jury member's trial is not held back).
+        The same rule as the personal-data export's (`Repository.scorecard_released`)."""
+        return await self.repo.scorecard_released(session_id)
+
+    async def set_state(self, session_id: int, state: dict[str, Any]) -> None:
+        """Replace the transport's own data stored with the session (its chat, its preferences)."""
+        await self.repo.set_session_state(session_id, state)
+
+    async def active_states(self) -> list[tuple[int, int, dict[str, Any]]]:
+        """(session id, user id, transport state) of every session in progress (the exam clock)."""
+        return await self.repo.active_session_states()
+
+    async def finish(self, session_id: int, status: SessionStatus = "finished") -> Transcript:
         record = await self.repo.session(session_id)
         if record.status == "active":
             await self.repo.finish_session(session_id, status)
@@ -212,6 +254,10 @@ class Rehearsal:
         stored = await self.repo.latest_scorecard(session_id)
         if stored is not None:
             return Scorecard.model_validate(stored.effective)
+        if self.score_elsewhere is not None:
+            card = await self.score_elsewhere(session_id)
+            if card is not None:
+                return card
         record = await self.repo.session(session_id)
         card = await self.scorer.score(record.transcript(), record.scenario, self.judge)
         await self.repo.save_scorecard(session_id, card, SCORER_VERSION)

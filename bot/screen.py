@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from typing import Callable
+from collections.abc import Callable
 
 MAX_WIDTH = 100  # wider lines are harder to read, whatever the terminal's width
 MIN_WIDTH = 20

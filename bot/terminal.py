@@ -23,13 +23,15 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Callable
 
 import typer
 
 from bot.config import Settings, get_settings
+from bot.core import people
+from bot.core.sessions import NotFound
 from bot.rehearsal import Rehearsal, RehearsalError
 from bot.screen import Flow, width, wrap
 from bot.services import Services, open_services
@@ -37,7 +39,6 @@ from bot.speech.audio import AudioError
 from bot.speech.voice import VoiceIO, turn_meta
 from feedback.report import summary, write_report
 from scenarios.model import Lang, Scenario
-from storage.records import NotFound
 
 log = logging.getLogger(__name__)
 
@@ -270,7 +271,7 @@ async def _play(
         deadline: datetime | None = None
         if resume is not None:
             try:
-                record = await services.repo.session(resume)
+                record = await rehearsal.session(resume)
             except NotFound:
                 typer.echo(f"oralblanc: {UI[language]['no_session'].format(id=resume)}", err=True)
                 return 2
@@ -284,8 +285,8 @@ async def _play(
             session_id, ended = await _resume(services, rehearsal, record, ui)
         else:
             ui = UI[language]
-            user_id = await services.repo.get_or_create_user(display_name=user or _login(), language=language)
-            paused = await services.repo.active_session(user_id)
+            user_id = await people.of_terminal(services.repo, user or _login(), language)
+            paused = await rehearsal.active_session(user_id)
             engine = engine or settings.effective_engine
             opening = await rehearsal.start(user_id, scenario_id, language, engine=engine, scenario=scenario)
             session_id, ended = opening.session_id, False
@@ -298,7 +299,7 @@ async def _play(
                     wrap(ui["time_limit"].format(minutes=opening.scenario.duration_min), width()) + "\n"
                 )
             _say(opening.persona.name, opening.text)
-        record = await services.repo.session(session_id)
+        record = await rehearsal.session(session_id)
         persona = services.catalog.persona_of(record.scenario)
         speaking = record.turns[-1].lang or record.language if record.turns else record.language
         while not ended:

@@ -18,7 +18,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter
+from matplotlib.projections.polar import PolarAxes
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.transforms import ScaledTranslation
 
 from feedback.scorecard import LEVELS, Scorecard, decimal
@@ -76,6 +77,7 @@ def radar_chart(card: Scorecard, title: str | None = None) -> bytes:
     values = [v if v is not None else 0.0 for _, v in axes]
     fig = Figure(figsize=(5.2, 5.2))
     ax = fig.add_subplot(projection="polar")
+    assert isinstance(ax, PolarAxes)
     ax.set_theta_offset(math.pi / 2)
     ax.set_theta_direction(-1)
     ax.set_ylim(0, 3)
@@ -83,7 +85,7 @@ def radar_chart(card: Scorecard, title: str | None = None) -> bytes:
     ax.set_yticklabels(["1", "2", "3"], color=MUTED, fontsize=8)
     ax.set_xticks(angles)
     ax.set_xticklabels([label for label, _ in axes], fontsize=8, color=INK)
-    for label, (_, v) in zip(ax.get_xticklabels(), axes):
+    for label, (_, v) in zip(ax.get_xticklabels(), axes, strict=True):
         if v is None:
             label.set_color(MUTED)
     ax.grid(color=GRID)
@@ -110,14 +112,14 @@ def progress_chart(history: Sequence[HistoryItem], title: str | None = None, lan
     ax = fig.add_subplot()
     scores = [card.overall.score_20 for _, card in items]
     ax.plot(
-        [x for x, s in zip(xs, scores) if s is not None],
+        [x for x, s in zip(xs, scores, strict=True) if s is not None],
         [s for s in scores if s is not None],
         color=ACCENT,
         linewidth=2.5,
         marker="o",
         label="/20",
     )
-    for x, s in zip(xs, scores):
+    for x, s in zip(xs, scores, strict=True):
         if s is not None:
             ax.annotate(
                 decimal(s, lang),
@@ -147,7 +149,7 @@ def progress_chart(history: Sequence[HistoryItem], title: str | None = None, lan
         for k, code in enumerate(codes):
             offset = (k - (len(codes) - 1) / 2) * 0.05  # criteria at the same level stay visible
             pts = []
-            for x, (_, card) in zip(xs, items):
+            for x, (_, card) in zip(xs, items, strict=True):
                 level = next((c.level for c in card.criteria if c.code == code), None)
                 if level is not None:
                     pts.append((x, level + offset))
@@ -260,7 +262,7 @@ def cohort_levels_chart(
     for level, sign, inner in ((1, -1, None), (0, -1, 1), (2, 1, None), (3, 1, 2)):
         widths = [counts[c][level] for c in codes]
         starts = [counts[c][inner] if inner is not None else 0 for c in codes]
-        lefts = [sign * s if sign > 0 else -(s + v) for s, v in zip(starts, widths)]
+        lefts = [sign * s if sign > 0 else -(s + v) for s, v in zip(starts, widths, strict=True)]
         ax.barh(
             ys,
             widths,
@@ -269,7 +271,7 @@ def cohort_levels_chart(
             color=LEVEL_COLOURS[level],
             label=f"{level} {LEVELS[level]['fr' if lang == 'fr' else 'en']}",
         )
-        for y, left, v in zip(ys, lefts, widths):
+        for y, left, v in zip(ys, lefts, widths, strict=True):
             if v:
                 ax.text(
                     left + v / 2,
@@ -284,7 +286,7 @@ def cohort_levels_chart(
     left_max = max(counts[c][0] + counts[c][1] for c in codes)
     right_max = max(counts[c][2] + counts[c][3] for c in codes)
     span = max(left_max, right_max, 1)
-    for y, c in zip(ys, codes):
+    for y, c in zip(ys, codes, strict=True):
         missing = counts[c][None]
         if missing:
             ax.text(
@@ -303,7 +305,9 @@ def cohort_levels_chart(
     ax.set_yticklabels([short_code(c) for c in codes], fontsize=9, color=INK)
     ax.set_ylim(len(codes) - 0.5, -1.0)  # first criterion on top, room for the "acquired" label
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{abs(v):g}"))
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    locator = ax.xaxis.get_major_locator()  # a linear axis's AutoLocator
+    assert isinstance(locator, MaxNLocator)
+    locator.set_params(integer=True)
     ax.tick_params(axis="x", colors=MUTED, labelsize=8)
     ax.set_xlabel(w["candidates"], color=MUTED, fontsize=8)
     ax.grid(axis="x", color=GRID)
@@ -340,16 +344,18 @@ def cohort_scores_chart(
     ax = fig.add_subplot()
     ys = list(range(len(scores)))
     lasts = [values[-1] if values else None for _, values in scores]
-    bars = [(y, s) for y, s in zip(ys, lasts) if s is not None]
+    bars = [(y, s) for y, s in zip(ys, lasts, strict=True) if s is not None]
     ax.barh(
         [y for y, _ in bars],
         [s for _, s in bars],
         height=0.6,
         color=[ACCENT if s >= 10 else LEVEL_COLOURS[1] for _, s in bars],
     )
-    for y, s in zip(ys, lasts):  # the last scores as a column on the right, clear of the dots
+    for y, s in zip(ys, lasts, strict=True):  # the last scores as a column on the right, clear of the dots
         ax.text(20.8, y, "–" if s is None else decimal(s, lang), va="center", fontsize=8, color=INK)
-    earlier = [(s, y) for y, (_, values) in zip(ys, scores) for s in list(values)[:-1] if s is not None]
+    earlier = [
+        (s, y) for y, (_, values) in zip(ys, scores, strict=True) for s in list(values)[:-1] if s is not None
+    ]
     if earlier:
         ax.scatter([s for s, _ in earlier], [y for _, y in earlier], s=14, color=MUTED, zorder=3)
     ax.axvline(10, color=MUTED, linewidth=0.9, linestyle="--")

@@ -912,7 +912,7 @@ class CefrModel(BaseModel):
 
     def score(self, measures: dict[str, float]) -> float:
         z = self.intercept
-        for name, mu, sd, c in zip(self.features, self.mean, self.scale, self.coef):
+        for name, mu, sd, c in zip(self.features, self.mean, self.scale, self.coef, strict=True):
             z += c * (measures.get(name, 0.0) - mu) / (sd or 1.0)
         return min(6.0, max(1.0, z))
 

@@ -92,7 +92,7 @@ def fluency_measures(
     pauses: list[float] = []
     runs: list[int] = [0]
     last_end = timed[0][2]
-    for (text, start, end), is_filler in zip(timed, filled):
+    for (_text, start, end), is_filler in zip(timed, filled, strict=True):
         gap = start - last_end
         if gap >= pause_threshold_s:
             pauses.append(gap)

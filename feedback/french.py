@@ -491,6 +491,7 @@ def check_text(
                 if kind in STYLE_KINDS:
                     style += 1
                     continue
+                category: Literal["grammar", "spelling"]
                 if kind in GRAMMAR_KINDS:
                     category = "grammar"
                 elif kind in WRITTEN_KINDS or rule in _WRITTEN_RULES:
@@ -649,7 +650,7 @@ def assess_french(turns: list[tuple[str, bool]], *, given: Iterable[str] = ()) -
         errs, st = check_text(text, spoken=spoken, turn_index=i, vocabulary=vocabulary)
         errors.extend(errs)
         style += st
-    typed_words = sum(w for w, (_, spoken) in zip(words, turns) if not spoken)
+    typed_words = sum(w for w, (_, spoken) in zip(words, turns, strict=True) if not spoken)
     grammar = sum(1 for e in errors if e.kind == "grammar")
     spelling = sum(1 for e in errors if e.kind == "spelling")
     register, tu, vous, evidence = register_of(texts)

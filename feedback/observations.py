@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -155,17 +156,17 @@ def observe(transcript: Transcript, scenario: Scenario | None = None) -> Observa
     for t in turns:
         raw += _moves(t)
         for name in MARKERS:
-            raw += [_hit(name, t, s.start, s.end) for s in markers.find(name, t.text, t.lang)]
-        raw += [
+            raw += _verified(_hit(name, t, s.start, s.end) for s in markers.find(name, t.text, t.lang))
+        raw += _verified(
             _hit("illegal", t, s.start, s.end)
             for s in markers.illegal_terms(t.text, t.lang, contexts[t.number])
-        ]
+        )
         # an instruction to the scorer may come in either language, whatever the turn's
         pleas = {
             (s.start, s.end) for lang in ("fr", "en") for s in markers.find("manipulation", t.text, lang)
         }
-        obs.manipulation += [_hit("manipulation", t, a, b) for a, b in sorted(pleas)]
-    raw = [h for h in raw if h is not None and not any(h.overlaps(m) for m in obs.manipulation)]
+        obs.manipulation += _verified(_hit("manipulation", t, a, b) for a, b in sorted(pleas))
+    raw = [h for h in raw if not any(h.overlaps(m) for m in obs.manipulation)]
     langs = {t.number: t.lang for t in turns}
     # a signpost or a summary that says nothing ("first of all, to sum up, in a nutshell") structures nothing
     raw = [
@@ -231,6 +232,11 @@ def _hit(kind: str, t: CandidateTurn, start: int, end: int, ref: str | None = No
     if quote not in t.text:
         return None
     return Hit(kind, t.number, quote, start, start + len(quote), ref)
+
+
+def _verified(hits: Iterable[Hit | None]) -> list[Hit]:
+    """The hits `_hit` could verify (the others are None)."""
+    return [h for h in hits if h is not None]
 
 
 def _moves(t: CandidateTurn) -> list[Hit]:
@@ -378,7 +384,7 @@ def _terms(obs: Observations) -> None:
         if not used and not misused:
             continue
         spans = markers.sentences(t.text)
-        for start, end, ref, kind in [(s, e, term, "term") for s, e, term in used] + [
+        for start, _end, ref, kind in [(s, e, term, "term") for s, e, term in used] + [
             (s, e, f"{t.text[s:e]} → {right}", "term_misuse") for s, e, right in misused
         ]:
             sentence = next((x for x in spans if x.start <= start < x.end), None)

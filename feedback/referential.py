@@ -199,11 +199,13 @@ class Referential(_Strict):
         for c in self.criteria:
             if (c.block, c.activity_code) not in activities:
                 raise ValueError(f"criterion {c.id}: unknown activity {c.activity_code} in block {c.block}")
-            m = modalities.get(c.modality)
-            if m is None:
+            modality = modalities.get(c.modality)
+            if modality is None:
                 raise ValueError(f"criterion {c.id}: unknown modality {c.modality!r}")
-            if m.block != c.block or c.competency_code not in m.competencies:
-                raise ValueError(f"criterion {c.id}: modality {m.id} does not assess {c.competency_code}")
+            if modality.block != c.block or c.competency_code not in modality.competencies:
+                raise ValueError(
+                    f"criterion {c.id}: modality {modality.id} does not assess {c.competency_code}"
+                )
         return self
 
     def model_post_init(self, __context: object) -> None:

@@ -46,7 +46,7 @@ class Finding:
     against: list[Hit] = field(default_factory=list)
     reason: str | None = None  # why it is weak: picks the advice
     cap: int | None = None  # the most the whole criterion may reach (a red flag)
-    counts: dict[str, int] = field(default_factory=dict)  # what it rests on, for the note
+    counts: dict[str, float] = field(default_factory=dict)  # what it rests on, for the note
     hint: str | None = None  # what to say instead of the first quote against, for the advice
 
     @property
@@ -172,7 +172,7 @@ def respects_rules(obs: Observations) -> Finding:
     )
     frame = obs.get(M.next_step) + obs.get(M.summary) + obs.without("process", "illegal")
     uncond = _unjustified(obs)
-    counts = {
+    counts: dict[str, float] = {
         "regulation_reference": len(reg),
         "proposal": len(offer),
         "illegal": len(illegal),
@@ -209,7 +209,7 @@ def intervention_level(obs: Observations) -> Finding:
     justified = obs.get("justified")
     uncond = _unjustified(obs)
     beyond = obs.beyond_mandate
-    counts = {
+    counts: dict[str, float] = {
         "mandate": len(mandate),
         "justified_proposal": len(justified),
         "unconditional_concession": len(uncond),
@@ -344,7 +344,12 @@ def complaint_solution(obs: Observations) -> Finding:
     rules = obs.without(M.regulation_reference, "illegal") + _process(obs)
     check = obs.get(M.next_step) + obs.get(M.feedback_request) + obs.get(M.summary)
     blame, uncond = obs.get(M.blame), obs.get(M.unconditional_concession)
-    counts = {"proposal": len(offer), "rules": len(rules), "illegal": len(illegal), "blame": len(blame)}
+    counts: dict[str, float] = {
+        "proposal": len(offer),
+        "rules": len(rules),
+        "illegal": len(illegal),
+        "blame": len(blame),
+    }
     if illegal:
         return Finding(0, rules, illegal, "illegal", cap=1, counts=counts)
     points = _pts(bool(offer), bool(rules), bool(check))
@@ -548,7 +553,7 @@ def feedback_requests(obs: Observations) -> Finding:
         bool(spoken) and all(len(d) >= MIN_DISTINCT_TERMS for d in distinct.values()) and not misused
     )
     shown = [_richest(obs.terms[lang]) for lang in spoken if obs.terms.get(lang)]
-    counts = {"feedback_request_turns": turns, "turns": len(obs.turns)}
+    counts: dict[str, float] = {"feedback_request_turns": turns, "turns": len(obs.turns)}
     counts |= {f"professional_terms_{lang}": len(d) for lang, d in distinct.items()}
     counts["term_misuse"] = len(misused)
     return Finding(

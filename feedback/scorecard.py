@@ -10,15 +10,15 @@ prompt version, judge problems) and the human decision (`review`: proposed → c
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 logger = logging.getLogger(__name__)
 
-SCORECARD_FORMAT = "oralblanc.scorecard/1"
+SCORECARD_FORMAT: Final = "oralblanc.scorecard/1"
 
 LEVELS: dict[int, dict[str, str]] = {
     0: {"fr": "non démontré", "en": "not shown"},
@@ -159,7 +159,7 @@ class Scorecard(_Model):
 
     def confirm(self, by: str, comment: str | None = None) -> Scorecard:
         """A trainer confirms the proposed levels."""
-        review = Review(status=ReviewStatus.confirmed, by=by, at=datetime.now(timezone.utc), comment=comment)
+        review = Review(status=ReviewStatus.confirmed, by=by, at=datetime.now(UTC), comment=comment)
         return self.model_copy(update={"review": review})
 
     def amend(self, by: str, levels: dict[str, int], comment: str | None = None) -> Scorecard:
@@ -177,7 +177,7 @@ class Scorecard(_Model):
         if unknown:
             raise KeyError(f"not scored here: {', '.join(sorted(unknown))}")
         overall = Overall(score_20=score_20(criteria), review_required=False, reasons=[])
-        review = Review(status=ReviewStatus.amended, by=by, at=datetime.now(timezone.utc), comment=comment)
+        review = Review(status=ReviewStatus.amended, by=by, at=datetime.now(UTC), comment=comment)
         return self.model_copy(update={"criteria": criteria, "overall": overall, "review": review})
 
 

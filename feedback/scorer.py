@@ -50,7 +50,7 @@ from feedback.scorecard import (
     score_20,
 )
 from feedback.teaching import teach
-from scenarios.model import Scenario, Transcript
+from scenarios.model import Lang, Scenario, Transcript
 
 logger = logging.getLogger(__name__)
 
@@ -182,7 +182,7 @@ def _drop_quotes(card: Scorecard, sentences: list[tuple[int, str]]) -> Scorecard
 
 
 def score_criterion(
-    criterion: Criterion, weight: float, obs: Observations, lang: str, enough: bool = True
+    criterion: Criterion, weight: float, obs: Observations, lang: Lang, enough: bool = True
 ) -> tuple[CriterionScore, int | None]:
     """The deterministic score of one criterion, and the cap its red flags put on any level."""
     indicators: list[IndicatorScore] = []
@@ -198,7 +198,9 @@ def score_criterion(
     cap = min(caps) if caps else None
     evidence = _dedupe([e for i in indicators if i.met for e in i.evidence])[:MAX_CRITERION_EVIDENCE]
     advice = " ".join(i.advice for i in indicators if i.advice)
-    non_language = [f for f, ind in zip(indicators, criterion.indicators) if ind.language is None]
+    non_language = [
+        f for f, ind in zip(indicators, criterion.indicators, strict=True) if ind.language is None
+    ]
     if not enough or not strengths or (non_language and all(i.met is None for i in non_language)):
         return CriterionScore(
             code=criterion.id,
@@ -374,7 +376,7 @@ def _french(obs: Observations) -> FrenchScore | None:
 
 def _plain(value: object) -> object:
     if hasattr(value, "model_dump"):
-        return value.model_dump()  # type: ignore[no-any-return, attr-defined]
+        return value.model_dump()
     if isinstance(value, (str, int, float, bool, dict, list)) or value is None:
         return value
     if hasattr(value, "__dict__"):

@@ -25,7 +25,7 @@ from feedback import markers
 from feedback.observations import Observations
 from feedback.referential import load_referential
 from feedback.scorecard import Evidence, IndicatorScore, Scorecard
-from scenarios.model import Scenario
+from scenarios.model import LANGS, Scenario
 from scenarios.moves import detect
 
 logger = logging.getLogger(__name__)
@@ -116,13 +116,13 @@ def _read_answers(scenario: Scenario) -> tuple[Answer, ...]:
     for stage in scenario.stages:
         for objection in stage.objections:
             if objection.model_answers is not None:
-                for lang in ("fr", "en"):
+                for lang in LANGS:
                     for text in objection.model_answers.get(lang):
                         out.append(
                             Answer(stage.id, objection.id, lang, text, shows(text, lang) | {"objection"})
                         )
         if stage.model_answers is not None:
-            for lang in ("fr", "en"):
+            for lang in LANGS:
                 for text in stage.model_answers.get(lang):
                     out.append(Answer(stage.id, None, lang, text, shows(text, lang)))
     return tuple(out)

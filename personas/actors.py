@@ -172,7 +172,7 @@ class LlmActor:
             reason = f"{type(exc).__name__}: {exc}"
         return self._fall_back(cue, said, reason)
 
-    async def _attempt(self, prompt: Prompt, guard: Guard, said: "_Said", deadline: float) -> Verdict:
+    async def _attempt(self, prompt: Prompt, guard: Guard, said: _Said, deadline: float) -> Verdict:
         draft = _Draft(
             guard,
             said,
@@ -198,7 +198,7 @@ class LlmActor:
             draft.commit()
         return draft.verdict
 
-    def _fall_back(self, cue: Cue, said: "_Said", reason: str) -> Spoken:
+    def _fall_back(self, cue: Cue, said: _Said, reason: str) -> Spoken:
         line = self.scripted.line(cue)
         said.emit(line)
         log.warning(

@@ -25,7 +25,6 @@ from functools import lru_cache
 from personas.numerals import NUMBER_PIECE, figures
 from personas.text_fold import WORD, any_of, normalise
 
-
 _FR_SUBJECT = (
     r"(?:je |j'|(?<!ez )(?<!vous )nous |on |moi,? je |moi,? j')"  # "vous devez nous accorder": an object
 )

@@ -6,8 +6,9 @@ and hands it to `LlmActor`. Tests may pass any async callable with the same shap
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Literal, Protocol, Sequence, TypedDict
+from typing import Literal, Protocol, TypedDict
 
 
 class ChatMessage(TypedDict):

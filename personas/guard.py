@@ -25,10 +25,10 @@ All checks are lexical and fast (about 0.2 ms a sentence): they run on every str
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property, lru_cache
-from typing import Sequence
 
 from personas.agreements import agreements
 from personas.model import Persona
@@ -218,7 +218,7 @@ class Guard:
         candidate_text: str,
         history: Sequence[Turn] = (),
         private: Sequence[str] = (),
-    ) -> "Guard":
+    ) -> Guard:
         brief = scenario.hidden_brief
         langs: tuple[Lang, Lang] = ("fr", "en")
         lines = [line for beat in direction.beats for line in beat.lines]
@@ -243,7 +243,9 @@ class Guard:
             for t in (f.fact.get(lg), *f.reveal.get(lg))
         ]
         said = [agreements(line) for line in granting]
-        line_concludes = any(c for (_, c), line in zip(said, granting) if line not in facts_lines)
+        line_concludes = any(
+            c for (_, c), line in zip(said, granting, strict=True) if line not in facts_lines
+        )
         line_accepts = line_concludes or any(accepts for accepts, _ in said)
         resolved = any(beat.kind is BeatKind.resolved for beat in direction.beats)
         limits = brief.limits
@@ -388,7 +390,7 @@ def _number_index(texts: Sequence[str]) -> dict[str, frozenset[str | None]]:
 
 
 def _allowed(value: str, unit: str | None, allowed: dict[str, frozenset[str | None]]) -> bool:
-    units = allowed.get(value)
+    units = allowed.get(value, frozenset())
     return bool(units) and (None in units or unit is None or unit in units)
 
 

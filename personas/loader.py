@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
-from typing import Iterable
 
 from personas.model import Persona
 from scenarios.yaml_source import InvalidFile, Linted, lint_documents

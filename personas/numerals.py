@@ -22,13 +22,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Sequence
 
 from personas.text_fold import normalise
-
 
 # --- figures --------------------------------------------------------------------------------------
 
@@ -99,13 +98,9 @@ _NUMBER_WORDS: dict[str, int] = {
 }
 _ONE = {"un": 1, "une": 1, "one": 1}
 _JOINERS = {"et", "and"}
+_NUMBER_WORDS_LONGEST_FIRST = "|".join(sorted([*_NUMBER_WORDS, *_ONE], key=len, reverse=True))
 _WORD_NUMBER = re.compile(
-    r"\b((?:(?:%s)[\s-]+(?:(?:et|and)[\s-]+)?)*(?:%s))\s+%s(?!\w)"
-    % (
-        "|".join(sorted([*_NUMBER_WORDS, *_ONE], key=len, reverse=True)),
-        "|".join(sorted([*_NUMBER_WORDS, *_ONE], key=len, reverse=True)),
-        _UNIT,
-    )
+    rf"\b((?:(?:{_NUMBER_WORDS_LONGEST_FIRST})[\s-]+(?:(?:et|and)[\s-]+)?)*(?:{_NUMBER_WORDS_LONGEST_FIRST}))\s+{_UNIT}(?!\w)"
 )
 
 
@@ -382,7 +377,7 @@ def _roman(match: re.Match[str]) -> str:
     ):
         return token  # a unit ("2,4 M€", "12 CM") or an initial ("M. Martin")
     total = 0
-    for ch, nxt in zip(token, token[1:] + " "):
+    for ch, nxt in zip(token, token[1:] + " ", strict=True):
         value = _ROMAN_VALUES[ch]
         total += -value if value < _ROMAN_VALUES.get(nxt, 0) else value
     return str(total)
@@ -506,11 +501,14 @@ def quantities(text: str, readings: bool = True) -> tuple[Quantity, ...]:
         return ()
     units = [_unit(norm, run, money) for run, money in runs]
     for i in range(len(runs) - 2, -1, -1):  # "de 45 à 60 jours": the first bound takes the unit
-        if units[i][0] is None and units[i + 1][0] is not None:
-            if _RANGE.fullmatch(norm, runs[i][0][-1].end, runs[i + 1][0][0].start):
-                units[i] = units[i + 1]
+        if (
+            units[i][0] is None
+            and units[i + 1][0] is not None
+            and _RANGE.fullmatch(norm, runs[i][0][-1].end, runs[i + 1][0][0].start)
+        ):
+            units[i] = units[i + 1]
     out: list[Quantity] = []
-    for (run, _money), (unit, scale) in zip(runs, units):
+    for (run, _money), (unit, scale) in zip(runs, units, strict=True):
         out.extend(_read_run(run, unit, scale, readings))
     return tuple(out)
 

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from personas.chat import ChatMessage
 from personas.model import Persona
@@ -314,7 +314,7 @@ def _history(turns: Sequence[Turn], keep: int, lang: Lang) -> list[ChatMessage]:
 def _append(messages: list[ChatMessage], role: str, content: str) -> None:
     """Append, merging with the previous message of the same role (roles must alternate)."""
     if messages and messages[-1]["role"] == role:
-        messages[-1] = {"role": role, "content": f"{messages[-1]['content']}\n\n{content}"}  # type: ignore[typeddict-item]
+        messages[-1] = {"role": role, "content": f"{messages[-1]['content']}\n\n{content}"}
     else:
         messages.append({"role": role, "content": content})  # type: ignore[typeddict-item]
 

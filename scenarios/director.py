@@ -133,7 +133,7 @@ class _Turn:
     text: str
     moves: frozenset[Move]
     questions: tuple[str, ...]
-    offers: list[tuple[Term, float, bool, str]]
+    offers: list[tuple[Term, float, bool, Verdict]]
     heard: list[str] = field(default_factory=list)
     acts: list[str] = field(default_factory=list)  # what the persona does, in reply order
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Iterable
 
 from scenarios.listening_lint import check_listening, check_model_answers
 from scenarios.model import LANGS, Scenario

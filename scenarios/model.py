@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Annotated, Generic, Literal, TypeVar
+from typing import Annotated, Final, Generic, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -413,7 +413,7 @@ class Scenario(Strict):
 
 # --- what playing a scenario records -------------------------------------------------------------
 
-TRANSCRIPT_FORMAT = "oralblanc.transcript/1"
+TRANSCRIPT_FORMAT: Final = "oralblanc.transcript/1"
 
 
 class Word(BaseModel):
@@ -444,7 +444,7 @@ class Transcript(BaseModel):
     turns: list[Turn] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _scenario_or_kind(self) -> "Transcript":
+    def _scenario_or_kind(self) -> Transcript:
         if self.scenario is None and self.kind is None:
             raise ValueError("a transcript names its scenario or its kind")
         return self

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Iterable
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(

@@ -10,9 +10,10 @@ loop) is refused. Each limit is a located `FILE:LINE: message` problem, never a 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Generic, Iterable, Sequence, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
@@ -60,7 +61,7 @@ class YamlSource:
     data: Any
 
     @classmethod
-    def read(cls, path: Path) -> "YamlSource":
+    def read(cls, path: Path) -> YamlSource:
         try:
             with path.open(encoding="utf-8") as stream:
                 text = stream.read(MAX_CHARS + 1)  # no more than that, whatever the file is
@@ -69,7 +70,7 @@ class YamlSource:
         return cls.parse(text, str(path))
 
     @classmethod
-    def parse(cls, text: str, file: str) -> "YamlSource":
+    def parse(cls, text: str, file: str) -> YamlSource:
         if len(text) > MAX_CHARS:
             raise InvalidFile(
                 [
@@ -233,7 +234,7 @@ def lint_documents(
             report.problems.extend(exc.problems)
             continue
         report.problems.extend(source.problem(loc, msg) for loc, msg in check(document))
-        doc_id = document.id  # type: ignore[attr-defined]
+        doc_id = document.id
         if doc_id in first_file:
             report.problems.append(
                 source.problem(("id",), f"duplicate {what} id '{doc_id}' (also in {first_file[doc_id]})")

@@ -21,7 +21,7 @@ Any change here needs a new migration in `storage/migrations/versions/`
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -33,6 +33,7 @@ from sqlalchemy import (
     Dialect,
     LargeBinary,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -58,7 +59,7 @@ REVIEW_STATUSES = ("proposed", "confirmed", "amended")
 
 def utcnow() -> datetime:
     """Now, timezone-aware UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -72,15 +73,20 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime: storage only accepts timezone-aware datetimes")
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def table_of(row_class: type[SQLModel]) -> Table:
+    """The Core table of a row class, for statements built once and run with parameters."""
+    return row_class.__table__  # type: ignore[attr-defined]  # set by SQLModel's metaclass
 
 
 # none_as_null: a Python None is SQL NULL (not the JSON text "null"), so IS NULL works.

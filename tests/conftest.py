@@ -35,6 +35,9 @@ from scenarios.model import Scenario
 from storage.db import make_engine
 from storage.repository import Repository
 
+# The fake OpenAI server's `fake_openai` fixture, for every test (not imported test module by test module).
+pytest_plugins = ["tests.fake_openai"]
+
 PG_USER = "postgres"
 
 

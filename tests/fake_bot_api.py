@@ -18,6 +18,7 @@ Everything runs on the test's event loop (asyncio streams, HTTP/1.1 keep-alive),
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.parser
 import email.policy
 import itertools
@@ -295,7 +296,7 @@ class FakeBotAPI:
             "ok": False,
             "error_code": code,
             "description": description
-            or ("Too Many Requests: retry after %s" % retry_after if code == 429 else "Bad Request"),
+            or (f"Too Many Requests: retry after {retry_after}" if code == 429 else "Bad Request"),
         }
         if retry_after is not None and code == 429:
             body["parameters"] = {"retry_after": retry_after}
@@ -336,10 +337,8 @@ class FakeBotAPI:
 
     @staticmethod
     async def _wait_change(changed: asyncio.Event, timeout: float) -> None:
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(changed.wait(), timeout)
-        except asyncio.TimeoutError:
-            pass
 
     async def wait_outbox(self, chat_id: int, count: int, timeout: float = 15.0) -> list[Call]:
         """Wait until the chat holds at least `count` replies; return them all."""
@@ -389,10 +388,8 @@ class FakeBotAPI:
                         route.cancel()
                         return
                     gone.cancel()
-                    try:
+                    with contextlib.suppress(asyncio.CancelledError):
                         await gone
-                    except asyncio.CancelledError:
-                        pass
                 status, content_type, payload = await route
                 head = (
                     f"HTTP/1.1 {status} {'OK' if status == 200 else 'Error'}\r\n"

@@ -5,19 +5,25 @@ in a thread and point the client at `server.base_url`. Replies are scripted: que
 `server.script(...)`, or set `server.responder` (request JSON -> `Reply` or str) for the rest.
 It serves chat completions streamed (SSE, chunked) and not, errors with headers (429 + retry-after,
 500), slow replies and streams that stall. Every request body is kept in `server.requests`.
+It also serves `/v1/audio/transcriptions` (multipart in, `verbose_json` out): what each request
+carried (model, language, the file's name, length and format) is kept in `server.transcriptions`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sys
 import threading
 import time
 from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -47,6 +53,12 @@ class FakeOpenAI:
         self._release = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        # /v1/audio/transcriptions: what each request carried (`_multipart`), and the answers: the
+        # queued ones first (`script_transcription`), then `transcription_reply` (verbose JSON, or a
+        # `Reply`: an error status, a delay, a raw malformed body)
+        self.transcriptions: list[dict[str, Any]] = []
+        self.transcription_reply: dict[str, Any] | Reply = dict(VERBOSE_TRANSCRIPTION)
+        self._transcription_queue: deque[dict[str, Any] | Reply] = deque()
 
     # --- control ------------------------------------------------------------------------------
 
@@ -60,7 +72,12 @@ class FakeOpenAI:
         with self._lock:
             self._queue.extend(replies)
 
-    def start(self, port: int = 0) -> "FakeOpenAI":
+    def script_transcription(self, *replies: dict[str, Any] | Reply) -> None:
+        """Queue answers of `/audio/transcriptions`, used in order before `transcription_reply`."""
+        with self._lock:
+            self._transcription_queue.extend(replies)
+
+    def start(self, port: int = 0) -> FakeOpenAI:
         fake = self
 
         class Handler(_Handler):
@@ -83,7 +100,7 @@ class FakeOpenAI:
         if self._thread is not None:
             self._thread.join(timeout=5)
 
-    def __enter__(self) -> "FakeOpenAI":
+    def __enter__(self) -> FakeOpenAI:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -132,7 +149,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _post(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
-        body = json.loads(self.rfile.read(length) or b"{}")
+        raw = self.rfile.read(length)
+        if self.path.endswith("/audio/transcriptions"):
+            self._transcription(raw)
+            return
+        body = json.loads(raw or b"{}")
         if not self.path.endswith("/chat/completions"):
             self._json(404, {"error": {"message": f"no route {self.path}", "type": "not_found"}})
             return
@@ -150,6 +171,34 @@ class _Handler(BaseHTTPRequestHandler):
                 self._stream(body, reply)
             else:
                 self._json(200, _completion(body, reply), reply.headers)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def _transcription(self, raw: bytes) -> None:
+        """`/v1/audio/transcriptions` (multipart): what was received is kept, the scripted answer sent."""
+        fake = self.server_fake
+        received = _multipart(self.headers.get("Content-Type") or "", raw)
+        with fake._lock:
+            fake.transcriptions.append(received)
+            item = fake._transcription_queue.popleft() if fake._transcription_queue else None
+        reply = item if item is not None else fake.transcription_reply
+        if not isinstance(reply, Reply):
+            self._json(200, reply)
+            return
+        if reply.delay:
+            fake._release.wait(reply.delay)
+        try:
+            if reply.status != 200:
+                self._json(
+                    reply.status, {"error": {"message": reply.text or "error", "type": "server_error"}}
+                )
+                return
+            data = reply.text.encode()  # a raw body, as the server sent it (malformed answers)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
             pass
 
@@ -190,6 +239,67 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(self, data: bytes) -> None:
         self.wfile.write(f"{len(data):X}\r\n".encode() + data + b"\r\n")
         self.wfile.flush()
+
+
+VERBOSE_TRANSCRIPTION: dict[str, Any] = {
+    "task": "transcribe",
+    "language": "english",
+    "duration": 2.0,
+    "text": " What volumes do you expect next year? ",
+    "words": [
+        {"word": "What", "start": 0.1, "end": 0.3},
+        {"word": "volumes", "start": 0.3, "end": 0.8},
+        {"word": "do", "start": 0.8, "end": 0.9},
+        {"word": "you", "start": 0.9, "end": 1.0},
+        {"word": "expect", "start": 1.0, "end": 1.4},
+        {"word": "next", "start": 1.4, "end": 1.6},
+        {"word": "year?", "start": 1.6, "end": 1.9},
+    ],
+    "segments": [
+        {
+            "id": 0,
+            "seek": 0,
+            "start": 0.1,
+            "end": 1.9,
+            "text": " What volumes do you expect next year?",
+            "tokens": [1],
+            "temperature": 0.0,
+            "avg_logprob": -0.15,
+            "compression_ratio": 1.0,
+            "no_speech_prob": 0.02,
+        }
+    ],
+}
+"""What the fake transcription server answers unless told otherwise (OpenAI's `verbose_json`)."""
+
+_AUDIO_MAGIC = ((b"OggS", "ogg"), (b"RIFF", "wav"), (b"ID3", "mp3"), (b"fLaC", "flac"))
+
+
+def _multipart(content_type: str, body: bytes) -> dict[str, Any]:
+    """The fields of a multipart/form-data body: text fields as strings (a repeated one as a list);
+    the file as `filename`, `file_bytes` (its length), `file_format` (from its first bytes) and
+    `file_sha256`."""
+    message = BytesParser(policy=HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode() + b"\r\nMIME-Version: 1.0\r\n\r\n" + body
+    )
+    fields: dict[str, Any] = {"content_type": content_type.split(";")[0]}
+    for part in message.iter_parts():
+        name = str(part.get_param("name", header="content-disposition"))
+        data = part.get_payload(decode=True) or b""
+        filename = part.get_filename()
+        if filename is not None:
+            fields["filename"] = filename
+            fields["file_bytes"] = len(data)
+            fields["file_format"] = next((f for m, f in _AUDIO_MAGIC if data.startswith(m)), "unknown")
+            fields["file_sha256"] = hashlib.sha256(data).hexdigest()
+            continue
+        key, value = name.removesuffix("[]"), data.decode()
+        if key in fields:
+            previous = fields[key]
+            fields[key] = (previous if isinstance(previous, list) else [previous]) + [value]
+        else:
+            fields[key] = value
+    return fields
 
 
 def tokens(text: str) -> Iterator[str]:

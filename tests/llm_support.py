@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, AsyncIterator, Callable
+from typing import Any
 
 import pytest
 from openai import DefaultAsyncHttpxClient
@@ -17,8 +18,8 @@ from personas.loader import lint_personas
 from personas.model import Persona
 from personas.prompt import PromptOptions
 from scenarios.director import Direction, Director
-from scenarios.model import Lang, Scenario, Turn
 from scenarios.loader import load_scenario
+from scenarios.model import Lang, Scenario, Turn
 
 DATA = Path(__file__).parent / "data"
 

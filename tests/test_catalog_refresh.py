@@ -1,6 +1,7 @@
 """A script published through one process reaches the others sharing the database: each running bot
 checks the publications every `ORALBLANC_CATALOG_REFRESH_SECONDS` and reloads its catalog when they
-changed (on SQLite and PostgreSQL)."""
+changed (on SQLite and PostgreSQL; on PostgreSQL this poll is only the safety net of the notifications,
+`tests/test_catalog_notifications.py`)."""
 
 from __future__ import annotations
 

@@ -11,8 +11,8 @@ import pytest
 from bot.core import assignments, cohorts, review, roles
 from bot.core.outbox import AssignmentMade, HeldOutbox, RoleGranted, ScoreAmended, ScoreConfirmed, describe
 from bot.core.principal import Principal, Refused
-from storage.repository import Repository
 from storage.records import UserRecord
+from storage.repository import Repository
 from tests.core_world import SCENARIO, RecordingOutbox, build_world, catalog
 
 SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

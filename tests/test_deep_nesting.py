@@ -8,6 +8,7 @@ stands; a transcript or a chat server's reply nested that deep is refused with a
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -230,10 +231,8 @@ class _DeepServer:
             protocol_version = "HTTP/1.1"
 
             def handle(self) -> None:  # the client hangs up once it has read enough
-                try:
+                with contextlib.suppress(ConnectionError):
                     super().handle()
-                except ConnectionError:
-                    pass
 
             def log_message(self, *args: object) -> None:
                 pass

@@ -208,11 +208,12 @@ def term_problems(scenario: Scenario) -> list[str]:
                 value = getattr(term, name)
                 if value is not None and not 0 <= value <= 100:
                     problems.append(f"{where}: {name} {value:g} % is not a percentage")
-        if term.objection is not None and term.from_stage is not None:
-            if stage_of.get(term.objection, -1) < scenario.stage_index(term.from_stage):
-                problems.append(
-                    f"{where}: objection {term.objection} comes before from_stage {term.from_stage}"
-                )
+        if (
+            term.objection is not None
+            and term.from_stage is not None
+            and stage_of.get(term.objection, -1) < scenario.stage_index(term.from_stage)
+        ):
+            problems.append(f"{where}: objection {term.objection} comes before from_stage {term.from_stage}")
     return problems
 
 

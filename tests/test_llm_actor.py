@@ -11,7 +11,7 @@ from pathlib import Path
 from personas.actors import ConversationCue, Cue, LlmActor, ScriptedActor, speak
 from personas.prompt import PromptOptions
 from scenarios.director import Beat, BeatKind, Direction, Director
-from tests.fake_openai import FakeOpenAI, Reply, fake_openai, gist, stage_note  # noqa: F401
+from tests.fake_openai import FakeOpenAI, Reply, gist, stage_note
 from tests.llm_support import buyer, chat_for, close_clients, mini, session  # noqa: F401
 
 OBJECTION = Beat(BeatKind.objection, "price-too-high", ("Votre concurrent est 10 % moins cher.",))

@@ -11,7 +11,7 @@ from openai import DefaultAsyncHttpxClient
 from bot.config import Settings
 from bot.llm import PLACEHOLDER_KEY, ChatClient, make_client
 from personas.chat import ChatError, ChatTimeout, ChatUnavailable
-from tests.fake_openai import FakeOpenAI, Reply, fake_openai  # noqa: F401
+from tests.fake_openai import FakeOpenAI, Reply
 
 MESSAGES = [{"role": "system", "content": "You are a buyer."}, {"role": "user", "content": "Bonjour."}]
 

@@ -13,7 +13,7 @@ from personas.actors import Cue, LlmActor, ScriptedActor
 from scenarios.director import Director
 from storage.db import make_engine
 from storage.repository import AsyncRepository
-from tests.fake_openai import FakeOpenAI, Reply, fake_openai  # noqa: F401
+from tests.fake_openai import FakeOpenAI, Reply
 from tests.llm_support import buyer, chat_for, close_clients, mini  # noqa: F401
 
 
@@ -74,7 +74,7 @@ async def test_rehearsal_on_a_failing_server_goes_on_with_scripted_lines(
     assert all(r.fell_back and r.engine == "llm" for r in replies)
     record = await repo.session(session_id)
     assert len(record.turns) == 2 * len(replies) + 1  # no turn lost
-    persona_meta = [m for m, t in zip(record.meta, record.turns) if t.speaker == "persona"]
+    persona_meta = [m for m, t in zip(record.meta, record.turns, strict=True) if t.speaker == "persona"]
     assert all(m.fell_back for m in persona_meta)
 
 

@@ -14,10 +14,11 @@ own figures, number words, idioms), go through the same actor: at most one in tw
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -26,7 +27,7 @@ from personas.guard import Guard, agreements, normalise, quantities
 from personas.prompt import PromptOptions, build_prompt
 from scenarios.director import Beat, BeatKind, Direction
 from scenarios.model import Scenario, Turn
-from tests.fake_openai import FakeOpenAI, Reply, candidate_words, fake_openai, gist, stage_note  # noqa: F401
+from tests.fake_openai import FakeOpenAI, Reply, candidate_words, gist, stage_note
 from tests.llm_support import buyer, chat_for, close_clients, directed, session  # noqa: F401
 
 Request = dict[str, Any]

@@ -9,14 +9,15 @@ persona's limits must hold: never the hidden brief, the grid, a score or an unau
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
 from feedback.referential import load_referential
 from personas.actors import ScriptedActor
 from personas.guard import normalise
-from tests.fake_openai import FakeOpenAI, Reply, candidate_words, fake_openai, gist, stage_note  # noqa: F401
+from tests.fake_openai import FakeOpenAI, Reply, candidate_words, gist, stage_note
 from tests.llm_support import JURY_NOTES, close_clients, directed, session  # noqa: F401
 
 Request = dict[str, Any]

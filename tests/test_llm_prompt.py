@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 import pytest
 
@@ -10,7 +11,7 @@ from feedback.referential import load_referential
 from personas.prompt import PromptOptions, build_prompt
 from scenarios.director import Beat, BeatKind, Direction
 from scenarios.model import Turn
-from tests.fake_openai import FakeOpenAI, fake_openai, stage_note  # noqa: F401
+from tests.fake_openai import FakeOpenAI, stage_note
 from tests.llm_support import (
     ASKED_BY_MARKER,
     JURY_NOTES,
@@ -72,7 +73,7 @@ async def test_prompts_hold_the_brief_and_the_stage_direction_but_never_the_grid
     forbidden = forbidden_texts()
     scenario = directed()
     brief = scenario.hidden_brief
-    for request, direction in zip(fake_openai.requests, s.directions):
+    for request, direction in zip(fake_openai.requests, s.directions, strict=True):
         lang = direction.language
         sent = "\n".join(m["content"] for m in request["messages"])
         system = request["messages"][0]["content"]
@@ -117,7 +118,7 @@ async def test_card_language_and_length_every_turn(fake_openai: FakeOpenAI) -> N
     s = await play_directed(fake_openai)
     names = {"fr": "French", "en": "English"}
     switched = False
-    for request, direction in zip(fake_openai.requests, s.directions):
+    for request, direction in zip(fake_openai.requests, s.directions, strict=True):
         note = stage_note(request)
         assert "You are Test Buyer, " + buyer().role.get(direction.language) in note  # the card, every turn
         assert f"Speak {names[direction.language]} only, at most 80 words" in note
@@ -174,7 +175,7 @@ def test_history_alternates_and_is_bounded() -> None:
     )
     roles = [m["role"] for m in prompt.messages]
     assert roles[0] == "system" and roles[1] == "user" and roles[-1] == "user"
-    assert all(a != b for a, b in zip(roles[1:], roles[2:]))
+    assert all(a != b for a, b in pairwise(roles[1:]))
     text = _text(prompt)
     assert "P4" not in text and "P7" in text and text.count("C9") == 1
 

@@ -19,7 +19,7 @@ from personas.chat import ChatUnavailable
 from personas.prompt import PromptOptions
 from personas.reply_size import MAX_TOKEN_CHARS, char_budget, overlong_token
 from scenarios.director import Beat, BeatKind, Direction
-from tests.fake_openai import FakeOpenAI, Reply, fake_openai, stage_note  # noqa: F401
+from tests.fake_openai import FakeOpenAI, Reply, stage_note
 from tests.llm_support import buyer, chat_for, close_clients, mini  # noqa: F401
 
 OBJECTION = Beat(BeatKind.objection, "price-too-high", ("Votre concurrent est 10 % moins cher.",))

@@ -128,7 +128,8 @@ async def test_a_whole_path_through_the_bot_logs_no_name_and_no_line(
                 assert FIRST in (await api.reply_to(zeph, lambda: zeph.send_text("/start")))[0].text
                 await api.reply_to(zeph, lambda: zeph.send_text(f"/play {SCENARIO}"), count=2)
                 for said in (LINE, line(1)):
-                    assert (await api.reply_to(zeph, lambda: zeph.send_text(said)))[0].text.startswith("🗣")
+                    replies = await api.reply_to(zeph, lambda said=said: zeph.send_text(said))
+                    assert replies[0].text.startswith("🗣")
                 understood, answer = await api.reply_to(
                     zeph, lambda: zeph.send_voice(voice_note(), 2), count=2
                 )

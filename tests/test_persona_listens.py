@@ -85,8 +85,9 @@ def check(played: Played) -> None:
                 f"turn {i}: the persona repeats {sentence!r} (first said in turn {seen[key]})"
             )
             seen[key] = i
-    # 2. an answered or pre-empted objection is never pressed or raised again
-    for i, (before, direction) in enumerate(zip(played.states, played.directions[1:]), start=1):
+    # 2. an answered or pre-empted objection is never pressed or raised again (each state with the next
+    # direction: the last state has none)
+    for i, (before, direction) in enumerate(zip(played.states, played.directions[1:], strict=False), start=1):
         settled = {oid for oid, rec in before.objections.items() if rec.status in SETTLED}
         for beat in direction.beats:
             if beat.kind in PRESSING:
@@ -94,7 +95,7 @@ def check(played: Played) -> None:
                     f"turn {i}: settled objection {beat.ref} pressed again ({beat.kind})"
                 )
     # 3. each reply in the language of its direction
-    for i, (reply, direction) in enumerate(zip(played.replies, played.directions)):
+    for i, (reply, direction) in enumerate(zip(played.replies, played.directions, strict=True)):
         read_fr, read_en = turn_language(reply, "fr"), turn_language(reply, "en")
         if read_fr == read_en:  # too short to tell otherwise ("Continuez.")
             assert read_fr == direction.language, f"turn {i}: not in {direction.language}: {reply!r}"

@@ -12,7 +12,7 @@ from bot.catalog import load_catalog
 from personas.actors import ConversationCue, LlmActor
 from scenarios.director import BeatKind, Director
 from scenarios.model import Turn
-from tests.fake_openai import FakeOpenAI, fake_openai, stage_note  # noqa: F401
+from tests.fake_openai import FakeOpenAI, stage_note
 from tests.llm_support import chat_for, close_clients  # noqa: F401
 from tests.test_persona_listens import Played, check, dialogues, load, scenario
 
@@ -46,10 +46,10 @@ async def play_llm(spec: dict, server: FakeOpenAI) -> tuple[Played, list[str]]:
 
 
 @pytest.mark.parametrize("path", dialogues(), ids=lambda p: p.stem)
-async def test_the_llm_persona_listens_too(path: Path, fake_openai: FakeOpenAI) -> None:  # noqa: F811
+async def test_the_llm_persona_listens_too(path: Path, fake_openai: FakeOpenAI) -> None:
     played, notes = await play_llm(load(path), fake_openai)
     check(played)
-    for i, (direction, note) in enumerate(zip(played.directions, notes)):
+    for i, (direction, note) in enumerate(zip(played.directions, notes, strict=True)):
         if i == 0:
             continue
         assert "What you have heard so far (the dialogue state):" in note, note

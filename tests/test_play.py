@@ -141,7 +141,7 @@ def test_a_killed_rehearsal_resumes_at_the_next_turn_with_nothing_lost(tmp_path:
     )
     try:
         _read_until(proc, r"Claire Morel: [^\n]+\n")
-        for n, line in enumerate(FR_TURNS[:2], start=1):
+        for line in FR_TURNS[:2]:
             proc.stdin.write((line + "\n").encode())
             proc.stdin.flush()
             _read_until(proc, r"Claire Morel: [^\n]+\n")

@@ -71,18 +71,17 @@ class Cluster:
 
     async def _spawn(self, name: str, *args: str, **env: str) -> None:
         assert self.processes is not None
-        log = open(self.tmp_path / f"{name}.log", "ab")
-        self.processes[name] = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-c",
-            "from bot.cli import app; app()",
-            *args,
-            cwd=ROOT,
-            env={**self.env(), **env},
-            stdout=log,
-            stderr=log,
-        )
-        log.close()
+        with open(self.tmp_path / f"{name}.log", "ab") as log:  # the child keeps its own descriptors
+            self.processes[name] = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-c",
+                "from bot.cli import app; app()",
+                *args,
+                cwd=ROOT,
+                env={**self.env(), **env},
+                stdout=log,
+                stderr=log,
+            )
 
     async def start_ingress(self) -> None:
         self.ingress_port = _free_port()
@@ -157,7 +156,7 @@ class Cluster:
         for process in (self.processes or {}).values():
             try:
                 await asyncio.wait_for(process.wait(), 15)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 process.kill()
                 await process.wait()
 
@@ -231,7 +230,7 @@ async def test_ingress_and_two_workers_lose_nothing_when_a_worker_is_killed(
                 sent_lines[user.id].append(text)
                 assert await running.post(send(api, user, text)) == 200
                 await api.wait_for(
-                    lambda: len(_persona(api.texts(user.id))) > before,
+                    lambda before=before: len(_persona(api.texts(user.id))) > before,
                     timeout=60,
                     what=f"an answer to line {n} of {user.id}",
                 )
@@ -273,7 +272,7 @@ async def test_ingress_and_two_workers_lose_nothing_when_a_worker_is_killed(
                 opening = shown[0]
                 answers = [t for t in shown if t != opening]  # a replayed /play shows its opening again
                 assert len(answers) == LINES, f"{user.id}: {answers}"
-                for text, reply in zip(persona[1:], answers):
+                for text, reply in zip(persona[1:], answers, strict=True):
                     assert text in reply
             assert repo.pending_updates() == []
         finally:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.telegram.views import Played, ordered, scenario_list
 from bot.catalog import load_catalog
+from bot.telegram.views import Played, ordered, scenario_list
 from tests.fake_bot_api import FakeBotAPI
 from tests.telegram_support import SCENARIO, bot_running, bot_settings
 

@@ -62,7 +62,7 @@ WEAK = [
 
 def _transcript(lines: list[str], kind: str = "negotiation", lang: str = "en") -> Transcript:
     turns = []
-    for persona, candidate in zip(PERSONA, lines):
+    for persona, candidate in zip(PERSONA, lines, strict=True):
         turns += [Turn(speaker="persona", text=persona), Turn(speaker="candidate", text=candidate)]
     return Transcript(kind=kind, language=lang, turns=turns)
 

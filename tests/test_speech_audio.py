@@ -128,7 +128,7 @@ def test_encode_requires_rate_and_samples():
         b"\x00\x01garbage" * 500,
         b"OggS" + os.urandom(3000),
         b"RIFF\x00\x00\x00\x00WAVE",
-        "plain text\n".encode() * 50,
+        b"plain text\n" * 50,
     ],
     ids=["garbage", "broken-ogg", "truncated-wav-header", "text"],
 )

@@ -14,7 +14,6 @@ from typer.testing import CliRunner
 from bot.commands.speech import app
 from tests.test_speech_stt import SPEECH_DIR, word_error_rate
 
-
 runner = CliRunner()
 
 

@@ -136,7 +136,7 @@ def test_word_error_rate_on_read_speech(transcriber: WhisperTranscriber):
     results = [transcriber.transcribe_sync(path, "en") for path, _ in pairs]
     wer = word_error_rate([ref for _, ref in pairs], [r.text for r in results])
     assert wer < 0.25, [r.text for r in results]
-    for (path, _), result in zip(pairs, results):
+    for result in results:
         assert result.language == "en"
         assert result.words and result.confidence is not None and 0.5 < result.confidence <= 1.0
         starts = [w.start for w in result.words]

@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 
 from bot.anonymous_transcripts import self_given_names
 from bot.cli import app as cli
-from bot.config import get_settings
 from bot.commands.trainer import app as trainer_app
+from bot.config import get_settings
 from storage.db import make_engine
 from storage.repository import Repository
 from tests.fake_bot_api import FakeBotAPI, FakeUser

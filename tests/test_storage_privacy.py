@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -97,9 +97,11 @@ def _references(engine: Engine, user_id: int) -> list[str]:
             for row in connection.execute(select(table)).mappings():
                 for column, value in row.items():
                     where = f"{table.name}.{column}={value!r:.60}"
-                    if column in user_columns and value == user_id:
-                        found.append(where)
-                    elif isinstance(value, int) and not isinstance(value, bool) and value == TELEGRAM_ID:
+                    is_user_key = column in user_columns and value == user_id
+                    is_telegram_id = (
+                        isinstance(value, int) and not isinstance(value, bool) and value == TELEGRAM_ID
+                    )
+                    if is_user_key or is_telegram_id:
                         found.append(where)
                     elif isinstance(value, (bytes, memoryview)):
                         data = bytes(value)
@@ -170,7 +172,7 @@ def test_after_erasure_the_sqlite_files_do_not_hold_the_user(
 
 
 def test_purge_removes_old_audio_only(db_engine: Engine, sample_scenario: Scenario) -> None:
-    now = [datetime(2026, 1, 1, tzinfo=timezone.utc)]
+    now = [datetime(2026, 1, 1, tzinfo=UTC)]
     repo = Repository(db_engine, clock=lambda: now[0])
     user = repo.get_or_create_user(display_name="alice")
     session_id = repo.start_session(user, sample_scenario, "fr", "voice")
@@ -195,7 +197,7 @@ def test_purge_removes_old_audio_only(db_engine: Engine, sample_scenario: Scenar
 
 
 def test_old_update_ids_are_forgotten(db_engine: Engine) -> None:
-    now = [datetime(2026, 1, 1, tzinfo=timezone.utc)]
+    now = [datetime(2026, 1, 1, tzinfo=UTC)]
     repo = Repository(db_engine, clock=lambda: now[0])
     repo.mark_update_processed(1)
     now[0] += timedelta(days=3)

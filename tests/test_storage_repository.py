@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -237,7 +237,7 @@ def test_cohorts_and_assignments(repo: Repository) -> None:
     assert repo.add_member(cohort, alice) is True
     assert repo.add_member(cohort, alice) is False
     assert [u.id for u in repo.members(cohort)] == [alice]
-    due = datetime(2026, 12, 15, 18, 0, tzinfo=timezone.utc)
+    due = datetime(2026, 12, 15, 18, 0, tzinfo=UTC)
     to_cohort = repo.assign(
         "storage-test-negotiation",
         scenario_version=1,

@@ -20,7 +20,7 @@ from bot.speech.audio import NotAudioError, SilentAudioError
 from storage.db import make_engine
 from storage.repository import Repository
 from tests.fake_bot_api import FakeBotAPI, FakeUser
-from tests.telegram_support import FakeTranscriber, SCENARIO, bot_running, bot_settings, line, slow_services
+from tests.telegram_support import SCENARIO, FakeTranscriber, bot_running, bot_settings, line, slow_services
 
 
 def _repo(settings: Settings) -> Repository:

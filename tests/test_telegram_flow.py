@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from pathlib import Path
 
 from bot.config import Settings
+from bot.telegram.sending import TYPING_DELAY
 from storage.db import make_engine
 from storage.repository import Repository
 from tests.fake_bot_api import FakeBotAPI, FakeUser
@@ -248,7 +250,26 @@ async def test_typing_is_shown_and_refreshed_until_the_reply(tmp_path: Path) -> 
                 c.at for c in api.calls[mark:] if c.method == "sendMessage" and c.chat_id == erin.id
             )
             before_reply = [c for c in actions if c.at <= reply_at]
-            assert len(before_reply) >= 4 and all(c.params["action"] == "typing" for c in before_reply)
+            # shown from TYPING_DELAY (0.3 s) after the line, then every 0.2 s until the reply (1 s)
+            assert len(before_reply) >= 3 and all(c.params["action"] == "typing" for c in before_reply)
+
+
+async def test_a_quick_reply_is_sent_without_a_typing_indicator(tmp_path: Path) -> None:
+    async with FakeBotAPI() as api:
+        settings = bot_settings(tmp_path, api)
+        async with bot_running(settings, options=fast_options(typing_interval=0.2)):
+            frank = api.user(602, "Frank", "en")
+            await api.reply_to(frank, lambda: frank.send_text(f"/play {SCENARIO} en"), count=2, timeout=30)
+            mark = len(api.calls)
+            sent_at = time.perf_counter()  # the fake server's clock (FakeCall.at)
+            await _say(api, frank, "How is the season going for you?")
+            answered = [c for c in api.calls[mark:] if c.chat_id == frank.id]
+            reply_at = next(c.at for c in answered if c.method == "sendMessage")
+            actions = [c for c in answered if c.method == "sendChatAction"]
+            # no indicator before TYPING_DELAY; the scripted reply usually comes sooner, with none at all
+            assert all(c.at - sent_at >= TYPING_DELAY for c in actions)
+            if reply_at - sent_at < TYPING_DELAY - 0.05:
+                assert not actions
 
 
 async def test_long_messages_are_split_and_flood_limits_waited_out(tmp_path: Path) -> None:

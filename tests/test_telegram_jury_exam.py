@@ -206,7 +206,7 @@ async def test_an_exam_script_is_always_played_as_an_exam_with_its_own_attempts(
             assert "v2 is live" in (await _say(api, jane, f"/publish {SCENARIO}"))[0]
             alice = api.user(ALICE, "Alice", "en")  # in no cohort: the script alone makes it an exam
             assert "(mock exam)" in (await _say(api, alice, "/scenarios"))[0]
-            for attempt in range(2):
+            for _attempt in range(2):
                 started = await _say(api, alice, f"/play {SCENARIO}", count=3)
                 assert "⏱" in started[1] and "30 min" in started[1]
                 assert "No hints" in (await _say(api, alice, "/hint"))[0]

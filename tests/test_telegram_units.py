@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import UTC
 
 import pytest
 from telegram import Chat, Message, Update, User
@@ -14,7 +15,8 @@ from typer.testing import CliRunner
 from bot.catalog import load_catalog
 from bot.commands.telegram import app as telegram_cli
 from bot.config import Settings
-from bot.telegram import coaching, keyboards
+from bot.core import coaching
+from bot.telegram import keyboards
 from bot.telegram.app import WebhookConfig, file_base_url
 from bot.telegram.flood import FloodControl, TokenBucket
 from bot.telegram.processor import ChatSerialProcessor
@@ -248,7 +250,7 @@ async def test_processor_flags_lines_written_before_the_answer_and_drops_in_flig
 
 
 def _record(candidate_lines: list[str]) -> SessionRecord:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     scenario = load_catalog().scenario(SCENARIO)
     turns = [Turn(speaker="persona", text="…", lang="fr")]
@@ -266,7 +268,7 @@ def _record(candidate_lines: list[str]) -> SessionRecord:
         mode="text",
         engine="scripted",
         status="active",
-        started_at=datetime.now(timezone.utc),
+        started_at=datetime.now(UTC),
         ended_at=None,
         state={},
         turns=turns,

@@ -72,3 +72,46 @@ async def test_the_voice_choice_is_kept_with_the_user_across_restarts(tmp_path: 
         repo = Repository(make_engine(settings.effective_database_url))
         assert repo.find_user("tg:1601").voice_replies is False
         repo.engine.dispose()
+
+
+async def test_with_a_remote_server_a_voice_note_is_transcribed_there(tmp_path: Path) -> None:
+    """`ORALBLANC_STT_URL` set: the bot sends the note to the OpenAI-compatible server (no local model),
+    with the session's language; a failing server gets the unreadable-note answer, the session goes on."""
+    from tests.fake_openai import FakeOpenAI, Reply
+
+    audio = (SPEECH / "fleurs-en-000.ogg").read_bytes()
+    with FakeOpenAI() as stt:
+        async with FakeBotAPI() as api:
+            settings = bot_settings(tmp_path, api, stt_url=stt.base_url, stt_max_retries=0, stt_timeout=5.0)
+            async with bot_running(settings):
+                ana = api.user(1602, "Ana", "en")
+                await api.reply_to(ana, lambda: ana.send_text(f"/play {SCENARIO} en"), count=2, timeout=60)
+                understood, answer = await api.reply_to(
+                    ana, lambda: ana.send_voice(audio, duration=10), count=2
+                )
+                assert understood.text == "🎙 I understood: “What volumes do you expect next year?”"
+                assert answer.text.startswith("🗣 Claire Morel:")
+                (received,) = stt.transcriptions
+                assert received["language"] == "en" and received["model"] == "whisper-1"
+                assert received["file_format"] == "ogg" and received["file_bytes"] == len(audio)
+                stt.transcription_reply = Reply("down", status=502)
+                (refused,) = await api.reply_to(ana, lambda: ana.send_voice(audio, duration=10))
+                assert refused.text == "I could not read this voice note. Try again, or type your line."
+                stt.transcription_reply = {
+                    "text": "Who decides on the order?",
+                    "language": "en",
+                    "duration": 2.0,
+                }
+                understood, answer = await api.reply_to(
+                    ana, lambda: ana.send_voice(audio, duration=10), count=2
+                )
+                assert (
+                    understood.text == "🎙 I understood: “Who decides on the order?”"
+                )  # no confirmation asked
+                assert answer.text.startswith("🗣 Claire Morel:")
+            repo = Repository(make_engine(settings.effective_database_url))
+            record = repo.active_session(repo.find_user("tg:1602").id)
+            spoken = [t.text for t in record.turns if t.speaker == "candidate"]
+            assert spoken == ["What volumes do you expect next year?", "Who decides on the order?"]
+            assert repo.held_voices() == []  # the refused note was released
+            repo.engine.dispose()

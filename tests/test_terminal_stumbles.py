@@ -32,7 +32,7 @@ from bot.services import open_services
 from feedback import charts
 from feedback.report import render_html, summary
 from feedback.scorecard import Scorecard
-from scenarios.model import Scenario, Transcript, Turn
+from scenarios.model import Scenario, Turn
 from storage.db import make_engine
 from storage.repository import Repository
 from tests.test_play import FR_TURNS
@@ -378,7 +378,7 @@ def test_wrapping_never_cuts_a_word_nor_parts_a_number_from_its_unit() -> None:
         "".join(out).split()
         == "Bonjour. Je vous préviens, j'ai quarante minutes. Notre convention expire.".split()
     )
-    assert "▪ Négocier une offre complexe\n  (BLOC2)" == wrap("▪ Négocier une offre complexe (BLOC2)", 30)
+    assert wrap("▪ Négocier une offre complexe (BLOC2)", 30) == "▪ Négocier une offre complexe\n  (BLOC2)"
 
 
 # --- 16. language and format --------------------------------------------------------------------------------

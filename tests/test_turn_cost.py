@@ -234,7 +234,7 @@ async def test_a_line_on_telegram_reads_the_session_and_the_user_once(tmp_path: 
             repo = counting[0]
             for n in range(4):
                 before = dict(repo.calls)
-                reply = await api.reply_to(alice, lambda: alice.send_text(line(n)))
+                reply = await api.reply_to(alice, lambda n=n: alice.send_text(line(n)))
                 assert reply[0].text.startswith("🗣")
                 delta = {k: repo.calls[k] - before[k] for k in repo.calls}
                 assert delta["session"] + delta["active_session"] == 1, delta

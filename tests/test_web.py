@@ -148,7 +148,7 @@ def _fill(site: Site, template: str) -> str:
 
 @pytest.mark.parametrize("path", list(PAGES))
 def test_every_page_for_every_role(site: Site, path: str) -> None:
-    for who, expected in zip(ROLES, PAGES[path]):
+    for who, expected in zip(ROLES, PAGES[path], strict=True):
         response = site.as_(who).get(_fill(site, path))
         assert response.status_code == expected, f"{who} GET {path}: {response.status_code}"
         if who == "anonymous":
@@ -190,7 +190,7 @@ ACTIONS: dict[str, tuple[Any, tuple[int, ...]]] = {
 @pytest.mark.parametrize("path", list(ACTIONS))
 def test_every_action_for_every_role(site: Site, path: str) -> None:
     form, statuses = ACTIONS[path]
-    for who, expected in zip(ROLES, statuses):
+    for who, expected in zip(ROLES, statuses, strict=True):
         response = site.as_(who).post(_fill(site, path), data={**form(site), "csrf": CSRF})
         assert response.status_code == expected, (
             f"{who} POST {path}: {response.status_code} {response.text[:300]}"
@@ -207,8 +207,8 @@ def test_a_form_without_its_csrf_token_is_refused(site: Site, path: str) -> None
 
 
 def _link(site: Site, who: str, *, minutes: int = 15) -> str:
-    from datetime import UTC, datetime, timedelta
     import secrets
+    from datetime import UTC, datetime, timedelta
 
     token = secrets.token_urlsafe(32)
     site.sync.add_web_link(
@@ -313,7 +313,7 @@ def test_the_editor_lints_with_lines_and_previews(site: Site) -> None:
         scenario.stages[0].id in good.text and site.world.catalog.personas[scenario.persona].name in good.text
     )
     broken = source.replace("kind:", "kindd:", 1)
-    line = broken.splitlines().index(next(l for l in broken.splitlines() if l.startswith("kindd:"))) + 1
+    line = next(n for n, text in enumerate(broken.splitlines(), start=1) if text.startswith("kindd:"))
     bad = client.post("/scripts/lint", data={"source": broken, "csrf": CSRF}, headers={"HX-Request": "true"})
     assert f'data-line="{line}"' in bad.text and f"script.yaml:{line}:" in bad.text
     # htmx sends the token as a header

@@ -255,7 +255,7 @@ def test_trainer_and_jury_in_a_browser(browser: Any, tmp_path: Path, monkeypatch
         assert marks and QUOTE in marks[0].text
         assert browser.find_elements(By.CSS_SELECTOR, "#turn-4 mark")
         assert (
-            browser.find_element(By.CSS_SELECTOR, "#turn-2 audio").get_attribute("src").endswith(f"/audio/2")
+            browser.find_element(By.CSS_SELECTOR, "#turn-2 audio").get_attribute("src").endswith("/audio/2")
         )
         shot("scorecard-second")
         Select(browser.find_element(By.ID, "amend-criterion")).select_by_value("BLOC2.A2.C2.CR2")

@@ -7,14 +7,14 @@ or a name), else every cohort's. Imports are inside the command, so that `oralbl
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 
 def calibration(
     cohort: Annotated[
-        Optional[str], typer.Option("--cohort", help="One cohort (number or name); default: every cohort.")
+        str | None, typer.Option("--cohort", help="One cohort (number or name); default: every cohort.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -58,7 +58,7 @@ USER_HELP = "id:N, tg:TELEGRAM_ID, a display name, or a bare number (user id or 
 def data_export(
     user: Annotated[str, typer.Argument(help=USER_HELP)],
     output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout.")
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
     ] = None,
     audio: Annotated[bool, typer.Option("--audio/--no-audio", help="Include raw audio (base64).")] = True,
 ) -> None:
@@ -120,14 +120,13 @@ def _erase_report_files(session_ids: list[int]) -> int:
 @data_app.command("purge")
 def data_purge(
     older_than_days: Annotated[
-        Optional[int],
+        int | None,
         typer.Option("--older-than-days", min=0, help="Default: ORALBLANC_AUDIO_RETENTION_DAYS (30)."),
     ] = None,
 ) -> None:
     """Delete raw audio older than the retention period (and old processed update ids)."""
-    from bot.config import get_settings
-
     from bot.commands.refusals import run
+    from bot.config import get_settings
     from bot.core import personal_data
 
     days = get_settings().audio_retention_days if older_than_days is None else older_than_days

@@ -6,8 +6,9 @@ core (`bot.core.scripts`, `bot.core.transcripts`), the same as on Telegram, as t
 (who has the database in hand); `--by` names the person recorded as uploader or publisher (`tg:<id>`,
 `id:<n>` or a display name).
 
-A running bot picks a publication up by refreshing its catalog; sessions already started keep the
-script they froze.
+A running bot picks a publication up by refreshing its catalog (at once on PostgreSQL, where the
+publication notifies every process; by its poll on SQLite); sessions already started keep the script
+they froze.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -16,7 +16,7 @@ app = typer.Typer(help="Estimate the CEFR level of English text.", no_args_is_he
 @app.command("cefr")
 def cefr(
     source: Annotated[
-        Optional[str],
+        str | None,
         typer.Argument(metavar="[FILE|-]", help="A text file; - or nothing reads standard input."),
     ] = None,
     as_json: Annotated[

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -21,7 +21,7 @@ app = typer.Typer(help="Detect the candidate's moves in text.", no_args_is_help=
 @app.command("moves")
 def moves(
     source: Annotated[
-        Optional[str],
+        str | None,
         typer.Argument(
             metavar="[FILE|-]", help="A text or JSON-lines file; - or nothing reads standard input."
         ),

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-
 
 if TYPE_CHECKING:  # heavy: imported where used, so that `oralblanc --help` starts at once
     from scenarios.model import Lang
@@ -101,12 +100,11 @@ SHOW = {
 def show(
     scenario_id: Annotated[str, typer.Argument(help="A scenario id (see `oralblanc scenarios list`).")],
     lang: Annotated[
-        Optional[str], typer.Option("--lang", help="fr or en (default: both, with English labels).")
+        str | None, typer.Option("--lang", help="fr or en (default: both, with English labels).")
     ] = None,
 ) -> None:
     """Show a script as the candidate and the jury see it (not the persona's hidden brief)."""
     from bot.catalog import load_catalog
-    from scenarios.model import Lang
     from bot.screen import width, wrap
     from feedback.report import criterion_title
     from feedback.scorecard import decimal

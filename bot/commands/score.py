@@ -12,7 +12,7 @@ import asyncio
 import logging
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -38,6 +38,7 @@ class UnreadableTranscript(ValueError):
 def _read(path: str) -> Transcript:
     """The transcript in a file or on standard input (`-`), read no further than `MAX_TRANSCRIPT_CHARS`."""
     from pydantic import ValidationError
+
     from scenarios.model import Transcript
 
     if path == "-":
@@ -83,19 +84,20 @@ def score(
         bool, typer.Option("--json", help="Print the scorecard as JSON (oralblanc.scorecard/1).")
     ] = False,
     report: Annotated[
-        Optional[Path], typer.Option("--report", help="Also write the full report: FILE.pdf or FILE.html.")
+        Path | None, typer.Option("--report", help="Also write the full report: FILE.pdf or FILE.html.")
     ] = None,
     use_judge: Annotated[
-        Optional[bool],
+        bool | None,
         typer.Option(
             "--judge/--no-judge", help="Ask the LLM judge (default: when a chat API is configured)."
         ),
     ] = None,
 ) -> None:
     """Score TRANSCRIPT: criteria, levels, the candidate's words as evidence, advice and a score out of 20."""
+    from pydantic import ValidationError
+
     from feedback.report import summary, write_report
     from feedback.scorer import ascore
-    from pydantic import ValidationError
 
     try:
         record = _read(transcript)

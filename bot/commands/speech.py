@@ -6,9 +6,9 @@ Mounted on the main CLI as top-level commands (`main_app.add_typer(app)` without
 from __future__ import annotations
 
 import logging
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -22,7 +22,7 @@ DEFAULT_PITCH = 50
 app = typer.Typer(help="Transcribe a voice note; speak a reply as a voice note.")
 
 
-class Language(str, Enum):
+class Language(StrEnum):
     fr = "fr"
     en = "en"
 
@@ -30,12 +30,12 @@ class Language(str, Enum):
 @app.command()
 def transcribe(
     audio: Annotated[Path, typer.Argument(help="Audio file: OGG/Opus voice note, MP3, M4A, WAV.")],
-    lang: Annotated[Optional[Language], typer.Option("--lang", help="Expected language (a hint).")] = None,
+    lang: Annotated[Language | None, typer.Option("--lang", help="Expected language (a hint).")] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print JSON: text, language, duration_s, words, confidence.")
     ] = False,
     model: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
             "--model",
             help="faster-whisper model name or path (default: ORALBLANC_STT_MODEL, "
@@ -73,7 +73,7 @@ def say(
         Path, typer.Option("-o", "--output", help="Where to write the voice note (.ogg; .wav for WAV).")
     ],
     voice: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--voice", help="espeak-ng voice, e.g. fr, en-gb, en-us (default by language)."),
     ] = None,
     rate: Annotated[int, typer.Option("--rate", min=80, max=400, help="Words per minute.")] = DEFAULT_RATE,

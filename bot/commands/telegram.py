@@ -13,7 +13,7 @@ processes (`bot.commands.worker`, registered here).
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -28,7 +28,7 @@ app.command("worker")(worker_command)
 @app.command("bot")
 def bot(
     webhook_url: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
             "--webhook-url",
             envvar="TELEGRAM_WEBHOOK_URL",
@@ -46,11 +46,11 @@ def bot(
         typer.Option("--port", envvar="TELEGRAM_WEBHOOK_PORT", help="Port the webhook server listens on."),
     ] = 8080,
     url_path: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--url-path", help="Local path of the webhook (default: the path of --webhook-url)."),
     ] = None,
     secret_token: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
             "--secret-token",
             envvar="TELEGRAM_WEBHOOK_SECRET",

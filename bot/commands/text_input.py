@@ -6,12 +6,12 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Optional, TextIO
+from typing import Any, TextIO
 
 import typer
 
 
-def open_source(source: Optional[str]) -> TextIO:
+def open_source(source: str | None) -> TextIO:
     """The file `source`, or standard input for `-` or nothing; a clear error for a missing file."""
     if source in (None, "-"):
         return sys.stdin

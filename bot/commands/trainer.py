@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 if TYPE_CHECKING:  # heavy: imported where used, so that `oralblanc --help` starts at once
-    from bot.core.principal import Principal
     from bot.core.operator import AsyncRepository
+    from bot.core.principal import Principal
 
 T = TypeVar("T")
 

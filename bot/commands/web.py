@@ -9,7 +9,7 @@ decisions), `DATABASE_URL`. Heavy imports stay inside the functions: the CLI sta
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -41,7 +41,7 @@ def web(
 def link(
     user: Annotated[str, typer.Option("--user", help="The staff member (tg:<id>, id:<n>, name).")],
     base_url: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--base-url", help="The console's public address (default: ORALBLANC_WEB_URL)."),
     ] = None,
 ) -> None:

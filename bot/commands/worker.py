@@ -7,7 +7,7 @@ Registered by `bot.commands.telegram` (a top-level command beside `bot`). Needs 
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -25,13 +25,17 @@ def worker(
         ),
     ] = 8,
     queues: Annotated[
-        Optional[list[str]],
+        list[str] | None,
         typer.Option(
-            "--queues", "-q", help="Queues to take jobs from (repeat the option; default: updates)."
+            "--queues",
+            "-q",
+            help="Queues to take jobs from: updates, speech, scoring (repeat the option, or separate "
+            "them with commas; default: all three). A worker that does not take speech (scoring) hands "
+            "its voice notes (finished sessions) to the workers that do.",
         ),
     ] = None,
     http_port: Annotated[
-        Optional[int],
+        int | None,
         typer.Option(
             "--metrics-port",
             envvar="ORALBLANC_WORKER_METRICS_PORT",
@@ -77,6 +81,15 @@ def worker(
             help="Messages a second for the whole bot, across every worker (Telegram: 30).",
         ),
     ] = 30.0,
+    handoff_wait: Annotated[
+        float,
+        typer.Option(
+            "--handoff-wait",
+            min=1.0,
+            help="Seconds a voice note or a scoring handed to another queue may wait for a worker to "
+            "take it (then the note is answered as unreadable, the session scored here).",
+        ),
+    ] = 300.0,
     preload_speech: Annotated[
         bool,
         typer.Option(
@@ -86,7 +99,7 @@ def worker(
 ) -> None:
     """Answer the updates the webhook ingress queued, until interrupted (SIGTERM finishes the jobs in hand)."""
     from bot.config import get_settings
-    from bot.queue.jobs import NotPostgres, UPDATES_QUEUE
+    from bot.queue.jobs import QUEUES, NotPostgres
     from bot.queue.worker import WorkerOptions, run_worker
     from bot.telegram.app import MissingToken
     from bot.telegram.runtime import BotOptions
@@ -94,9 +107,20 @@ def worker(
     settings = get_settings()
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("telegram").setLevel(logging.INFO)
+    chosen = tuple(
+        dict.fromkeys(q.strip() for item in (queues or QUEUES) for q in item.split(",") if q.strip())
+    )
+    unknown = [q for q in chosen if q not in QUEUES]
+    if unknown or not chosen:
+        typer.echo(
+            f"oralblanc worker: unknown queue {', '.join(unknown)!r}: choose among {', '.join(QUEUES)}",
+            err=True,
+        )
+        raise typer.Exit(2)
     options = WorkerOptions(
         concurrency=concurrency,
-        queues=tuple(queues or (UPDATES_QUEUE,)),
+        queues=chosen,
+        handoff_wait=handoff_wait,
         heartbeat=heartbeat,
         stalled_after=stalled_after,
         check_every=check_every,

@@ -16,7 +16,7 @@ from bot.core import cohorts
 from bot.core.outbox import AssignmentMade, Outbox
 from bot.core.principal import Principal, Refused
 from scenarios.model import Scenario
-from storage.records import AssignmentRecord, CohortRecord
+from storage.records import AssignmentMode, AssignmentRecord, CohortRecord
 from storage.repository import AsyncRepository
 
 log = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ async def assign(
     if scenario is None:
         raise Refused("unknown_scenario", id=scenario_id)
     target = await cohorts.one(repo, me, cohort_ref)
-    mode = "exam" if exam else "practice"
+    mode: AssignmentMode = "exam" if exam else "practice"
     await repo.assign(
         scenario.id,
         scenario_version=scenario.version,
@@ -138,3 +138,47 @@ async def of_cohort(
     """One of the principal's cohorts and the assignments made to it, oldest first."""
     cohort = await cohorts.one(repo, me, cohort_ref)
     return cohort, list(await repo.cohort_assignments(cohort.id))
+
+
+# --- the candidate's side: what they were assigned, and how they may start a scenario -----------------
+
+
+async def modes_for(repo: AsyncRepository, user_id: int, catalog: Catalog) -> dict[str, str]:
+    """Scenario id → assignment mode (exam wins over practice) of this person's assignments whose
+    scenario the catalog holds."""
+    out: dict[str, str] = {}
+    for a in await repo.assignments_for_user(user_id):
+        if a.scenario_id in catalog.scenarios:
+            out[a.scenario_id] = "exam" if "exam" in (a.mode, out.get(a.scenario_id)) else a.mode
+    return out
+
+
+@dataclass(frozen=True)
+class Entry:
+    """How a person starts a scenario: as a mock exam or for practice, under which assignment."""
+
+    exam: bool
+    assignment_id: int | None
+
+
+async def entry(repo: AsyncRepository, user_id: int, scenario: Scenario) -> Entry:
+    """How this person may start `scenario`: a mock exam when the script is an exam or they were
+    assigned it as one (under the latest assignment of that mode); refused (`no_attempts_left`, with
+    `used` and `allowed`) when that assignment's attempts, or the exam script's own, are used up."""
+    assignments = [a for a in await repo.assignments_for_user(user_id) if a.scenario_id == scenario.id]
+    exam = scenario.exam or any(a.mode == "exam" for a in assignments)
+    assignment = max(
+        (a for a in assignments if a.mode == ("exam" if exam else "practice")),
+        key=lambda a: a.id,
+        default=None,
+    )
+    limits = []  # (used, allowed): the assignment's attempts, and the exam script's own
+    if assignment is not None and assignment.attempts is not None:
+        limits.append((await repo.attempts_used(user_id, assignment.id), assignment.attempts))
+    if scenario.exam and scenario.attempts is not None:
+        played = await repo.sessions_for_user(user_id)
+        limits.append((sum(1 for s in played if s.scenario_id == scenario.id), scenario.attempts))
+    for used, allowed in limits:
+        if used >= allowed:
+            raise Refused("no_attempts_left", used=used, allowed=allowed)
+    return Entry(exam, assignment.id if assignment else None)

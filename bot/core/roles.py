@@ -7,15 +7,20 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from bot.core.outbox import Outbox, RoleGranted
 from bot.core.principal import Principal, Refused, person
-from storage.records import UserRecord
+from storage.records import Role, UserRecord
 from storage.repository import AsyncRepository
 
 log = logging.getLogger(__name__)
 
-GRANTABLE = ("trainer", "jury")
+GRANTABLE: tuple[Role, ...] = ("trainer", "jury")
+
+
+def _grantable(role: str) -> TypeGuard[Role]:
+    return role in GRANTABLE
 
 
 @dataclass(frozen=True)
@@ -30,7 +35,7 @@ async def _change(
     repo: AsyncRepository, me: Principal, ref: str, role: str, outbox: Outbox | None, *, granting: bool
 ) -> RoleChanged:
     me.require("admin")
-    if role not in GRANTABLE:
+    if not _grantable(role):
         raise Refused("not_grantable", role=role, grantable=GRANTABLE)
     try:
         target = await person(repo, ref)

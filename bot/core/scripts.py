@@ -3,13 +3,16 @@ stored, unpublished), publish the latest upload of an id (its version must be hi
 one), pick the version a jury member tries (the latest upload when newer than the live one), list the
 uploads. The rules themselves are `bot.publishing`'s; this module checks who may (the jury, admins).
 
-Publishing changes the live catalog: the door that holds one (a running bot) refreshes it after.
+Publishing changes the live catalog: the door that holds one (a running bot) refreshes it after, and
+on PostgreSQL the publication is announced to every process (`storage.notifications`): a door that
+holds a catalog without `bot.services` (the web console) follows them with `follow_publications`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +21,7 @@ from bot.catalog import Catalog
 from bot.core.principal import Principal, Refused
 from bot.publishing import TrialSource, preview_fields
 from scenarios.model import Scenario
+from storage.notifications import CatalogListener
 from storage.records import ScriptRecord
 from storage.repository import AsyncRepository
 
@@ -25,6 +29,7 @@ __all__ = [
     "Published",
     "Trial",
     "Uploaded",
+    "follow_publications",
     "live_catalog",
     "list_uploads",
     "preview_fields",
@@ -75,6 +80,24 @@ async def upload_file(repo: AsyncRepository, me: Principal, path: Path) -> Uploa
 async def live_catalog(repo: AsyncRepository) -> Catalog:
     """The bundled library with every published script over it (for a door without a running bot)."""
     return await asyncio.to_thread(publishing.live_catalog, repo.sync)
+
+
+def follow_publications(repo: AsyncRepository, use: Callable[[Catalog], None]) -> CatalogListener | None:
+    """On PostgreSQL: a started listener that hands `use` the live catalog whenever any process
+    publishes a script (and each time it reconnects, for what it missed); `aclose()` it at shutdown.
+    None on SQLite (nothing announces publications there)."""
+    engine = repo.sync.engine
+    if engine.dialect.name != "postgresql":
+        return None
+
+    async def heard(payload: str | None) -> None:
+        use(await live_catalog(repo))
+        if payload:
+            log.info("live catalog reloaded: %s", payload)
+
+    listener = CatalogListener(engine.url.render_as_string(hide_password=False), heard)
+    listener.start()
+    return listener
 
 
 @dataclass(frozen=True)

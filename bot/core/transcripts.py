@@ -112,7 +112,7 @@ class Reading:
         )
         return [
             (line.speaker, line.text, turn.speaker == "candidate")
-            for line, turn in zip(shown, self.record.turns)
+            for line, turn in zip(shown, self.record.turns, strict=True)
         ]
 
     def text(self, lang: str) -> str:

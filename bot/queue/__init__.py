@@ -5,6 +5,8 @@
 - `ingress`: `oralblanc bot --queue`: the webhook receiver (secret checked, update held in the inbox,
   one job deferred), nothing else.
 - `worker`: `oralblanc worker`: the same PTB handlers on every job's update, stalled jobs retried.
+- `handoff`: speech-to-text and scoring as jobs on the `speech` and `scoring` queues, for workers
+  that do not take those queues (the update's job waits for the result, in its chat's turn).
 - `limiter`: the Bot API's limits as token buckets in PostgreSQL, shared by every worker.
 - `metrics`: `/healthz` and a Prometheus `/metrics` on the ingress and the workers.
 

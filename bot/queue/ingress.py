@@ -24,11 +24,15 @@ import re
 import secrets
 import signal
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
 from bot.queue import jobs
 from bot.queue.metrics import ERRORS, UPDATES_RECEIVED, http_routes
+
+if TYPE_CHECKING:
+    from bot.core.inbox import Inbox
+import contextlib
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +40,10 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
 class Ingress:
-    """What the webhook handler needs: the inbox (a repository), the queue, the secret."""
+    """What the webhook handler needs: the update inbox (`bot.core.inbox.Inbox`), the queue, the secret."""
 
-    def __init__(self, repo: Any, app: Any, secret_token: str) -> None:
-        self.repo = repo
+    def __init__(self, inbox: Inbox, app: Any, secret_token: str) -> None:
+        self.inbox = inbox
         self.app = app
         self.secret_token = secret_token
         self._locks: dict[int | None, asyncio.Lock] = {}
@@ -62,11 +66,11 @@ class Ingress:
         lock = self._locks.setdefault(chat, asyncio.Lock())
         try:
             async with lock:
-                if await self.repo.hold_update(update.update_id, chat, data):
+                if await self.inbox.hold_update(update.update_id, chat, data):
                     await jobs.defer_update(self.app, update.update_id, chat)
                     return "new"
                 # a redelivery: held already; deferred again only if it is pending with no job
-                if await self.repo.held_update(
+                if await self.inbox.held_update(
                     update.update_id
                 ) is not None and not await jobs.live_update_jobs(self.app, [update.update_id]):
                     log.warning(
@@ -137,36 +141,31 @@ async def serve_ingress(
     import tornado.web
     from telegram import Bot
 
+    from bot.services import opened_inbox
     from bot.telegram.app import ALLOWED_UPDATES, MissingToken, file_base_url
-    from storage.db import make_engine
-    from storage.repository import AsyncRepository
 
     if not settings.telegram_bot_token:
         raise MissingToken("TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and export its token")
     conninfo = jobs.require_postgres(settings.database_url)
     await jobs.ensure_schema(conninfo, settings.database_url or "")
-    engine = await asyncio.to_thread(make_engine, settings.database_url or "", migrate=False)
-    repo = AsyncRepository.from_engine(engine)
     app = jobs.make_app(conninfo)
-    secret = webhook.secret_token or secrets.token_urlsafe(32)
-    ingress = Ingress(repo, app, secret)
-    stop = stop or asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
-            loop.add_signal_handler(sig, stop.set)
-        except (NotImplementedError, RuntimeError):
-            pass
-    bot = Bot(
-        settings.telegram_bot_token,
-        base_url=settings.telegram_api_base_url,
-        base_file_url=file_base_url(settings),
-    )
-    try:
+    async with opened_inbox(settings.database_url or "") as inbox:
+        secret = webhook.secret_token or secrets.token_urlsafe(32)
+        ingress = Ingress(inbox, app, secret)
+        stop = stop or asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, stop.set)
+        bot = Bot(
+            settings.telegram_bot_token,
+            base_url=settings.telegram_api_base_url,
+            base_file_url=file_base_url(settings),
+        )
         async with app.open_async(), bot:
-            routes = [(f"/{re.escape(webhook.path)}", webhook_handler(ingress), {})] + http_routes(
-                app.check_connection_async, lambda: jobs.queue_depths(app)
-            )
+            routes: list[tuple[str, Any, dict[str, Any]]] = [
+                (f"/{re.escape(webhook.path)}", webhook_handler(ingress), {})
+            ] + http_routes(app.check_connection_async, lambda: jobs.queue_depths(app))
             server = tornado.httpserver.HTTPServer(tornado.web.Application(routes))
             server.listen(webhook.port, webhook.listen)
             try:
@@ -184,8 +183,6 @@ async def serve_ingress(
                 await stop.wait()
             finally:
                 server.stop()
-    finally:
-        engine.dispose()
 
 
 def run_ingress(settings: Settings, webhook: Any) -> None:

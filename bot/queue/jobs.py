@@ -1,5 +1,9 @@
 """The job queue: procrastinate on the PostgreSQL database that already holds everything else.
 
+Queues: `updates` (one job per update, and the exam clock), `speech` (`oralblanc.transcribe`) and
+`scoring` (`oralblanc.score`), the last two only for workers that hand that work over
+(`bot.queue.handoff`).
+
 One job per Telegram update (`oralblanc.handle_update`, queue `updates`), carrying only the update's
 id: its content stays in the update inbox (`update_inbox`, cleared once handled), never in the job
 table. Every job of a chat is deferred with the lock `chat:<id>`: procrastinate runs the jobs of one
@@ -46,7 +50,7 @@ def require_postgres(database_url: str | None) -> str:
     """The libpq URL (`postgresql://…`) of a PostgreSQL DATABASE_URL; `NotPostgres` otherwise."""
     from sqlalchemy.engine import make_url
 
-    from storage.db import normalize_url
+    from bot.services import database_url as normalize_url
 
     if not database_url:
         raise NotPostgres(
@@ -68,6 +72,7 @@ def make_app(conninfo: str, *, retry_wait: float = 20.0, max_pool: int = 10) -> 
     """The procrastinate app on `conninfo`, with oralblanc's tasks (not opened yet)."""
     import procrastinate
 
+    from bot.queue import handoff
     from bot.telegram.inbox import MAX_ATTEMPTS
 
     connector = procrastinate.PsycopgConnector(conninfo=conninfo, min_size=1, max_size=max_pool)
@@ -79,6 +84,20 @@ def make_app(conninfo: str, *, retry_wait: float = 20.0, max_pool: int = 10) -> 
         retry=procrastinate.RetryStrategy(max_attempts=MAX_ATTEMPTS + 1, wait=int(max(1, retry_wait))),
     )(_handle_update)
     clock = app.task(name=EXAM_CLOCK, queue=UPDATES_QUEUE, pass_context=True)(_exam_clock)
+    # speech and scoring handed over by the workers that do not take those queues (`bot.queue.handoff`);
+    # a job that raised (the database failed) is tried again soon; a dead worker's, by the recovery
+    app.task(
+        name=handoff.TRANSCRIBE,
+        queue=SPEECH_QUEUE,
+        pass_context=True,
+        retry=procrastinate.RetryStrategy(max_attempts=3, wait=1),
+    )(_transcribe)
+    app.task(
+        name=handoff.SCORE,
+        queue=SCORING_QUEUE,
+        pass_context=True,
+        retry=procrastinate.RetryStrategy(max_attempts=3, wait=1),
+    )(_score)
     app.periodic(cron="* * * * * */5", periodic_id="exam-clock")(clock)
     return app
 
@@ -89,6 +108,26 @@ async def _handle_update(context: Any, update_id: int, again: bool = False) -> N
     worker = context.additional_context[WORKER_KEY]
     try:
         await worker.handle_update(update_id, retried=bool(context.job.attempts) or again)
+    except Exception:
+        ERRORS.labels("job").inc()
+        raise
+
+
+async def _transcribe(context: Any, update_id: int, language: str | None = None) -> None:
+    from bot.queue.metrics import ERRORS
+
+    try:
+        await context.additional_context[WORKER_KEY].transcribe_job(update_id, language)
+    except Exception:
+        ERRORS.labels("job").inc()
+        raise
+
+
+async def _score(context: Any, session_id: int) -> None:
+    from bot.queue.metrics import ERRORS
+
+    try:
+        await context.additional_context[WORKER_KEY].score_job(session_id)
     except Exception:
         ERRORS.labels("job").inc()
         raise
@@ -157,21 +196,22 @@ async def ensure_schema(conninfo: str, database_url: str) -> None:
     """Under an advisory lock (an ingress and workers starting together): the application's tables
     migrated to head, procrastinate's schema applied if absent, the shared limiter's table created.
 
-    procrastinate's tables and the limiter's (UNLOGGED: token buckets need not survive a crash) live
-    beside the application's, outside its migrations, like any extension's.
+    procrastinate's tables, the limiter's (UNLOGGED: token buckets need not survive a crash) and the
+    speech results' (`bot.queue.handoff`) live beside the application's, outside its migrations, like
+    any extension's.
     """
     import asyncio
 
     import procrastinate
     import psycopg
 
-    from storage.db import make_engine
+    from bot.queue import handoff
+    from bot.services import migrate_database
 
     async with await psycopg.AsyncConnection.connect(conninfo, autocommit=True) as connection:
         await connection.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK,))
         try:
-            engine = await asyncio.to_thread(make_engine, database_url)  # migrations, one process at a time
-            engine.dispose()
+            await asyncio.to_thread(migrate_database, database_url)  # one process at a time
             row = await (
                 await connection.execute("SELECT to_regclass('procrastinate_jobs') IS NOT NULL")
             ).fetchone()
@@ -183,6 +223,7 @@ async def ensure_schema(conninfo: str, database_url: str) -> None:
                 async with app.open_async():
                     await app.schema_manager.apply_schema_async()
             await connection.execute(LIMITER_DDL)
+            await connection.execute(handoff.SPEECH_RESULTS_DDL)
         finally:
             await connection.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK,))
 

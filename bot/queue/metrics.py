@@ -8,6 +8,9 @@ Metrics (prometheus-client, the process's default registry):
 - `oralblanc_update_reply_seconds` (workers): from the update's arrival at the ingress (held in the
   inbox) to the end of its handling, replies sent;
 - `oralblanc_queue_depth{queue}`: jobs waiting per queue, read from PostgreSQL at each scrape;
+- `oralblanc_speech_real_time_factor` (speech workers): transcription time / audio duration per note;
+- `oralblanc_handed_over_total{queue,outcome}`: speech and scoring jobs done (`done`, by the worker
+  taking that queue) or given up (`given_up`, by the waiting update worker: nobody took them);
 - `oralblanc_errors_total{where}`: handler errors (`handler`), failed jobs (`job`), ingress errors.
 """
 
@@ -31,6 +34,16 @@ UPDATE_REPLY_SECONDS = Histogram(
     buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120),
 )
 QUEUE_DEPTH = Gauge("oralblanc_queue_depth", "Jobs waiting in each queue", ["queue"])
+SPEECH_REAL_TIME_FACTOR = Histogram(
+    "oralblanc_speech_real_time_factor",
+    "Seconds of speech-to-text per second of audio, in speech jobs",
+    buckets=(0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 5),
+)
+HANDED_OVER = Counter(
+    "oralblanc_handed_over_total",
+    "Speech and scoring jobs: done by the worker taking that queue, or given up by the waiting one",
+    ["queue", "outcome"],
+)
 ERRORS = Counter("oralblanc_errors_total", "Errors", ["where"])
 
 Health = Callable[[], Awaitable[bool]]
@@ -67,6 +80,8 @@ def http_routes(health: Health, depths: Depths | None) -> list[tuple[str, Any, d
 
 __all__ = [
     "ERRORS",
+    "HANDED_OVER",
+    "SPEECH_REAL_TIME_FACTOR",
     "QUEUE_DEPTH",
     "UPDATES_HANDLED",
     "UPDATES_RECEIVED",

@@ -17,6 +17,11 @@ retries them. What the candidate sent is answered once: a line is stored with it
 replayed `/play` reopens the session it opened. The same check defers again updates held in the
 inbox with no job (an ingress killed between the two) once they are `sweep_after` seconds old.
 Outgoing calls go through the shared limiter in PostgreSQL (`bot.queue.limiter`).
+
+A worker takes the queues it is given (`updates`, `speech`, `scoring`; all by default). Not taking
+`speech` (`scoring`), it hands voice notes (finished sessions) to the workers that do and waits for
+the result in the update's job; taking it, it runs `oralblanc.transcribe` (`oralblanc.score`) jobs
+and does that work inline for its own updates (`bot.queue.handoff`).
 """
 
 from __future__ import annotations
@@ -27,14 +32,21 @@ import os
 import socket
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.config import Settings
 from bot.faults import crash_point
-from bot.queue import jobs
-from bot.queue.metrics import ERRORS, UPDATE_REPLY_SECONDS, UPDATES_HANDLED, http_routes
+from bot.queue import handoff, jobs
+from bot.queue.metrics import (
+    ERRORS,
+    HANDED_OVER,
+    SPEECH_REAL_TIME_FACTOR,
+    UPDATE_REPLY_SECONDS,
+    UPDATES_HANDLED,
+    http_routes,
+)
 from bot.services import open_services
 from bot.speech.voice import default_synthesizer, default_transcriber
 from bot.telegram.runtime import BotOptions
@@ -47,13 +59,16 @@ class WorkerOptions:
     """How a worker takes jobs (tests shorten the intervals)."""
 
     concurrency: int = 8
-    queues: Sequence[str] = (jobs.UPDATES_QUEUE,)
+    queues: Sequence[str] = jobs.QUEUES  # updates, speech, scoring: a lone worker does everything
     heartbeat: float = 5.0  # seconds between the worker's heartbeats
     stalled_after: float = 30.0  # a worker silent this long is dead: its jobs are retried
     check_every: float = 5.0  # how often stalled jobs and unqueued updates are looked for
     sweep_after: float = 60.0  # an update held this long with no job gets one
     http_listen: str = "0.0.0.0"
     http_port: int | None = None  # /healthz and /metrics; None: not served
+    # a speech or scoring job handed over (this worker does not take that queue) that no worker takes
+    # for this long is given up (`bot.queue.handoff`)
+    handoff_wait: float = handoff.DEFAULT_WAIT
     name: str = field(default_factory=lambda: f"{socket.gethostname()}-{os.getpid()}")
 
 
@@ -74,6 +89,16 @@ class QueueWorker:
         self.options = options or BotOptions()
         self.worker = worker or WorkerOptions()
         self.conninfo = jobs.require_postgres(settings.database_url)
+        unknown = set(self.worker.queues) - set(jobs.QUEUES)
+        if unknown or not self.worker.queues:
+            raise ValueError(f"unknown queues {sorted(unknown)}: choose among {', '.join(jobs.QUEUES)}")
+        self.transcribes = jobs.SPEECH_QUEUE in self.worker.queues  # else hands notes to `speech`
+        self.scores = jobs.SCORING_QUEUE in self.worker.queues  # else hands sessions to `scoring`
+        if not self.transcribes:
+            transcriber_factory = self._queued_transcriber
+            self.options = replace(self.options, preload_speech=False)
+        if not self.scores:
+            self.options = replace(self.options, preload_scoring=False)
         self.factories = dict(
             services_factory=services_factory,
             transcriber_factory=transcriber_factory,
@@ -110,6 +135,8 @@ class QueueWorker:
             try:
                 if application.post_init is not None:
                     await application.post_init(application)
+                if not self.scores:
+                    self.runtime.services.rehearsal.score_elsewhere = self._score_elsewhere
                 await application.start()
                 server = self._serve_http()
                 recovery = asyncio.create_task(self._recovery_loop(), name="oralblanc-stalled-jobs")
@@ -171,22 +198,29 @@ class QueueWorker:
 
     async def handle_update(self, update_id: int, *, retried: bool = False) -> None:
         """The job of one update (see the module's documentation)."""
+        token = handoff.CURRENT_UPDATE.set(update_id)  # the key of its voice note, if handed over
+        try:
+            await self._handle_update(update_id, retried=retried)
+        finally:
+            handoff.CURRENT_UPDATE.reset(token)
+
+    async def _handle_update(self, update_id: int, *, retried: bool) -> None:
         from telegram import Update
 
         from bot.telegram.inbox import MAX_ATTEMPTS, apologise
 
         rt = self.runtime
-        repo = rt.services.repo
-        pending = await repo.held_update(update_id)
+        inbox = rt.services.inbox
+        pending = await inbox.held_update(update_id)
         if pending is None:
             UPDATES_HANDLED.labels("skipped").inc()
             log.info("update %s already handled: job skipped", update_id)
             return
         if retried:
-            attempts = await repo.count_update_attempt(update_id)
+            attempts = await inbox.count_update_attempt(update_id)
             if attempts > MAX_ATTEMPTS:
                 log.error("update %s failed %s times: let go", update_id, attempts - 1)
-                await repo.update_done(update_id)
+                await inbox.update_done(update_id)
                 await apologise(self.application, pending.chat_id, pending.payload)
                 UPDATES_HANDLED.labels("let_go").inc()
                 return
@@ -196,7 +230,7 @@ class QueueWorker:
                 return
         update = Update.de_json(pending.payload, self.application.bot)
         if update is None:
-            await repo.update_done(update_id)
+            await inbox.update_done(update_id)
             return
         handled = self.application.process_update(update)
         if pending.chat_id is not None:
@@ -210,7 +244,7 @@ class QueueWorker:
         await self._done(update_id, pending.received_at)
 
     async def _done(self, update_id: int, received_at: datetime) -> None:
-        await self.runtime.services.repo.update_done(update_id)
+        await self.runtime.services.inbox.update_done(update_id)
         UPDATES_HANDLED.labels("done").inc()
         if received_at.tzinfo is None:
             received_at = received_at.replace(tzinfo=UTC)
@@ -219,22 +253,23 @@ class QueueWorker:
     async def _play_held_voice(self, update_id: int) -> bool:
         """A voice note the dead attempt held but never turned into a turn: played now (True), or
         released when its session is over."""
+        from bot.core import people
+        from bot.core.sessions import NotFound
         from bot.telegram.lines import play_voice
-        from storage.repository import NotFound
 
         rt = self.runtime
-        repo = rt.services.repo
-        note = await repo.held_voice(update_id)
+        inbox = rt.services.inbox
+        note = await inbox.held_voice(update_id)
         if note is None:
             return False
         try:
-            record = await repo.session(note.session_id)
+            record = await rt.services.rehearsal.session(note.session_id)
         except NotFound:
             record = None
         if record is None or record.status != "active":
-            await repo.release_voice(update_id)
+            await inbox.release_voice(update_id)
             return True
-        user = await repo.user(record.user_id)
+        user = await people.by_id(rt.services.repo, record.user_id)
         await rt.processor.run_in_chat(
             note.chat_id,
             play_voice(
@@ -249,6 +284,50 @@ class QueueWorker:
             ),
         )
         return True
+
+    # --- speech and scoring, handed over or taken (`bot.queue.handoff`) ----------------------------
+
+    def _queued_transcriber(self, settings: Settings) -> handoff.QueuedTranscriber:
+        return handoff.QueuedTranscriber(lambda: self.app, wait=self.worker.handoff_wait)
+
+    async def _score_elsewhere(self, session_id: int) -> Any:
+        card = await handoff.score_elsewhere(
+            self.app, self.runtime.services.repo, session_id, wait=self.worker.handoff_wait
+        )
+        HANDED_OVER.labels(jobs.SCORING_QUEUE, "done" if card is not None else "given_up").inc()
+        return card
+
+    async def transcribe_job(self, update_id: int, language: str | None) -> None:
+        """The job of a voice note handed to the `speech` queue: transcribe the held note with this
+        worker's transcriber (faster-whisper here, or the remote server), store the result or the
+        `AudioError` that refused it, for the update's job waiting for it."""
+        from bot.speech.audio import AudioError, TranscriptionUnavailableError
+
+        rt = self.runtime
+        note = await rt.services.inbox.held_voice(update_id)
+        if note is None:  # played or let go meanwhile: the waiting job, if any, answers as unreadable
+            log.info("update %s: no voice note held any more, nothing to transcribe", update_id)
+            return
+        started = time.perf_counter()
+        outcome: Any
+        try:
+            outcome = await rt.voice.transcribe(note.data, language or note.language)
+            if outcome.duration_s > 0:
+                SPEECH_REAL_TIME_FACTOR.observe((time.perf_counter() - started) / outcome.duration_s)
+        except AudioError as error:
+            outcome = error
+        except Exception:
+            log.exception("speech to text failed (update %s)", update_id)
+            outcome = TranscriptionUnavailableError()
+        crash_point(self.settings, "speech.transcribed")  # tests: killed before the result is stored
+        await handoff.store_speech_result(self.app, update_id, handoff.encode_result(outcome))
+        HANDED_OVER.labels(jobs.SPEECH_QUEUE, "done").inc()
+        log.info("update %s: voice note transcribed (%.2f s)", update_id, time.perf_counter() - started)
+
+    async def score_job(self, session_id: int) -> None:
+        """The job of a finished session handed to the `scoring` queue: scored and stored here (a
+        session scored already is left as it is)."""
+        await self.runtime.services.rehearsal.scorecard(session_id)
 
     async def exam_clock(self) -> None:
         """The periodic job: end the exam sessions whose time is up."""
@@ -279,9 +358,13 @@ class QueueWorker:
                 log.warning("job %s (%s) of a stopped worker: retried", job.id, job.task_name)
             except Exception:  # another worker retried it first
                 log.info("stalled job %s not retried here", job.id, exc_info=True)
+        forgotten = await handoff.forget_speech_results(self.app, older_than_seconds=3600)
+        if forgotten:
+            log.info("%s transcriptions nobody took deleted", forgotten)
         deferred = 0
-        repo = self.runtime.services.repo
-        held = await repo.pending_updates(older_than=timedelta(seconds=self.worker.sweep_after))
+        held = await self.runtime.services.inbox.pending_updates(
+            older_than=timedelta(seconds=self.worker.sweep_after)
+        )
         if held:
             live = await jobs.live_update_jobs(self.app, [p.update_id for p in held])
             for pending in held:

@@ -9,6 +9,7 @@ from typing import Any
 
 _EXPORTS = {
     "AudioError": "audio",
+    "TranscriptionUnavailableError": "audio",
     "decode_audio": "audio",
     "encode_ogg_opus": "audio",
     "Transcriber": "stt",

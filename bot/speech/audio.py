@@ -12,7 +12,7 @@ import io
 import logging
 import os
 from pathlib import Path
-from typing import BinaryIO, ClassVar, Union
+from typing import BinaryIO, ClassVar, TypeAlias
 
 import av
 import numpy as np
@@ -20,7 +20,7 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 #: What `decode_audio` accepts: raw bytes, a path, or an open binary file.
-AudioSource = Union[bytes, bytearray, memoryview, str, os.PathLike, BinaryIO]
+AudioSource: TypeAlias = bytes | bytearray | memoryview | str | os.PathLike | BinaryIO
 
 SAMPLE_RATE = 16_000
 """Sample rate of decoded audio (what Whisper models expect)."""
@@ -80,6 +80,19 @@ class SilentAudioError(AudioError):
     """Only near-zero samples: nothing was recorded."""
 
     code = "silent"
+
+
+class TranscriptionUnavailableError(AudioError):
+    """The note could not be turned into text by the speech-to-text service (a remote server refused
+    the connection, timed out, failed or answered something unreadable): to the candidate, as an
+    unreadable note (try again, or type the line); the session goes on."""
+
+    code = "unavailable"
+
+    def __init__(
+        self, message: str = "This voice note could not be transcribed; try again or type it."
+    ) -> None:
+        super().__init__(message)
 
 
 def _read_source(source: AudioSource, max_bytes: int) -> bytes:

@@ -4,7 +4,8 @@
   process and shared, run off the event loop in a bounded thread pool, VAD on, word timings. The
   default model is the bundled multilingual Whisper base (`bot.speech.bundled_models`): the language
   is detected on every note, among French and English.
-- `OpenAITranscriber`: any OpenAI-compatible transcription API (`verbose_json` with word timings).
+- `OpenAITranscriber`: any OpenAI-compatible transcription API (`verbose_json` with word timings),
+  chosen by `ORALBLANC_STT_URL`; its failures are `TranscriptionUnavailableError` (an `AudioError`).
 
 Both return a `Transcription` whose `text`, `language`, `duration_s` and `words` match the turn's
 `audio` block of the transcript format (`{"w", "start", "end"}` per word).
@@ -17,9 +18,10 @@ import functools
 import logging
 import os
 import threading
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, Sequence, Union, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, runtime_checkable
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -29,6 +31,7 @@ from bot.speech.audio import (
     DEFAULT_MAX_SECONDS,
     SAMPLE_RATE,
     AudioSource,
+    TranscriptionUnavailableError,
     check_samples,
     decode_audio,
     encode_ogg_opus,
@@ -43,7 +46,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: What a transcriber accepts: an audio file (bytes, path, binary file) or 16 kHz mono samples.
-AudioInput = Union[AudioSource, np.ndarray]
+AudioInput: TypeAlias = AudioSource | np.ndarray
 
 DEFAULT_LANGUAGES: tuple[str, ...] = ("fr", "en")
 """Languages a rehearsal may be held in: detection chooses among these."""
@@ -93,7 +96,7 @@ def _samples(audio: AudioInput, max_seconds: float | None) -> np.ndarray:
 
 # --- faster-whisper -------------------------------------------------------------------------------
 
-_MODELS: dict[tuple[str, str, int, int], "WhisperModel"] = {}
+_MODELS: dict[tuple[str, str, int, int], WhisperModel] = {}
 _MODELS_LOCK = threading.Lock()
 
 
@@ -118,7 +121,7 @@ def _reusing_model_class() -> type:
     under 30 s is encoded once: about a third less time for a multilingual model."""
     from faster_whisper import WhisperModel
 
-    class ReusingWhisperModel(WhisperModel):  # type: ignore[misc]
+    class ReusingWhisperModel(WhisperModel):
         def encode(self, features: np.ndarray) -> Any:
             last = getattr(_REUSE, "last", None)
             if last is not None and last[0] is self and _same_window(last[1], features):
@@ -147,7 +150,7 @@ def load_model(
     compute_type: str = "int8",
     cpu_threads: int = 2,
     num_workers: int = 1,
-) -> "WhisperModel":
+) -> WhisperModel:
     """Load a faster-whisper model on CPU once per process; later calls share it.
 
     A name (e.g. `small`) is fetched from the model hub on first use and needs the network; a path
@@ -203,7 +206,7 @@ class WhisperTranscriber:
         self._executor_lock = threading.Lock()
 
     @classmethod
-    def from_settings(cls, settings: "Settings | None" = None, **overrides: Any) -> "WhisperTranscriber":
+    def from_settings(cls, settings: Settings | None = None, **overrides: Any) -> WhisperTranscriber:
         """Build from `bot.config.Settings` (`stt_model`, `max_audio_seconds`)."""
         if settings is None:
             from bot.config import get_settings
@@ -214,7 +217,7 @@ class WhisperTranscriber:
         return cls(settings.stt_model, **kwargs)
 
     @property
-    def model(self) -> "WhisperModel":
+    def model(self) -> WhisperModel:
         """The shared model, loaded on first use."""
         return load_model(
             self.model_id,
@@ -279,7 +282,7 @@ class WhisperTranscriber:
         return result
 
     @staticmethod
-    def _detect(model: "WhisperModel", samples: np.ndarray, hint: str | None) -> tuple[str, float, list]:
+    def _detect(model: WhisperModel, samples: np.ndarray, hint: str | None) -> tuple[str, float, list]:
         """Language detection on exactly the window the transcription will encode first (the same VAD,
         the same features, the last frame dropped as transcription does), so its encoder output is
         reused (`ReusingWhisperModel.encode`): one encoder pass per note under 30 s, not two."""
@@ -352,27 +355,62 @@ def _language_code(name: str | None, fallback: str | None) -> str:
 
 
 class OpenAITranscriber:
-    """An OpenAI-compatible transcription API (`/audio/transcriptions`, `verbose_json`, word timings).
+    """An OpenAI-compatible transcription API (`/audio/transcriptions`, `verbose_json`, word timings):
+    OpenAI's, or any server that exposes the same route (faster-whisper servers, vLLM, LocalAI...).
 
-    The audio is checked locally first (same limits and errors as the offline path), then sent as is.
+    The audio is checked locally first (same limits and errors as the offline path), then sent as is
+    (a Telegram voice note goes as the OGG/Opus file it is). The session's language is sent as the
+    `language` hint. The confidence is taken from the segments' `avg_logprob` and `no_speech_prob`
+    when the server gives them; otherwise it is None, which asks the candidate nothing. Whatever goes
+    wrong on the way (connection refused, timeout, an error status, an unreadable answer) raises
+    `TranscriptionUnavailableError`, an `AudioError` like an unreadable note: the candidate is told
+    and the session goes on. Retries and timeouts are the SDK's (`max_retries`, `timeout`).
     """
 
     def __init__(
         self,
-        client: "AsyncOpenAI | None" = None,
+        client: AsyncOpenAI | None = None,
         *,
         model: str = "whisper-1",
         base_url: str | None = None,
         api_key: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
         max_audio_seconds: float | None = DEFAULT_MAX_SECONDS,
     ) -> None:
         if client is None:
             from openai import AsyncOpenAI
 
-            client = AsyncOpenAI(base_url=base_url, api_key=api_key)
+            options: dict[str, Any] = {}
+            if timeout is not None:
+                options["timeout"] = timeout
+            if max_retries is not None:
+                options["max_retries"] = max_retries
+            client = AsyncOpenAI(base_url=base_url, api_key=api_key, **options)
         self.client = client
         self.model = model
         self.max_audio_seconds = max_audio_seconds
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **overrides: Any) -> OpenAITranscriber:
+        """Build from `stt_url` (the server's base URL; a full `…/audio/transcriptions` URL is accepted
+        too), `stt_api_key`, `stt_api_model`, `stt_timeout`, `stt_max_retries`, `max_audio_seconds`."""
+        if not settings.stt_url:
+            raise ValueError("ORALBLANC_STT_URL is not set")
+        base_url = settings.stt_url.strip().rstrip("/")
+        if base_url.endswith("/audio/transcriptions"):
+            base_url = base_url[: -len("/audio/transcriptions")]
+        kwargs: dict[str, Any] = dict(
+            model=settings.stt_api_model,
+            base_url=base_url,
+            # servers without keys still need the SDK to send one
+            api_key=settings.stt_api_key or "not-needed",
+            timeout=settings.stt_timeout,
+            max_retries=settings.stt_max_retries,
+            max_audio_seconds=settings.max_audio_seconds,
+        )
+        kwargs.update(overrides)
+        return cls(**kwargs)
 
     def _prepare(self, audio: AudioInput) -> tuple[str, bytes, float]:
         """(file name, bytes to upload, duration in seconds), after the local checks."""
@@ -384,31 +422,65 @@ class OpenAITranscriber:
             samples = decode_audio(path, max_seconds=self.max_audio_seconds)
             return path.name, path.read_bytes(), samples.size / SAMPLE_RATE
         data = bytes(audio) if isinstance(audio, (bytes, bytearray, memoryview)) else audio.read()
-        name = ""
         samples = decode_audio(data, max_seconds=self.max_audio_seconds)
-        return name or f"turn{_suffix(data)}", data, samples.size / SAMPLE_RATE
+        return f"turn{_suffix(data)}", data, samples.size / SAMPLE_RATE
 
     async def transcribe(self, audio: AudioInput, language: str | None = None) -> Transcription:
         """Check `audio` locally (in a thread), then transcribe it through the API."""
         name, data, duration = await asyncio.to_thread(self._prepare, audio)
         extra: dict[str, Any] = {"language": language} if language else {}
-        response = await self.client.audio.transcriptions.create(
-            file=(name, data),
-            model=self.model,
-            response_format="verbose_json",
-            timestamp_granularities=["word", "segment"],
-            **extra,
-        )
-        words = [
-            Word(w=w.word.strip(), start=round(float(w.start), 3), end=round(float(w.end), 3))
-            for w in (response.words or [])
-            if w.word.strip()
-        ]
-        logprobs = [s.avg_logprob for s in (response.segments or []) if s.avg_logprob is not None]
-        return Transcription(
-            text=(response.text or "").strip(),
-            language=_language_code(getattr(response, "language", None), language),
-            duration_s=round(float(getattr(response, "duration", None) or duration), 3),
-            words=words,
-            confidence=round(float(np.mean(np.exp(logprobs))), 4) if logprobs else None,
-        )
+        try:
+            response = await self.client.audio.transcriptions.create(
+                file=(name, data),
+                model=self.model,
+                response_format="verbose_json",
+                timestamp_granularities=["word", "segment"],
+                **extra,
+            )
+            return _from_verbose(response, language, duration)
+        except Exception as error:  # the SDK's errors, or an answer that is not a transcription
+            log.warning(
+                "remote speech to text failed (%s: %s)", type(error).__name__, str(error)[:200] or "no detail"
+            )
+            raise TranscriptionUnavailableError() from error
+
+
+def _from_verbose(response: Any, language: str | None, duration: float) -> Transcription:
+    """A `Transcription` from a `verbose_json` answer; `ValueError` when it is not one."""
+    text = getattr(response, "text", None)
+    if not isinstance(text, str):
+        raise ValueError(f"no text in the answer: {str(response)[:120]!r}")
+    words = [
+        Word(w=str(w.word).strip(), start=round(float(w.start), 3), end=round(float(w.end), 3))
+        for w in (getattr(response, "words", None) or [])
+        if str(w.word).strip()
+    ]
+    return Transcription(
+        text=text.strip(),
+        language=_language_code(getattr(response, "language", None), language),
+        duration_s=round(float(getattr(response, "duration", None) or duration), 3),
+        words=words,
+        confidence=_segments_confidence(getattr(response, "segments", None) or []),
+    )
+
+
+def _segments_confidence(segments: Sequence[Any]) -> float | None:
+    """The probability that the segments were heard right: per segment, exp(avg_logprob) (the mean
+    token probability) times 1 - no_speech_prob, averaged weighted by length; None without them."""
+    scores: list[float] = []
+    weights: list[float] = []
+    for segment in segments:
+        logprob = getattr(segment, "avg_logprob", None)
+        if logprob is None:
+            continue
+        score = float(np.exp(min(0.0, float(logprob))))
+        no_speech = getattr(segment, "no_speech_prob", None)
+        if no_speech is not None:
+            score *= 1.0 - min(1.0, max(0.0, float(no_speech)))
+        start, end = getattr(segment, "start", None), getattr(segment, "end", None)
+        length = float(end) - float(start) if start is not None and end is not None else 0.0
+        scores.append(score)
+        weights.append(max(length, 0.01))
+    if not scores:
+        return None
+    return round(float(np.average(scores, weights=weights)), 4)

@@ -325,7 +325,7 @@ class OpenAISpeechSynthesizer:
 
     def __init__(
         self,
-        client: "AsyncOpenAI | None" = None,
+        client: AsyncOpenAI | None = None,
         *,
         model: str = "gpt-4o-mini-tts",
         default_voice: str = "alloy",

@@ -1,7 +1,8 @@
 """Voice turns for any transport: what a candidate says becomes a turn; the persona may answer aloud.
 
 `VoiceIO` holds the speech providers of `bot.speech`, created on first use (or at start-up with
-`preload`) and closed at shutdown: a transcriber (faster-whisper by default) and a synthesizer
+`preload`) and closed at shutdown: a transcriber (faster-whisper by default, an OpenAI-compatible
+server when `ORALBLANC_STT_URL` is set) and a synthesizer
 (espeak-ng by default). `turn_meta` turns a transcription into what `Rehearsal.turn` stores with the
 turn: word timings, confidence, fluency measures and the raw audio (kept for the retention period).
 """
@@ -27,6 +28,12 @@ SynthesizerFactory = Callable[[Settings], Synthesizer]
 
 
 def default_transcriber(settings: Settings) -> Transcriber:
+    """The remote OpenAI-compatible server when `ORALBLANC_STT_URL` is set, else faster-whisper here."""
+    if settings.stt_url:
+        from bot.speech.stt import OpenAITranscriber
+
+        log.info("speech to text: %s (%s)", settings.stt_url, settings.stt_api_model)
+        return OpenAITranscriber.from_settings(settings)
     from bot.speech.stt import WhisperTranscriber
 
     return WhisperTranscriber.from_settings(settings)

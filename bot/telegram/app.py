@@ -108,14 +108,14 @@ def build_application(
 
     async def post_init(application: Application) -> None:
         services = await services_factory(settings)
-        services.watch_publications(settings.catalog_refresh_seconds)
+        services.watch_catalog()  # publications made by any process (`bot.services`)
         voice = VoiceIO(
             settings, transcriber_factory=transcriber_factory, synthesizer_factory=synthesizer_factory
         )
         if options.scoring_workers > 0:  # scoring off the turn path, in worker processes (`bot.scoring`)
             services.rehearsal.scorer = PoolScorer(options.scoring_workers)
         application.bot_data[RUNTIME_KEY] = BotRuntime(settings, services, voice, processor, options, inbox)
-        inbox.attach(services.repo)  # from now on, every update is held before Telegram is told
+        inbox.attach(services.inbox)  # from now on, every update is held before Telegram is told
         if queue_worker:  # the worker settles each job's update itself; the queue replays and retries
             if options.preload_scoring and isinstance(services.rehearsal.scorer, PoolScorer):
                 in_background(services.rehearsal.scorer.warm(), "oralblanc-scoring-warm-up")
@@ -181,7 +181,7 @@ async def _ready(
         except Exception:
             log.exception("speech-to-text model not loaded: voice notes will be refused")
     await menus.set_default_menus(application.bot)
-    await menus.set_admin_menus(application.bot, settings, services.repo)
+    await menus.set_admin_menus(application.bot, settings, services)
 
 
 async def _recover(rt: BotRuntime, application: Application) -> int:

@@ -12,15 +12,15 @@ from telegram.constants import ChatAction
 from telegram.ext import ContextTypes
 
 from bot.core import personal_data
+from bot.core.principal import UserRecord
 from bot.telegram import keyboards, views
-from bot.telegram.lines import confirm_unsure
 from bot.telegram.chat_commands import send_report, send_scenarios, set_language, start_scenario
+from bot.telegram.lines import confirm_unsure
 from bot.telegram.roles import principal_of
 from bot.telegram.runtime import BotRuntime, chat_id, runtime
 from bot.telegram.scorecards import released
 from bot.telegram.sending import ChatActionLoop, send_text
 from bot.telegram.texts import t
-from storage.repository import NotFound, UserRecord
 
 log = logging.getLogger(__name__)
 
@@ -84,18 +84,15 @@ async def on_button(update: Update, context: Context) -> None:
 
 async def _button_report(rt: BotRuntime, update: Update, user: UserRecord, session_id: int) -> None:
     query = update.callback_query
-    try:
-        record = await rt.services.repo.session(session_id)
-    except NotFound:
-        record = None
-    if record is None or record.user_id != user.id:
+    record = await rt.services.rehearsal.own_session(user.id, session_id)
+    if record is None:
         await query.answer(t(user.language, "stale_button"))
         return
     if not await released(rt.services, session_id):
         await query.answer(t(user.language, "exam_pending"), show_alert=True)
         return
     await query.answer()
-    numbers = [s.id for s in await rt.services.repo.sessions_for_user(user.id)]
+    numbers = [s.id for s in await rt.services.rehearsal.sessions_of(user.id)]
     async with ChatActionLoop(
         update.get_bot(), chat_id(update), ChatAction.UPLOAD_DOCUMENT, rt.options.typing_interval
     ):

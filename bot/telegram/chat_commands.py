@@ -1,6 +1,7 @@
 """The commands a candidate sends: /start, /help, /scenarios, /play, /end, /report, /progress, /hint,
-/voice, /lang, /mydata, /deletemydata. Each reads the update, calls one step of the rehearsal or the
-repository (through `bot.telegram.sessions` / `scorecards` when a step has several messages), replies.
+/voice, /lang, /mydata, /deletemydata. Each reads the update, calls one step of the rehearsal or one
+use case of the core (through `bot.telegram.sessions` / `scorecards` when a step has several
+messages), replies.
 Commands out of context (/end without a session, /report without a scorecard…) get a short answer.
 """
 
@@ -12,10 +13,10 @@ from telegram import Update
 from telegram.constants import ChatAction
 from telegram.ext import ContextTypes
 
-from bot.core import cohorts, personal_data
+from bot.core import assignments, coaching, cohorts, people, personal_data
 from bot.core.outbox import HeldOutbox
 from bot.core.principal import Refused, UserRecord
-from bot.telegram import coaching, keyboards, sessions, views
+from bot.telegram import keyboards, sessions, views
 from bot.telegram.outbox import TelegramOutbox
 from bot.telegram.roles import principal_of
 from bot.telegram.runtime import BotRuntime, chat_id, display_name, runtime
@@ -40,7 +41,7 @@ async def start(update: Update, context: Context) -> None:
     )
     if context.args:
         await _join(rt, update, user, context.args[0])
-    active = await rt.services.repo.active_session(user.id)
+    active = await rt.services.rehearsal.active_session(user.id)
     if active is not None:
         await update.message.reply_text(
             t(lang, "resume_hint", title=active.scenario.title.get(active.language))
@@ -77,11 +78,7 @@ async def scenarios(update: Update, context: Context) -> None:
 
 async def _assigned(rt: BotRuntime, user: UserRecord) -> dict[str, str]:
     """Scenario id → assignment mode (exam wins over practice) for the user's assignments."""
-    out: dict[str, str] = {}
-    for a in await rt.services.repo.assignments_for_user(user.id):
-        if a.scenario_id in rt.services.catalog.scenarios:
-            out[a.scenario_id] = "exam" if "exam" in (a.mode, out.get(a.scenario_id)) else a.mode
-    return out
+    return await assignments.modes_for(rt.services.repo, user.id, rt.services.catalog)
 
 
 async def send_scenarios(rt: BotRuntime, update: Update, user: UserRecord) -> None:
@@ -99,7 +96,7 @@ async def send_scenarios(rt: BotRuntime, update: Update, user: UserRecord) -> No
 async def _played(rt: BotRuntime, user: UserRecord) -> dict[str, views.Played]:
     """Per scenario: finished sessions, and the latest score the candidate may see."""
     counts: dict[str, int] = {}
-    for session in await rt.services.repo.sessions_for_user(user.id):
+    for session in await rt.services.rehearsal.sessions_of(user.id):
         if session.status == "finished":
             counts[session.scenario_id] = counts.get(session.scenario_id, 0) + 1
     latest = {item.session.scenario_id: item.card for item in await scored_history(rt.services, user.id)}
@@ -140,37 +137,19 @@ async def start_scenario(
 ) -> None:
     """Start a session; with one already active, offer to abandon it (or do so when `abandon`)."""
     scenario = rt.services.catalog.scenarios[scenario_id]
-    repo, bot, chat = rt.services.repo, update.get_bot(), chat_id(update)
-    active = await repo.active_session(user.id)
+    bot, chat = update.get_bot(), chat_id(update)
+    active = await rt.services.rehearsal.active_session(user.id)
     if active is not None and sessions.started_by(active, update.update_id):  # handled again after a crash
         await sessions.announce_again(rt, bot, chat, user, active)
         return
-    assignments = [a for a in await repo.assignments_for_user(user.id) if a.scenario_id == scenario.id]
-    exam = scenario.exam or any(a.mode == "exam" for a in assignments)
-    assignment = max(
-        (a for a in assignments if a.mode == ("exam" if exam else "practice")),
-        key=lambda a: a.id,
-        default=None,
-    )
-    limits = []  # (used, allowed): the assignment's attempts, and the exam script's own
-    if assignment is not None and assignment.attempts is not None:
-        limits.append((await repo.attempts_used(user.id, assignment.id), assignment.attempts))
-    if scenario.exam and scenario.attempts is not None:
-        played = await repo.sessions_for_user(user.id)
-        limits.append((sum(1 for s in played if s.scenario_id == scenario.id), scenario.attempts))
-    for used, allowed in limits:
-        if used >= allowed:
-            await bot.send_message(
-                chat,
-                t(
-                    user.language,
-                    "no_attempts_left",
-                    used=used,
-                    allowed=allowed,
-                    title=scenario.title.get(user.language),
-                ),
-            )
-            return
+    try:
+        entry = await assignments.entry(rt.services.repo, user.id, scenario)
+    except Refused as refused:  # no_attempts_left
+        await bot.send_message(
+            chat,
+            t(user.language, refused.reason, **refused.values, title=scenario.title.get(user.language)),
+        )
+        return
     if active is not None and not abandon:
         await bot.send_message(
             chat,
@@ -189,8 +168,8 @@ async def start_scenario(
         scenario,
         lang,
         voice=bool(user.voice_replies),
-        exam=exam,
-        assignment_id=assignment.id if assignment else None,
+        exam=entry.exam,
+        assignment_id=entry.assignment_id,
         update_id=update.update_id,
     )
 
@@ -199,7 +178,7 @@ async def end(update: Update, context: Context) -> None:
     """/end: end the session; the scorecard summary and a button for the full report."""
     rt = runtime(context)
     user = await rt.user(update.effective_user)
-    active = await rt.services.repo.active_session(user.id)
+    active = await rt.services.rehearsal.active_session(user.id)
     if active is None:
         await update.message.reply_text(t(user.language, "no_session"))
         return
@@ -213,7 +192,7 @@ async def report(update: Update, context: Context) -> None:
     rt = runtime(context)
     user = await rt.user(update.effective_user)
     lang, bot, chat = user.language, update.get_bot(), chat_id(update)
-    all_sessions = await rt.services.repo.sessions_for_user(user.id)
+    all_sessions = await rt.services.rehearsal.sessions_of(user.id)
     if context.args:
         number = int(context.args[0]) if context.args[0].isdigit() else 0
         if not 1 <= number <= len(all_sessions):
@@ -277,7 +256,7 @@ async def hint(update: Update, context: Context) -> None:
     """/hint: a generic coaching hint (practice sessions only)."""
     rt = runtime(context)
     user = await rt.user(update.effective_user)
-    active = await rt.services.repo.active_session(user.id)
+    active = await rt.services.rehearsal.active_session(user.id)
     if active is None:
         await update.message.reply_text(t(user.language, "no_session"))
     elif sessions.is_exam(active):
@@ -300,9 +279,8 @@ async def voice(update: Update, context: Context) -> None:
         await update.message.reply_text(t(lang, "voice_usage", state=state))
         return
     on = choice == "on"
-    repo = rt.services.repo
-    await repo.update_user(user.id, voice_replies=on)
-    record = await repo.active_session(user.id)
+    await people.set_voice_replies(rt.services.repo, user.id, on)
+    record = await rt.services.rehearsal.active_session(user.id)
     if record is not None:
         await sessions.set_prefs(rt, record, voice=on)
     await update.message.reply_text(t(lang, "voice_on" if on else "voice_off"))
@@ -321,9 +299,9 @@ async def lang(update: Update, context: Context) -> None:
 
 async def set_language(rt: BotRuntime, update: Update, user: UserRecord, choice: str) -> None:
     """Store the interface language; a session under way keeps its own."""
-    await rt.services.repo.update_user(user.id, language=choice)
+    await people.set_language(rt.services.repo, user.id, "fr" if choice == "fr" else "en")
     text = t(choice, "lang_set")
-    active = await rt.services.repo.active_session(user.id)
+    active = await rt.services.rehearsal.active_session(user.id)
     if active is not None and active.language != choice:
         text += "\n" + t(choice, "lang_session_note")
     await update.get_bot().send_message(chat_id(update), text)

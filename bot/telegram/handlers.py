@@ -12,6 +12,7 @@ Registered by `register(application)`:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from telegram import Update
@@ -26,6 +27,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.core.sessions import unavailable
 from bot.telegram import chat_commands as commands
 from bot.telegram import jury, jury_transcripts
 from bot.telegram import staff_commands as staff
@@ -35,7 +37,6 @@ from bot.telegram.lines import AUDIO_EXTENSIONS, on_text, on_voice
 from bot.telegram.runtime import RUNTIME_KEY, runtime
 from bot.telegram.texts import lang_of, t
 from bot.telegram.web_link import web as web_link
-from storage.db import is_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ async def on_error(update: object, context: Context) -> None:
     if not isinstance(update, Update):
         log.error("error outside an update (%s)", type(error).__name__, exc_info=error)
         return
-    storage_down = is_unavailable(error)
+    storage_down = unavailable(error)
     log.error(
         "error while handling update %s of chat %s (%s%s)",
         update.update_id,
@@ -98,10 +99,8 @@ async def on_error(update: object, context: Context) -> None:
     tg_user = update.effective_user
     lang = lang_of(tg_user.language_code if tg_user else None)
     if not storage_down and tg_user is not None and rt is not None:
-        try:
+        with contextlib.suppress(Exception):
             lang = (await rt.user(tg_user)).language
-        except Exception:
-            pass
     try:
         await context.bot.send_message(
             update.effective_chat.id, t(lang, "storage_down" if storage_down else "error")

@@ -33,7 +33,7 @@ from telegram import Update
 if TYPE_CHECKING:
     from telegram.ext import Application
 
-    from storage.repository import AsyncRepository
+    from bot.core.inbox import Inbox
 
 log = logging.getLogger(__name__)
 
@@ -49,22 +49,22 @@ def update_chat(update: Update) -> int | None:
 
 
 class UpdateInbox:
-    """The bridge between the update queue, the update processor and `update_inbox` in storage."""
+    """The bridge between the update queue, the update processor and the core's update inbox."""
 
     def __init__(self) -> None:
-        self.repo: AsyncRepository | None = None
+        self.store: Inbox | None = None
         self._queued: set[int] = set()  # held and handed to the application, not settled yet
         self._keep: set[int] = set()  # to be tried again (the error handler said so)
 
-    def attach(self, repo: AsyncRepository) -> None:
-        """Start holding updates in `repo` (from `post_init`, before polling starts)."""
-        self.repo = repo
+    def attach(self, store: Inbox) -> None:
+        """Start holding updates in `store` (from `post_init`, before polling starts)."""
+        self.store = store
 
     async def hold(self, update: Update) -> bool:
         """Hold a new update; False when it is already held or done (a redelivery)."""
-        if self.repo is None:
+        if self.store is None:
             return True
-        new = await self.repo.hold_update(update.update_id, update_chat(update), update.to_dict())
+        new = await self.store.hold_update(update.update_id, update_chat(update), update.to_dict())
         if new:
             self._queued.add(update.update_id)
         else:
@@ -86,14 +86,14 @@ class UpdateInbox:
     async def settle(self, update_id: int) -> None:
         """The handlers are done with this update: mark it done, unless it is to be tried again."""
         self._queued.discard(update_id)
-        if self.repo is None:
+        if self.store is None:
             return
         if update_id in self._keep:
             self._keep.discard(update_id)
             log.info("update %s kept, to be tried again", update_id)
             return
         try:
-            await self.repo.update_done(update_id)
+            await self.store.update_done(update_id)
         except Exception:
             log.warning(
                 "update %s handled but not marked done: the next start handles it again",
@@ -104,26 +104,26 @@ class UpdateInbox:
     async def replay(self, application: Application, *, older_than: timedelta = timedelta(0)) -> int:
         """Hand the pending updates (held, not done, not in hand here) to `application` again, oldest
         first; an update tried `MAX_ATTEMPTS` times is let go with an apology. Returns how many."""
-        if self.repo is None:
+        if self.store is None:
             return 0
         replayed = 0
-        for pending in await self.repo.pending_updates(older_than=older_than):
+        for pending in await self.store.pending_updates(older_than=older_than):
             if pending.update_id in self._queued:
                 continue
-            attempts = await self.repo.count_update_attempt(pending.update_id)
+            attempts = await self.store.count_update_attempt(pending.update_id)
             if attempts > MAX_ATTEMPTS:
                 log.error("update %s failed %s times: let go", pending.update_id, attempts - 1)
-                await self.repo.update_done(pending.update_id)
+                await self.store.update_done(pending.update_id)
                 await _apologise(application, pending.chat_id, pending.payload)
                 continue
             try:
                 update = Update.de_json(pending.payload, application.bot)
             except Exception:
                 log.exception("update %s held but unreadable: let go", pending.update_id)
-                await self.repo.update_done(pending.update_id)
+                await self.store.update_done(pending.update_id)
                 continue
             if update is None:
-                await self.repo.update_done(pending.update_id)
+                await self.store.update_done(pending.update_id)
                 continue
             self._queued.add(update.update_id)
             log.info("update %s handled again (attempt %s)", update.update_id, attempts)

@@ -170,8 +170,8 @@ async def try_(update: Update, context: Context) -> None:
         await refusals.reply(update, lang, refused)
         return
     scenario, source = trial.scenario, trial.source
-    repo, bot, chat = rt.services.repo, update.get_bot(), update.effective_chat.id
-    active = await repo.active_session(user.id)
+    bot, chat = update.get_bot(), update.effective_chat.id
+    active = await rt.services.rehearsal.active_session(user.id)
     if active is not None and sessions.started_by(active, update.update_id):  # handled again after a crash
         await sessions.announce_again(rt, bot, chat, user, active)
         return

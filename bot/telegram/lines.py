@@ -18,23 +18,25 @@ from __future__ import annotations
 import asyncio
 import logging
 import warnings
-from datetime import datetime
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 from telegram import Audio, Bot, Document, Message, Update, Voice
 from telegram.ext import ContextTypes
 
+from bot.core import people
+from bot.core.principal import UserRecord
+from bot.core.sessions import NotFound, SessionView
 from bot.faults import crash_point
 from bot.rehearsal import TURN_PATH_TURNS
 from bot.speech.audio import AudioError, AudioTooLongError, EmptyAudioError, SilentAudioError
+from bot.speech.stt import Transcription
+from bot.speech.voice import turn_meta
 from bot.telegram import keyboards, sessions
 from bot.telegram.runtime import BotRuntime, chat_id, runtime
 from bot.telegram.sending import ChatActionLoop
 from bot.telegram.texts import t
-from bot.speech.stt import Transcription
-from bot.speech.voice import turn_meta
-from storage.repository import NotFound, SessionRecord, UserRecord
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +51,7 @@ async def _busy(rt: BotRuntime, update: Update, user: UserRecord) -> bool:
     """A line sent while the previous one is still being answered gets a polite note, not a turn."""
     if not rt.processor.arrived_while_busy(update):
         return False
-    if await rt.services.repo.mark_update_processed(update.update_id):  # False: a redelivery, say nothing
+    if await rt.services.inbox.mark_update_processed(update.update_id):  # False: a redelivery, say nothing
         await update.effective_message.reply_text(t(user.language, "busy"))
     return True
 
@@ -59,7 +61,7 @@ async def on_text(update: Update, context: Context) -> None:
     rt = runtime(context)
     user = await rt.user(update.effective_user)
     text = update.message.text or ""
-    record = await rt.services.repo.active_session(
+    record = await rt.services.rehearsal.active_session(
         user.id, last_turns=TURN_PATH_TURNS
     )  # the turn path's one read
     if record is None:
@@ -112,7 +114,7 @@ async def on_voice(update: Update, context: Context) -> None:
     lang, bot, chat = user.language, update.get_bot(), chat_id(update)
     note = spoken_media(update.message)
     assert note is not None
-    record = await rt.services.repo.active_session(
+    record = await rt.services.rehearsal.active_session(
         user.id, last_turns=TURN_PATH_TURNS
     )  # the turn path's one read
     if record is None:
@@ -132,7 +134,7 @@ async def on_voice(update: Update, context: Context) -> None:
         crash_point(rt.settings, "voice.before_download")  # the update (its file_id) is held already
         data = bytes(await (await note.get_file()).download_as_bytearray())
         crash_point(rt.settings, "voice.downloaded")
-        held = await rt.services.repo.hold_voice(
+        held = await rt.services.inbox.hold_voice(
             record.id, update.update_id, chat, data, mime_type=mime[:64], language=record.language
         )
     if not held:  # a redelivery: this note is already held (being played, or left to recovery) or played
@@ -160,7 +162,7 @@ async def play_voice(
     bot: Bot,
     chat: int,
     user: UserRecord,
-    record: SessionRecord,
+    record: SessionView,
     data: bytes,
     update_id: int,
     *,
@@ -180,13 +182,13 @@ async def play_voice(
     `notify` sends the short notices (default: a message to `chat`); `seconds` is the duration the
     note declared, if known.
     """
-    repo = rt.services.repo
+    inbox = rt.services.inbox
     lang = user.language
     say: Notify = notify or (lambda text: bot.send_message(chat, text))
     limit = rt.settings.max_audio_seconds
 
     async def refuse(key: str, **values: Any) -> bool:
-        await repo.release_voice(update_id)
+        await inbox.release_voice(update_id)
         await say(t(lang, key, **values))
         return False
 
@@ -242,7 +244,7 @@ async def play_voice(
     )
     # Stored as a turn, the note has left the inbox already (no-op here); not stored (the exam's time
     # was up, the session was over, or the update was a duplicate), it is let go now.
-    await repo.release_voice(update_id)
+    await inbox.release_voice(update_id)
     return True
 
 
@@ -251,21 +253,21 @@ async def confirm_unsure(
 ) -> bool:
     """The candidate's answer to an unsure transcription (`keep`: yes, answer it); False when that
     question is no longer open (answered already, superseded by a newer line, session over)."""
-    repo = rt.services.repo
-    record = await repo.active_session(user.id)
+    rehearsal, inbox = rt.services.rehearsal, rt.services.inbox
+    record = await rehearsal.active_session(user.id)
     unsure = sessions.session_prefs(record).get("unsure") if record is not None else None
     if record is None or not unsure or unsure.get("update_id") != update_id:
         return False
     await sessions.set_prefs(rt, record, unsure=None)
     if not keep:
-        await repo.release_voice(update_id)
+        await inbox.release_voice(update_id)
         await bot.send_message(chat, t(user.language, "heard_resend"))
         return True
-    held = await repo.held_voice(update_id)
+    held = await inbox.held_voice(update_id)
     if held is None:  # purged or erased meanwhile
         return False
     heard = Transcription.model_validate(unsure["heard"])
-    record = await repo.session(record.id)
+    record = await rehearsal.session(record.id)
     await sessions.play_turn(
         rt,
         bot,
@@ -277,18 +279,18 @@ async def confirm_unsure(
         **turn_meta(heard, held.data),
         audio_mime_type=unsure.get("mime_type") or held.mime_type,
     )
-    await repo.release_voice(update_id)
+    await inbox.release_voice(update_id)
     return True
 
 
-async def drop_unsure(rt: BotRuntime, record: SessionRecord) -> SessionRecord:
+async def drop_unsure(rt: BotRuntime, record: SessionView) -> SessionView:
     """A new line supersedes a transcription still waiting for its confirmation: that note is let go."""
     unsure = sessions.session_prefs(record).get("unsure")
     if not unsure:
         return record
-    await rt.services.repo.release_voice(int(unsure["update_id"]))
+    await rt.services.inbox.release_voice(int(unsure["update_id"]))
     await sessions.set_prefs(rt, record, unsure=None)
-    return await rt.services.repo.session(record.id, last_turns=TURN_PATH_TURNS)
+    return await rt.services.rehearsal.session(record.id, last_turns=TURN_PATH_TURNS)
 
 
 async def recover_held_voices(rt: BotRuntime, bot: Bot) -> int:
@@ -297,8 +299,8 @@ async def recover_held_voices(rt: BotRuntime, bot: Bot) -> int:
 
     A failure on one note is logged and the next one tried (the failed note stays held).
     """
-    repo = rt.services.repo
-    held = await repo.held_voices()
+    inbox = rt.services.inbox
+    held = await inbox.held_voices()
     if not held:
         return 0
     log.info("%s voice notes held by a previous run: recovering them", len(held))
@@ -306,16 +308,16 @@ async def recover_held_voices(rt: BotRuntime, bot: Bot) -> int:
     for note in held:
         try:
             try:
-                record = await repo.session(note.session_id)
+                record = await rt.services.rehearsal.session(note.session_id)
             except NotFound:
                 record = None
             if record is None or record.status != "active":
-                await repo.release_voice(note.update_id)
+                await inbox.release_voice(note.update_id)
                 log.info(
                     "update %s: session %s is over, held voice note released", note.update_id, note.session_id
                 )
                 continue
-            user = await repo.user(record.user_id)
+            user = await people.by_id(rt.services.repo, record.user_id)
             played_one = play_voice(
                 rt, bot, note.chat_id, user, record, note.data, note.update_id, mime_type=note.mime_type
             )

@@ -14,9 +14,9 @@ from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
 
 from bot.config import Settings
+from bot.core.principal import Refused, UserRecord, person
+from bot.services import Services
 from bot.telegram.roles import admin_ids, has_role, is_admin
-from storage.records import StorageError, UserRecord
-from storage.repository import AsyncRepository
 
 log = logging.getLogger(__name__)
 
@@ -131,11 +131,11 @@ async def set_user_menu(bot: Bot, settings: Settings, user: UserRecord) -> None:
         log.info("could not set the menu of user %s: %s", user.id, exc)
 
 
-async def set_admin_menus(bot: Bot, settings: Settings, repo: AsyncRepository) -> None:
+async def set_admin_menus(bot: Bot, settings: Settings, services: Services) -> None:
     """The menus of the admins of `ORALBLANC_ADMINS` who have already talked to the bot."""
     for telegram_id in sorted(admin_ids(settings)):
         try:
-            user = await repo.find_user(f"tg:{telegram_id}")
-        except StorageError:
+            user = await person(services.repo, f"tg:{telegram_id}")
+        except Refused:
             continue
         await set_user_menu(bot, settings, user)

@@ -13,13 +13,14 @@ from telegram import Update, User
 from telegram.ext import ContextTypes
 
 from bot.config import Settings
+from bot.core import people
+from bot.core.principal import UserRecord
 from bot.services import Services
+from bot.speech.voice import VoiceIO
 from bot.telegram.inbox import UpdateInbox
 from bot.telegram.processor import ChatSerialProcessor
 from bot.telegram.sending import TYPING_INTERVAL
 from bot.telegram.texts import lang_of
-from bot.speech.voice import VoiceIO
-from storage.repository import UserRecord
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +57,11 @@ class BotRuntime:
 
     async def user(self, tg_user: User) -> UserRecord:
         """The stored user of a Telegram account (one read), created on first contact."""
-        return await self.services.repo.telegram_user(
-            tg_user.id, display_name=display_name(tg_user), language=lang_of(tg_user.language_code)
+        return await people.of_telegram(
+            self.services.repo,
+            tg_user.id,
+            display_name=display_name(tg_user),
+            language=lang_of(tg_user.language_code),
         )
 
 

@@ -13,11 +13,11 @@ import asyncio
 import logging
 from dataclasses import dataclass
 
+from bot.core.sessions import SessionSummary
 from bot.services import Services
 from feedback.charts import HistoryItem, progress_chart, short_code
 from feedback.report import criterion_title, render_pdf
 from feedback.scorecard import Scorecard
-from storage.repository import SessionSummary
 
 log = logging.getLogger(__name__)
 
@@ -47,13 +47,13 @@ async def scorecard_of(services: Services, session: SessionSummary) -> Scorecard
 async def released(services: Services, session_id: int) -> bool:
     """False for a mock-exam session whose scorecard no trainer has confirmed or amended yet: its
     report is held back from the candidate until then (a jury member's trial is not held back).
-    The rule is storage's (`Repository.scorecard_released`), the same that `/mydata` follows."""
-    return await services.repo.scorecard_released(session_id)
+    The rule is the core's (`Rehearsal.released`), the same that `/mydata` follows."""
+    return await services.rehearsal.released(session_id)
 
 
 async def numbered_sessions(services: Services, user_id: int) -> list[SessionSummary]:
     """The candidate's sessions, oldest first (index + 1 is the number shown to them)."""
-    return await services.repo.sessions_for_user(user_id)
+    return await services.rehearsal.sessions_of(user_id)
 
 
 async def scored_history(services: Services, user_id: int, limit: int | None = None) -> list[Scored]:

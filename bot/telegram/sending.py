@@ -13,6 +13,7 @@ Flood limits and 429 answers are handled under this, by `bot.telegram.flood.Floo
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from types import TracebackType
 
@@ -24,6 +25,9 @@ log = logging.getLogger(__name__)
 
 MAX_MESSAGE = int(MessageLimit.MAX_TEXT_LENGTH)  # 4096
 TYPING_INTERVAL = 4.0
+# A reply ready sooner than this needs no "typing…": the indicator (one more Bot API call per turn)
+# is shown only when the work takes long enough for the candidate to wonder.
+TYPING_DELAY = 0.3
 _SEPARATORS = ("\n\n", "\n", ". ", "! ", "? ", "; ", ", ", " ")
 
 
@@ -65,15 +69,22 @@ async def send_text(
 
 
 class ChatActionLoop:
-    """`async with ChatActionLoop(bot, chat_id):` shows "typing…" until the block ends."""
+    """`async with ChatActionLoop(bot, chat_id):` shows "typing…" until the block ends, from `delay`
+    seconds after it starts (a block that ends sooner sends nothing), refreshed every `interval`."""
 
     def __init__(
-        self, bot: Bot, chat_id: int, action: str = ChatAction.TYPING, interval: float = TYPING_INTERVAL
+        self,
+        bot: Bot,
+        chat_id: int,
+        action: str = ChatAction.TYPING,
+        interval: float = TYPING_INTERVAL,
+        delay: float = TYPING_DELAY,
     ) -> None:
         self.bot = bot
         self.chat_id = chat_id
         self.action = action
         self.interval = interval
+        self.delay = delay
         self._task: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> ChatActionLoop:
@@ -85,13 +96,13 @@ class ChatActionLoop:
     ) -> None:
         if self._task is not None:
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            except asyncio.CancelledError:
-                pass
             self._task = None
 
     async def _run(self) -> None:
+        if self.delay > 0:
+            await asyncio.sleep(self.delay)
         while True:
             try:
                 await self.bot.send_chat_action(self.chat_id, self.action)

@@ -1,8 +1,9 @@
 """The rehearsal as Telegram plays it: start, answer a line, end with the scorecard.
 
-Each step reads what it needs from storage and calls one `bot.rehearsal.Rehearsal` method; nothing
-about a session is kept in memory. Per-session transport settings live in the session's `state`
-under `"telegram"`: the chat, voice replies on or off, and whether it is a mock exam (no hints).
+Each step reads what it needs through the rehearsal service (`bot.rehearsal.Rehearsal`) and calls one
+of its methods; nothing about a session is kept in memory. Per-session transport settings live in the
+session's `state` under `"telegram"`: the chat, voice replies on or off, and whether it is a mock exam
+(no hints).
 A candidate turn that a crash left unanswered is answered before the next one (`Rehearsal.resume`).
 """
 
@@ -16,6 +17,9 @@ from typing import Any
 from telegram import Bot
 from telegram.constants import ChatAction
 
+from bot.core import people
+from bot.core.principal import UserRecord
+from bot.core.sessions import DuplicateUpdate, SessionClosed, SessionView
 from bot.faults import crash_point
 from bot.rehearsal import Opening, RehearsalError, SessionOver
 from bot.telegram import keyboards, views
@@ -27,26 +31,25 @@ from bot.telegram.views import persona_line
 from feedback.report import summary
 from personas.model import Persona
 from scenarios.model import Scenario
-from storage.repository import DuplicateUpdate, SessionClosed, SessionRecord, UserRecord
 
 log = logging.getLogger(__name__)
 
 STATE_KEY = "telegram"
 
 
-def session_prefs(record: SessionRecord) -> dict[str, Any]:
+def session_prefs(record: SessionView) -> dict[str, Any]:
     return dict(record.state.get(STATE_KEY) or {})
 
 
-def voice_replies(record: SessionRecord) -> bool:
+def voice_replies(record: SessionView) -> bool:
     return bool(session_prefs(record).get("voice", record.mode == "voice"))
 
 
-def is_exam(record: SessionRecord) -> bool:
+def is_exam(record: SessionView) -> bool:
     return bool(session_prefs(record).get("exam", False))
 
 
-def time_is_up(record: SessionRecord, now: datetime | None = None) -> bool:
+def time_is_up(record: SessionView, now: datetime | None = None) -> bool:
     """An exam session past its deadline (started + the scenario's `duration_min`)."""
     deadline = session_prefs(record).get("deadline")
     if not is_exam(record) or not deadline:
@@ -54,10 +57,10 @@ def time_is_up(record: SessionRecord, now: datetime | None = None) -> bool:
     return (now or datetime.now(UTC)) > datetime.fromisoformat(deadline)
 
 
-async def set_prefs(rt: BotRuntime, record: SessionRecord, **changes: Any) -> None:
+async def set_prefs(rt: BotRuntime, record: SessionView, **changes: Any) -> None:
     state = dict(record.state)
     state[STATE_KEY] = {**session_prefs(record), **changes}
-    await rt.services.repo.set_session_state(record.id, state)
+    await rt.services.rehearsal.set_state(record.id, state)
 
 
 def persona_of(rt: BotRuntime, scenario: Scenario) -> Persona | None:
@@ -133,13 +136,13 @@ async def begin(
     return opening.session_id
 
 
-def started_by(record: SessionRecord, update_id: int) -> bool:
+def started_by(record: SessionView, update_id: int) -> bool:
     """Whether this session was opened by that update (which is being handled again)."""
     return session_prefs(record).get("update_id") == update_id
 
 
 async def announce_again(
-    rt: BotRuntime, bot: Bot, chat_id: int, user: UserRecord, record: SessionRecord
+    rt: BotRuntime, bot: Bot, chat_id: int, user: UserRecord, record: SessionView
 ) -> None:
     """The start notice and opening of a session whose start was interrupted (the update that opened
     it is handled again after a crash): what the candidate may not have received, nothing new."""
@@ -181,7 +184,7 @@ async def play_turn(
     bot: Bot,
     chat_id: int,
     user: UserRecord,
-    record: SessionRecord,
+    record: SessionView,
     text: str,
     *,
     answered: Callable[[], None] | None = None,
@@ -208,9 +211,7 @@ async def play_turn(
             t(user.language, "time_up", minutes=record.scenario.duration_min),
         )
         return
-    current: SessionRecord | int = (
-        record  # read by the handler: not read again, unless a turn was added since
-    )
+    current: SessionView | int = record  # read by the handler: not read again, unless a turn was added since
     if record.turns and record.turns[-1].speaker == "candidate":
         owed_is_this = record.turns[-1].text == text  # most likely this very update, redelivered
         if await _answer_owed(
@@ -258,7 +259,7 @@ async def end_overdue_exams(rt: BotRuntime, bot: Bot, now: datetime | None = Non
     how many were ended. A session is ended by the clock even if the candidate sends nothing more."""
     now = now or datetime.now(UTC)
     ended = 0
-    for session_id, user_id, state in await rt.services.repo.active_session_states():
+    for session_id, user_id, state in await rt.services.rehearsal.active_states():
         prefs = state.get(STATE_KEY) or {}
         deadline, chat = prefs.get("deadline"), prefs.get("chat_id")
         if not prefs.get("exam") or not deadline or chat is None or now <= datetime.fromisoformat(deadline):
@@ -272,10 +273,10 @@ async def end_overdue_exams(rt: BotRuntime, bot: Bot, now: datetime | None = Non
 async def _end_on_time(
     rt: BotRuntime, bot: Bot, chat_id: int, user_id: int, session_id: int, now: datetime
 ) -> int:
-    record = await rt.services.repo.session(session_id)
+    record = await rt.services.rehearsal.session(session_id)
     if record.status != "active" or not time_is_up(record, now):  # a line in the queue ended it first
         return 0
-    user = await rt.services.repo.user(user_id)
+    user = await people.by_id(rt.services.repo, user_id)
     log.info("session %s: exam time limit reached, ended by the clock", session_id)
     await conclude(
         rt, bot, chat_id, user, session_id, t(user.language, "time_up", minutes=record.scenario.duration_min)
@@ -288,7 +289,7 @@ async def _answer_owed(
     bot: Bot,
     chat_id: int,
     user: UserRecord,
-    record: SessionRecord | int,
+    record: SessionView | int,
     persona: Persona | None,
     voice: bool,
     then: Callable[[], None] | None = None,

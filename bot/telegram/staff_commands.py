@@ -18,7 +18,8 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot.core import assignments, cohorts, results, review as reviews, roles
+from bot.core import assignments, cohorts, results, roles
+from bot.core import review as reviews
 from bot.core.assignments import DATE, EXAM_ATTEMPTS, MAX_ATTEMPTS, parse_due
 from bot.core.outbox import HeldOutbox
 from bot.core.principal import Refused, UserRecord

@@ -1,8 +1,9 @@
 """The web console's ASGI app: `create_app(settings)` (uvicorn serves it: `oralblanc web`).
 
 Start-up (lifespan) opens the repository on the configured database (unless one is given, as in
-tests), loads the live catalog (the library with the published scripts over it) and, when a bot token
-is configured, the Bot API client the outbox sends through (its username makes the t.me invite
+tests), loads the live catalog (the library with the published scripts over it; on PostgreSQL it
+follows every process's publications by notification, `core.scripts.follow_publications`) and, when a
+bot token is configured, the Bot API client the outbox sends through (its username makes the t.me invite
 links); shut-down closes them. Every response carries security headers (a strict Content Security
 Policy: scripts and styles from the console only; no framing; no referrer, so a sign-in link never
 leaks); the session is a signed cookie (HttpOnly, SameSite=Lax, Secure behind https).
@@ -163,10 +164,19 @@ def create_app(
         engines = None
         if web.rehearsal is None:
             web.rehearsal, engines = make_rehearsal(settings, web.repo, web.catalog)
+
+        def use(catalog: Any) -> None:  # a script published by any process (PostgreSQL)
+            web.catalog = catalog
+            if web.rehearsal is not None:
+                web.rehearsal.catalog = catalog
+
+        follower = core_scripts.follow_publications(web.repo, use)
         log.info("web console ready on %s", settings.web_url)
         try:
             yield
         finally:
+            if follower is not None:
+                await follower.aclose()
             if engines is not None:
                 with contextlib.suppress(Exception):
                     await engines.aclose()

@@ -92,7 +92,11 @@ async def _editor(
         listed = await transcripts.script_sessions(web.repo, me, scenario_id)
         shown = listed.sessions[-SESSIONS_SHOWN:]
         sessions = list(
-            zip([summary.id for summary, _ in shown], listed.lines(lang_of(request, me), last=SESSIONS_SHOWN))
+            zip(
+                [summary.id for summary, _ in shown],
+                listed.lines(lang_of(request, me), last=SESSIONS_SHOWN),
+                strict=True,
+            )
         )
     live = web.catalog.scenarios.get(scenario_id) if web.catalog and scenario_id else None
     return render(

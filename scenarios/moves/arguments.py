@@ -12,7 +12,6 @@ import re
 from scenarios.moves.patterns import _H, _by_lang
 from scenarios.moves.sentences import _Sentence
 
-
 _NUM = r"(?<![\w.,])\d+(?:[ .,]\d{3})*(?:[.,]\d+)?"
 _WORD_NUM = (
     r"\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingt"

@@ -13,7 +13,6 @@ from scenarios.moves.kinds import Move
 from scenarios.moves.patterns import _by_lang, _has, _negated
 from scenarios.moves.sentences import _Sentence
 
-
 _COUNTERPART = _by_lang(  # words that tie what we give to what the other side gives
     fr=[
         r"\ba (?:la )?condition (?:que|qu'|de|d'|expresse)",

@@ -32,10 +32,10 @@ from scenarios.moves.questions import (
 from scenarios.moves.sentences import (
     _FUNCTION_WORDS,
     _WORD,
-    _Sentence,
     _as_vous,
     _languages,
     _normalize,
+    _Sentence,
     _sentence_language,
     _sentence_spans,
 )
@@ -64,7 +64,7 @@ def detect(text: str, lang: str) -> list[MoveHit]:
     _drop_rhetorical_questions(sentences, found)
     _pair_concessions_with_counterparts(sentences, found)
     hits: list[MoveHit] = []
-    for s, moves in zip(sentences, found):
+    for s, moves in zip(sentences, found, strict=True):
         for move in sorted(moves, key=_MOVE_ORDER.__getitem__):
             hits.append(MoveHit(move, s.text, s.start, s.end))
     return hits

@@ -11,7 +11,6 @@ import re
 from scenarios.moves.patterns import _EN_NEG, _FR_NE, _by_lang, _clause_start, _first, _has
 from scenarios.moves.sentences import _Sentence
 
-
 _BLAME = _by_lang(
     fr=[
         r"\b(?:c'est|c'etait|tout est) (?:de )?votre faute\b",

@@ -8,7 +8,6 @@ from __future__ import annotations
 from scenarios.moves.patterns import _by_lang, _has
 from scenarios.moves.sentences import _Sentence
 
-
 _REFORMULATION = _by_lang(
     fr=[
         r"\bsi je (?:vous )?comprends bien\b",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from scenarios.moves.patterns import _by_lang
 
-
 _WEEKDAY = r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
 _WEEKDAY_EN = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _NEXT_STEP = _by_lang(

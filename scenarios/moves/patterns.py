@@ -12,7 +12,6 @@ from collections.abc import Iterable, Sequence
 
 from scenarios.moves.sentences import _Sentence
 
-
 _H = r"(?:-|\s)"  # the hyphen of an inversion, typed or not: "pensez-vous" / "pensez vous"
 _CS = {  # where a clause may start
     "fr": r"(?:^|[,:;(«\"]\s*|\s-\s|\b(?:et|mais|alors|donc|or|puis|ensuite|enfin|bref|ok|okay|bon|bien"

@@ -14,7 +14,6 @@ from scenarios.moves.listening import _is_reformulation
 from scenarios.moves.patterns import _by_lang, _has, _negated, _search
 from scenarios.moves.sentences import _Sentence
 
-
 _QUESTION_MARK = re.compile(r"\?[\s!?.\"'\u00bb\u201d)]*$")
 _IMPERATIVE_REFLEXIVE = (
     r"(?:rendez|rassurez|souvenez|rappelez|renseignez|asseyez|detendez|projetez|mettez|figurez|tenez|preparez"

@@ -1,7 +1,7 @@
 """The only code that reads and writes the database: rows in, domain objects out.
 
 `Repository` is synchronous and thread-safe (one short transaction per method, each committed before
-it returns). `AsyncRepository` runs the same methods in a worker thread (`asyncio.to_thread`) so the
+it returns). `AsyncRepository` runs the same methods on its own small thread pool so the
 bot never blocks its event loop.
 
 Guarantees the rest of the application relies on:
@@ -37,8 +37,11 @@ state, raw audio), `voice_inbox`, `update_inbox`, `scorecards` (review and relea
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import functools
+import weakref
 from collections.abc import Callable, Coroutine, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Engine
@@ -111,23 +114,47 @@ def _in_thread(
     @functools.wraps(method)
     async def threaded(self: AsyncRepository, *args: P.args, **kwargs: P.kwargs) -> R:
         bound: Callable[P, R] = getattr(self.sync, name)  # honours subclasses of Repository
-        return await asyncio.to_thread(bound, *args, **kwargs)
+        call = functools.partial(contextvars.copy_context().run, bound, *args, **kwargs)
+        return await asyncio.get_running_loop().run_in_executor(self.executor, call)
 
     return threaded
+
+
+def database_threads(engine: Engine) -> int:
+    """How many threads talk to the database at once: 2 on SQLite, 4 on a server database.
+
+    Measured (bench/README.md, "Throughput of one process"): on SQLite every write takes the one
+    database lock and every call holds the GIL while SQLAlchemy builds and reads rows, so more threads
+    only add contention (1 thread 55 turns/s, 2: 52, 6 (asyncio's default pool here): 48, 16: 46); one
+    more than one keeps a slow write from stalling every read. A server database answers several
+    connections at once, so a few more threads overlap its round trips.
+    """
+    return 2 if engine.dialect.name == "sqlite" else 4
 
 
 class AsyncRepository:
     """The same API as `Repository`, each call run in a worker thread (never blocks the event loop).
 
-    Signatures and documentation are those of the `Repository` methods of the same names.
+    Calls run on the repository's own small thread pool (`database_threads`), not asyncio's default
+    one, which speech and other blocking work share. `close()` ends the pool; a repository dropped
+    without it ends its pool when garbage-collected. Signatures and documentation are those of the
+    `Repository` methods of the same names.
     """
 
-    def __init__(self, repository: Repository) -> None:
+    def __init__(self, repository: Repository, *, threads: int | None = None) -> None:
         self.sync = repository
+        self.threads = threads or database_threads(repository.engine)
+        self.executor = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="oralblanc-db")
+        self._finalizer = weakref.finalize(self, self.executor.shutdown, wait=False)
 
     @classmethod
-    def from_engine(cls, engine: Engine) -> AsyncRepository:
-        return cls(Repository(engine))
+    def from_engine(cls, engine: Engine, *, threads: int | None = None) -> AsyncRepository:
+        return cls(Repository(engine), threads=threads)
+
+    def close(self) -> None:
+        """End the thread pool once the calls under way have returned."""
+        self._finalizer.detach()
+        self.executor.shutdown(wait=True)
 
     get_or_create_user = _in_thread(Repository.get_or_create_user)
     user = _in_thread(Repository.user)

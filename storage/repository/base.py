@@ -3,14 +3,14 @@ lookup by id, and the mapping from rows to domain records."""
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import Engine
-from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import Engine, Insert, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -36,6 +36,7 @@ from storage.tables import (
     TurnRow,
     UserRow,
     VoiceInboxRow,
+    table_of,
     utcnow,
 )
 
@@ -185,6 +186,13 @@ def _row_json(row: Any, *, exclude: set[str] | None = None) -> dict[str, Any]:
 # --- the repository's foundation -----------------------------------------------------------------
 
 
+@functools.cache
+def _insert_ignore_statement(table: Table, dialect_name: str) -> Insert:
+    dialect_insert = sqlite.insert if dialect_name == "sqlite" else postgresql.insert
+    key = next(iter(table.primary_key.columns))
+    return dialect_insert(table).on_conflict_do_nothing().returning(key)
+
+
 class RepositoryBase:
     """The engine, the clock and the helpers every concern of `Repository` uses."""
 
@@ -200,11 +208,13 @@ class RepositoryBase:
         return Session(self.engine, expire_on_commit=False)
 
     def _insert_ignore(self, s: Session, row_class: type[Any], values: dict[str, Any]) -> bool:
-        """INSERT ... ON CONFLICT DO NOTHING; True if a row was inserted."""
-        dialect_insert = sqlite.insert if self.engine.dialect.name == "sqlite" else postgresql.insert
-        key = sa_inspect(row_class).primary_key[0]
-        statement = dialect_insert(row_class).values(**values).on_conflict_do_nothing().returning(key)
-        return s.execute(statement).first() is not None  # rowcount is not reliable here (psycopg)
+        """INSERT ... ON CONFLICT DO NOTHING; True if a row was inserted.
+
+        One statement per (table, dialect), built once and run with `values` as parameters on the
+        session's connection: building an ORM statement per call cost more than running it."""
+        statement = _insert_ignore_statement(table_of(row_class), self.engine.dialect.name)
+        # rowcount is not reliable here (psycopg): RETURNING says whether a row went in
+        return s.connection().execute(statement, values).first() is not None
 
     @staticmethod
     def _get(s: Session, row_class: type[T], key: int, what: str) -> T:

@@ -110,7 +110,7 @@ class CohortsMixin(RepositoryBase):
     def cohort_scorecards(self, cohort_id: int) -> list[tuple[UserRecord, SessionSummary, ScorecardRecord]]:
         """Every member's finished sessions with their latest scorecard, by member then session."""
         with self._session() as s:
-            members = select(MembershipRow.user_id).where(col(MembershipRow.cohort_id) == cohort_id)
+            members = select(col(MembershipRow.user_id)).where(col(MembershipRow.cohort_id) == cohort_id)
             rows = s.execute(
                 select(UserRow, SessionRow, ScorecardRow)
                 .join(SessionRow, col(SessionRow.user_id) == col(UserRow.id))
@@ -129,7 +129,7 @@ class CohortsMixin(RepositoryBase):
     def assignments_for_user(self, user_id: int) -> list[AssignmentRecord]:
         """What a user has to play: assigned to them or to one of their cohorts."""
         with self._session() as s:
-            cohorts = select(MembershipRow.cohort_id).where(col(MembershipRow.user_id) == user_id)
+            cohorts = select(col(MembershipRow.cohort_id)).where(col(MembershipRow.user_id) == user_id)
             rows = s.scalars(
                 select(AssignmentRow)
                 .where((col(AssignmentRow.user_id) == user_id) | col(AssignmentRow.cohort_id).in_(cohorts))
@@ -141,7 +141,7 @@ class CohortsMixin(RepositoryBase):
         """How many sessions (any status) the user has started for this assignment."""
         with self._session() as s:
             rows = s.scalars(
-                select(SessionRow.id).where(
+                select(col(SessionRow.id)).where(
                     col(SessionRow.user_id) == user_id, col(SessionRow.assignment_id) == assignment_id
                 )
             )
@@ -151,7 +151,7 @@ class CohortsMixin(RepositoryBase):
         """When the user joined the cohort; None if they are not a member."""
         with self._session() as s:
             return s.scalars(
-                select(MembershipRow.joined_at).where(
+                select(col(MembershipRow.joined_at)).where(
                     col(MembershipRow.cohort_id) == cohort_id, col(MembershipRow.user_id) == user_id
                 )
             ).first()

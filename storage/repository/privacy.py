@@ -174,12 +174,13 @@ class PrivacyMixin(RepositoryBase):
         report = ErasureReport(user_id=user_id)
         with self._session() as s, s.begin():
             self._get(s, UserRow, user_id, "user")
-            sessions = select(SessionRow.id).where(col(SessionRow.user_id) == user_id)
-            turns = select(TurnRow.id).where(col(TurnRow.session_id).in_(sessions))
-            own_assignments = select(AssignmentRow.id).where(col(AssignmentRow.user_id) == user_id)
+            sessions = select(col(SessionRow.id)).where(col(SessionRow.user_id) == user_id)
+            turns = select(col(TurnRow.id)).where(col(TurnRow.session_id).in_(sessions))
+            own_assignments = select(col(AssignmentRow.id)).where(col(AssignmentRow.user_id) == user_id)
 
             def run(kind: dict[str, int], name: str, statement: Any) -> None:
-                kind[name] = int(s.execute(statement.execution_options(synchronize_session=False)).rowcount)
+                result = s.execute(statement.execution_options(synchronize_session=False))
+                kind[name] = int(result.rowcount)  # type: ignore[attr-defined]  # a CursorResult, typed Result
 
             d, u = report.deleted, report.detached
             run(d, "audio_blobs", delete(AudioBlobRow).where(col(AudioBlobRow.turn_id).in_(turns)))

@@ -28,10 +28,10 @@ class ScorecardsMixin(RepositoryBase):
     ) -> list[tuple[UserRecord, SessionSummary, ScorecardRecord]]:
         """Scorecards waiting for a decision, of members of the cohorts `owner_id` owns (all when None)."""
         with self._session() as s:
-            cohorts = select(CohortRow.id)
+            cohorts = select(col(CohortRow.id))
             if owner_id is not None:
                 cohorts = cohorts.where(col(CohortRow.owner_id) == owner_id)
-            members = select(MembershipRow.user_id).where(col(MembershipRow.cohort_id).in_(cohorts))
+            members = select(col(MembershipRow.user_id)).where(col(MembershipRow.cohort_id).in_(cohorts))
             rows = s.execute(
                 select(UserRow, SessionRow, ScorecardRow)
                 .join(SessionRow, col(SessionRow.user_id) == col(UserRow.id))

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from scenarios.model import Scenario
+from storage.notifications import notify_catalog
 from storage.records import ScorecardRecord, ScriptRecord, SessionSummary
 from storage.repository.base import RepositoryBase, _scorecard, _script, _summary
 from storage.repository.candidate_view import _transport_prefs
@@ -46,13 +47,16 @@ class ScriptsMixin(RepositoryBase):
             return _script(row) if row is not None else None
 
     def publish_script(self, script_id: int, *, published_by: int | None = None) -> ScriptRecord:
-        """Mark an upload as published (live when no published version of its id is higher), and by whom."""
+        """Mark an upload as published (live when no published version of its id is higher), and by whom.
+        On PostgreSQL the same transaction notifies `oralblanc_catalog` (`storage.notifications`)."""
         with self._session() as s, s.begin():
             row = self._get(s, PublishedScriptRow, script_id, "script")
             row.published = True
             row.published_at = self._clock()
             row.published_by = published_by
             s.flush()
+            # every process's catalog listener hears it once this transaction commits (PostgreSQL)
+            notify_catalog(s, f"published {row.scenario_id} v{row.version} (script {row.id})")
             return _script(row)
 
     def published_scripts(self) -> list[ScriptRecord]:
@@ -112,7 +116,7 @@ class ScriptsMixin(RepositoryBase):
         the transport's state): not a candidate's, so not listed with theirs."""
         with self._session() as s:
             rows = s.execute(
-                select(SessionRow.id, SessionRow.state).where(
+                select(col(SessionRow.id), col(SessionRow.state)).where(
                     col(SessionRow.scenario_id) == scenario_id, col(SessionRow.status) == "finished"
                 )
             ).all()

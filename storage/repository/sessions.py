@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session, defer
 from sqlmodel import col
 
@@ -22,7 +22,7 @@ from storage.records import (
     SessionSummary,
 )
 from storage.repository.base import _MAX_ID, RepositoryBase, _summary, _turn, _turn_meta, logger
-from storage.tables import AudioBlobRow, ProcessedUpdateRow, SessionRow, TurnRow, VoiceInboxRow
+from storage.tables import AudioBlobRow, ProcessedUpdateRow, SessionRow, TurnRow, VoiceInboxRow, table_of
 
 
 class SessionsMixin(RepositoryBase):
@@ -69,32 +69,25 @@ class SessionsMixin(RepositoryBase):
         """The session with its frozen scenario and every committed turn, in order (only the last
         `last_turns` of them when given: see `SessionRecord.first_turn`)."""
         with self._session() as s:
-            row = (
-                s.get(SessionRow, session_id, options=[defer(SessionRow.script)])
-                if 0 < session_id <= _MAX_ID
-                else None
-            )  # type: ignore[arg-type]
+            # SQLModel types the column as its value (a dict); defer() gets the attribute it is at run time
+            lazy_script = defer(SessionRow.script)  # type: ignore[arg-type]
+            row = s.get(SessionRow, session_id, options=[lazy_script]) if 0 < session_id <= _MAX_ID else None
             if row is None:
                 raise NotFound(f"no session {session_id}")
             return self._record(s, row, last_turns)
 
     def _record(self, s: Session, row: SessionRow, last_turns: int | None = None) -> SessionRecord:
         assert row.id is not None
-        query = select(TurnRow).where(col(TurnRow.session_id) == row.id)
         first = 1
         if last_turns is not None and row.turn_count > last_turns:
             first = row.turn_count - last_turns + 1
-            query = query.where(col(TurnRow.number) >= first)
-        turns = list(s.scalars(query.order_by(col(TurnRow.number))))
+        turns = list(s.scalars(_TURNS_FROM, {"session": row.id, "first": first}))
         if turns:
             first = turns[0].number
+        spoken = [t.id for t in turns if t.audio_duration_s is not None]  # only spoken turns keep audio
         with_audio = (
-            set(
-                s.scalars(
-                    select(AudioBlobRow.turn_id).where(col(AudioBlobRow.turn_id).in_([t.id for t in turns]))
-                )
-            )
-            if turns
+            set(s.scalars(select(col(AudioBlobRow.turn_id)).where(col(AudioBlobRow.turn_id).in_(spoken))))
+            if spoken
             else set()
         )
         return SessionRecord(
@@ -130,12 +123,7 @@ class SessionsMixin(RepositoryBase):
         """The user's most recently started session still active, if any (with only its last
         `last_turns` turns when given)."""
         with self._session() as s:
-            row = s.scalars(
-                select(SessionRow)
-                .options(defer(SessionRow.script))  # type: ignore[arg-type]
-                .where(col(SessionRow.user_id) == user_id, col(SessionRow.status) == "active")
-                .order_by(col(SessionRow.started_at).desc(), col(SessionRow.id).desc())
-            ).first()
+            row = s.scalars(_ACTIVE_SESSION, {"user": user_id}).first()
             return self._record(s, row, last_turns) if row is not None else None
 
     def sessions_for_user(self, user_id: int, status: SessionStatus | None = None) -> list[SessionSummary]:
@@ -175,7 +163,7 @@ class SessionsMixin(RepositoryBase):
         needs, without loading scripts or turns."""
         with self._session() as s:
             rows = s.execute(
-                select(SessionRow.id, SessionRow.user_id, SessionRow.state).where(
+                select(col(SessionRow.id), col(SessionRow.user_id), col(SessionRow.state)).where(
                     col(SessionRow.status) == "active"
                 )
             ).all()
@@ -209,49 +197,46 @@ class SessionsMixin(RepositoryBase):
         disagrees with the stored turns.
         """
         now = self._clock()
-        counted: dict[str, Any] = {"turn_count": col(SessionRow.turn_count) + 1}
-        if director_state is not None:
-            counted.update(director_state=dict(director_state), director_turn=col(SessionRow.turn_count) + 1)
         with self._session() as s, s.begin():
-            number = s.execute(
-                update(SessionRow)
-                .where(col(SessionRow.id) == session_id, col(SessionRow.status) == "active")
-                .values(**counted)
-                .returning(col(SessionRow.turn_count))
-                .execution_options(synchronize_session=False)
-            ).scalar_one_or_none()
+            # Statements built once (end of this module) and run with parameters on the connection:
+            # the turn path's hottest writes, where building ORM statements cost more than running them.
+            connection = s.connection()
+            if director_state is None:
+                counted = connection.execute(_COUNT_TURN, {"session": session_id})
+            else:
+                counted = connection.execute(
+                    _COUNT_TURN_WITH_STATE,
+                    {"session": session_id, "director_state_json": dict(director_state)},
+                )
+            number = counted.scalar_one_or_none()
             if number is None:
-                row = self._get(s, SessionRow, session_id, "session")
-                raise SessionClosed(f"session {session_id} is {row.status}")
+                closed = self._get(s, SessionRow, session_id, "session")
+                raise SessionClosed(f"session {session_id} is {closed.status}")
             if update_id is not None:
-                values = dict(update_id=update_id, processed_at=now)
+                values = {"update_id": update_id, "processed_at": now}
                 if not self._insert_ignore(s, ProcessedUpdateRow, values):
                     raise DuplicateUpdate(f"update {update_id} already processed")
-                s.execute(
-                    delete(VoiceInboxRow)
-                    .where(col(VoiceInboxRow.update_id) == update_id)
-                    .execution_options(synchronize_session=False)
-                )
-            row = TurnRow(
-                session_id=session_id,
-                number=number,
-                speaker=turn.speaker,
-                text=turn.text,
-                language=turn.lang,
-                audio_duration_s=turn.audio.duration_s if turn.audio else None,
-                words=[w.model_dump(mode="json") for w in turn.audio.words] if turn.audio else None,
-                confidence=confidence,
-                fluency=dict(fluency) if fluency is not None else None,
-                engine=engine,
-                fell_back=fell_back,
-                created_at=now,
-            )
-            s.add(row)
-            s.flush()
+                connection.execute(_FORGET_HELD_VOICE, {"update": update_id})
+            turn_id = connection.execute(
+                _INSERT_TURN,
+                {
+                    "session_id": session_id,
+                    "number": number,
+                    "speaker": turn.speaker,
+                    "text": turn.text,
+                    "language": turn.lang,
+                    "audio_duration_s": turn.audio.duration_s if turn.audio else None,
+                    "words": [w.model_dump(mode="json") for w in turn.audio.words] if turn.audio else None,
+                    "confidence": confidence,
+                    "fluency": dict(fluency) if fluency is not None else None,
+                    "engine": engine,
+                    "fell_back": fell_back,
+                    "created_at": now,
+                },
+            ).scalar_one()
             if audio_bytes is not None:
-                assert row.id is not None
                 s.add(
-                    AudioBlobRow(turn_id=row.id, mime_type=audio_mime_type, data=audio_bytes, created_at=now)
+                    AudioBlobRow(turn_id=turn_id, mime_type=audio_mime_type, data=audio_bytes, created_at=now)
                 )
         logger.debug("session %s: turn %s committed (%s)", session_id, number, turn.speaker)
         return number
@@ -260,7 +245,43 @@ class SessionsMixin(RepositoryBase):
         """The raw audio of a turn, if still kept."""
         with self._session() as s:
             return s.scalars(
-                select(AudioBlobRow.data)
+                select(col(AudioBlobRow.data))
                 .join(TurnRow, col(TurnRow.id) == col(AudioBlobRow.turn_id))
                 .where(col(TurnRow.session_id) == session_id, col(TurnRow.number) == number)
             ).first()
+
+
+# --- the turn path's statements, built once ---------------------------------------------------------
+
+_sessions = table_of(SessionRow)
+_COUNT_TURN = (
+    update(_sessions)
+    .where(_sessions.c.id == bindparam("session"), _sessions.c.status == "active")
+    .values(turn_count=_sessions.c.turn_count + 1)
+    .returning(_sessions.c.turn_count)
+)
+_COUNT_TURN_WITH_STATE = (
+    update(_sessions)
+    .where(_sessions.c.id == bindparam("session"), _sessions.c.status == "active")
+    .values(
+        turn_count=_sessions.c.turn_count + 1,
+        director_state=bindparam("director_state_json", type_=_sessions.c.director_state.type),
+        director_turn=_sessions.c.turn_count + 1,
+    )
+    .returning(_sessions.c.turn_count)
+)
+_FORGET_HELD_VOICE = delete(table_of(VoiceInboxRow)).where(
+    table_of(VoiceInboxRow).c.update_id == bindparam("update")
+)
+_INSERT_TURN = insert(table_of(TurnRow)).returning(table_of(TurnRow).c.id)
+_ACTIVE_SESSION = (
+    select(SessionRow)
+    .options(defer(SessionRow.script))  # type: ignore[arg-type]
+    .where(col(SessionRow.user_id) == bindparam("user"), col(SessionRow.status) == "active")
+    .order_by(col(SessionRow.started_at).desc(), col(SessionRow.id).desc())
+)
+_TURNS_FROM = (
+    select(TurnRow)
+    .where(col(TurnRow.session_id) == bindparam("session"), col(TurnRow.number) >= bindparam("first"))
+    .order_by(col(TurnRow.number))
+)

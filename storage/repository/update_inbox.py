@@ -6,12 +6,12 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlmodel import col
 
 from storage.records import PendingUpdate
 from storage.repository.base import RepositoryBase
-from storage.tables import ProcessedUpdateRow, UpdateInboxRow
+from storage.tables import ProcessedUpdateRow, UpdateInboxRow, table_of
 
 
 class UpdateInboxMixin(RepositoryBase):
@@ -62,13 +62,8 @@ class UpdateInboxMixin(RepositoryBase):
         is recognised) until `forget_processed_updates`."""
         now = self._clock()
         with self._session() as s, s.begin():
-            result = s.execute(
-                update(UpdateInboxRow)
-                .where(col(UpdateInboxRow.update_id) == update_id)
-                .values(payload=None, done_at=now)
-                .execution_options(synchronize_session=False)
-            )
-            if not result.rowcount:  # type: ignore[attr-defined]
+            result = s.connection().execute(_CLEAR_UPDATE, {"update": update_id, "done": now})
+            if not result.rowcount:
                 self._insert_ignore(
                     s,
                     UpdateInboxRow,
@@ -120,3 +115,12 @@ class UpdateInboxMixin(RepositoryBase):
             if r is None or r.done_at is not None:
                 return None
             return PendingUpdate(r.update_id, r.chat_id, dict(r.payload or {}), r.attempts, r.received_at)
+
+
+# built once: run for every update (see SessionsMixin's turn statements)
+_inbox = table_of(UpdateInboxRow)
+_CLEAR_UPDATE = (
+    update(_inbox)
+    .where(_inbox.c.update_id == bindparam("update"))
+    .values(payload=None, done_at=bindparam("done", type_=_inbox.c.done_at.type))
+)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -38,11 +38,13 @@ class UsersMixin(RepositoryBase):
                 )
                 if self._insert_ignore(s, UserRow, values):
                     logger.info("new user for a Telegram account")
-                found_id = s.scalars(select(UserRow.id).where(col(UserRow.telegram_id) == telegram_id)).one()
+                found_id = s.scalars(
+                    select(col(UserRow.id)).where(col(UserRow.telegram_id) == telegram_id)
+                ).one()
                 assert found_id is not None
                 return found_id
             found = s.scalars(
-                select(UserRow.id)
+                select(col(UserRow.id))
                 .where(col(UserRow.telegram_id).is_(None), col(UserRow.display_name) == display_name)
                 .order_by(col(UserRow.id))
             ).first()
@@ -59,7 +61,7 @@ class UsersMixin(RepositoryBase):
         """The user of this Telegram account: one read when it exists (the common case, no write);
         created with these values (as `get_or_create_user`, race-safe) on first contact."""
         with self._session() as s:
-            row = s.scalars(select(UserRow).where(col(UserRow.telegram_id) == telegram_id)).first()
+            row = s.scalars(_USER_BY_TELEGRAM_ID, {"telegram_id": telegram_id}).first()
             if row is not None:
                 return _user(row)
         return self.user(
@@ -135,3 +137,7 @@ class UsersMixin(RepositoryBase):
             ids = ", ".join(str(r.id) for r in rows)
             raise AmbiguousUser(f"{len(rows)} users are named {name!r} (ids {ids}): use id:N")
         return _user(rows[0])
+
+
+# built once: every update reads its user (see SessionsMixin's turn statements)
+_USER_BY_TELEGRAM_ID = select(UserRow).where(col(UserRow.telegram_id) == bindparam("telegram_id"))

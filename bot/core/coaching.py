@@ -1,4 +1,4 @@
-"""`/hint`: a coaching hint in practice mode, from where the director says the session stands.
+"""A coaching hint in practice mode (Telegram's `/hint`), from where the director says the session stands.
 
 The hint is generic on purpose: it names the kind of move that would help (answer the open objection
 with a conditional concession, ask open questions, summarise, propose a next step…), never the
@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import logging
 
+from bot.core.sessions import SessionView
 from scenarios.director import Director, DirectorState
 from scenarios.model import Scenario
 from scenarios.moves import Move
-from storage.repository import SessionRecord
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +115,7 @@ KIND_TIPS: dict[str, dict[str, str]] = {
 }
 
 
-def hint(record: SessionRecord, lang: str) -> str:
+def hint(record: SessionView, lang: str) -> str:
     """A short coaching hint for the session as stored, in `lang` (fr or en)."""
     lang = "fr" if lang == "fr" else "en"
     scenario = record.scenario
