@@ -83,7 +83,8 @@ def lint_paths(paths: Iterable[Path]) -> list[Problem]:
         else:
             problems.append(Problem(str(path), 1, "no such file or folder"))
 
-    scenario_files, persona_files = [], []
+    scenario_files: list[Path] = []
+    persona_files: list[Path] = []
     for file in files:
         (persona_files if _is_persona(file) else scenario_files).append(file)
 

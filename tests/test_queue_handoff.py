@@ -164,6 +164,26 @@ async def test_a_speech_worker_killed_mid_job_is_replaced_and_the_note_answered_
         assert "of a stopped worker: retried" in logs
 
 
+async def test_a_note_no_speech_worker_takes_is_answered_as_unreadable_and_the_session_goes_on(
+    pg_url: str, tmp_path: Path
+) -> None:
+    audio = (SPEECH / "fleurs-en-002.ogg").read_bytes()
+    async with FakeBotAPI(first_update_id=8001) as api, cluster(api, pg_url, tmp_path, workers=0) as running:
+        await running.start_worker("updates", ("--queues", "updates,scoring", "--handoff-wait", "2"))
+        mia = api.user(4302, "Mia", "en")
+        assert await running.post(send(api, mia, f"/play {SCENARIO} en")) == 200
+        await api.wait_outbox(mia.id, 2, timeout=60)
+        assert await running.post(send_voice(api, mia, audio)) == 200
+        refused = (await api.wait_outbox(mia.id, 3, timeout=30))[2].text
+        assert refused == "I could not read this voice note. Try again, or type your line."
+        assert await running.post(send(api, mia, LINE)) == 200
+        assert (await api.wait_outbox(mia.id, 4, timeout=30))[3].text.startswith("🗣 ")
+        text = await metrics(running.worker_ports["updates"])  # type: ignore[index]
+        assert 'oralblanc_handed_over_total{outcome="given_up",queue="speech"} 1.0' in text
+        assert 'oralblanc_queue_depth{queue="speech"} 0.0' in text
+    assert jobs_by_status(pg_url, "oralblanc.transcribe") == {"cancelled": 1}
+
+
 def test_an_unknown_queue_is_refused_in_one_line() -> None:
     from tests.test_queue_deploy import _oralblanc
 
