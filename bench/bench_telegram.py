@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import json
 import logging
 import random
@@ -263,6 +264,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
                 # CPU the bot's process spent on the whole run (its scoring workers excluded): per turn,
                 # it depends far less than latency on what else the machine is doing
                 bot_cpu_s = bot_cpu() - cpu_before if cpu_before is not None else None
+            calls = collections.Counter(c.method for c in api.calls)
             unwanted = [
                 t
                 for c in candidates
@@ -298,6 +300,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
         "sessions": problems["sessions"],
         "apologies_or_busy": len(unwanted),
         "ended_early": sum(c.ended_early for c in candidates),
+        "bot_api_calls_per_turn": {m: round(n / len(latencies), 2) for m, n in calls.most_common()},
         "bot_cpu_ms_per_turn": round(bot_cpu_s * 1000 / len(latencies), 2) if bot_cpu_s else None,
     }
 
