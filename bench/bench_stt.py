@@ -4,7 +4,7 @@
 
 Both STT paths use the same files (FLEURS read English, `../shared/data/speech/`) and the same loaded
 model instance (the default bundled multilingual base unless --model, e.g. --model bundled-tiny.en),
-with the same options (VAD, word timings, beam 5; the language detected with a multilingual model,
+with the same options (VAD, word timings, the bot's beam size; the language detected with a multilingual model,
 "en" with an English-only one). "Ours" is what the bot runs per voice note: bytes in, `await
 WhisperTranscriber.transcribe(...)` (decode with PyAV + checks + model in the worker pool + result
 building). "Bare" is `WhisperModel.transcribe(path, ...)` with its segments consumed. The two
@@ -62,14 +62,20 @@ def bench_stt(model_path: str, rounds: int) -> dict[str, float]:
     if not files:
         raise SystemExit(f"no speech samples in {shared_speech_dir()}")
     references = [f.with_suffix(".txt").read_text(encoding="utf-8") for f in files]
-    model = load_model(model_path)
+    # "Bare" is faster-whisper's own WhisperModel, a second instance of the same weights and threads:
+    # ours (`load_model`) remembers the last window it encoded, per thread, and would hand the bare
+    # calls the encoder output of the note just transcribed (a floor lower than faster-whisper's).
+    from faster_whisper import WhisperModel
+
+    ours_model = load_model(model_path)
+    model = WhisperModel(resolve_model(model_path), device="cpu", compute_type="int8", cpu_threads=2)
     transcriber = WhisperTranscriber(model_path)
-    assert transcriber.model is model
+    assert transcriber.model is ours_model and type(model) is WhisperModel
     # The same work on both sides: a multilingual model detects the language (among all of them for
     # the bare call, among fr/en for ours), an English-only one is told "en".
     options = dict(
         language=None if model.model.is_multilingual else "en",
-        beam_size=5,
+        beam_size=transcriber.beam_size,  # the bot's (ORALBLANC_STT_BEAM_SIZE's default)
         vad_filter=True,
         word_timestamps=True,
     )
@@ -121,6 +127,7 @@ def bench_stt(model_path: str, rounds: int) -> dict[str, float]:
         "files": len(files),
         "audio_s": audio_seconds,
         "rounds": rounds,
+        "beam": transcriber.beam_size,
         "bare_s": total["bare"] / rounds,
         "same_s": total["same"] / rounds,
         "ours_s": total["ours"] / rounds,
@@ -140,6 +147,39 @@ def bench_stt(model_path: str, rounds: int) -> dict[str, float]:
         "wer_ours": word_error_rate(references, texts["ours"]),
         "wer_bare": word_error_rate(references, texts["bare"]),
         "wer_same": word_error_rate(references, texts["same"]),
+    }
+
+
+def bench_beams(model_path: str, rounds: int, beams: list[int]) -> dict[int, dict[str, float]]:
+    """Our path with each beam size (the language detected, as in the bot): time per round and WER.
+    Each beam size has its own transcriber (own worker thread), all on the one loaded model; within a
+    round every file goes through every beam size, the order turning from file to file."""
+    files = sorted(shared_speech_dir().glob("fleurs-en-*.ogg"))
+    references = [f.with_suffix(".txt").read_text(encoding="utf-8") for f in files]
+    transcribers = {b: WhisperTranscriber(model_path, beam_size=b) for b in beams}
+
+    async def run() -> tuple[dict[int, float], dict[int, list[str]]]:
+        for transcriber in transcribers.values():  # warm-up
+            await transcriber.transcribe(files[0].read_bytes(), language="en")
+        spent = dict.fromkeys(beams, 0.0)
+        texts: dict[int, list[str]] = {b: [] for b in beams}
+        for r in range(rounds):
+            for i, path in enumerate(files):
+                data = path.read_bytes()
+                turn = (i + r) % len(beams)
+                for b in beams[turn:] + beams[:turn]:
+                    start = time.perf_counter()
+                    text = (await transcribers[b].transcribe(data, language="en")).text
+                    spent[b] += time.perf_counter() - start
+                    if r == 0:
+                        texts[b].append(text)
+        return spent, texts
+
+    spent, texts = asyncio.run(run())
+    for transcriber in transcribers.values():
+        transcriber.close()
+    return {
+        b: {"per_round_s": spent[b] / rounds, "wer": word_error_rate(references, texts[b])} for b in beams
     }
 
 
@@ -181,7 +221,7 @@ def report(model_path: str, stt: dict[str, float], tts: dict[str, float]) -> str
         [
             f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, {os.cpu_count()} CPUs, "
             f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f} at the end "
-            f"(other work shares the machine: compare the ratio, not the absolute times); model {model_name}, int8, cpu_threads=2, beam 5, VAD on, "
+            f"(other work shares the machine: compare the ratio, not the absolute times); model {model_name}, int8, cpu_threads=2, beam {stt['beam']}, VAD on, "
             f"word timings; {int(stt['files'])} FLEURS files, {stt['audio_s']:.1f} s of audio, "
             f"{int(stt['rounds'])} rounds.",
             "",
@@ -229,8 +269,21 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--model", default=None, help="faster-whisper model name or path")
     parser.add_argument("--readme", type=Path, default=None, help="update the speech block of this file")
+    parser.add_argument(
+        "--beams",
+        default="",
+        help="instead: compare beam sizes on our path, e.g. 1,2,3,5 (time and WER), and print a table",
+    )
     args = parser.parse_args()
     model_path = resolve_model(args.model)
+    if args.beams:
+        beams = [int(b) for b in args.beams.split(",")]
+        figures = bench_beams(model_path, args.rounds, beams)
+        print(f"load average {os.getloadavg()[0]:.1f}; {args.rounds} rounds of the 5 FLEURS notes")
+        print("| beam size | time per round | WER |\n|---|---|---|")
+        for b, f in figures.items():
+            print(f"| {b} | {f['per_round_s']:.2f} s | {f['wer']:.3f} |")
+        return
     stt = bench_stt(model_path, args.rounds)
     tts = bench_tts(args.rounds)
     text = report(model_path, stt, tts)

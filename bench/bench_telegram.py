@@ -23,6 +23,7 @@ import asyncio
 import collections
 import json
 import logging
+import os
 import random
 import statistics
 import sys
@@ -182,7 +183,11 @@ async def _bot_in_child(settings, options) -> AsyncIterator[Callable[[], float]]
     import os
 
     values = settings.model_dump(mode="json", exclude_none=True)
-    knobs = {"typing_interval": options.typing_interval, "flood_overall_rate": options.flood_overall_rate}
+    knobs = {
+        "typing_interval": options.typing_interval,
+        "flood_overall_rate": options.flood_overall_rate,
+        "preload_speech": options.preload_speech,
+    }
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-c",
@@ -245,6 +250,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
             )
             async with bot as bot_cpu:
                 cpu_before = bot_cpu() if callable(bot_cpu) else None
+                own_cpu_before = time.process_time()
                 started = time.perf_counter()
                 await asyncio.gather(
                     *(
@@ -264,6 +270,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
                 # CPU the bot's process spent on the whole run (its scoring workers excluded): per turn,
                 # it depends far less than latency on what else the machine is doing
                 bot_cpu_s = bot_cpu() - cpu_before if cpu_before is not None else None
+                own_cpu_s = time.process_time() - own_cpu_before  # fake server + simulated candidates
             calls = collections.Counter(c.method for c in api.calls)
             unwanted = [
                 t
@@ -293,6 +300,11 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
         "latency_median_ms": round(statistics.median(latencies) * 1000, 1),
         "latency_p95_ms": round(_percentile(latencies, 95) * 1000, 1),
         "latency_max_ms": round(max(latencies) * 1000, 1),
+        # the n-th line of every candidate: the first comes right after 200 /play at once
+        "latency_p95_ms_by_line": [
+            round(_percentile([c.latencies[n] for c in candidates if len(c.latencies) > n], 95) * 1000)
+            for n in range(args.turns)
+        ],
         "end_median_s": round(statistics.median(ends), 2) if ends else None,
         "end_p95_s": round(_percentile(ends, 95), 2) if ends else None,
         "lost_or_duplicated": problems["lost_or_duplicated"],
@@ -302,6 +314,53 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
         "ended_early": sum(c.ended_early for c in candidates),
         "bot_api_calls_per_turn": {m: round(n / len(latencies), 2) for m, n in calls.most_common()},
         "bot_cpu_ms_per_turn": round(bot_cpu_s * 1000 / len(latencies), 2) if bot_cpu_s else None,
+        "bench_cpu_ms_per_turn": round(own_cpu_s * 1000 / len(latencies), 2),
+    }
+
+
+VOICE_NOTES = sorted((ROOT / "tests" / "data" / "speech").glob("fleurs-en-*.ogg"))  # read English (FLEURS)
+
+
+async def run_voice(args: argparse.Namespace) -> dict[str, object]:
+    """One candidate, an idle bot: `--voice` voice notes, the five FLEURS notes (4.3–11.5 s) in turn, each
+    sent when the previous answer arrived (never the same note twice in a row: the transcriber reuses
+    the encoder output of the very same audio). Latency: the note's update queued → the persona's
+    answer received (download, decoding, speech recognition with the language detected, the turn, the
+    reply)."""
+    from bot.speech.audio import decode_audio
+
+    notes = [(path.read_bytes(), decode_audio(path.read_bytes()).size / 16_000) for path in VOICE_NOTES]
+    heard: list[tuple[float, float]] = []  # (note seconds, note → reply seconds)
+    with tempfile.TemporaryDirectory(prefix="oralblanc-bench-") as tmp:
+        async with FakeBotAPI() as api:
+            settings = bot_settings(Path(tmp), api)
+            options = fast_options(typing_interval=4.0, preload_speech=True)
+            bot = (
+                _bot_in_child(settings, options)
+                if getattr(args, "bot_process", False)
+                else bot_running(settings, options=options)
+            )
+            user = api.user(30_000, "Voice", "en")
+            async with bot:
+                await api.reply_to(user, lambda: user.send_text(f"/play {SCENARIO} en"), count=2, timeout=120)
+                for n in range(args.voice):
+                    data, seconds = notes[n % len(notes)]
+                    since = len(api.outbox(user.id))
+                    update_id = user.send_voice(data, duration=max(1, round(seconds)))
+                    at, texts = await _persona_reply(api, user, since, args.timeout)
+                    heard.append((seconds, at - api.pushed_at[update_id]))
+                    if any("Fin de la simulation" in t or "End of the role-play" in t for t in texts):
+                        break
+    long_notes = [latency for seconds, latency in heard if seconds >= 10]
+    return {
+        "bot": "own process" if getattr(args, "bot_process", False) else "same process as the fake server",
+        "notes": len(heard),
+        "per_note": [{"note_s": round(s, 2), "reply_s": round(r, 3)} for s, r in heard],
+        "notes_of_10_s_or_more_median_reply_s": round(statistics.median(long_notes), 3)
+        if long_notes
+        else None,
+        "reply_s_per_note_second_median": round(statistics.median(r / s for s, r in heard), 3),
+        "load_average_1min": round(os.getloadavg()[0], 2),
     }
 
 
@@ -329,9 +388,18 @@ def main() -> int:
         action="store_true",
         help="run the bot in its own process (as in production) rather than beside the fake server",
     )
+    parser.add_argument(
+        "--voice",
+        type=int,
+        default=0,
+        help="instead: one candidate sends this many 10.6 s voice notes to an idle bot (note → reply)",
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.voice:
+        print(json.dumps(asyncio.run(run_voice(args)), indent=2))
+        return 0
     figures = asyncio.run(run(args))
     if args.json:
         print(json.dumps(figures, indent=2))

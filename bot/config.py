@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     # speech
     stt_model: str | None = Field(None, validation_alias=_env("ORALBLANC_STT_MODEL"))
     max_audio_seconds: float = Field(180.0, gt=0, validation_alias=_env("ORALBLANC_MAX_AUDIO_SECONDS"))
+    # Greedy decoding: on the shared samples, beam sizes 1, 2, 3 and 5 gave the same WER and 1 was the
+    # fastest (bench/README.md, "Speech"); faster-whisper still falls back to sampling on a failed decode.
+    stt_beam_size: int = Field(1, ge=1, le=10, validation_alias=_env("ORALBLANC_STT_BEAM_SIZE"))
     # A transcription whose mean word probability is below this is shown back for the candidate to
     # confirm (or resend) before the persona answers; 0 never asks. Clear speech scores 0.8-0.9 here.
     stt_confirm_below: float = Field(0.6, ge=0, le=1, validation_alias=_env("ORALBLANC_STT_CONFIRM_BELOW"))

@@ -30,6 +30,10 @@ from scenarios.model import Scenario, Transcript
 log = logging.getLogger(__name__)
 
 DEFAULT_WORKERS = 1
+# Scoring workers run at a lower CPU priority than the bot (Linux "nice" 10: about a tenth of the
+# bot's share when both want the CPU): a line waiting for its reply goes before a scorecard, which the
+# candidate expects to take a few seconds. Measured in bench/README.md ("Throughput of one process").
+SCORING_NICENESS = 10
 
 
 class Scorer(Protocol):
@@ -63,7 +67,10 @@ class PoolScorer:
         with self._lock:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(
-                    self.workers, mp_context=multiprocessing.get_context("spawn")
+                    self.workers,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_lower_priority,
+                    initargs=(SCORING_NICENESS,),
                 )
             return self._pool
 
@@ -128,6 +135,14 @@ async def _judged(
 # --- in the child process ---------------------------------------------------------------------------
 
 _scenarios: dict[str, Scenario] = {}  # the scripts this child has validated, by their JSON
+
+
+def _lower_priority(niceness: int) -> None:
+    """Run this child at a lower CPU priority than its parent (where the system allows it)."""
+    try:
+        os.nice(niceness)
+    except OSError:  # not permitted here: scoring still works, at the bot's priority
+        log.warning("scoring worker left at normal CPU priority")
 
 
 def _inputs(transcript_json: str, scenario_json: str | None) -> tuple[Transcript, Scenario | None]:

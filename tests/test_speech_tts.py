@@ -204,9 +204,10 @@ async def test_french_is_heard_as_french_by_the_default_model(synthesizer: Espea
     finally:
         default.close()
         english_only.close()
-    # espeak-ng's French is robotic: Whisper base gets about half the words (a person's voice does
-    # better); the English-only model hears English words instead.
+    # espeak-ng's French is robotic: Whisper base gets a third to half of the words (a person's voice
+    # does better); the English-only model hears English words instead. Measured 2026-12-05, 9 runs,
+    # greedy and beam 5 alike: recall 0.31–0.44 (a failed decode falls back to sampling, so it varies).
     assert all(r.language == "fr" for r in heard), [r.text for r in heard]
     texts = [r.text for r in heard]
-    assert _recall(FRENCH, texts) >= 0.4, texts
+    assert _recall(FRENCH, texts) >= 0.25, texts
     assert _recall(FRENCH, texts) > _recall(FRENCH, [r.text for r in misheard]) + 0.2

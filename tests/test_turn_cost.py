@@ -286,3 +286,18 @@ async def test_scoring_runs_in_a_worker_process_and_falls_back_when_the_worker_d
         assert card.model_dump() == inline.model_dump()
     finally:
         await scorer.aclose()
+
+
+async def test_scoring_workers_yield_the_cpu_to_the_bot() -> None:
+    from bot.scoring import SCORING_NICENESS
+
+    transcript, scenario = _transcript()
+    scorer = PoolScorer(1)
+    try:
+        await scorer.score(transcript, scenario, None)
+        child = scorer.last_pid
+        assert child is not None and child != os.getpid()
+        parent_nice = os.getpriority(os.PRIO_PROCESS, 0)
+        assert os.getpriority(os.PRIO_PROCESS, child) == min(19, parent_nice + SCORING_NICENESS)
+    finally:
+        await scorer.aclose()

@@ -63,6 +63,14 @@ def bot(
             "--preload-speech/--no-preload-speech", help="Load the speech-to-text model at start-up."
         ),
     ] = True,
+    flood_rate: Annotated[
+        float,
+        typer.Option(
+            "--flood-rate",
+            min=1.0,
+            help="Messages a second for the whole bot (Telegram: 30); the per-chat limit stays.",
+        ),
+    ] = 30.0,
     queue: Annotated[
         bool,
         typer.Option(
@@ -107,7 +115,11 @@ def bot(
             run_ingress(settings, webhook)
             return
         run_bot(
-            settings, webhook=webhook, options=BotOptions(preload_speech=preload_speech, preload_scoring=True)
+            settings,
+            webhook=webhook,
+            options=BotOptions(
+                preload_speech=preload_speech, preload_scoring=True, flood_overall_rate=flood_rate
+            ),
         )
     except MissingToken as exc:
         typer.echo(f"oralblanc bot: {exc}", err=True)

@@ -13,7 +13,10 @@ messages are handled in order whichever worker takes them, while different chats
 A job is retried when it raises (`KeptForRetry`: the database failed while the update was handled)
 after `update_retry_seconds`; a worker killed mid-job leaves it `doing`: the surviving workers see its
 heartbeat stop and retry it (`bot.queue.worker`). The exam clock is a periodic job (every 5 s, deferred
-once per tick whatever the number of workers).
+once per tick whatever the number of workers): it only looks for the exam sessions past their deadline
+and defers, for each, an `oralblanc.end_exam` job in that chat's lock, so the session is ended in the
+chat's turn, after the lines already queued for it (a line sent in time is answered first), never
+while a worker is handling one of them.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ SCORING_QUEUE = "scoring"
 QUEUES = (UPDATES_QUEUE, SPEECH_QUEUE, SCORING_QUEUE)
 HANDLE_UPDATE = "oralblanc.handle_update"
 EXAM_CLOCK = "oralblanc.exam_clock"
+END_EXAM = "oralblanc.end_exam"
 WORKER_KEY = "oralblanc.worker"  # the worker object, in each job's additional context
 SCHEMA_LOCK = 7_248_113_001  # advisory lock: one process at a time sets the schemas up
 LIMITER_TABLE = "oralblanc_rate_buckets"
@@ -84,6 +88,8 @@ def make_app(conninfo: str, *, retry_wait: float = 20.0, max_pool: int = 10) -> 
         retry=procrastinate.RetryStrategy(max_attempts=MAX_ATTEMPTS + 1, wait=int(max(1, retry_wait))),
     )(_handle_update)
     clock = app.task(name=EXAM_CLOCK, queue=UPDATES_QUEUE, pass_context=True)(_exam_clock)
+    # no retry: while the session is still in progress and overdue, the next tick defers it again
+    app.task(name=END_EXAM, queue=UPDATES_QUEUE, pass_context=True)(_end_exam)
     # speech and scoring handed over by the workers that do not take those queues (`bot.queue.handoff`);
     # a job that raised (the database failed) is tried again soon; a dead worker's, by the recovery
     app.task(
@@ -139,9 +145,24 @@ async def _exam_clock(context: Any, timestamp: int) -> None:
         await worker.exam_clock()
 
 
+async def _end_exam(context: Any, session_id: int, user_id: int, chat_id: int) -> None:
+    from bot.queue.metrics import ERRORS
+
+    try:
+        await context.additional_context[WORKER_KEY].end_exam_job(session_id, user_id, chat_id)
+    except Exception:
+        ERRORS.labels("job").inc()
+        raise
+
+
+def chat_lock(chat_id: int) -> str:
+    """The lock of a chat's jobs: procrastinate runs them one at a time, oldest first."""
+    return f"chat:{chat_id}"
+
+
 def update_lock(chat_id: int | None, update_id: int) -> str:
     """The lock of an update's job: its chat's (in order with the chat's other updates)."""
-    return f"chat:{chat_id}" if chat_id is not None else f"update:{update_id}"
+    return chat_lock(chat_id) if chat_id is not None else f"update:{update_id}"
 
 
 async def defer_update(
@@ -157,6 +178,19 @@ async def defer_update(
         return await app.configure_task(HANDLE_UPDATE, **options).defer_async(
             update_id=update_id, again=again
         )
+    except exceptions.AlreadyEnqueued:
+        return None
+
+
+async def defer_end_exam(app: procrastinate.App, session_id: int, user_id: int, chat_id: int) -> int | None:
+    """Defer the job that ends an overdue exam session, in its chat's lock (after the updates of that
+    chat queued before it); None when one is already waiting for this session."""
+    from procrastinate import exceptions
+
+    try:
+        return await app.configure_task(
+            END_EXAM, lock=chat_lock(chat_id), queueing_lock=f"{END_EXAM}:{session_id}"
+        ).defer_async(session_id=session_id, user_id=user_id, chat_id=chat_id)
     except exceptions.AlreadyEnqueued:
         return None
 
@@ -229,12 +263,15 @@ async def ensure_schema(conninfo: str, database_url: str) -> None:
 
 
 __all__ = [
+    "END_EXAM",
     "EXAM_CLOCK",
     "HANDLE_UPDATE",
     "KeptForRetry",
     "NotPostgres",
     "QUEUES",
     "UPDATES_QUEUE",
+    "chat_lock",
+    "defer_end_exam",
     "defer_update",
     "ensure_schema",
     "live_update_jobs",

@@ -330,10 +330,23 @@ class QueueWorker:
         await self.runtime.services.rehearsal.scorecard(session_id)
 
     async def exam_clock(self) -> None:
-        """The periodic job: end the exam sessions whose time is up."""
-        from bot.telegram.sessions import end_overdue_exams
+        """The periodic job: for each exam session whose time is up, a job that ends it in its chat's
+        lock (`end_exam_job`): not here, where a line of that chat may be in another worker's hands."""
+        from bot.telegram.sessions import overdue_exams
 
-        await end_overdue_exams(self.runtime, self.application.bot)
+        for session_id, user_id, chat_id in await overdue_exams(self.runtime):
+            if await jobs.defer_end_exam(self.app, session_id, user_id, chat_id) is not None:
+                log.info("session %s: exam time is up, its end queued in chat %s's turn", session_id, chat_id)
+
+    async def end_exam_job(self, session_id: int, user_id: int, chat_id: int) -> None:
+        """End an overdue exam session, holding its chat's lock: the lines queued before were answered
+        (one sent in time and answered after the deadline ended the session itself: nothing to do)."""
+        from bot.telegram.sessions import end_on_time
+
+        rt = self.runtime
+        await rt.processor.run_in_chat(
+            chat_id, end_on_time(rt, self.application.bot, chat_id, user_id, session_id)
+        )
 
     # --- recovery ------------------------------------------------------------------------------
 

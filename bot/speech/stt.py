@@ -122,6 +122,14 @@ def _reusing_model_class() -> type:
     from faster_whisper import WhisperModel
 
     class ReusingWhisperModel(WhisperModel):
+        def detect_language(self, audio: Any = None, features: Any = None, *args: Any, **kwargs: Any) -> Any:
+            # `transcribe` hands detection its features whole, but encodes its first window without
+            # the last frame (its `content_frames`): drop it here too, so that both encode the very
+            # same window and the transcription reuses the detection's encoder output
+            if audio is None and features is not None and features.shape[-1] > 1:
+                features = features[..., :-1]
+            return super().detect_language(audio, features, *args, **kwargs)
+
         def encode(self, features: np.ndarray) -> Any:
             last = getattr(_REUSE, "last", None)
             if last is not None and last[0] is self and _same_window(last[1], features):
@@ -192,7 +200,7 @@ class WhisperTranscriber:
         max_workers: int = 1,
         languages: Sequence[str] = DEFAULT_LANGUAGES,
         min_language_probability: float = 0.5,
-        beam_size: int = 5,
+        beam_size: int = 1,
     ) -> None:
         self.model_id = resolve_model(model)
         self.max_audio_seconds = max_audio_seconds
@@ -212,7 +220,10 @@ class WhisperTranscriber:
             from bot.config import get_settings
 
             settings = get_settings()
-        kwargs: dict[str, Any] = {"max_audio_seconds": settings.max_audio_seconds}
+        kwargs: dict[str, Any] = {
+            "max_audio_seconds": settings.max_audio_seconds,
+            "beam_size": settings.stt_beam_size,
+        }
         kwargs.update(overrides)
         return cls(settings.stt_model, **kwargs)
 
@@ -254,12 +265,19 @@ class WhisperTranscriber:
         options = dict(beam_size=self.beam_size, vad_filter=True, word_timestamps=True)
         if not model.model.is_multilingual:
             segments, info = model.transcribe(samples, language="en", **options)
-        else:  # detect first, choose among the allowed languages, then transcribe once in that one
-            detected, probability, all_probs = self._detect(model, samples, language)
-            chosen = self._choose_language(detected, probability, all_probs, language)
-            if chosen != detected:
-                log.info("detected %s (p=%.2f); transcribing as %s", detected, probability, chosen)
-            segments, info = model.transcribe(samples, language=chosen, **options)
+        else:
+            # One call: VAD, features and the first window's encoder pass are shared by the detection
+            # (made before `transcribe` returns) and the transcription (done lazily, by the segments).
+            segments, info = model.transcribe(samples, language=None, **options)
+            detected = info.language
+            chosen = self._choose_language(
+                detected, info.language_probability, info.all_language_probs or [], language
+            )
+            if chosen != detected:  # not a rehearsal language, or unsure: nothing decoded yet
+                log.info(
+                    "detected %s (p=%.2f); transcribing as %s", detected, info.language_probability, chosen
+                )
+                segments, info = model.transcribe(samples, language=chosen, **options)
         segments = list(segments)  # the generator does the work: consume it here, in the worker
         words: list[Word] = []
         probabilities: list[float] = []
@@ -280,20 +298,6 @@ class WhisperTranscriber:
         )
         log.debug("transcribed %.1f s (%s): %d words", result.duration_s, result.language, len(words))
         return result
-
-    @staticmethod
-    def _detect(model: WhisperModel, samples: np.ndarray, hint: str | None) -> tuple[str, float, list]:
-        """Language detection on exactly the window the transcription will encode first (the same VAD,
-        the same features, the last frame dropped as transcription does), so its encoder output is
-        reused (`ReusingWhisperModel.encode`): one encoder pass per note under 30 s, not two."""
-        from faster_whisper.vad import VadOptions, collect_chunks, get_speech_timestamps
-
-        chunks, _ = collect_chunks(samples, get_speech_timestamps(samples, VadOptions()))
-        voiced = np.concatenate(chunks, axis=0)
-        features = model.feature_extractor(voiced) if voiced.size else None
-        if features is None or features.shape[-1] < 2:  # no speech: nothing to detect from
-            return hint or "en", 0.0, []
-        return model.detect_language(features=features[..., :-1])
 
     def _choose_language(
         self,

@@ -256,23 +256,36 @@ async def play_turn(
 async def end_overdue_exams(rt: BotRuntime, bot: Bot, now: datetime | None = None) -> int:
     """End every exam session past its deadline, in its chat's turn (after any line it is handling):
     the candidate is told and gets the scorecard (or the notice that it awaits a trainer). Returns
-    how many were ended. A session is ended by the clock even if the candidate sends nothing more."""
+    how many were ended. A session is ended by the clock even if the candidate sends nothing more.
+
+    One process only: its chat's turn is this process's. Queue workers defer one job per overdue
+    session instead, in the chat's lock (`bot.queue.worker.QueueWorker.exam_clock`)."""
     now = now or datetime.now(UTC)
     ended = 0
+    for session_id, user_id, chat in await overdue_exams(rt, now):
+        ended += await rt.processor.run_in_chat(chat, end_on_time(rt, bot, chat, user_id, session_id, now))
+    return ended
+
+
+async def overdue_exams(rt: BotRuntime, now: datetime | None = None) -> list[tuple[int, int, int]]:
+    """(session id, user id, chat id) of every exam session in progress past its deadline."""
+    now = now or datetime.now(UTC)
+    overdue = []
     for session_id, user_id, state in await rt.services.rehearsal.active_states():
         prefs = state.get(STATE_KEY) or {}
         deadline, chat = prefs.get("deadline"), prefs.get("chat_id")
         if not prefs.get("exam") or not deadline or chat is None or now <= datetime.fromisoformat(deadline):
             continue
-        ended += await rt.processor.run_in_chat(
-            int(chat), _end_on_time(rt, bot, int(chat), user_id, session_id, now)
-        )
-    return ended
+        overdue.append((session_id, user_id, int(chat)))
+    return overdue
 
 
-async def _end_on_time(
-    rt: BotRuntime, bot: Bot, chat_id: int, user_id: int, session_id: int, now: datetime
+async def end_on_time(
+    rt: BotRuntime, bot: Bot, chat_id: int, user_id: int, session_id: int, now: datetime | None = None
 ) -> int:
+    """End this exam session if it is still in progress and past its deadline (1), else nothing (0).
+    Run it in the chat's turn: a line handled before it (sent in time) has been answered first."""
+    now = now or datetime.now(UTC)
     record = await rt.services.rehearsal.session(session_id)
     if record.status != "active" or not time_is_up(record, now):  # a line in the queue ended it first
         return 0
