@@ -16,9 +16,13 @@ not the moment the client notices). Throughput is lines answered per second over
 Afterwards every chat is checked in the database: one session, every line stored once and in order
 (text lines by their text, voice notes by their stored audio, byte for byte), every line answered once.
 
+The fake Bot API and the simulated candidates run in this process; the bot's processes (the ingress
+and the workers, or the single process) in their own, whose CPU time over the lines phase is counted,
+as is the PostgreSQL server's when it runs on this machine (the throwaway one does).
+
 Usage:
-    .venv/bin/python bench/bench_queue.py --candidates 20 --workers 1 --single-process sqlite
-    .venv/bin/python bench/bench_queue.py --candidates 500 --lines 3 --voice-share 0.04 \\
+    .venv/bin/python bench/bench_queue.py --candidates 20 --voice-share 0.2 --workers 1 --single-process
+    .venv/bin/python bench/bench_queue.py --candidates 500 --lines 3 --voice-share 0.03 \\
         --workers 1 2 4 --single-process sqlite postgresql
 """
 
@@ -50,8 +54,8 @@ from tests.test_queue_scale_out import HOOK_PATH, SECRET, Cluster  # noqa: E402
 SPEECH = ROOT / "tests" / "data" / "speech"  # FLEURS samples: Google, CC BY 4.0 (see SOURCES.md there)
 FIRST_USER = 5000
 # production intervals for the workers (the tests' shortened ones would take a worker busy
-# transcribing for a dead one)
-WORKER_INTERVALS = ("--heartbeat", "5", "--stalled-after", "30", "--check-every", "5", "--sweep-after", "60")
+# transcribing for a dead one); `--check-every` (5 s) is given apart
+WORKER_INTERVALS = ("--heartbeat", "5", "--stalled-after", "30", "--sweep-after", "60")
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -298,6 +302,8 @@ async def _queue_run(
                     await running.start_ingress()
                     extra = (
                         *WORKER_INTERVALS,
+                        "--check-every",
+                        str(args.check_every),
                         "--concurrency",
                         str(args.concurrency),
                         "--flood-rate",
@@ -486,6 +492,13 @@ def main() -> int:
         type=float,
         default=1000.0,
         help="the bot-wide message rate given to the workers and the single process (Telegram's is 30/s)",
+    )
+    parser.add_argument(
+        "--check-every",
+        type=float,
+        default=5.0,
+        help="the workers' --check-every (5 s, the default): also how often a worker with no job it "
+        "may take looks again, when no new job woke it up",
     )
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for one answer")
     parser.add_argument("--json", action="store_true")

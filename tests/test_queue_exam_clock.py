@@ -110,7 +110,10 @@ async def test_the_clock_ends_an_exam_in_the_chats_turn_after_the_line_in_flight
             assert _end_jobs(pg_url, eva_session) == {"todo": 1}
 
             await running.start_worker(
-                "speech", ("--queues", "speech"), ORALBLANC_STT_URL=stt.base_url, ORALBLANC_STT_MAX_RETRIES="0"
+                "speech",
+                ("--queues", "speech"),
+                ORALBLANC_STT_URL=stt.base_url,
+                ORALBLANC_STT_MAX_RETRIES="0",
             )
             replies = await api.wait_outbox(eva.id, 6, timeout=60)
             texts = [r.text for r in replies]
