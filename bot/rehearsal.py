@@ -244,13 +244,20 @@ class Rehearsal:
         return await self.repo.active_session_states()
 
     async def finish(self, session_id: int, status: SessionStatus = "finished") -> Transcript:
+        """Close the session (if still active); its transcript."""
+        return (await self.close(session_id, status)).transcript()
+
+    async def close(self, session_id: int, status: SessionStatus = "finished") -> SessionView:
+        """Close the session (if still active); the session as read just before (every turn), to be
+        scored without reading it again (`scorecard(record=...)`)."""
         record = await self.repo.session(session_id)
         if record.status == "active":
             await self.repo.finish_session(session_id, status)
-        return await self.repo.transcript(session_id)
+        return record
 
-    async def scorecard(self, session_id: int) -> Scorecard:
-        """The session's scorecard: the stored one (a trainer's amendment wins), else scored and stored now."""
+    async def scorecard(self, session_id: int, *, record: SessionView | None = None) -> Scorecard:
+        """The session's scorecard: the stored one (a trainer's amendment wins), else scored and stored now
+        (from `record`, the finished session's turns, when the caller has just read them)."""
         stored = await self.repo.latest_scorecard(session_id)
         if stored is not None:
             return Scorecard.model_validate(stored.effective)
@@ -258,7 +265,8 @@ class Rehearsal:
             card = await self.score_elsewhere(session_id)
             if card is not None:
                 return card
-        record = await self.repo.session(session_id)
+        if record is None or record.id != session_id or not record.complete:
+            record = await self.repo.session(session_id)
         card = await self.scorer.score(record.transcript(), record.scenario, self.judge)
         await self.repo.save_scorecard(session_id, card, SCORER_VERSION)
         log.info("session %s scored: %s/20", session_id, card.overall.score_20)

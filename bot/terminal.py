@@ -11,7 +11,9 @@ The briefing and the persona's words are wrapped to the terminal's width at word
 while a reply streams in; the persona's name is set apart (bold, in colour) from what it says.
 
 In exam mode (`oralblanc jury try`) the briefing shows the time limit (the scenario's `duration_min`)
-and a line typed past it is not taken: the session ends there and is scored, as on Telegram.
+and a line typed past it is not taken: the session ends there and is scored, as on Telegram. A jury
+member's trial is stored marked as one (`bot.core.trials.trial_state`, as /try and the web console's
+trials are): it is left out of the script's transcripts, and its scorecard is not held back.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from pathlib import Path
 import typer
 
 from bot.config import Settings, get_settings
-from bot.core import people
+from bot.core import people, trials
 from bot.core.sessions import NotFound
 from bot.rehearsal import Rehearsal, RehearsalError
 from bot.screen import Flow, width, wrap
@@ -116,9 +118,11 @@ def run_terminal(
     settings: Settings | None = None,
     scenario: Scenario | None = None,
     exam: bool = False,
+    trial: bool = False,
 ) -> int:
     """Play a session to its end or its pause; `scenario` plays this very script (not the catalog's
-    version of `scenario_id`), `exam` enforces its time limit. Returns the exit code: 0, `PAUSED` after
+    version of `scenario_id`), `exam` enforces its time limit, `trial` marks the session a jury
+    member's trial of `scenario` (required then). Returns the exit code: 0, `PAUSED` after
     Ctrl-C, `SESSION_OVER` when resuming a session that is over, 2 for a request the session cannot take."""
     settings = settings or get_settings()
     try:
@@ -134,6 +138,7 @@ def run_terminal(
                 voice_dir,
                 scenario=scenario,
                 exam=exam,
+                trial=trial,
             )
         )
     except RehearsalError as exc:
@@ -259,6 +264,7 @@ async def _play(
     *,
     scenario: Scenario | None = None,
     exam: bool = False,
+    trial: bool = False,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> int:
     interactive = sys.stdin.isatty()
@@ -288,7 +294,14 @@ async def _play(
             user_id = await people.of_terminal(services.repo, user or _login(), language)
             paused = await rehearsal.active_session(user_id)
             engine = engine or settings.effective_engine
-            opening = await rehearsal.start(user_id, scenario_id, language, engine=engine, scenario=scenario)
+            state = None
+            if trial:  # a jury member trying a script: marked so, as /try and the web console do
+                if scenario is None:
+                    raise RehearsalError("a jury trial plays the script it was given")
+                state = trials.trial_state(scenario, now=clock(), terminal=True)
+            opening = await rehearsal.start(
+                user_id, scenario_id, language, engine=engine, scenario=scenario, state=state
+            )
             session_id, ended = opening.session_id, False
             _show_briefing(opening, ui, engine)
             if paused is not None:

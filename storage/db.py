@@ -8,7 +8,9 @@
   each connection gets `journal_mode=WAL`, `busy_timeout`, `foreign_keys=ON`, `synchronous=NORMAL`
   and `secure_delete=ON` (erased personal data is overwritten, not just unlinked).
 - PostgreSQL: `postgresql+psycopg://user:pass@host/db` (psycopg 3); plain `postgresql://` and
-  `postgres://` URLs are rewritten to use psycopg.
+  `postgres://` URLs are rewritten to use psycopg. A pooled connection is tested (`SELECT 1`) before
+  use only when it has been idle for `PING_AFTER_IDLE_S`: a server restart or an idle timeout is
+  noticed and the connection replaced, without a round trip before every statement of a busy bot.
 - `upgrade(url)` runs the Alembic migrations of `storage/migrations/` to head, without an
   `alembic.ini` (the configuration is built here; the scripts ship as package data). On PostgreSQL an
   advisory lock serialises workers that start at the same time.
@@ -18,8 +20,10 @@ This module never reads the environment: callers pass the URL (`bot.config` owns
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
+import time
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +31,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +40,9 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # a `data purge` or an erase, can hold it for seconds); past that the Telegram update is kept and
 # tried again (`bot.telegram.inbox`), never dropped.
 SQLITE_BUSY_TIMEOUT_MS = 45_000
+# A pooled server connection idle for longer than this is tested before use (SQLAlchemy's
+# `pool_pre_ping` tests every checkout: 6 extra round trips per candidate line on PostgreSQL).
+PING_AFTER_IDLE_S = 10.0
 # Any constant: the key of the PostgreSQL advisory lock taken while migrating.
 _MIGRATION_LOCK_KEY = 0x6F72616C  # "oral"
 
@@ -64,6 +72,28 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+def _note_checkin(_dbapi_connection: Any, record: Any) -> None:
+    record.info["checked_in_at"] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """Test a connection that has been idle for a while before handing it out; a dead one raises
+    `DisconnectionError`, on which the pool discards it and hands out another (a fresh connection)."""
+    checked_in_at = record.info.get("checked_in_at")
+    if checked_in_at is None or time.monotonic() - checked_in_at < PING_AFTER_IDLE_S:
+        return
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("SELECT 1")
+    except Exception as error:
+        raise DisconnectionError("the pooled connection is gone") from error
+    finally:
+        with contextlib.suppress(Exception):  # a dead connection's cursor may not close cleanly
+            cursor.close()
+    if not getattr(dbapi_connection, "autocommit", True):
+        dbapi_connection.rollback()  # end the transaction the test opened
+
+
 def make_engine(url: str, *, migrate: bool = True, echo: bool = False) -> Engine:
     """An engine for `url`, with the schema upgraded to the latest migration unless `migrate=False`."""
     url = normalize_url(url)
@@ -75,11 +105,12 @@ def make_engine(url: str, *, migrate: bool = True, echo: bool = False) -> Engine
         if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
-    else:
-        kwargs["pool_pre_ping"] = True
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        event.listen(engine, "checkin", _note_checkin)
+        event.listen(engine, "checkout", _ping_if_idle)
     if migrate:
         try:
             upgrade_engine(engine)

@@ -150,6 +150,24 @@ def test_try_plays_the_unpublished_upload_in_exam_mode_and_stores_it(
     assert repo.published_scripts() == []  # trying publishes nothing
 
 
+def test_a_trial_from_the_terminal_is_marked_a_trial_and_left_out_of_the_transcripts(
+    repo: Repository,
+) -> None:
+    """As Telegram's /try and the web console's trials: not a candidate's session."""
+    turns = "\n".join(FR_TURNS[:2]) + "\n"
+    played = CliRunner().invoke(app, ["play", SCENARIO, "--user", "Paul"], input=turns)
+    assert played.exit_code == 0, played.output
+    _ok("try", SCENARIO, "--user", "Jane", input=turns)
+    [candidate] = repo.sessions_for_user(repo.find_user("Paul").id)
+    [tried] = repo.sessions_for_user(repo.find_user("Jane").id)
+    assert tried.status == candidate.status == "finished"
+    prefs = repo.session(tried.id).state.get("telegram", {})
+    assert prefs.get("trial") is True and prefs.get("exam") is True and "deadline" in prefs
+    assert repo.trial_sessions(SCENARIO) == {tried.id}
+    listed = _ok("transcripts", SCENARIO).splitlines()
+    assert len(listed) == 1 and listed[0].startswith(f"Session #{candidate.id} — ")
+
+
 class Clock:
     def __init__(self) -> None:
         self.start = self.now = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)

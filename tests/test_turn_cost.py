@@ -200,7 +200,15 @@ async def test_a_frozen_script_is_validated_once_per_process(
 class CountingRepository(Repository):
     """The real repository, counting the calls the Telegram tests look at."""
 
-    counted = ("session", "active_session", "get_or_create_user", "telegram_user", "user", "add_turn")
+    counted = (
+        "session",
+        "active_session",
+        "get_or_create_user",
+        "telegram_user",
+        "telegram_user_and_active_session",
+        "user",
+        "add_turn",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -213,6 +221,7 @@ class CountingRepository(Repository):
 
 
 async def test_a_line_on_telegram_reads_the_session_and_the_user_once(tmp_path: Path) -> None:
+    """In one repository call: one connection, one transaction."""
     from bot.services import open_services
     from tests.fake_bot_api import FakeBotAPI
     from tests.telegram_support import SCENARIO, bot_running, bot_settings, line
@@ -237,11 +246,19 @@ async def test_a_line_on_telegram_reads_the_session_and_the_user_once(tmp_path: 
                 reply = await api.reply_to(alice, lambda n=n: alice.send_text(line(n)))
                 assert reply[0].text.startswith("🗣")
                 delta = {k: repo.calls[k] - before[k] for k in repo.calls}
-                assert delta["session"] + delta["active_session"] == 1, delta
+                assert delta["telegram_user_and_active_session"] == 1, delta
+                assert delta["session"] + delta["active_session"] == 0, delta
                 assert (
-                    delta["telegram_user"] == 1 and delta["get_or_create_user"] == 0 and delta["user"] == 0
+                    delta["telegram_user"] == 0 and delta["get_or_create_user"] == 0 and delta["user"] == 0
                 ), delta
                 assert delta["add_turn"] == 2, delta
+            before = dict(repo.calls)
+            ended = await api.reply_to(alice, lambda: alice.send_text("/end"), count=2, timeout=30)
+            assert "/20" in ended[-1].text
+            delta = {k: repo.calls[k] - before[k] for k in repo.calls}
+            # /end: the person and their session in one read, then the whole session once, to close
+            # it and score it
+            assert delta["telegram_user_and_active_session"] == 1 and delta["session"] == 1, delta
 
 
 async def test_a_changed_role_or_language_is_seen_at_once(sqlite_repo: Repository) -> None:
@@ -301,3 +318,20 @@ async def test_scoring_workers_yield_the_cpu_to_the_bot() -> None:
         assert os.getpriority(os.PRIO_PROCESS, child) == min(19, parent_nice + SCORING_NICENESS)
     finally:
         await scorer.aclose()
+
+
+def test_the_user_and_their_active_session_are_read_together(
+    repo: Repository, sample_scenario: Scenario
+) -> None:
+    """The combined read gives what the two reads give, and creates the person on first contact."""
+    user, none = repo.telegram_user_and_active_session(777, display_name="Lou", language="en")
+    assert none is None and user == repo.telegram_user(777, display_name="Lou", language="en")
+    session_id = repo.start_session(user.id, sample_scenario, "en")
+    repo.add_turn(session_id, Turn(speaker="candidate", text="Hello", lang="en"))
+    again, active = repo.telegram_user_and_active_session(
+        777, display_name="Lou", language="en", last_turns=4
+    )
+    assert again == user and active is not None
+    assert active == repo.active_session(user.id, last_turns=4)
+    repo.finish_session(session_id)
+    assert repo.telegram_user_and_active_session(777, display_name="Lou")[1] is None

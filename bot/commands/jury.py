@@ -118,8 +118,9 @@ def try_(
 ) -> None:
     """Play the latest upload of an id (or the live version, when newer) in exam mode, with its time limit.
 
-    The session is stored and scored like `oralblanc play`. Without a terminal, reads one candidate turn
-    per line; `/end` ends it."""
+    The session is stored and scored like `oralblanc play`, marked a trial (as Telegram's /try): it is
+    left out of the script's transcripts. Without a terminal, reads one candidate turn per line; `/end`
+    ends it."""
     from bot.commands.refusals import run
     from bot.core import scripts
     from bot.terminal import run_terminal
@@ -142,6 +143,7 @@ def try_(
         user=user,  # type: ignore[arg-type]
         scenario=scenario,
         exam=True,
+        trial=True,
     )
     raise typer.Exit(code)
 
@@ -152,7 +154,7 @@ def transcripts(
     lang: Annotated[str, typer.Option("--lang", help="Language of the labels: fr or en.")] = "en",
 ) -> None:
     """A script's finished sessions (number, date, version, length, score), without the candidates;
-    jury members' trials on Telegram are left out."""
+    jury members' trials (on Telegram, the web console or `oralblanc jury try`) are left out."""
     from bot.commands.refusals import run
     from bot.core import transcripts
 

@@ -9,6 +9,7 @@ created. A person changes their own language and voice-reply choice; roles are `
 from __future__ import annotations
 
 from bot.core.principal import UserRecord
+from bot.core.sessions import SessionView
 from scenarios.model import Lang
 from storage.repository import AsyncRepository
 
@@ -18,6 +19,16 @@ async def of_telegram(
 ) -> UserRecord:
     """The person of a Telegram account (one read), created with these values on first contact."""
     return await repo.telegram_user(telegram_id, display_name=display_name, language=language)
+
+
+async def of_telegram_playing(
+    repo: AsyncRepository, telegram_id: int, *, display_name: str, language: Lang, last_turns: int | None
+) -> tuple[UserRecord, SessionView | None]:
+    """`of_telegram`, with the session they are playing (its last `last_turns` turns), in one read:
+    the turn path's."""
+    return await repo.telegram_user_and_active_session(
+        telegram_id, display_name=display_name, language=language, last_turns=last_turns
+    )
 
 
 async def of_terminal(repo: AsyncRepository, display_name: str, language: Lang) -> int:
@@ -40,4 +51,12 @@ async def set_voice_replies(repo: AsyncRepository, user_id: int, on: bool) -> Us
     return await repo.update_user(user_id, voice_replies=on)
 
 
-__all__ = ["UserRecord", "by_id", "of_telegram", "of_terminal", "set_language", "set_voice_replies"]
+__all__ = [
+    "UserRecord",
+    "by_id",
+    "of_telegram",
+    "of_telegram_playing",
+    "of_terminal",
+    "set_language",
+    "set_voice_replies",
+]

@@ -3,9 +3,10 @@ Telegram's /try (`scripts.script_to_try`: their latest upload, or the live versi
 exam mode (the scenario's time limit), text turns only, through `bot.rehearsal`.
 
 The session is marked a trial in its transport state (`{"telegram": {"trial": true, ...}}`, the key
-the repository reads, as /try does), so it is left out of a script's transcript lists and its
-scorecard is never held back for a trainer. It has no chat: the bot's clock that ends overdue exams
-in their chat leaves it alone; a line sent after the deadline ends it instead of being taken.
+the repository reads, as /try does; `trial_state` builds it, for the terminal's `oralblanc jury try`
+too), so it is left out of a script's transcript lists and its scorecard is never held back for a
+trainer. It has no chat: the bot's clock that ends overdue exams in their chat leaves it alone; a
+line sent after the deadline ends it instead of being taken.
 
 Every use case checks the jury role, and that the session is the principal's own trial (anyone
 else's session, or one of theirs that is not a trial, is answered as one that does not exist:
@@ -29,7 +30,17 @@ from scenarios.model import Lang, Scenario, Turn
 from storage.records import NotFound, SessionRecord
 from storage.repository import AsyncRepository
 
-__all__ = ["MAX_LINE", "Said", "Started", "TrialView", "end_trial", "start_trial", "trial", "trial_turn"]
+__all__ = [
+    "MAX_LINE",
+    "Said",
+    "Started",
+    "TrialView",
+    "end_trial",
+    "start_trial",
+    "trial",
+    "trial_state",
+    "trial_turn",
+]
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +64,16 @@ def _deadline(record: SessionRecord) -> datetime | None:
 def _time_is_up(record: SessionRecord, now: datetime | None = None) -> bool:
     deadline = _deadline(record)
     return deadline is not None and (now or datetime.now(UTC)) > deadline
+
+
+def trial_state(scenario: Scenario, *, now: datetime | None = None, **transport: Any) -> dict[str, Any]:
+    """The state a jury member's trial of `scenario` starts with (`Rehearsal.start(state=...)`): marked
+    a trial, in exam mode, with the deadline its time limit sets from `now`; `transport`: the door's own
+    settings (e.g. `web=True`). A trial is left out of the script's transcripts and its scorecard is
+    not held back for a trainer."""
+    deadline = (now or datetime.now(UTC)) + timedelta(minutes=scenario.duration_min)
+    prefs: dict[str, Any] = {**transport, "trial": True, "exam": True, "deadline": deadline.isoformat()}
+    return {STATE_KEY: prefs}
 
 
 @dataclass(frozen=True)
@@ -83,8 +104,6 @@ async def start_trial(
         await rehearsal.finish(active.id, "abandoned")
         log.info("session %s abandoned for a trial by jury member %s", active.id, me.user_id)
     scenario = chosen.scenario
-    deadline = datetime.now(UTC) + timedelta(minutes=scenario.duration_min)
-    prefs = {"trial": True, "exam": True, "voice": False, "web": True, "deadline": deadline.isoformat()}
     opening = await rehearsal.start(
         me.user_id,
         scenario.id,
@@ -92,7 +111,7 @@ async def start_trial(
         mode="text",
         scenario=scenario,
         engine=engine,
-        state={STATE_KEY: prefs},
+        state=trial_state(scenario, voice=False, web=True),
     )
     log.info(
         "trial %s of %s v%s (%s) started by jury member %s",

@@ -177,8 +177,7 @@ async def start_scenario(
 async def end(update: Update, context: Context) -> None:
     """/end: end the session; the scorecard summary and a button for the full report."""
     rt = runtime(context)
-    user = await rt.user(update.effective_user)
-    active = await rt.services.rehearsal.active_session(user.id)
+    user, active = await rt.user_playing(update.effective_user, last_turns=1)  # one read; its id suffices
     if active is None:
         await update.message.reply_text(t(user.language, "no_session"))
         return

@@ -59,11 +59,8 @@ async def _busy(rt: BotRuntime, update: Update, user: UserRecord) -> bool:
 async def on_text(update: Update, context: Context) -> None:
     """A text line: a turn of the active session."""
     rt = runtime(context)
-    user = await rt.user(update.effective_user)
+    user, record = await rt.user_playing(update.effective_user, last_turns=TURN_PATH_TURNS)  # one read
     text = update.message.text or ""
-    record = await rt.services.rehearsal.active_session(
-        user.id, last_turns=TURN_PATH_TURNS
-    )  # the turn path's one read
     if record is None:
         await update.message.reply_text(t(user.language, "no_session"))
         return
@@ -110,13 +107,10 @@ def spoken_media(message: Message | None) -> Voice | Audio | Document | None:
 async def on_voice(update: Update, context: Context) -> None:
     """A voice note (or an audio file): transcribed, shown back, played as a turn with its audio measures."""
     rt = runtime(context)
-    user = await rt.user(update.effective_user)
+    user, record = await rt.user_playing(update.effective_user, last_turns=TURN_PATH_TURNS)  # one read
     lang, bot, chat = user.language, update.get_bot(), chat_id(update)
     note = spoken_media(update.message)
     assert note is not None
-    record = await rt.services.rehearsal.active_session(
-        user.id, last_turns=TURN_PATH_TURNS
-    )  # the turn path's one read
     if record is None:
         await update.message.reply_text(t(lang, "voice_no_session"))
         return

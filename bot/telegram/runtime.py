@@ -15,6 +15,7 @@ from telegram.ext import ContextTypes
 from bot.config import Settings
 from bot.core import people
 from bot.core.principal import UserRecord
+from bot.core.sessions import SessionView
 from bot.services import Services
 from bot.speech.voice import VoiceIO
 from bot.telegram.inbox import UpdateInbox
@@ -62,6 +63,18 @@ class BotRuntime:
             tg_user.id,
             display_name=display_name(tg_user),
             language=lang_of(tg_user.language_code),
+        )
+
+    async def user_playing(
+        self, tg_user: User, *, last_turns: int | None
+    ) -> tuple[UserRecord, SessionView | None]:
+        """`user`, with the session they are playing (its last `last_turns` turns), in one read."""
+        return await people.of_telegram_playing(
+            self.services.repo,
+            tg_user.id,
+            display_name=display_name(tg_user),
+            language=lang_of(tg_user.language_code),
+            last_turns=last_turns,
         )
 
 

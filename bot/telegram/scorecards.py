@@ -13,7 +13,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 
-from bot.core.sessions import SessionSummary
+from bot.core.sessions import SessionSummary, SessionView
 from bot.services import Services
 from feedback.charts import HistoryItem, progress_chart, short_code
 from feedback.report import criterion_title, render_pdf
@@ -33,10 +33,12 @@ class Scored:
     card: Scorecard | None
 
 
-async def score_session(services: Services, session_id: int) -> Scorecard:
+async def score_session(
+    services: Services, session_id: int, *, record: SessionView | None = None
+) -> Scorecard:
     """The scorecard of a finished session: the stored one, else scored (with the judge when one is
-    configured) and stored now (`Rehearsal.scorecard`)."""
-    return await services.rehearsal.scorecard(session_id)
+    configured) and stored now (`Rehearsal.scorecard`; from `record` when just read)."""
+    return await services.rehearsal.scorecard(session_id, record=record)
 
 
 async def scorecard_of(services: Services, session: SessionSummary) -> Scorecard | None:

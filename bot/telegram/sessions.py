@@ -343,9 +343,9 @@ async def conclude(
     """Close the session, score it, send the summary with a button for the full report."""
     await bot.send_message(chat_id, notice)
     async with ChatActionLoop(bot, chat_id, interval=rt.options.typing_interval):
-        await rt.services.rehearsal.finish(session_id)
+        record = await rt.services.rehearsal.close(session_id)
         try:
-            card = await score_session(rt.services, session_id)
+            card = await score_session(rt.services, session_id, record=record)
         except Exception:
             log.exception("scoring session %s failed", session_id)
             await bot.send_message(chat_id, t(user.language, "scoring_failed"))

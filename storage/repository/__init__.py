@@ -46,6 +46,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Engine
 
+from scenarios.model import Lang
 from storage.records import (
     AmbiguousUser,
     AssignmentMode,
@@ -68,14 +69,14 @@ from storage.records import (
     TurnMeta,
     UserRecord,
 )
-from storage.repository.base import RepositoryBase
+from storage.repository.base import RepositoryBase, _user
 from storage.repository.cohorts import CohortsMixin
 from storage.repository.privacy import EXPORT_FORMAT, PrivacyMixin
 from storage.repository.scorecards import ScorecardsMixin
 from storage.repository.scripts import ScriptsMixin
-from storage.repository.sessions import SessionsMixin
+from storage.repository.sessions import _ACTIVE_SESSION, SessionsMixin
 from storage.repository.update_inbox import UpdateInboxMixin
-from storage.repository.users import UsersMixin
+from storage.repository.users import _USER_BY_TELEGRAM_ID, UsersMixin
 from storage.repository.voice_inbox import VoiceInboxMixin
 from storage.repository.web_links import WebLinksMixin
 
@@ -99,6 +100,20 @@ class Repository(
     RepositoryBase,
 ):
     """Synchronous storage API; every method is one committed transaction."""
+
+    def telegram_user_and_active_session(
+        self, telegram_id: int, *, display_name: str, language: Lang = "fr", last_turns: int | None = None
+    ) -> tuple[UserRecord, SessionRecord | None]:
+        """`telegram_user` and that person's `active_session` in one call (the turn path's one read:
+        one connection, one transaction, instead of two of each)."""
+        with self._session() as s:
+            row = s.scalars(_USER_BY_TELEGRAM_ID, {"telegram_id": telegram_id}).first()
+            if row is not None:
+                user = _user(row)
+                active = s.scalars(_ACTIVE_SESSION, {"user": user.id}).first()
+                return user, self._record(s, active, last_turns) if active is not None else None
+        user = self.telegram_user(telegram_id, display_name=display_name, language=language)  # first contact
+        return user, self.active_session(user.id, last_turns=last_turns)
 
 
 # --- async wrapper -------------------------------------------------------------------------------
@@ -159,6 +174,7 @@ class AsyncRepository:
     get_or_create_user = _in_thread(Repository.get_or_create_user)
     user = _in_thread(Repository.user)
     telegram_user = _in_thread(Repository.telegram_user)
+    telegram_user_and_active_session = _in_thread(Repository.telegram_user_and_active_session)
     update_user = _in_thread(Repository.update_user)
     find_user = _in_thread(Repository.find_user)
     create_cohort = _in_thread(Repository.create_cohort)
