@@ -9,8 +9,9 @@
   and `secure_delete=ON` (erased personal data is overwritten, not just unlinked).
 - PostgreSQL: `postgresql+psycopg://user:pass@host/db` (psycopg 3); plain `postgresql://` and
   `postgres://` URLs are rewritten to use psycopg. A pooled connection is tested (`SELECT 1`) before
-  use only when it has been idle for `PING_AFTER_IDLE_S`: a server restart or an idle timeout is
-  noticed and the connection replaced, without a round trip before every statement of a busy bot.
+  use only when it has been idle for `PING_AFTER_IDLE_S`, or when the server closed it or sent a notice
+  on it meanwhile (its socket is readable: a restart, a terminated session): the connection is replaced
+  without a round trip before every statement of a busy bot.
 - `upgrade(url)` runs the Alembic migrations of `storage/migrations/` to head, without an
   `alembic.ini` (the configuration is built here; the scripts ship as package data). On PostgreSQL an
   advisory lock serialises workers that start at the same time.
@@ -23,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import logging
+import select
 import time
 from pathlib import Path
 from typing import Any
@@ -77,10 +79,14 @@ def _note_checkin(_dbapi_connection: Any, record: Any) -> None:
 
 
 def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
-    """Test a connection that has been idle for a while before handing it out; a dead one raises
-    `DisconnectionError`, on which the pool discards it and hands out another (a fresh connection)."""
+    """Test a pooled connection before handing it out when it has been idle for a while, or when the
+    server has spoken on it while it sat in the pool (a server that restarts or ends a session sends a
+    notice and closes it: its socket is readable; checking that costs no round trip). A dead one
+    raises `DisconnectionError`, on which the pool discards it and hands out another."""
     checked_in_at = record.info.get("checked_in_at")
-    if checked_in_at is None or time.monotonic() - checked_in_at < PING_AFTER_IDLE_S:
+    if checked_in_at is None:  # just connected
+        return
+    if time.monotonic() - checked_in_at < PING_AFTER_IDLE_S and not _server_spoke(dbapi_connection):
         return
     cursor = dbapi_connection.cursor()
     try:
@@ -92,6 +98,17 @@ def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
             cursor.close()
     if not getattr(dbapi_connection, "autocommit", True):
         dbapi_connection.rollback()  # end the transaction the test opened
+
+
+def _server_spoke(dbapi_connection: Any) -> bool:
+    """Whether the server has sent something (or closed the connection) on an idle connection: a
+    readable socket. An idle connection of the pool expects nothing, so this means a notice or EOF."""
+    try:
+        fd = dbapi_connection.pgconn.socket
+    except Exception:  # closed already, or not a psycopg connection: test it
+        return True
+    readable, _, _ = select.select([fd], [], [], 0)
+    return bool(readable)
 
 
 def make_engine(url: str, *, migrate: bool = True, echo: bool = False) -> Engine:

@@ -136,15 +136,18 @@ def _in_thread(
 
 
 def database_threads(engine: Engine) -> int:
-    """How many threads talk to the database at once: 2 on SQLite, 4 on a server database.
+    """How many threads talk to the database at once: 2, on SQLite as on PostgreSQL.
 
-    Measured (bench/README.md, "Throughput of one process"): on SQLite every write takes the one
-    database lock and every call holds the GIL while SQLAlchemy builds and reads rows, so more threads
-    only add contention (1 thread 55 turns/s, 2: 52, 6 (asyncio's default pool here): 48, 16: 46); one
-    more than one keeps a slow write from stalling every read. A server database answers several
-    connections at once, so a few more threads overlap its round trips.
+    Measured (bench/README.md, "Throughput of one process"): every call holds the GIL while SQLAlchemy
+    builds and reads rows, and each hop to a thread and each round trip wakes one, so more threads mostly
+    add contention and thread switches. SQLite (one database lock): 1 thread 55 turns/s, 2: 52, 6
+    (asyncio's default pool here): 48, 16: 46. PostgreSQL, 200 × 10 paced lines, alternating runs: 4
+    threads 12.9 ms of the bot's CPU per turn and p95 0.97–1.09 s; 2 threads 11.7–12.3 ms and p95
+    0.84–0.98 s; 1 thread 10.7–11.1 ms but p95 1.10–1.26 s (the round trips wait for each other). Two
+    keep a slow write from stalling every read.
     """
-    return 2 if engine.dialect.name == "sqlite" else 4
+    del engine  # the same for every database, measured on both
+    return 2
 
 
 class AsyncRepository:
