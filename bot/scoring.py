@@ -19,6 +19,7 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol
@@ -69,7 +70,7 @@ class PoolScorer:
                 self._pool = ProcessPoolExecutor(
                     self.workers,
                     mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_lower_priority,
+                    initializer=_start_child,
                     initargs=(SCORING_NICENESS,),
                 )
             return self._pool
@@ -137,12 +138,27 @@ async def _judged(
 _scenarios: dict[str, Scenario] = {}  # the scripts this child has validated, by their JSON
 
 
-def _lower_priority(niceness: int) -> None:
-    """Run this child at a lower CPU priority than its parent (where the system allows it)."""
+def _start_child(niceness: int) -> None:
+    """Run this child at a lower CPU priority than its parent (where the system allows it), and end it
+    when its parent is gone (a bot or worker killed with SIGKILL does not stop its pool: its scoring
+    process would otherwise wait for work forever)."""
     try:
         os.nice(niceness)
     except OSError:  # not permitted here: scoring still works, at the bot's priority
         log.warning("scoring worker left at normal CPU priority")
+    threading.Thread(
+        target=_exit_with_parent, args=(os.getppid(),), name="oralblanc-parent-watch", daemon=True
+    ).start()
+
+
+PARENT_CHECK_S = 1.0
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this process once `parent` is gone (it is then re-parented: its parent id changes)."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_S)
+    os._exit(0)
 
 
 def _inputs(transcript_json: str, scenario_json: str | None) -> tuple[Transcript, Scenario | None]:

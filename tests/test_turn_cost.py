@@ -335,3 +335,52 @@ def test_the_user_and_their_active_session_are_read_together(
     assert active == repo.active_session(user.id, last_turns=4)
     repo.finish_session(session_id)
     assert repo.telegram_user_and_active_session(777, display_name="Lou")[1] is None
+
+
+_BOT_WITH_A_SCORING_POOL = """
+import asyncio
+from bot.scoring import PoolScorer, _warm
+
+
+async def main():
+    scorer = PoolScorer(1)
+    loop = asyncio.get_running_loop()
+    child = await loop.run_in_executor(scorer._executor(), _warm)
+    print(child, flush=True)
+    await asyncio.sleep(120)
+
+
+asyncio.run(main())
+"""
+
+
+def test_a_scoring_process_ends_when_its_bot_is_killed() -> None:
+    """A bot (or queue worker) killed with SIGKILL cannot stop its scoring pool: the scoring process
+    notices that its parent is gone and ends, instead of waiting for work forever."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    root = Path(__file__).resolve().parents[1]
+    bot = subprocess.Popen(
+        [sys.executable, "-c", _BOT_WITH_A_SCORING_POOL],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert bot.stdout is not None
+        child = int(bot.stdout.readline())
+        assert child != bot.pid and Path(f"/proc/{child}").exists()
+        bot.send_signal(signal.SIGKILL)
+        bot.wait(10)
+        deadline = time.monotonic() + 10
+        while Path(f"/proc/{child}").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not Path(f"/proc/{child}").exists(), "the scoring process outlived its bot"
+    finally:
+        if bot.poll() is None:
+            bot.kill()
+            bot.wait()
