@@ -17,7 +17,7 @@ from typing import Any
 from telegram import Bot
 from telegram.constants import ChatAction
 
-from bot.core import people
+from bot.core import people, trials
 from bot.core.principal import UserRecord
 from bot.core.sessions import DuplicateUpdate, SessionClosed, SessionView
 from bot.faults import crash_point
@@ -114,10 +114,10 @@ async def begin(
     `update_id`: the update that asked for it, stored with the session, so that the same update
     handled again after a crash (`started_by`) sends this session's opening instead of a second one."""
     prefs: dict[str, Any] = {"chat_id": chat_id, "voice": voice, "exam": exam}
-    if exam:
+    if trial:  # marked as the web console's and the terminal's trials are (exam mode, its deadline)
+        prefs = trials.trial_state(scenario, chat_id=chat_id, voice=voice)[STATE_KEY]
+    elif exam:
         prefs["deadline"] = (datetime.now(UTC) + timedelta(minutes=scenario.duration_min)).isoformat()
-    if trial:
-        prefs["trial"] = True
     if update_id is not None:
         prefs["update_id"] = update_id
     async with ChatActionLoop(bot, chat_id, interval=rt.options.typing_interval):
