@@ -104,11 +104,11 @@ def _server_spoke(dbapi_connection: Any) -> bool:
     """Whether the server has sent something (or closed the connection) on an idle connection: a
     readable socket. An idle connection of the pool expects nothing, so this means a notice or EOF."""
     try:
-        fd = dbapi_connection.pgconn.socket
+        poller = select.poll()  # not select.select: it fails on descriptors past 1023
+        poller.register(dbapi_connection.pgconn.socket, select.POLLIN)
+        return bool(poller.poll(0))
     except Exception:  # closed already, or not a psycopg connection: test it
         return True
-    readable, _, _ = select.select([fd], [], [], 0)
-    return bool(readable)
 
 
 def make_engine(url: str, *, migrate: bool = True, echo: bool = False) -> Engine:
