@@ -288,6 +288,7 @@ async def _play(
                 if report_path(settings, resume).is_file():
                     typer.echo(ui["report"].format(path=report_path(settings, resume)), err=True)
                 return SESSION_OVER
+            deadline = trials.deadline_of(record)  # a jury trial's time limit runs on while paused
             session_id, ended = await _resume(services, rehearsal, record, ui)
         else:
             ui = UI[language]

@@ -217,3 +217,37 @@ async def test_in_exam_mode_a_line_past_the_time_limit_is_not_taken(
     else:
         assert "30 min" not in out
         assert taken == FR_TURNS
+
+
+async def test_a_trial_paused_and_resumed_keeps_its_time_limit(
+    repo: Repository, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The deadline is stored with the trial: resumed past it, the next line is not taken and the
+    trial ends, as it would have without the pause."""
+    scenario = load_catalog().scenario(SCENARIO)
+    clock = Clock()
+    monkeypatch.setattr("sys.stdin", TypedAt(clock, [(1, FR_TURNS[0]), (2, "/pause")]))
+    settings = get_settings()
+    code = await _play(
+        settings,
+        SCENARIO,
+        "fr",
+        None,
+        None,
+        "Jane",
+        None,
+        None,
+        scenario=scenario,
+        exam=True,
+        trial=True,
+        clock=clock,
+    )
+    [session] = repo.sessions_for_user(repo.find_user("Jane").id)
+    assert code == 0 and repo.session(session.id).status == "active"  # paused
+    monkeypatch.setattr("sys.stdin", TypedAt(clock, [(31, FR_TURNS[1]), (32, FR_TURNS[2])]))
+    code = await _play(settings, SCENARIO, "fr", None, None, "Jane", session.id, None, clock=clock)
+    assert code == 0
+    assert "Le temps imparti (30 min) est écoulé" in capsys.readouterr().out
+    record = repo.session(session.id)
+    assert record.status == "finished"
+    assert [t.text for t in record.turns if t.speaker == "candidate"] == FR_TURNS[:1]

@@ -35,6 +35,7 @@ __all__ = [
     "Said",
     "Started",
     "TrialView",
+    "deadline_of",
     "end_trial",
     "start_trial",
     "trial",
@@ -53,7 +54,8 @@ def _prefs(record: SessionRecord) -> dict[str, Any]:
     return dict(prefs) if isinstance(prefs, dict) else {}
 
 
-def _deadline(record: SessionRecord) -> datetime | None:
+def deadline_of(record: SessionRecord) -> datetime | None:
+    """When a trial (or any session marked with a deadline, see `trial_state`) must end; None if none."""
     value = _prefs(record).get("deadline")
     try:
         return datetime.fromisoformat(value) if isinstance(value, str) else None
@@ -62,7 +64,7 @@ def _deadline(record: SessionRecord) -> datetime | None:
 
 
 def _time_is_up(record: SessionRecord, now: datetime | None = None) -> bool:
-    deadline = _deadline(record)
+    deadline = deadline_of(record)
     return deadline is not None and (now or datetime.now(UTC)) > deadline
 
 
@@ -180,7 +182,7 @@ async def trial(
         record.language,
         record.status,
         list(record.turns),
-        _deadline(record),
+        deadline_of(record),
         card,
     )
 
