@@ -75,6 +75,35 @@ def test_length_alone_does_not_reach_b1():
     assert result.score < estimate_cefr(B2)[1]
 
 
+# A2 words in long single clauses (no "and" to split them): what a model leaning on clause length would
+# lift to B1. Short spoken answers with B1 grammar and B2 hedging must rank above it.
+LONG_SIMPLE_CLAUSES = (
+    "I want to sell you ten big machines for your farm in the south of France this year. The price of our "
+    "machines is very good for a big farm like your farm in the south. We can send the machines to your farm "
+    "in the south of France in May or in June this year. You can pay for the machines in two months after "
+    "the day of the delivery to your farm."
+)
+SHORT_SPOKEN_B1 = (
+    "I understand your point. The price is higher, but our machines last longer. If you order fifty units, I "
+    "can offer free delivery. What do you think? We could also review the contract next year. I have checked "
+    "the figures with my manager."
+)
+SHORT_SPOKEN_B2 = (
+    "Let me be frank. Our margin is already tight. However, if you commit to two years, I could reconsider "
+    "the discount. Would that work for your board? Otherwise, we might look at phased deliveries instead."
+)
+
+
+def test_long_simple_clauses_rank_below_short_spoken_answers():
+    long_a2 = assess_english([LONG_SIMPLE_CLAUSES])
+    assert long_a2 is not None and not long_a2.b1_reached
+    assert (
+        text_measures(LONG_SIMPLE_CLAUSES)["mean_tunit_length"]
+        > 2 * text_measures(SHORT_SPOKEN_B1)["mean_tunit_length"]
+    )
+    assert long_a2.score < estimate_cefr(SHORT_SPOKEN_B1)[1] < estimate_cefr(SHORT_SPOKEN_B2)[1]
+
+
 def test_padding_with_repetition_does_not_raise_the_level():
     _, once = estimate_cefr(A2)
     _, twice = estimate_cefr(A2 + " " + A2)
