@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,6 +19,9 @@ from bot.commands import telegram as telegram_commands
 from bot.commands import trainer as trainer_commands
 from bot.commands import web as web_commands
 from bot.commands.data import data_app, db_app
+
+if TYPE_CHECKING:  # heavy: imported where used, so that `oralblanc --help` starts at once
+    from scenarios.model import Lang
 
 app = typer.Typer(
     help="oralblanc — rehearse the oral exams of 'Manager du développement commercial' (RNCP level 7).",
@@ -80,11 +83,12 @@ def play(
 
     if lang not in ("fr", "en"):
         raise typer.BadParameter("--lang must be fr or en")
+    language: Lang = "fr" if lang == "fr" else "en"
     if engine not in (None, "scripted", "llm"):
         raise typer.BadParameter("--engine must be scripted or llm")
     code = run_terminal(
         scenario_id=scenario_id,
-        language=lang,
+        language=language,
         engine=engine,
         transcript_out=transcript_out,
         user=user,

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
+
+from openai.types.chat import ChatCompletionMessageParam
 
 from bot.llm import DEFAULT_TURN_DEADLINE, ChatClient, make_client
 from feedback.judge import Judge
@@ -59,7 +61,9 @@ class Engines:
             reply_words=getattr(settings, "llm_reply_words", PromptOptions.reply_words),
             history_turns=getattr(settings, "llm_history_turns", PromptOptions.history_turns),
         )
-        self.turn_deadline = turn_deadline or getattr(settings, "llm_turn_deadline", DEFAULT_TURN_DEADLINE)
+        self.turn_deadline: float = (
+            turn_deadline if turn_deadline else getattr(settings, "llm_turn_deadline", DEFAULT_TURN_DEADLINE)
+        )
 
     @property
     def chat(self) -> ChatModel:
@@ -99,7 +103,9 @@ def judge_from_settings(settings: Any) -> Judge | None:
     async def complete(messages: list[dict[str, str]], schema: dict[str, Any]) -> str:
         response = await client.chat.completions.create(
             model=model,
-            messages=messages,  # type: ignore[arg-type]
+            # the judge's messages are plain {"role", "content"} strings (system and user), which is
+            # what the SDK's union of per-role TypedDicts describes, literal roles aside
+            messages=cast(list[ChatCompletionMessageParam], messages),
             temperature=0,
             response_format={
                 "type": "json_schema",

@@ -18,7 +18,7 @@ import json
 import logging
 import random
 import time
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import openai
@@ -250,7 +250,7 @@ class _BadReply(Exception):
     """A reply that is too large or not what the API defines (becomes ChatUnavailable)."""
 
 
-async def _lines(response: Any, limit: int) -> AsyncIterator[str]:
+async def _lines(response: Any, limit: int) -> AsyncGenerator[str, None]:
     """The lines of a streamed body (ended by CR, LF or CRLF), refusing more than `limit` bytes in all
     (an endless line included: it is never held whole)."""
     size = 0

@@ -25,7 +25,7 @@ from typing import Literal
 
 from bot.catalog import Catalog, lint_paths, load_catalog
 from scenarios.loader import load_scenario
-from scenarios.model import ID_PATTERN, Scenario
+from scenarios.model import ID_PATTERN, Lang, Scenario
 from scenarios.yaml_source import MAX_CHARS, InvalidFile, Problem
 from storage.records import ScriptRecord
 from storage.repository import Repository
@@ -159,7 +159,7 @@ def lint_document(file_name: str, data: bytes) -> tuple[list[str], Scenario | No
         return [str(p).replace(str(path), shown) for p in problems], scenario
 
 
-def preview_fields(scenario: Scenario, lang: str) -> dict[str, str | int]:
+def preview_fields(scenario: Scenario, lang: Lang) -> dict[str, str | int]:
     """The script at a glance: id, version, kind, title (in `lang`), stages, criteria."""
     return {
         "id": scenario.id,

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from datetime import UTC
+from datetime import UTC, datetime
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from telegram import Chat, Message, Update, User
@@ -16,10 +18,11 @@ from bot.catalog import load_catalog
 from bot.commands.telegram import app as telegram_cli
 from bot.config import Settings
 from bot.core import coaching
-from bot.telegram import keyboards
+from bot.telegram import buttons, handlers, jury, keyboards, lines, staff_commands
 from bot.telegram.app import WebhookConfig, file_base_url
 from bot.telegram.flood import FloodControl, TokenBucket
 from bot.telegram.processor import ChatSerialProcessor
+from bot.telegram.runtime import RUNTIME_KEY
 from bot.telegram.sending import MAX_MESSAGE, split_text
 from bot.telegram.texts import TEXTS, lang_of, t
 from scenarios.model import Turn
@@ -244,6 +247,43 @@ async def test_processor_flags_lines_written_before_the_answer_and_drops_in_flig
         assert seen[3] is False
         # once idle, a chat is forgotten
         assert not processor._locks and not processor._last_answer and not processor._arrived
+
+
+# --- updates a handler must ignore ---------------------------------------------------------------
+
+
+class _Untouchable:
+    """A runtime that fails when used: an update a handler ignores reaches no service."""
+
+    def __getattr__(self, name: str) -> object:
+        raise AssertionError(f"runtime.{name} used for an update that must be ignored")
+
+
+IGNORING = [
+    *handlers.COMMANDS.values(),
+    handlers.on_edited,
+    handlers.on_unknown_command,
+    handlers.on_unsupported,
+    lines.on_text,
+    lines.on_voice,
+    jury.on_script,
+    jury.on_document,
+    buttons.on_button,
+    staff_commands.on_review_button,
+]
+
+
+def _no_sender() -> Update:
+    """A message without a sender (as a channel post has): PTB types the sender as optional."""
+    message = Message(1, date=datetime.now(UTC), chat=Chat(10, "private"), text="/help")
+    return Update(2, message=message)
+
+
+@pytest.mark.parametrize("handler", IGNORING, ids=lambda h: h.__qualname__)
+@pytest.mark.parametrize("update", [Update(1), _no_sender()], ids=["empty", "no-sender"])
+async def test_handlers_ignore_an_update_without_sender_or_message(handler: Any, update: Update) -> None:
+    context = SimpleNamespace(application=SimpleNamespace(bot_data={RUNTIME_KEY: _Untouchable()}), args=[])
+    await handler(update, context)  # returns without a word: no reply (no bot attached), no service used
 
 
 # --- hints and texts -----------------------------------------------------------------------------

@@ -7,9 +7,14 @@ or a name), else every cohort's. Imports are inside the command, so that `oralbl
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from bot.core.operator import AsyncRepository
+    from bot.core.principal import Principal
+    from bot.results import Row
 
 
 def calibration(
@@ -24,17 +29,18 @@ def calibration(
     from bot.commands.refusals import run
     from feedback.calibration import fmt_kappa, from_records
 
-    async def records(repo, me):  # type: ignore[no-untyped-def]
+    async def records(repo: AsyncRepository, me: Principal) -> list[Row]:
         from bot.core import cohorts, results
 
         if cohort is not None:
-            return [card for _, _, card in (await results.cohort_results(repo, me, cohort)).rows]
-        out = []
+            return (await results.cohort_results(repo, me, cohort)).rows
+        out: list[Row] = []
         for c in await cohorts.visible(repo, me):
-            out += [card for _, _, card in await repo.cohort_scorecards(c.id)]
+            out += await repo.cohort_scorecards(c.id)
         return out
 
-    found = run(records, ref=cohort) if cohort is not None else run(records)
+    rows = run(records, ref=cohort) if cohort is not None else run(records)
+    found = [card for _, _, card in rows]
     stats, total = from_records(found)
     if as_json:
         doc = {"cohort": cohort, "criteria": [s.as_dict() for s in stats], "overall": total.as_dict()}

@@ -22,6 +22,7 @@ import typer
 if TYPE_CHECKING:  # heavy: imported where used, so that `oralblanc --help` starts at once
     from bot.core.operator import AsyncRepository
     from bot.core.principal import Principal
+    from scenarios.model import Lang
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +128,7 @@ def try_(
 
     if lang not in ("fr", "en"):
         raise typer.BadParameter("--lang must be fr or en")
+    language: Lang = "fr" if lang == "fr" else "en"
 
     async def to_try(repo: AsyncRepository, me: Principal) -> scripts.Trial:
         return await scripts.script_to_try(repo, me, await scripts.live_catalog(repo), scenario_id)
@@ -137,10 +139,10 @@ def try_(
     typer.echo(f"Jury trial of '{scenario.id}' v{scenario.version} ({status}), in exam mode.")
     code = run_terminal(
         scenario_id=scenario.id,
-        language=lang,
+        language=language,
         engine=None,
         transcript_out=None,
-        user=user,  # type: ignore[arg-type]
+        user=user,
         scenario=scenario,
         exam=True,
         trial=True,

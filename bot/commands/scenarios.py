@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypedDict
 
 import typer
 
@@ -12,6 +12,31 @@ if TYPE_CHECKING:  # heavy: imported where used, so that `oralblanc --help` star
     from scenarios.model import Lang
 
 app = typer.Typer(help="Check, list and read the standardized role-play scripts.", no_args_is_help=True)
+
+
+class ScenarioRow(TypedDict):
+    """One script as `oralblanc scenarios list` prints it (a line, or an object with --json)."""
+
+    id: str
+    version: int
+    kind: str
+    languages: list[Lang]
+    persona: str
+    difficulty: str
+    title: dict[str, str]
+    switches_language: bool
+
+
+class ShowWords(TypedDict):
+    """The labels of `oralblanc scenarios show` in one language (kind names etc. by their value)."""
+
+    head: str
+    stages: str
+    switch: str
+    criteria: str
+    kind: dict[str, str]
+    difficulty: dict[str, str]
+    language: dict[str, str]
 
 
 @app.command()
@@ -46,7 +71,7 @@ def list_(
     from bot.catalog import load_catalog
 
     catalog = load_catalog()
-    rows = [
+    rows: list[ScenarioRow] = [
         {
             "id": s.id,
             "version": s.version,
@@ -69,7 +94,7 @@ def list_(
         )
 
 
-SHOW = {
+SHOW: dict[str, ShowWords] = {
     "fr": {
         "head": "{id} v{version} — {kind}, {difficulty}, ≈ {minutes} min, {turns} répliques au plus",
         "stages": "Étapes : ",
@@ -118,7 +143,7 @@ def show(
         typer.echo(str(exc.args[0]), err=True)
         raise typer.Exit(2) from None
     persona = catalog.persona_of(scenario)
-    langs: list[Lang] = [lang] if lang in ("fr", "en") else ["fr", "en"]  # type: ignore[list-item]
+    langs: list[Lang] = ["fr"] if lang == "fr" else ["en"] if lang == "en" else ["fr", "en"]
     words = SHOW[lang or "en"]  # the labels in the language asked for (English when showing both)
     label = lang or "en"
     w = width()

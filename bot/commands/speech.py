@@ -84,11 +84,10 @@ def say(
 
     synthesizer = EspeakSynthesizer()
     try:
-        options = dict(language=lang.value, voice=voice, rate=rate, pitch=pitch)
-        if output.suffix.lower() == ".wav":
-            data = synthesizer.synthesize_wav(text, **options)
-        else:
-            data = synthesizer.synthesize_sync(text, **options)
+        synthesize = (
+            synthesizer.synthesize_wav if output.suffix.lower() == ".wav" else synthesizer.synthesize_sync
+        )
+        data = synthesize(text, language=lang.value, voice=voice, rate=rate, pitch=pitch)
     except (SpeechSynthesisError, ValueError) as exc:
         typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(1) from exc

@@ -251,7 +251,9 @@ async def running(
             await application.post_init(application)
         assert application.updater is not None
         if webhook is None:
-            await application.updater.start_polling(timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES)
+            await application.updater.start_polling(
+                timeout=timedelta(seconds=poll_timeout), allowed_updates=ALLOWED_UPDATES
+            )
         else:
             await application.updater.start_webhook(
                 listen=webhook.listen,

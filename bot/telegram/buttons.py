@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 from telegram.constants import ChatAction
 from telegram.ext import ContextTypes
 
@@ -29,9 +29,11 @@ Context = ContextTypes.DEFAULT_TYPE
 
 async def on_button(update: Update, context: Context) -> None:
     """Every inline button, by the action in its callback data (see `keyboards`)."""
+    query, tg_user = update.callback_query, update.effective_user
+    if query is None or tg_user is None:  # not a button pressed by a person: nothing to answer
+        return
     rt = runtime(context)
-    query = update.callback_query
-    user = await rt.user(update.effective_user)
+    user = await rt.user(tg_user)
     action, args = keyboards.unpack(query.data)
     catalog = rt.services.catalog
     if action in (keyboards.SHOW, keyboards.RELANG, keyboards.START, keyboards.RESTART) and len(args) == 2:
@@ -53,7 +55,7 @@ async def on_button(update: Update, context: Context) -> None:
         else:
             await send_text(update.get_bot(), chat_id(update), text, reply_markup=markup)
     elif action == keyboards.REPORT and args and args[0].isdigit():
-        await _button_report(rt, update, user, int(args[0]))
+        await _button_report(rt, update, query, user, int(args[0]))
     elif action == keyboards.DELETE and args:
         await query.answer()
         if args[0] == "yes":
@@ -82,8 +84,9 @@ async def on_button(update: Update, context: Context) -> None:
         await query.answer(t(user.language, "stale_button"))
 
 
-async def _button_report(rt: BotRuntime, update: Update, user: UserRecord, session_id: int) -> None:
-    query = update.callback_query
+async def _button_report(
+    rt: BotRuntime, update: Update, query: CallbackQuery, user: UserRecord, session_id: int
+) -> None:
     record = await rt.services.rehearsal.own_session(user.id, session_id)
     if record is None:
         await query.answer(t(user.language, "stale_button"))

@@ -55,20 +55,29 @@ async def guard(update: Update, context: Context) -> None:
 
 async def on_edited(update: Update, context: Context) -> None:
     """An edited message: not taken into account (the turn stands as first sent)."""
-    user = await runtime(context).user(update.effective_user)
-    await update.effective_message.reply_text(t(user.language, "edited"))
+    tg_user, message = update.effective_user, update.effective_message
+    if tg_user is None or message is None:  # not a person's message: nothing to answer
+        return
+    user = await runtime(context).user(tg_user)
+    await message.reply_text(t(user.language, "edited"))
 
 
 async def on_unknown_command(update: Update, context: Context) -> None:
     """A command the bot does not know."""
-    user = await runtime(context).user(update.effective_user)
-    await update.message.reply_text(t(user.language, "unknown_command"))
+    tg_user, message = update.effective_user, update.message
+    if tg_user is None or message is None:  # not a person's message: nothing to answer
+        return
+    user = await runtime(context).user(tg_user)
+    await message.reply_text(t(user.language, "unknown_command"))
 
 
 async def on_unsupported(update: Update, context: Context) -> None:
     """Stickers, photos, documents, videos…: only text and voice notes are read."""
-    user = await runtime(context).user(update.effective_user)
-    await update.effective_message.reply_text(t(user.language, "not_supported"))
+    tg_user, message = update.effective_user, update.effective_message
+    if tg_user is None or message is None:  # not a person's message: nothing to answer
+        return
+    user = await runtime(context).user(tg_user)
+    await message.reply_text(t(user.language, "not_supported"))
 
 
 async def on_error(update: object, context: Context) -> None:

@@ -141,14 +141,14 @@ class _Replayed:
         self.update = update
 
 
-class DurableUpdateQueue(asyncio.Queue):  # type: ignore[type-arg]
+class DurableUpdateQueue(asyncio.Queue[object]):  # PTB's `Application.update_queue` type
     """The application's update queue: an update is held in the database before it is queued."""
 
     def __init__(self, inbox: UpdateInbox) -> None:
         super().__init__()
         self.inbox = inbox
 
-    async def put(self, item: Any) -> None:
+    async def put(self, item: object) -> None:
         if isinstance(item, _Replayed):
             await super().put(item.update)
             return

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from telegram import Update
+from telegram import Document, Message, Update
 from telegram.ext import ContextTypes, MessageHandler, filters
 
 from bot.core import scripts
@@ -26,7 +26,7 @@ from bot.telegram.roles import has_role, principal_of, staff
 from bot.telegram.runtime import BotRuntime, runtime
 from bot.telegram.sending import send_text
 from bot.telegram.texts import t
-from scenarios.model import Scenario
+from scenarios.model import Lang, Scenario
 
 log = logging.getLogger(__name__)
 
@@ -42,38 +42,45 @@ class JuryRequest:
     scenario_id: str
 
 
-def preview(scenario: Scenario, lang: str) -> str:
+def preview(scenario: Scenario, lang: Lang) -> str:
     """The script at a glance: id, version, kind, title, stages, criteria."""
     return t(lang, "script_preview", **preview_fields(scenario, lang))
 
 
 async def on_script(update: Update, context: Context) -> None:
     """A YAML document from a jury member: lint it, then preview it."""
+    message = update.message
+    document = message.document if message is not None else None
+    if message is None or document is None:  # not a person's document: nothing to read
+        return
     rt = runtime(context)
     found = await staff(rt, update, "jury")
     if found is not None:
-        await _lint_upload(rt, update, *found)
+        await _lint_upload(rt, update, message, document, *found)
 
 
 async def on_document(update: Update, context: Context) -> None:
     """Any other document (audio files and .yaml/.yml are handled before): a jury member's text file
     (.txt, no extension, a text or YAML MIME type) is read as a YAML script, with a note; any other
     file gets "send the script as a .yaml file". Others get the usual "text and voice notes only"."""
-    rt = runtime(context)
-    user = await rt.user(update.effective_user)
-    if not has_role(rt.settings, user, "jury"):
-        await update.message.reply_text(t(user.language, "not_supported"))
+    tg_user, message = update.effective_user, update.message
+    document = message.document if message is not None else None
+    if tg_user is None or message is None or document is None:  # not a person's document: nothing to read
         return
-    document = update.message.document
+    rt = runtime(context)
+    user = await rt.user(tg_user)
+    if not has_role(rt.settings, user, "jury"):
+        await message.reply_text(t(user.language, "not_supported"))
+        return
     name = (document.file_name or "")[:100]
     if not looks_like_text(name, document.mime_type):
-        await update.message.reply_text(
-            t(user.language, "script_send_yaml", name=name or document.mime_type or "?")
-        )
+        await message.reply_text(t(user.language, "script_send_yaml", name=name or document.mime_type or "?"))
         return
     await _lint_upload(
         rt,
         update,
+        message,
+        document,
         user,
         principal_of(rt.settings, user),
         note=t(user.language, "script_read_as_yaml", name=name or "script"),
@@ -85,12 +92,17 @@ OTHER_DOCUMENTS = MessageHandler(filters.UpdateType.MESSAGE & filters.Document.A
 
 
 async def _lint_upload(
-    rt: BotRuntime, update: Update, user: UserRecord, me: Principal, note: str | None = None
+    rt: BotRuntime,
+    update: Update,
+    message: Message,
+    document: Document,
+    user: UserRecord,
+    me: Principal,
+    note: str | None = None,
 ) -> None:
-    document = update.message.document
     lang = user.language
     if document.file_size and document.file_size > MAX_SCRIPT_BYTES:
-        await update.message.reply_text(t(lang, "script_too_big"))
+        await message.reply_text(t(lang, "script_too_big"))
         return
     data = bytes(await (await document.get_file()).download_as_bytearray())
     try:
@@ -98,7 +110,7 @@ async def _lint_upload(
     except Refused as refused:
         await refusals.reply(update, lang, refused)
         return
-    bot, chat = update.get_bot(), update.effective_chat.id
+    bot, chat = update.get_bot(), message.chat_id
     head = note + "\n\n" if note else ""
     if uploaded.problems:
         await send_text(
@@ -130,15 +142,19 @@ async def _jury_request(update: Update, context: Context, usage: str) -> JuryReq
     """The steps /publish and /try share: the jury role and the scenario id; None once the user has
     been told why not."""
     rt = runtime(context)
-    found = await staff(rt, update, "jury", args=context.args, usage=usage)
-    if found is None:
+    args = context.args
+    found = await staff(rt, update, "jury", args=args, usage=usage)
+    if found is None or not args:  # without arguments, `staff` told them the usage
         return None
     user, me = found
-    return JuryRequest(rt, user, me, context.args[0][:100])
+    return JuryRequest(rt, user, me, args[0][:100])
 
 
 async def publish(update: Update, context: Context) -> None:
     """/publish <id>: the latest upload of this id becomes the live version (jury)."""
+    message = update.message
+    if message is None:  # not a person's message: nothing to answer
+        return
     request = await _jury_request(update, context, "publish_usage")
     if request is None:
         return
@@ -151,13 +167,14 @@ async def publish(update: Update, context: Context) -> None:
         await refusals.reply(update, lang, refused)
         return
     await rt.services.refresh_catalog()
-    await update.message.reply_text(
-        t(lang, "published_done", id=request.scenario_id, version=published.version)
-    )
+    await message.reply_text(t(lang, "published_done", id=request.scenario_id, version=published.version))
 
 
 async def try_(update: Update, context: Context) -> None:
     """/try <id>: play the latest upload of this id (or the live version, when newer) in exam mode (jury)."""
+    message = update.message
+    if message is None:  # not a person's message: nothing to answer
+        return
     request = await _jury_request(update, context, "try_usage")
     if request is None:
         return
@@ -170,7 +187,7 @@ async def try_(update: Update, context: Context) -> None:
         await refusals.reply(update, lang, refused)
         return
     scenario, source = trial.scenario, trial.source
-    bot, chat = update.get_bot(), update.effective_chat.id
+    bot, chat = update.get_bot(), message.chat_id
     active = await rt.services.rehearsal.active_session(user.id)
     if active is not None and sessions.started_by(active, update.update_id):  # handled again after a crash
         await sessions.announce_again(rt, bot, chat, user, active)

@@ -36,6 +36,9 @@ READERS = core.READERS
 
 async def transcripts(update: Update, context: Context) -> None:
     """/transcripts <scenario id> (jury: without candidates) or <cohort> (trainers: their members')."""
+    message = update.message
+    if message is None:  # not a person's message: nothing to answer
+        return
     rt = runtime(context)
     found = await staff(rt, update, *READERS, args=context.args, usage="transcripts_usage")
     if found is None:
@@ -50,32 +53,36 @@ async def transcripts(update: Update, context: Context) -> None:
     count = len(listed.sessions)
     if isinstance(listed, core.CohortSessions):
         if not count:
-            await update.message.reply_text(t(lang, "transcripts_cohort_none", cohort=listed.cohort.name))
+            await message.reply_text(t(lang, "transcripts_cohort_none", cohort=listed.cohort.name))
             return
         lines = [t(lang, "transcripts_cohort_title", cohort=listed.cohort.name, count=count)]
     else:
         if not count:
-            await update.message.reply_text(t(lang, "transcripts_none", id=listed.scenario_id[:64]))
+            await message.reply_text(t(lang, "transcripts_none", id=listed.scenario_id[:64]))
             return
         lines = [t(lang, "transcripts_title", id=listed.scenario_id, count=count)]
     if count > MAX_LISTED:
         lines.append(t(lang, "transcripts_more", more=count - MAX_LISTED))
     lines += listed.lines(lang, last=MAX_LISTED)
-    await send_text(update.get_bot(), update.effective_chat.id, "\n".join(lines))
+    await send_text(update.get_bot(), message.chat_id, "\n".join(lines))
 
 
 async def transcript(update: Update, context: Context) -> None:
     """/transcript <session no.>: a finished session in full, named for the candidate's trainer,
     without the candidate's name for the jury."""
+    message = update.message
+    if message is None:  # not a person's message: nothing to answer
+        return
     rt = runtime(context)
-    found = await staff(rt, update, *READERS, args=context.args, usage="transcript_usage")
-    if found is None:
+    args = context.args
+    found = await staff(rt, update, *READERS, args=args, usage="transcript_usage")
+    if found is None or not args:  # without arguments, `staff` told them the usage
         return
     user, me = found
-    ref = context.args[0].lstrip("#")[:16]
+    ref = args[0].lstrip("#")[:16]
     try:
         reading = await core.read(rt.services.repo, me, rt.services.catalog, ref)
     except Refused as refused:
         await refusals.reply(update, user.language, refused)
         return
-    await send_text(update.get_bot(), update.effective_chat.id, reading.text(user.language))
+    await send_text(update.get_bot(), message.chat_id, reading.text(user.language))

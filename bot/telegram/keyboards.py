@@ -14,7 +14,7 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.catalog import Catalog
-from bot.telegram.texts import KIND_ICONS, t
+from bot.telegram.texts import KIND_ICONS, Lang, t
 from scenarios.model import Scenario
 
 log = logging.getLogger(__name__)
@@ -144,7 +144,7 @@ def languages() -> InlineKeyboardMarkup:
     )
 
 
-def _lang(lang: str) -> str:
+def _lang(lang: str) -> Lang:
     return "fr" if lang == "fr" else "en"
 
 

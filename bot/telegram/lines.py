@@ -47,32 +47,35 @@ MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
 Notify = Callable[[str], Awaitable[Any]]
 
 
-async def _busy(rt: BotRuntime, update: Update, user: UserRecord) -> bool:
+async def _busy(rt: BotRuntime, update: Update, message: Message, user: UserRecord) -> bool:
     """A line sent while the previous one is still being answered gets a polite note, not a turn."""
     if not rt.processor.arrived_while_busy(update):
         return False
     if await rt.services.inbox.mark_update_processed(update.update_id):  # False: a redelivery, say nothing
-        await update.effective_message.reply_text(t(user.language, "busy"))
+        await message.reply_text(t(user.language, "busy"))
     return True
 
 
 async def on_text(update: Update, context: Context) -> None:
     """A text line: a turn of the active session."""
-    rt = runtime(context)
-    user, record = await rt.user_playing(update.effective_user, last_turns=TURN_PATH_TURNS)  # one read
-    text = update.message.text or ""
-    if record is None:
-        await update.message.reply_text(t(user.language, "no_session"))
+    tg_user, message = update.effective_user, update.message
+    if tg_user is None or message is None:  # not a person's message: nothing to answer
         return
-    if await _busy(rt, update, user):
+    rt = runtime(context)
+    user, record = await rt.user_playing(tg_user, last_turns=TURN_PATH_TURNS)  # one read
+    text = message.text or ""
+    if record is None:
+        await message.reply_text(t(user.language, "no_session"))
+        return
+    if await _busy(rt, update, message, user):
         return
     if len(text) > rt.options.max_turn_chars:
-        await update.message.reply_text(
+        await message.reply_text(
             t(user.language, "too_long", length=len(text), limit=rt.options.max_turn_chars)
         )
         return
     if not has_words(text):  # blank, emoji or punctuation only: nothing for the persona to answer
-        await update.message.reply_text(t(user.language, "empty_line"))
+        await message.reply_text(t(user.language, "empty_line"))
         return
     record = await drop_unsure(rt, record)
     await sessions.play_turn(
@@ -84,7 +87,7 @@ async def on_text(update: Update, context: Context) -> None:
         text.strip(),
         answered=lambda: rt.processor.answered(update),
         update_id=update.update_id,
-        sent_at=update.message.date,
+        sent_at=message.date,
     )
 
 
@@ -106,22 +109,25 @@ def spoken_media(message: Message | None) -> Voice | Audio | Document | None:
 
 async def on_voice(update: Update, context: Context) -> None:
     """A voice note (or an audio file): transcribed, shown back, played as a turn with its audio measures."""
-    rt = runtime(context)
-    user, record = await rt.user_playing(update.effective_user, last_turns=TURN_PATH_TURNS)  # one read
-    lang, bot, chat = user.language, update.get_bot(), chat_id(update)
-    note = spoken_media(update.message)
-    assert note is not None
-    if record is None:
-        await update.message.reply_text(t(lang, "voice_no_session"))
+    tg_user, message = update.effective_user, update.message
+    note = spoken_media(message)
+    if tg_user is None or message is None or note is None:  # not a person's spoken line: nothing to answer
         return
-    if await _busy(rt, update, user):
+    rt = runtime(context)
+    user, record = await rt.user_playing(tg_user, last_turns=TURN_PATH_TURNS)  # one read
+    lang, bot, chat = user.language, update.get_bot(), chat_id(update)
+    if record is None:
+        await message.reply_text(t(lang, "voice_no_session"))
+        return
+    if await _busy(rt, update, message, user):
         return
     limit, seconds = rt.settings.max_audio_seconds, _voice_seconds(note)
     if seconds is not None and seconds > limit:
-        await update.message.reply_text(t(lang, "voice_too_long", seconds=round(seconds), limit=int(limit)))
+        await message.reply_text(t(lang, "voice_too_long", seconds=round(seconds), limit=int(limit)))
         return
-    if (note.file_size or 0) > MAX_DOWNLOAD_BYTES:  # the Bot API serves files up to 20 MB
-        await update.message.reply_text(t(lang, "voice_file_too_big", mb=round(note.file_size / 1_000_000)))
+    size = note.file_size or 0
+    if size > MAX_DOWNLOAD_BYTES:  # the Bot API serves files up to 20 MB
+        await message.reply_text(t(lang, "voice_file_too_big", mb=round(size / 1_000_000)))
         return
     mime = getattr(note, "mime_type", None) or "audio/ogg"
     async with ChatActionLoop(bot, chat, interval=rt.options.typing_interval):
@@ -145,8 +151,8 @@ async def on_voice(update: Update, context: Context) -> None:
         update.update_id,
         seconds=seconds,
         mime_type=mime[:64],
-        sent_at=update.message.date,
-        notify=update.message.reply_text,
+        sent_at=message.date,
+        notify=message.reply_text,
         answered=lambda: rt.processor.answered(update),
     )
 

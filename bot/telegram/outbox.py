@@ -16,7 +16,7 @@ from bot.core.outbox import AssignmentMade, Notice, RoleGranted, ScoreAmended, S
 from bot.core.principal import UserRecord
 from bot.telegram import keyboards
 from bot.telegram.sending import send_text
-from bot.telegram.texts import t
+from bot.telegram.texts import Lang, t
 from feedback.charts import short_code
 from feedback.report import summary
 
@@ -36,7 +36,7 @@ def level_text(level: int | None) -> str:
     return "–" if level is None else str(level)
 
 
-def render(notice: Notice, lang: str) -> list[tuple[str, InlineKeyboardMarkup | None]]:
+def render(notice: Notice, lang: Lang) -> list[tuple[str, InlineKeyboardMarkup | None]]:
     """The messages (text, buttons) that tell a person of `notice`, in `lang`."""
     if isinstance(notice, AssignmentMade):
         scenario = notice.scenario

@@ -54,8 +54,12 @@ async def staff(
     rt: BotRuntime, update: Update, *roles: StaffRole, args: list[str] | None = None, usage: str | None = None
 ) -> tuple[UserRecord, Principal] | None:
     """The user and their principal if they hold one of `roles` (and, with `usage`, sent arguments);
-    None once told that the command is not theirs (or how to write it)."""
-    user = await rt.user(update.effective_user)
+    None once told that the command is not theirs (or how to write it), or for an update without a
+    sender (not a person's message: nothing to answer)."""
+    tg_user = update.effective_user
+    if tg_user is None:
+        return None
+    user = await rt.user(tg_user)
     me = principal_of(rt.settings, user)
     try:
         me.require(*roles)
@@ -64,7 +68,9 @@ async def staff(
         await refusals.reply(update, user.language, refused)
         return None
     if usage is not None and not args:
-        await update.effective_message.reply_text(t(user.language, usage))
+        message = update.effective_message
+        if message is not None:
+            await message.reply_text(t(user.language, usage))
         return None
     return user, me
 

@@ -73,6 +73,9 @@ async def revoke(update: Update, context: Context) -> None:
 
 
 async def _set_role(update: Update, context: Context, *, granting: bool) -> None:
+    message = update.message
+    if message is None:  # not a person's message: nothing to answer
+        return
     rt = runtime(context)
     found = await staff(rt, update, "admin")
     if found is None:
@@ -80,7 +83,7 @@ async def _set_role(update: Update, context: Context, *, granting: bool) -> None
     user, me = found
     lang, args = user.language, context.args or []
     if len(args) != 2 or args[1].lower() not in GRANTABLE:
-        await update.message.reply_text(t(lang, "grant_usage" if granting else "revoke_usage"))
+        await message.reply_text(t(lang, "grant_usage" if granting else "revoke_usage"))
         return
     role, ref = args[1].lower(), args[0]
     target = f"tg:{ref}" if ref.lstrip("-").isdigit() else ref  # a Telegram id, else a stored name
@@ -98,7 +101,7 @@ async def _set_role(update: Update, context: Context, *, granting: bool) -> None
     await menus.set_user_menu(update.get_bot(), rt.settings, changed.after)
     before = changed.before
     fields = {"name": before.display_name, "tg": before.telegram_id, "role": t(lang, f"role_one_{role}")}
-    await update.message.reply_text(t(lang, "granted" if granting else "revoked", **fields))
+    await message.reply_text(t(lang, "granted" if granting else "revoked", **fields))
     await held.release(TelegramOutbox(update.get_bot()))
 
 
@@ -111,6 +114,9 @@ def invite_link(bot_username: str, code: str | None) -> str:
 
 async def cohort(update: Update, context: Context) -> None:
     """/cohort new <name>: a cohort and its invite link; /cohort: the trainer's cohorts."""
+    message = update.message
+    if message is None:  # not a person's message: nothing to answer
+        return
     rt = runtime(context)
     found = await staff(rt, update, "trainer")
     if found is None:
@@ -121,7 +127,7 @@ async def cohort(update: Update, context: Context) -> None:
     if not args:
         listed = await cohorts.list_owned(repo, me)
         if not listed:
-            await update.message.reply_text(t(lang, "no_cohorts"))
+            await message.reply_text(t(lang, "no_cohorts"))
             return
         lines = [t(lang, "cohort_list")]
         for item in listed:
@@ -136,18 +142,18 @@ async def cohort(update: Update, context: Context) -> None:
                     link=invite_link(username, c.invite_code),
                 )
             )
-        await send_text(update.get_bot(), update.effective_chat.id, "\n".join(lines))
+        await send_text(update.get_bot(), message.chat_id, "\n".join(lines))
         return
     name = cohorts.unquote(" ".join(args[1:]))[:200]
     if args[0].lower() != "new" or not name:
-        await update.message.reply_text(t(lang, "cohort_usage"))
+        await message.reply_text(t(lang, "cohort_usage"))
         return
     try:
         created = await cohorts.create(repo, me, name)
     except Refused as refused:
         await refusals.reply(update, lang, refused)
         return
-    await update.message.reply_text(
+    await message.reply_text(
         t(lang, "cohort_created", name=name, id=created.id, link=invite_link(username, created.invite_code))
     )
 
@@ -159,6 +165,9 @@ async def assign(update: Update, context: Context) -> None:
     """/assign <scenario id> <cohort> [DD/MM/YYYY | YYYY-MM-DD] [exam [attempts]]: every member is told,
     with a button. The cohort name may hold spaces and be quoted; the due date and `exam` may come in
     either order after it."""
+    message = update.message
+    if message is None:  # not a person's message: nothing to answer
+        return
     rt = runtime(context)
     found = await staff(rt, update, "trainer")
     if found is None:
@@ -177,13 +186,13 @@ async def assign(update: Update, context: Context) -> None:
         elif DATE.fullmatch(last) and due is None:
             due = parse_due(last)
             if due is None:
-                await update.message.reply_text(t(lang, "bad_date", value=last[:32]))
+                await message.reply_text(t(lang, "bad_date", value=last[:32]))
                 return
             args.pop()
         else:
             break
     if len(args) < 2:
-        await update.message.reply_text(t(lang, "assign_usage"))
+        await message.reply_text(t(lang, "assign_usage"))
         return
     try:
         done = await assignments.assign(
@@ -200,7 +209,7 @@ async def assign(update: Update, context: Context) -> None:
     except Refused as refused:
         await refusals.reply(update, lang, refused)
         return
-    await update.message.reply_text(
+    await message.reply_text(
         t(
             lang,
             "assigned_done",
@@ -233,13 +242,16 @@ async def _results(
 
 async def results_(update: Update, context: Context) -> None:
     """/results <cohort>: per candidate (display name), per criterion, the last and best levels."""
+    message = update.message
+    if message is None:  # not a person's message: nothing to answer
+        return
     found = await _results(update, context, "results_usage")
     if found is None:
         return
     user, outcome = found
     lang = user.language
     if not outcome.rows:
-        await update.message.reply_text(t(lang, "results_none", cohort=outcome.cohort.name))
+        await message.reply_text(t(lang, "results_none", cohort=outcome.cohort.name))
         return
     lines = [t(lang, "results_title", cohort=outcome.cohort.name)]
     for r in outcome.by_candidate():
@@ -251,11 +263,14 @@ async def results_(update: Update, context: Context) -> None:
         lines.append(t(lang, "results_candidate", name=r.name, sessions=r.sessions, score=score))
         for code in r.levels:
             lines.append(f"   {short_code(code)} : {level_text(r.last(code))} / {level_text(r.best(code))}")
-    await send_text(update.get_bot(), update.effective_chat.id, "\n".join(lines))
+    await send_text(update.get_bot(), message.chat_id, "\n".join(lines))
 
 
 async def export(update: Update, context: Context) -> None:
     """/export <cohort>: the CSV (one row per session and criterion) and an HTML summary."""
+    message = update.message
+    if message is None:  # not a person's message: nothing to answer
+        return
     found = await _results(update, context, "export_usage")
     if found is None:
         return
@@ -263,7 +278,7 @@ async def export(update: Update, context: Context) -> None:
     target = outcome.cohort
     csv_text = await asyncio.to_thread(outcome.to_csv)
     page = await asyncio.to_thread(outcome.to_html, user.language)
-    bot, chat, lang = update.get_bot(), update.effective_chat.id, user.language
+    bot, chat, lang = update.get_bot(), message.chat_id, user.language
     await bot.send_document(
         chat,
         csv_text.encode("utf-8"),
@@ -283,6 +298,9 @@ async def export(update: Update, context: Context) -> None:
 
 async def review(update: Update, context: Context) -> None:
     """/review: the proposed scorecards of the trainer's members, each with an excerpt and buttons."""
+    message = update.message
+    if message is None:  # not a person's message: nothing to answer
+        return
     rt = runtime(context)
     found = await staff(rt, update, "trainer")
     if found is None:
@@ -291,7 +309,7 @@ async def review(update: Update, context: Context) -> None:
     lang = user.language
     waiting = await reviews.proposed(rt.services.repo, me, rt.services.catalog, limit=REVIEW_LISTED)
     if not waiting:
-        await update.message.reply_text(t(lang, "review_none"))
+        await message.reply_text(t(lang, "review_none"))
         return
     for item in waiting:
         card, record = item.card, item.record
@@ -319,11 +337,14 @@ async def review(update: Update, context: Context) -> None:
                 ]
             ]
         )
-        await send_text(update.get_bot(), update.effective_chat.id, text, reply_markup=markup)
+        await send_text(update.get_bot(), message.chat_id, text, reply_markup=markup)
 
 
 async def amend(update: Update, context: Context) -> None:
     """/amend <scorecard id> <criterion> <level 0-3> <comment>: the candidate is told."""
+    message = update.message
+    if message is None:  # not a person's message: nothing to answer
+        return
     rt = runtime(context)
     found = await staff(rt, update, "trainer")
     if found is None:
@@ -331,7 +352,7 @@ async def amend(update: Update, context: Context) -> None:
     user, me = found
     args, lang = context.args or [], user.language
     if len(args) < 3:
-        await update.message.reply_text(t(lang, "amend_usage"))
+        await message.reply_text(t(lang, "amend_usage"))
         return
     held = HeldOutbox()  # the trainer hears first, then the candidate
     try:
@@ -340,7 +361,7 @@ async def amend(update: Update, context: Context) -> None:
         await refusals.reply(update, lang, refused)
         return
     assert done.code is not None
-    await update.message.reply_text(
+    await message.reply_text(
         t(
             lang,
             "amended_done",
@@ -355,9 +376,11 @@ async def amend(update: Update, context: Context) -> None:
 
 async def on_review_button(update: Update, context: Context) -> None:
     """The Confirm / Amend buttons of /review (trainers of the candidate's cohort only)."""
+    query, tg_user = update.callback_query, update.effective_user
+    if query is None or tg_user is None:  # not a button pressed by a person: nothing to answer
+        return
     rt = runtime(context)
-    query = update.callback_query
-    user = await rt.user(update.effective_user)
+    user = await rt.user(tg_user)
     me = principal_of(rt.settings, user)
     action, args = keyboards.unpack(query.data)
     if not me.has("trainer"):
@@ -365,6 +388,8 @@ async def on_review_button(update: Update, context: Context) -> None:
             t(user.language, "not_allowed", roles=t(user.language, "role_trainer")), show_alert=True
         )
         return
+    # where to write back: a button the bot sent comes with its chat (only inline-mode buttons have none)
+    chat = update.effective_chat
     ref = args[0] if args else ""
     if action == CONFIRM:
         held = HeldOutbox()
@@ -373,10 +398,11 @@ async def on_review_button(update: Update, context: Context) -> None:
         except Refused as refused:
             await query.answer(refusals.text(user.language, refused))
             return
-        await update.get_bot().send_message(
-            update.effective_chat.id,
-            t(user.language, "confirmed_done", id=done.record.id, name=done.candidate.display_name),
-        )
+        if chat is not None:
+            await update.get_bot().send_message(
+                chat.id,
+                t(user.language, "confirmed_done", id=done.record.id, name=done.candidate.display_name),
+            )
         await held.release(TelegramOutbox(update.get_bot()))
         await query.answer(None)
         return
@@ -387,17 +413,18 @@ async def on_review_button(update: Update, context: Context) -> None:
         return
     await query.answer()
     codes = reviews.criterion_codes(found.proposal)
-    await update.get_bot().send_message(
-        update.effective_chat.id, t(user.language, "amend_help", id=ref, **codes)
-    )
+    if chat is not None:
+        await update.get_bot().send_message(chat.id, t(user.language, "amend_help", id=ref, **codes))
 
 
 async def help_staff(update: Update, context: Context) -> None:
     """/help_staff: the trainer, jury and admin commands (for trainers, jury members and admins)."""
+    tg_user, message = update.effective_user, update.message
+    if tg_user is None or message is None:  # not a person's message: nothing to answer
+        return
     rt = runtime(context)
-    user = await rt.user(update.effective_user)
-    if not has_role(rt.settings, user, "jury"):
-        user = await require(rt, update, "trainer")
-    if user is not None:
-        await update.message.reply_text(t(user.language, "help_staff"))
-        await menus.set_user_menu(update.get_bot(), rt.settings, user)
+    user = await rt.user(tg_user)
+    allowed = user if has_role(rt.settings, user, "jury") else await require(rt, update, "trainer")
+    if allowed is not None:
+        await message.reply_text(t(allowed.language, "help_staff"))
+        await menus.set_user_menu(update.get_bot(), rt.settings, allowed)

@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from bot.catalog import Catalog
 from bot.config import Settings
 from bot.telegram.scorecards import Scored, criteria_lines, score_text
-from bot.telegram.texts import KIND_ICONS, difficulty_name, kind_name, t
+from bot.telegram.texts import KIND_ICONS, Lang, difficulty_name, kind_name, t
 from personas.model import Persona
 from scenarios.model import Scenario
 
 log = logging.getLogger(__name__)
 
 
-def _l(lang: str) -> str:
+def _l(lang: str) -> Lang:
     return "fr" if lang == "fr" else "en"
 
 
@@ -67,7 +67,7 @@ def scenario_list(
     difficulty, whether it is assigned (and an exam), and what the candidate already did with it."""
     assigned, played = assigned or {}, played or {}
     lines = [t(lang, "scenarios_title")]
-    kind = None
+    kind: str | None = None
     for s in scenarios:
         if s.kind.value != kind:
             kind = s.kind.value

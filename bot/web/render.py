@@ -17,6 +17,7 @@ from bot.core.principal import Principal, Refused
 from bot.web import csrf
 from bot.web.outbox import BotApiOutbox
 from bot.web.texts import LANGS, refusal, t
+from scenarios.model import Lang
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -52,11 +53,11 @@ def state(request: Request) -> WebState:
     return request.app.state.web
 
 
-def lang_of(request: Request, me: Principal | None) -> str:
+def lang_of(request: Request, me: Principal | None) -> Lang:
     chosen = request.session.get("lang")
     if chosen in LANGS:
         return chosen
-    return me.language if me is not None and me.language in LANGS else "fr"
+    return "en" if me is not None and me.language == "en" else "fr"
 
 
 def flash(request: Request, text: str, kind: str = "ok") -> None:
