@@ -9,7 +9,10 @@ A reply is rejected when it
   (reservation price, walk-away, never-accept: "never shown to the candidate") and undisclosed facts
   are never a source of figures;
 - gives away a value of the limits or of an undisclosed fact in any written form, as read by
-  `personas.numerals.quantities` ("4-10", "quatre dix", "un, huit", letter by letter, Roman numerals…).
+  `personas.numerals.quantities` ("4-10", "quatre dix", "un, huit", letter by letter, Roman numerals…),
+  or worked out or said in pieces over the whole reply, as read by `personas.arithmetic.composed`
+  ("15 plus 3 %", "la moitié de 36 %", "Premier chiffre : un. Deuxième : huit.", "Four euros. And the
+  cents? Ten."); what the authorised material itself works out may be said back.
   A value the public material also has is still refused when said in the limit's sense: the limit
   "18 %" is given away by "dix-huit pour cent" or a bare "dix-huit" even when the persona has
   "18 magasins" (the unit decides);
@@ -31,6 +34,7 @@ from decimal import Decimal
 from functools import cached_property, lru_cache
 
 from personas.agreements import agreements
+from personas.arithmetic import composed
 from personas.model import Persona
 from personas.numerals import figures, quantities
 from personas.text_fold import WORD, any_of, normalise
@@ -287,18 +291,20 @@ class Guard:
 
     @cached_property
     def _allowed_numbers(self) -> dict[str, frozenset[str | None]]:
-        """Every value the authorised material writes, with the units it is written with."""
-        return _number_index((*self.authorised, *self.figures_only))
+        """Every value the authorised material writes or computes ("15 plus 3 %": 18 %), with the units it
+        is written with."""
+        return _number_index((*self.authorised, *self.figures_only), computed=True)
 
     @cached_property
     def _forbidden_numbers(self) -> dict[str, frozenset[str | None]]:
-        """The values of the limits and of the undisclosed facts, with their units."""
+        """The values the limits and the undisclosed facts write, with their units (what they would
+        compute is no limit: "2 + 1 gratuit" is an offer, not 3)."""
         return _number_index((*self.limits, *self.hidden_facts))
 
     def _leaked(self, text: str) -> str | None:
         """A value of the limits or of an undisclosed fact that `text` writes in any form, unless the
         authorised material writes that value in the same sense."""
-        stated = quantities(text)
+        stated = (*quantities(text), *composed(text))
         forbidden = self._forbidden_numbers if stated else {}
         if not forbidden:
             return None
@@ -379,10 +385,10 @@ aujourd'hui, à une condition : 2 % de plus"). The lines of the other beats do w
 conclude (an offer taken, a closing "marché conclu"); a fact's line may concede a point, not conclude."""
 
 
-def _number_index(texts: Sequence[str]) -> dict[str, frozenset[str | None]]:
+def _number_index(texts: Sequence[str], computed: bool = False) -> dict[str, frozenset[str | None]]:
     index: dict[str, set[str | None]] = {}
     for text in texts:
-        for q in quantities(text, readings=False):
+        for q in (*quantities(text, readings=False), *(composed(text) if computed else ())):
             if q.trusted:
                 for value in q.values:
                     index.setdefault(value, set()).add(q.unit)

@@ -8,7 +8,8 @@
   "store"; "~" and the stem of another noun; None when bare) and, for numerals written side by side,
   the other values they can be read as together ("4-10" also reads 4.10 and 410);
 - `figures` is the plainer reading: digits anywhere, number words only before a unit;
-- `numeral_text` is the text `quantities` reads: numerals in one writing.
+- `numeral_text` is the text `quantities` reads: numerals in one writing;
+- `numerals` gives the same numbers one by one with where they stand in it (for `personas.arithmetic`).
 
 Limits: French and English number words only, up to the billions; a lone "un", "une", "one" (an
 article), or a lone "neuf", "zéro", "cent", "mille", "hundred"… or a small number after "les", "the"…
@@ -291,6 +292,8 @@ _GAP = re.compile(
 )
 """What may stand between two numerals read together: punctuation, a decimal word, a currency, "and",
 "then" ("quatre, puis un, puis zéro")."""
+_FRENCH_HUNDREDS = re.compile(r"\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf)[\s-]+$")
+"""Before "cents", the only words that make it hundreds ("trois cents"; "thirty cents" is money)."""
 _RANGE = re.compile(r"\s*(?:-|–|—|a|au|to|ou|or|jusqu'a|up to)\s*")
 
 _UNITS: dict[str, str] = {}
@@ -495,10 +498,48 @@ def _digit_values_str(token: str) -> set[str]:
 @lru_cache(maxsize=4096)
 def quantities(text: str, readings: bool = True) -> tuple[Quantity, ...]:
     """Every number `text` writes, in any written form, with its unit (and its other readings)."""
-    norm = numeral_text(text)
+    out: list[Quantity] = []
+    for run, (unit, scale, _end) in _units(numeral_text(text)):
+        out.extend(_read_run(run, unit, scale, readings))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Numeral:
+    """One number as written, and where it stands in `numeral_text(text)`: what `personas.arithmetic`
+    reads operators and dictated digits around."""
+
+    start: int
+    end: int  # where the numeral ends
+    unit_end: int  # where its unit (or scale) ends: `end` when it has none, or for a run's first numerals
+    values: frozenset[str]  # as `Quantity.values`, the scale applied ("2,4 M€": 2.4 and 2400000)
+    digits: str  # its digits as said, in order ("4", "10", "18")
+    unit: str | None  # as `Quantity.unit`, except "cents", left as written
+    run: int  # numerals written side by side share a run
+    article: bool  # a lone "un", "une", "one": maybe an article
+
+
+@lru_cache(maxsize=4096)
+def numerals(text: str) -> tuple[Numeral, ...]:
+    """Every number `text` writes, where it is, in order (see `Numeral`)."""
+    out: list[Numeral] = []
+    for index, (run, (unit, scale, unit_end)) in enumerate(_units(numeral_text(text))):
+        for n in run:
+            values = n.value_set()
+            if scale != 1:
+                values |= {_times(v, scale) for v in values}
+            end = unit_end if n is run[-1] else n.end
+            alone = len(run) == 1
+            article = alone and n.article
+            out.append(
+                Numeral(n.start, n.end, end, frozenset(values), n.digit_string(), unit, index, article)
+            )
+    return tuple(out)
+
+
+def _units(norm: str) -> list[tuple[list[_Number], tuple[str | None, int, int]]]:
+    """The runs of numerals of a `numeral_text`, each with its unit, scale and where they end."""
     runs = _runs(norm)
-    if not runs:
-        return ()
     units = [_unit(norm, run, money) for run, money in runs]
     for i in range(len(runs) - 2, -1, -1):  # "de 45 à 60 jours": the first bound takes the unit
         if (
@@ -506,11 +547,8 @@ def quantities(text: str, readings: bool = True) -> tuple[Quantity, ...]:
             and units[i + 1][0] is not None
             and _RANGE.fullmatch(norm, runs[i][0][-1].end, runs[i + 1][0][0].start)
         ):
-            units[i] = units[i + 1]
-    out: list[Quantity] = []
-    for (run, _money), (unit, scale) in zip(runs, units, strict=True):
-        out.extend(_read_run(run, unit, scale, readings))
-    return tuple(out)
+            units[i] = (*units[i + 1][:2], units[i][2])
+    return [(run, unit) for (run, _money), unit in zip(runs, units, strict=True)]
 
 
 def _runs(norm: str) -> list[tuple[list[_Number], bool]]:
@@ -554,6 +592,8 @@ def _runs(norm: str) -> list[tuple[list[_Number], bool]]:
                 last.values = {_times(v, value) for v in last.value_set()} | last.value_set()
                 last.end = match.end()
                 continue
+            if piece == "cents" and not _FRENCH_HUNDREDS.search(norm, 0, match.start()):
+                break  # "thirty cents", "two cents", "the cents": a unit or a noun, not hundreds
             if last is not None and last.add_word(value):
                 last.end = match.end()
                 continue
@@ -571,16 +611,18 @@ def _runs(norm: str) -> list[tuple[list[_Number], bool]]:
             run.append(number)
         else:
             continue
-        runs.append((run, money))  # "cents" after digits ends the run
+        if run:
+            runs.append((run, money))  # "cents" after digits, or alone, ends the run
         run, money, decimal = [], False, False
     if run:
         runs.append((run, money))
     return runs
 
 
-def _unit(norm: str, run: list[_Number], money: bool) -> tuple[str | None, int]:
-    """The unit written after a run (or a currency before it), and a scale ("12 M€", "310k")."""
-    scale = 1
+def _unit(norm: str, run: list[_Number], money: bool) -> tuple[str | None, int, int]:
+    """The unit written after a run (or a currency before it), a scale ("12 M€", "310k"), and where
+    what was read as its unit or scale ends."""
+    scale, end = 1, run[-1].end
     if money or _CURRENCY_BEFORE.search(norm, max(0, run[0].start - 5), run[0].start):
         unit: str | None = "money"
     else:
@@ -591,24 +633,25 @@ def _unit(norm: str, run: list[_Number], money: bool) -> tuple[str | None, int]:
         if match is None:
             break
         if match.group("sym"):
-            return _UNITS[match.group("sym")], scale
+            return _UNITS[match.group("sym")], scale, match.end()
         word = match.group("w")
         glued = match.start("w") == run[-1].end  # "1er", "3rd", "48h", "12m"
         if word.startswith("d'"):
             word = word[2:]
         if word in _SCALES and (glued or pos == run[-1].end) and scale == 1:
             scale, pos = _SCALES[word], match.end()
+            end = pos
             continue
         if unit is not None:
             break
         if word in ("point", "points", "pt", "pts"):  # "points de vente", "2 points de marge", "three points"
             after = norm[match.end() : match.end() + 20]
             if after.startswith(" de vente"):
-                return "store", scale
-            return ("%" if _PERCENT_POINTS.match(after) else "~point"), scale
+                return "store", scale, match.end()
+            return ("%" if _PERCENT_POINTS.match(after) else "~point"), scale, match.end()
         known = _UNITS.get(word)
         if known is not None:
-            return known, scale
+            return known, scale, match.end()
         if glued:
             break
         if word in _SEE_THROUGH or (word in ("de", "of") and _DETERMINER_NEXT.match(norm, match.end())):
@@ -616,8 +659,8 @@ def _unit(norm: str, run: list[_Number], money: bool) -> tuple[str | None, int]:
             continue
         if word in _BARE_AFTER or "'" in word or len(word) < 3:
             break
-        return "~" + (word[:-1] if len(word) > 4 and word[-1] in "sx" else word)[:6], scale
-    return unit, scale
+        return "~" + (word[:-1] if len(word) > 4 and word[-1] in "sx" else word)[:6], scale, match.end()
+    return unit, scale, end
 
 
 def _read_run(run: list[_Number], unit: str | None, scale: int, other_readings: bool) -> list[Quantity]:
