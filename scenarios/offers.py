@@ -5,12 +5,21 @@ on / I / we with a verb of offering, accepting or granting, not negated) and ret
 sentence with their unit: percent, eur, days, units, months (years are read as months). Figures inside
 the condition of a conditional offer ("si vous vous engagez sur 24 mois, ...") are the counterpart asked,
 not the offer; the offer is then marked conditional. A figure the candidate only quotes or argues with
-("vous demandez 6 %", "6 % représenteraient 148 k€") is not an offer. Deterministic, standard library.
+("vous demandez 6 %", "6 % représenteraient 148 k€") is not an offer. Every figure offered is read, not only
+the first ("3 % de remise, voire 15 %", "we could start at 2 % and go to 12 %"), so that the mandate check
+sees the largest concession: a figure said without an offering verb of its own ("…, voire 15 %", "Et même
+15 %.") goes on with the offer before it and carries its words, which tell the term it is about (without
+them, at the opening of a negotiation, the 15 % fell on no term). Not offers, though in an offering
+sentence: a clause said of the other side ("vous demandez 15 %, je peux faire 3 %"), a figure set against
+the offer ("au lieu des 15 % que vous demandez", "rather than 15%"), and the amount or quantity an offer
+applies to ("3 % sur 500 unités", "12 000 € sur les 91 800 € réclamés"); the other side's demand granted
+("je vous accorde les 6 % que vous demandez") is offered. Deterministic, standard library.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from scenarios.model import Unit
@@ -146,6 +155,8 @@ _OFFER_EN = (
     r"|refund|reimburse|accept|agree|match|add|pay|take|commit|move|bring|propose|consider|throw|knock|shave"
     r"|prepared|willing|ready)\b"
     r"|\b(?:i|we)\b[^.?!]{0,20}?\b(?:offer|propose|guarantee|grant|commit|agree|accept)\w*\b"
+    r"|\b(?:i|we)(?:'ll|'d| can| could| will| would| shall| might)\s+(?:\w+\s+){0,2}?(?:start|begin)(?: you)?"
+    r" (?:at|with|from)\b"
 )
 _OFFER = re.compile(
     rf"{_OFFER_FR}|{_OFFER_EN}"
@@ -161,38 +172,120 @@ _CONDITION = re.compile(
 )
 _COUNTERPART = re.compile(r"\b(?:en contrepartie|en echange|in return|in exchange)\b")
 _MAIN_AFTER = re.compile(r"(?<!\d),(?!\d)|\b(?:alors|then)\b")
-_CLAUSES = re.compile(r"(?<!\d),(?!\d)|:|\b(?:mais|but|en revanche|par contre|however|instead)\b")
+_CLAUSES = re.compile(r"(?<!\d),(?!\d)|:|\b(?:mais|but|en revanche|par contre|however|instead(?! of))\b")
 _PROTECT = {".": "\u2024", ",": "\u201a"}
 
 
 def offered_figures(text: str) -> list[OfferedSentence]:
     """The sentences of `text` in which the candidate offers something, with the figures offered."""
     out: list[OfferedSentence] = []
+    previous: tuple[Figure, ...] = ()  # what the sentence before offered
     protected = _DECIMAL.sub(lambda m: _PROTECT[m.group(0)], text)  # keep "4,5 %" and "2.4" in one sentence
     for m in _SENTENCES.finditer(protected):
         raw = m.group(0).replace("\u2024", ".").replace("\u201a", ",").strip()
         if not raw:
             continue
-        norm = normalise(raw)
-        if _OFFER.search(norm) is None:
-            main, conditional = _main_clause(norm)
-            if _is_elliptic(main):
-                figures = tuple(_figures(main))
-                if figures:
-                    out.append(OfferedSentence(raw, figures, conditional, elliptic=True))
-            continue
-        main, conditional = _main_clause(norm)
-        clauses = [c for c in _CLAUSES.split(_DECIMAL_COMMA.sub("\u201a", main)) if c.strip()]
-        clauses = [c.replace("\u201a", ",") for c in clauses]
-        if not any(_OFFER.search(c) and not _NEGATION.search(c) for c in clauses):
-            continue
-        figures = tuple(f for c in clauses if not _NEGATION.search(c) for f in _figures(c))
-        if figures:
-            out.append(OfferedSentence(raw, figures, conditional or bool(_COUNTERPART.search(norm))))
+        offered = _offered_sentence(raw, previous)
+        previous = offered.figures if offered is not None else ()
+        if offered is not None:
+            out.append(offered)
     return out
 
 
+def _offered_sentence(raw: str, before: tuple[Figure, ...]) -> OfferedSentence | None:
+    """What one sentence offers (None if nothing); `before`: the figures the previous sentence offered, which
+    a follow-on ("Et même 15 %.") continues."""
+    norm = normalise(raw)
+    main, conditional = _main_clause(norm)
+    if _OFFER.search(norm) is None:
+        follow_on = _continuing(tuple(_figures(main)), before) if _is_elliptic(main) else ()
+        return OfferedSentence(raw, follow_on, conditional, elliptic=True) if follow_on else None
+    clauses = [
+        c.replace("\u201a", ",") for c in _CLAUSES.split(_DECIMAL_COMMA.sub("\u201a", main)) if c.strip()
+    ]
+    if not any(_OFFER.search(c) and not _NEGATION.search(c) for c in clauses):
+        return None
+    figures = _clauses_figures(clauses)
+    return OfferedSentence(raw, figures, conditional or bool(_COUNTERPART.search(norm))) if figures else None
+
+
+def _clauses_figures(clauses: list[str]) -> tuple[Figure, ...]:
+    """The figures offered by the clauses of an offering sentence, in order: those of the clauses that offer,
+    and of the clauses without a subject that go on with them ("…, voire 15 %")."""
+    figures: tuple[Figure, ...] = ()
+    for clause in clauses:
+        offers = _OFFER.search(clause) is not None
+        if _NEGATION.search(clause) or not (offers or _SAID_OF_THEM.search(clause) is None):
+            continue  # refused, or said of the other side ("vous demandez 15 %", "your volumes grew 12 %")
+        own = _offered_in(clause)
+        figures += own if offers else _continuing(own, figures)
+    return figures
+
+
+def _continuing(figures: tuple[Figure, ...], before: tuple[Figure, ...]) -> tuple[Figure, ...]:
+    """Figures said without an offering verb of their own ("…, voire 15 %", "Et même 15 %.") go on with the
+    offer before them: a figure in the same unit is about what that offer was about."""
+    out = []
+    for f in figures:
+        previous = next((b for b in reversed(before) if b.unit is f.unit), None)
+        out.append(f if previous is None else Figure(f.value, f.unit, f"{f.context} {previous.context}"))
+    return tuple(out)
+
+
 _DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
+# a clause whose subject is the other side: "vous demandez 15 %", "votre demande de 6 % est importante",
+# "your volumes grew 12 %" (not "avec le variable maintenu 12 mois pour ceux qui acceptent leur poste")
+_SAID_OF_THEM = re.compile(
+    r"^\W*(?:(?:et|mais|or|donc|alors|puisque|car|and|but|so|since|because)\s+)*(?:vous|votre|vos|you|your|ils"
+    r"|elles|they|leur|leurs|their)\b"
+)
+# a figure the other side says: "vous demandez 15 %", "you're asking for 15%" (not "je vous propose 3 %")
+_THEY_SAY = re.compile(
+    r"(?:\bvous (?:me |nous )?(?:demand|voul|souhait|exig|propos|attend|reclam|vis|evoqu|mentionn|parl|annonc"
+    r"|cit)(?:ez|iez)\b(?: de| d'| a| sur)?|\bvous (?:m'|nous )?(?:avez|aviez) (?:demande|exige|propose|reclame"
+    r"|evoque|mentionne|parle de|annonce|cite)|\b(?:you|they)(?:'re| are| were)? (?:ask|want|request|demand"
+    r"|propos|suggest|mention|expect|claim|quot)\w*(?: for| of)?)\W*$"
+)
+# a figure set against the one offered: "au lieu des 15 % (que vous demandez)", "rather than your 15%"
+_INSTEAD_OF = re.compile(
+    r"\b(?:au lieu (?:de|des|du|d')|plutot que(?: de| d')?|plutot qu'|instead of|rather than|malgre|despite"
+    r"|par rapport (?:a|aux|au)|compared (?:to|with)|versus|vs)(?: (?:les|la|le|l'|vos|votre|leurs?|the|your"
+    r"|their|a|an|un|une))?(?: (?:demande|exigence|proposition|offre|request|demand|ask|proposal|offer|target)"
+    r"(?: de| d'| of| for| at)?)?\W*$"
+)
+# what an offer applies to, after the figure offered: "3 % sur 500 unités", "2 % on your 400,000 units",
+# "12 000 € sur les 91 800 € que vous réclamez"
+_BASE_BEFORE = re.compile(
+    r"\b(?:sur|on|over|of|out of|pour|for|per|par|au-dela de|above|beyond|a partir de|from|avec|with"
+    r"|de plus de|more than)(?: (?:les|des|the|a|an|un|une|chaque|each|every|ces|these|those|vos|votre|your"
+    r"|leurs?|their))?\W*$"
+)
+_PART_OF = re.compile(r"\b(?:sur|of|out of|parmi)(?: les| vos| leurs| the| your| their)\W*$")
+_AMOUNTS = frozenset({Unit.units, Unit.eur})
+
+
+def _offered_in(clause: str) -> tuple[Figure, ...]:
+    """The figures a clause offers: not a figure the other side says or one set against the offer, nor what
+    an offer applies to (an amount or a quantity after a figure offered)."""
+    out: list[Figure] = []
+    end = 0  # where the words leading to the next figure start
+    for m, figure in _figures_at(clause):
+        lead = clause[end : m.start()]
+        end = m.end()
+        if _THEY_SAY.search(lead) or _INSTEAD_OF.search(lead):
+            continue
+        if _applies_to(figure, lead, out):
+            continue
+        out.append(figure)
+    return tuple(out)
+
+
+def _applies_to(figure: Figure, lead: str, offered: list[Figure]) -> bool:
+    """An amount or a quantity the figures offered before it apply to: "3 % sur 500 unités", "12 000 € sur
+    les 91 800 €" (not "6 M€ pour 1,2 M€ investis", where both are the candidate's)."""
+    if figure.unit not in _AMOUNTS or not _BASE_BEFORE.search(lead):
+        return False
+    return any(f.unit is not figure.unit for f in offered) or (bool(offered) and bool(_PART_OF.search(lead)))
 
 
 _NOT_OURS = re.compile(
@@ -229,7 +322,13 @@ def _main_clause(norm: str) -> tuple[str, bool]:
 _BEFORE, _AFTER = 6, 5
 
 
-def _figures(norm: str):
+def _figures(norm: str) -> Iterator[Figure]:
+    for _, figure in _figures_at(norm):
+        yield figure
+
+
+def _figures_at(norm: str) -> Iterator[tuple[re.Match[str], Figure]]:
+    """Each figure with a unit in `norm`, with where it was found."""
     for m in _FIGURE.finditer(norm):
         unit_word = (m.group("unit") or "").strip().lower()
         unit = None
@@ -252,7 +351,7 @@ def _figures(norm: str):
             value *= 12
         before = norm[: m.start()].split()[-_BEFORE:]
         after = norm[m.end() :].split()[:_AFTER]
-        yield Figure(round(value, 4), unit, " ".join((*before, m.group(0), *after)))
+        yield m, Figure(round(value, 4), unit, " ".join((*before, m.group(0), *after)))
 
 
 def _number(text: str) -> float | None:

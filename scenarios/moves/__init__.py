@@ -22,8 +22,9 @@ Only the standard library is used; everything is deterministic.
 The package holds one module per concern: `sentences` (languages, normalisation, sentence splitting,
 "tu" read as "vous"), `patterns` (the rule-set helpers and negation), `questions` (open, closed and
 leading questions, suggestions, feedback requests), `listening` (reformulation, summary, empathy),
-`arguments` (quantified arguments, regulation references), `concessions` (conditional and
-unconditional concessions, proposals), `next_steps`, `faults` (blame, imposition), `kinds` (the
+`arguments` (quantified arguments, regulation references), `penalties` (penalties waived, a concession,
+or imposed and kept, a reference to the rules), `concessions` (conditional and unconditional concessions,
+proposals), `next_steps`, `faults` (blame, imposition), `kinds` (the
 `Move` enum) and `detection` (what runs them over a turn: `detect`, `detect_moves`, `turn_language`).
 """
 

@@ -2,7 +2,8 @@
 
 A digit does not make a quantified argument: a figure argues only when the sentence compares it or ties
 it to a cause, a consequence or a gain. Dates, phone numbers, article numbers and ordinals are masked
-first; a list of figures is not an argument.
+first; a list of figures is not an argument. Penalties the candidate waives ("nous renonçons aux pénalités
+de retard") are given away, not referred to (see `penalties`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import re
 
 from scenarios.moves.patterns import _H, _by_lang
+from scenarios.moves.penalties import _waived_spans
 from scenarios.moves.sentences import _Sentence
 
 _NUM = r"(?<![\w.,])\d+(?:[ .,]\d{3})*(?:[.,]\d+)?"
@@ -233,3 +235,15 @@ _REGULATION = _by_lang(
         r"\bpayment terms (?:cap|caps|limit|limits|ceiling)\b",
     ],
 )
+
+
+def _is_regulation_reference(s: _Sentence) -> bool:
+    """A reference to a contract, a law or a regulation, not counting the penalties the sentence waives
+    ("nous renonçons aux pénalités de retard" gives them away; "elles s'appliqueront" refers to them)."""
+    waived = _waived_spans(s)
+    return any(
+        not any(a <= m.start() < b for a, b in waived)
+        for lang in s.langs
+        for pattern in _REGULATION[lang]
+        for m in pattern.finditer(s.norm)
+    )

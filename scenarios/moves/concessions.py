@@ -11,6 +11,7 @@ import re
 
 from scenarios.moves.kinds import Move
 from scenarios.moves.patterns import _by_lang, _has, _negated
+from scenarios.moves.penalties import _waives_penalties
 from scenarios.moves.sentences import _Sentence
 
 _COUNTERPART = _by_lang(  # words that tie what we give to what the other side gives
@@ -260,7 +261,11 @@ def _is_unconditional_concession(s: _Sentence) -> bool:
     norm = _CONCEDES_A_POINT.sub(" ", s.norm)
     if norm != s.norm:
         s = _Sentence(s.start, s.end, s.text, norm, s.langs, s.question)
-    return _has(_UNCONDITIONAL, s) or (_has(_NOTHING_IN_RETURN, s, negatable=False) and _has(_OFFER_VERB, s))
+    return (
+        _has(_UNCONDITIONAL, s)
+        or (_has(_NOTHING_IN_RETURN, s, negatable=False) and _has(_OFFER_VERB, s))
+        or _waives_penalties(s)  # "nous annulons les pénalités de retard": given away
+    )
 
 
 _COUNTERPART_FOLLOW_UP = re.compile(

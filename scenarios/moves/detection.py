@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scenarios.moves.arguments import _REGULATION, _is_quantified_argument
+from scenarios.moves.arguments import _is_quantified_argument, _is_regulation_reference
 from scenarios.moves.concessions import (
     _PROPOSAL,
     _is_conditional_concession,
@@ -107,7 +107,7 @@ def _sentence_moves(s: _Sentence) -> set[Move]:
         moves.add(Move.unconditional_concession)
     if _has(_EMPATHY, s):
         moves.add(Move.empathy)
-    if _has(_REGULATION, s, negatable=False):
+    if _is_regulation_reference(s):
         moves.add(Move.regulation_reference)
     if _has(_NEXT_STEP, s):
         moves.add(Move.next_step)
