@@ -248,7 +248,7 @@ class Director:
         new: list[Offer] = []
         for sentence in offered_figures(turn.text):
             for figure in sentence.figures:
-                term = self._term_for(s, figure.unit, figure.context, sentence.text)
+                term = self._term_for(s, figure.unit, figure.context, sentence.text, sentence.offer_clause)
                 if term is None:
                     continue
                 if sentence.elliptic and not (
@@ -278,8 +278,12 @@ class Director:
                 )
         return s.model_copy(update={"offers": (*s.offers, *new)}) if new else s
 
-    def _term_for(self, s: DirectorState, unit, context: str, sentence: str) -> Term | None:
-        """The term a figure is about: by the words around it, else the term being discussed."""
+    def _term_for(
+        self, s: DirectorState, unit, context: str, sentence: str, offer_clause: str
+    ) -> Term | None:
+        """The term a figure is about: by the words around it, else the term being discussed. A term not
+        heard yet claims the figure only when the offer itself names it: the words of its condition ("si vous
+        signez sur trois ans") are what the other side gives, not what is offered."""
         lang_topics = lambda t: (*t.about.get("fr"), *t.about.get("en"))  # noqa: E731
         usable = [
             t
@@ -294,7 +298,7 @@ class Director:
         if about:
             return about[0]
         if any(
-            matches(sentence, lang_topics(t)) for t in self.scenario.hidden_brief.terms if t not in usable
+            matches(offer_clause, lang_topics(t)) for t in self.scenario.hidden_brief.terms if t not in usable
         ):
             return None  # the sentence is about another term (not heard yet)
         pending = [t for t in usable if t.objection is not None and t.objection == s.pending]

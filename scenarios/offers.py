@@ -44,6 +44,12 @@ class OfferedSentence:
         False  # a short figure with no offering verb ("Et même 15 %."): an offer only as a follow-on
     )
 
+    @property
+    def offer_clause(self) -> str:
+        """The sentence without its condition ("si vous signez sur trois ans" is what the other side gives,
+        not what the offer is about)."""
+        return _main_clause(normalise(self.text))[0]
+
 
 _SENTENCES = re.compile(r"[^.!?;]+(?:[.!?;]+|$)")
 # a decimal point/comma between digits is part of the number: do not split sentences there

@@ -120,3 +120,18 @@ def test_a_second_figure_beyond_the_mandate_is_quoted_against_cr2_1(lang: str) -
     i = indicator(_card(lang), CR2_1)
     assert i.met is False and i.strength == 0
     assert SECOND[lang] in [a.quote for a in i.against]
+
+
+CONDITION_NAMES_ANOTHER_TERM = {
+    "fr": "Je peux faire 3 %, voire 15 % si vous signez sur trois ans.",
+    "en": "I can do 3%, even 15% if you sign for three years.",
+}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_condition_naming_another_term_does_not_hide_the_offer(lang: str) -> None:
+    # "si vous signez" is what the client gives, not the signing bonus (a term heard only at the conclusion):
+    # against the 6 % demand, both figures are offers on the price and 15 % is beyond the mandate
+    state = _state_after(lang, CONDITION_NAMES_ANOTHER_TERM[lang], 3)
+    assert [(o.term, o.value) for o in state.offers][-2:] == [("remise-prix", 3.0), ("remise-prix", 15.0)]
+    assert [o.value for o in state.beyond_mandate] == [15.0]
