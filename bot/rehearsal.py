@@ -106,10 +106,7 @@ class Rehearsal:
         member trying an unpublished upload); the session freezes it. `state`: the transport's own
         data, stored with the session in the same transaction (e.g. the update that opened it)."""
         if scenario is None:
-            try:
-                scenario = self.catalog.scenario(scenario_id)
-            except KeyError as exc:
-                raise RehearsalError(str(exc.args[0])) from None
+            scenario = self.script(scenario_id)
         persona = self.catalog.persona_of(scenario)
         session_id = await self.repo.start_session(
             user_id, scenario, language, mode, engine, assignment_id=assignment_id, state=state
@@ -117,6 +114,13 @@ class Rehearsal:
         return Opening(
             session_id, scenario, persona, language, await self._open(session_id, scenario, language, engine)
         )
+
+    def script(self, scenario_id: str) -> Scenario:
+        """The catalog's current version of `scenario_id` (RehearsalError naming the known ones if none)."""
+        try:
+            return self.catalog.scenario(scenario_id)
+        except KeyError as exc:
+            raise RehearsalError(str(exc.args[0])) from None
 
     async def reopen(self, session_id: int) -> Opening:
         """The opening of a session already started (a start interrupted before its first words were

@@ -26,7 +26,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
@@ -274,7 +274,6 @@ async def _play(
     console.install()
     try:
         rehearsal = services.rehearsal
-        deadline: datetime | None = None
         if resume is not None:
             try:
                 record = await rehearsal.session(resume)
@@ -288,18 +287,21 @@ async def _play(
                 if report_path(settings, resume).is_file():
                     typer.echo(ui["report"].format(path=report_path(settings, resume)), err=True)
                 return SESSION_OVER
-            deadline = trials.deadline_of(record)  # a jury trial's time limit runs on while paused
             session_id, ended = await _resume(services, rehearsal, record, ui)
         else:
             ui = UI[language]
             user_id = await people.of_terminal(services.repo, user or _login(), language)
             paused = await rehearsal.active_session(user_id)
             engine = engine or settings.effective_engine
+            if trial and scenario is None:
+                raise RehearsalError("a jury trial plays the script it was given")
+            if scenario is None:
+                scenario = rehearsal.script(scenario_id)
             state = None
             if trial:  # a jury member trying a script: marked so, as /try and the web console do
-                if scenario is None:
-                    raise RehearsalError("a jury trial plays the script it was given")
                 state = trials.trial_state(scenario, now=clock(), terminal=True)
+            elif exam or scenario.exam:  # an exam script: its deadline is stored, so a pause does not lift it
+                state = trials.exam_state(scenario, now=clock(), terminal=True)
             opening = await rehearsal.start(
                 user_id, scenario_id, language, engine=engine, scenario=scenario, state=state
             )
@@ -307,13 +309,15 @@ async def _play(
             _show_briefing(opening, ui, engine)
             if paused is not None:
                 typer.echo(wrap(ui["still_paused"].format(id=paused.id), width()) + "\n")
-            if exam or opening.scenario.exam:  # asked for (a jury trial), or an exam script
-                deadline = clock() + timedelta(minutes=opening.scenario.duration_min)
+            if state is not None:  # asked for (a jury trial), or an exam script
                 typer.echo(
                     wrap(ui["time_limit"].format(minutes=opening.scenario.duration_min), width()) + "\n"
                 )
             _say(opening.persona.name, opening.text)
         record = await rehearsal.session(session_id)
+        deadline = trials.deadline_of(
+            record
+        )  # stored with the session: an exam's time limit runs on while paused
         persona = services.catalog.persona_of(record.scenario)
         speaking = record.turns[-1].lang or record.language if record.turns else record.language
         while not ended:

@@ -251,3 +251,27 @@ async def test_a_trial_paused_and_resumed_keeps_its_time_limit(
     record = repo.session(session.id)
     assert record.status == "finished"
     assert [t.text for t in record.turns if t.speaker == "candidate"] == FR_TURNS[:1]
+
+
+async def test_an_exam_script_paused_and_resumed_keeps_its_time_limit(
+    repo: Repository, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A candidate's exam script from the terminal stores its deadline too (not a trial): a pause does not
+    lift the time limit."""
+    exam_script = load_catalog().scenario(SCENARIO).model_copy(update={"exam": True})
+    clock = Clock()
+    monkeypatch.setattr("sys.stdin", TypedAt(clock, [(1, FR_TURNS[0]), (2, "/pause")]))
+    settings = get_settings()
+    code = await _play(
+        settings, SCENARIO, "fr", None, None, "Camille", None, None, scenario=exam_script, clock=clock
+    )
+    [session] = repo.sessions_for_user(repo.find_user("Camille").id)
+    prefs = repo.session(session.id).state["telegram"]
+    assert code == 0 and prefs["exam"] is True and "trial" not in prefs and "deadline" in prefs
+    monkeypatch.setattr("sys.stdin", TypedAt(clock, [(31, FR_TURNS[1]), (32, FR_TURNS[2])]))
+    code = await _play(settings, SCENARIO, "fr", None, None, "Camille", session.id, None, clock=clock)
+    assert code == 0
+    assert "Le temps imparti (30 min) est écoulé" in capsys.readouterr().out
+    record = repo.session(session.id)
+    assert record.status == "finished"
+    assert [t.text for t in record.turns if t.speaker == "candidate"] == FR_TURNS[:1]

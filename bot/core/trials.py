@@ -36,6 +36,7 @@ __all__ = [
     "Started",
     "TrialView",
     "deadline_of",
+    "exam_state",
     "end_trial",
     "start_trial",
     "trial",
@@ -68,14 +69,20 @@ def _time_is_up(record: SessionRecord, now: datetime | None = None) -> bool:
     return deadline is not None and (now or datetime.now(UTC)) > deadline
 
 
-def trial_state(scenario: Scenario, *, now: datetime | None = None, **transport: Any) -> dict[str, Any]:
-    """The state a jury member's trial of `scenario` starts with (`Rehearsal.start(state=...)`): marked
-    a trial, in exam mode, with the deadline its time limit sets from `now`; `transport`: the door's own
-    settings (e.g. `web=True`). A trial is left out of the script's transcripts and its scorecard is
-    not held back for a trainer."""
+def exam_state(scenario: Scenario, *, now: datetime | None = None, **transport: Any) -> dict[str, Any]:
+    """The state a session of `scenario` in exam mode starts with (`Rehearsal.start(state=...)`): the
+    deadline its time limit sets from `now`, stored with the session so that a pause does not lift it;
+    `transport`: the door's own settings (e.g. `chat_id`, `terminal=True`)."""
     deadline = (now or datetime.now(UTC)) + timedelta(minutes=scenario.duration_min)
-    prefs: dict[str, Any] = {**transport, "trial": True, "exam": True, "deadline": deadline.isoformat()}
-    return {STATE_KEY: prefs}
+    return {STATE_KEY: {**transport, "exam": True, "deadline": deadline.isoformat()}}
+
+
+def trial_state(scenario: Scenario, *, now: datetime | None = None, **transport: Any) -> dict[str, Any]:
+    """The state a jury member's trial of `scenario` starts with: marked a trial, in exam mode with its
+    deadline (`exam_state`). A trial is left out of the script's transcripts and its scorecard is not
+    held back for a trainer."""
+    state = exam_state(scenario, now=now, **transport)
+    return {STATE_KEY: {**state[STATE_KEY], "trial": True}}
 
 
 @dataclass(frozen=True)

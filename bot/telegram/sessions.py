@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from telegram import Bot
@@ -117,7 +117,7 @@ async def begin(
     if trial:  # marked as the web console's and the terminal's trials are (exam mode, its deadline)
         prefs = trials.trial_state(scenario, chat_id=chat_id, voice=voice)[STATE_KEY]
     elif exam:
-        prefs["deadline"] = (datetime.now(UTC) + timedelta(minutes=scenario.duration_min)).isoformat()
+        prefs = trials.exam_state(scenario, chat_id=chat_id, voice=voice)[STATE_KEY]
     if update_id is not None:
         prefs["update_id"] = update_id
     async with ChatActionLoop(bot, chat_id, interval=rt.options.typing_interval):
