@@ -46,9 +46,11 @@ ADVICE: dict[str, dict[str, dict[str, str]]] = {
         },
         "illegal": {
             "fr": "« {quote} » : ces conditions sont interdites. Refusez en citant la loi (60 jours date de facture ou "
-            "45 jours fin de mois au maximum) et proposez une contrepartie légale (escompte, échéancier).",
+            "45 jours fin de mois au maximum ; pénalités de retard et indemnité de 40 € obligatoires) et proposez "
+            "une contrepartie légale (escompte, échéancier).",
             "en": '"{quote}": these terms are unlawful. Refuse by citing the law (at most 60 days from invoice or '
-            "45 days end of month) and offer a lawful alternative (early-payment discount, schedule).",
+            "45 days end of month; late-payment penalties and the €40 recovery fee are mandatory) and offer a "
+            "lawful alternative (early-payment discount, schedule).",
         },
         "unconditional": {
             "fr": "« {quote} » sacrifie les intérêts de votre entreprise. Toute concession doit avoir une contrepartie.",

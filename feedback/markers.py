@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from scenarios.moves import strikes_penalties
+
 logger = logging.getLogger(__name__)
 
 _FLAGS = re.IGNORECASE | re.UNICODE
@@ -426,7 +428,9 @@ def illegal_terms(text: str, lang: str, context: str = "") -> list[Sentence]:
     """Sentences where the candidate accepts or offers terms the law forbids.
 
     Payment terms beyond the Code de commerce caps (60 days from invoice, 45 days end of month, art.
-    L441-10) and logistics penalties deducted automatically from invoices (art. L441-17), stated without
+    L441-10), late-payment penalties or the €40 recovery fee taken out of the agreement (mandatory, same
+    article; waiving penalties already due as a one-off is not a clause), and logistics penalties deducted
+    automatically from invoices (art. L441-17), stated without
     refusing them (a question, a negation, or a reference to the law is not an acceptance); bribery,
     undeclared cash, backdating or price fixing with competitors. `context` (the counterpart's previous turn)
     tells whether a bare "90 days" is about payment.
@@ -439,6 +443,9 @@ def illegal_terms(text: str, lang: str, context: str = "") -> list[Sentence]:
                 out.append(s)
             continue
         if s.text.rstrip().endswith("?"):
+            continue
+        if strikes_penalties(s.text, lang):  # late-payment penalties taken out of the agreement (L441-10)
+            out.append(s)
             continue
         over = [
             (start, end)

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from bot.catalog import load_catalog
+from feedback.markers import illegal_terms
 from feedback.observations import observe
 from scenarios.director import Director
 from scenarios.model import Transcript, Turn
@@ -119,3 +120,44 @@ def test_striking_the_penalties_earns_no_credit_for_citing_the_rules(lang: str) 
     line, obs = _weak_observations(lang)
     assert not [h for h in obs.get(M.regulation_reference) if h.quote in line]
     assert [h for h in obs.get(M.unconditional_concession) if h.quote in line]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_striking_the_penalties_from_the_agreement_is_an_unlawful_term(lang: str) -> None:
+    line, obs = _weak_observations(lang)
+    assert [h for h in obs.get("illegal") if h.quote in line]
+
+
+STRUCK = [  # (lang, sentence, unlawful): penalties and the €40 fee are mandatory in the agreement (L441-10)
+    ("fr", "D'accord, nous retirons de l'accord les pénalités de retard et l'indemnité de 40 €.", True),
+    ("fr", "C'est entendu, l'accord ne prévoira pas de pénalités de retard.", True),
+    ("fr", "OK, on supprime les pénalités de retard du contrat.", True),
+    ("fr", "Va pour un contrat sans pénalités de retard.", True),
+    (
+        "en",
+        "Fine, we'll remove the late-payment penalties and the €40 recovery fee from the agreement.",
+        True,
+    ),
+    ("en", "We will waive the late-payment penalties in the new contract.", True),
+    ("en", "Agreed, the contract won't include any late-payment penalties.", True),
+    ("en", "OK, no late-payment penalties in the agreement.", True),
+    # refused, asked by the other side, kept, or a one-off gesture on penalties already due: no clause
+    (
+        "fr",
+        "Et je vous demande de retirer de l'accord les pénalités de retard et l'indemnité de 40 €.",
+        False,
+    ),
+    ("fr", "Je ne peux pas accepter que l'accord ne prévoie pas de pénalités de retard.", False),
+    ("fr", "Je ne peux pas retirer les pénalités de retard de l'accord : elles sont obligatoires.", False),
+    ("fr", "Nous renonçons aux pénalités de retard prévues au contrat pour cette facture.", False),
+    ("fr", "Les pénalités de retard restent dans l'accord, c'est la loi.", False),
+    ("en", "I cannot take the late-payment penalties out of the agreement.", False),
+    ("en", "We'll waive the late-payment penalties on this invoice.", False),
+    ("en", "I can't accept a contract without late-payment penalties.", False),
+    ("en", "The agreement keeps the late-payment penalties.", False),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "unlawful"), STRUCK)
+def test_penalties_taken_out_of_the_agreement_are_unlawful(lang: str, text: str, unlawful: bool) -> None:
+    assert bool(illegal_terms(text, lang)) is unlawful

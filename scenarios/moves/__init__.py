@@ -28,7 +28,7 @@ proposals), `next_steps`, `faults` (blame, imposition), `kinds` (the
 `Move` enum) and `detection` (what runs them over a turn: `detect`, `detect_moves`, `turn_language`).
 """
 
-from scenarios.moves.detection import MoveHit, detect, detect_moves, turn_language
+from scenarios.moves.detection import MoveHit, detect, detect_moves, strikes_penalties, turn_language
 from scenarios.moves.kinds import Move
 
-__all__ = ["Move", "MoveHit", "detect", "detect_moves", "turn_language"]
+__all__ = ["Move", "MoveHit", "detect", "detect_moves", "strikes_penalties", "turn_language"]

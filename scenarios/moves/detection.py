@@ -22,6 +22,7 @@ from scenarios.moves.kinds import Move
 from scenarios.moves.listening import _EMPATHY, _SUMMARY, _is_reformulation
 from scenarios.moves.next_steps import _NEXT_STEP
 from scenarios.moves.patterns import _has
+from scenarios.moves.penalties import _strikes_from_agreement
 from scenarios.moves.questions import (
     _drop_rhetorical_questions,
     _is_feedback_request,
@@ -81,6 +82,15 @@ def turn_language(text: str, declared: str) -> str:
     ours = sum(word in _FUNCTION_WORDS[declared] for word in words)
     theirs = sum(word in _FUNCTION_WORDS[other] for word in words)
     return other if theirs >= 2 and theirs > 1.5 * ours else declared
+
+
+def strikes_penalties(sentence: str, lang: str) -> bool:
+    """Whether `sentence` (one sentence of the candidate's, in `lang`) takes late-payment penalties or the
+    recovery fee out of the agreement (unlawful: Code de commerce art. L441-10), rather than refusing to or
+    waiving penalties already due as a one-off gesture."""
+    return _strikes_from_agreement(
+        _sentence(sentence, 0, len(sentence), (lang if lang in ("fr", "en") else "en",))
+    )
 
 
 def _sentence(text: str, start: int, end: int, langs: tuple[str, ...]) -> _Sentence:

@@ -87,3 +87,60 @@ def _waived_spans(s: _Sentence) -> list[tuple[int, int]]:
 def _waives_penalties(s: _Sentence) -> bool:
     """The candidate's side waives penalties: a concession."""
     return bool(_waived_spans(s))
+
+
+# where a waiver becomes a clause: the agreement, the contract, the general terms ("retirer de l'accord les
+# pénalités", "the agreement will provide for no late-payment penalties")
+_IN_THE_AGREEMENT = re.compile(
+    r"\b(?:accord|contrat|convention|cgv|conditions generales|clause|avenant|agreement|contract"
+    r"|terms and conditions|general terms)\b"
+)
+# a one-off gesture on penalties already due, not a clause: "pour ce trimestre", "this time", "on this invoice"
+_ONE_OFF = re.compile(
+    r"\b(?:pour|sur) (?:ce|cette|cet|le|la|les) (?:premier |premiere |dernier |derniere )?(?:trimestre|mois|fois"
+    r"|commande|facture|retard|annee|periode)s?\b|\bcette fois|\bexceptionnellement\b|\ba titre exceptionnel"
+    r"|\b(?:this|that) (?:time|once|quarter|month|invoice|order|delay)\b|\b(?:on|for) (?:this|that|the last|the first)"
+    r" (?:invoice|order|quarter|month)|\bexceptionally\b|\bas a one-off\b"
+)
+
+
+# the agreement said to hold none: "l'accord ne prévoira pas de pénalités de retard", "a contract without
+# late-payment penalties", "the agreement won't include any late-payment penalties"
+_AGREEMENT_WITHOUT = _by_lang(
+    fr=[
+        r"\b(?:accord|contrat|convention|cgv)\b[^.!?]{0,30}?\b(?:ne|n')\s?(?:prevoi|prevoy|comport|inclu|contien"
+        r"|conti|mentionn|stipul)\w*\s+(?:pas|plus|aucune?|ni)\s+(?:de |d'|les? |la )?" + _PENALTY_FR,
+        r"\b(?:accord|contrat|convention|cgv)\b[^.!?]{0,20}?\bsans\s+(?:les |aucune? )?" + _PENALTY_FR,
+    ],
+    en=[
+        r"\b(?:agreement|contract)\b[^.!?]{0,30}?\b(?:will not|won't|does not|doesn't|shall not|would not"
+        r"|wouldn't|need not|needn't)\s+(?:include|provide for|contain|mention|carry|have|list)\s+(?:any\s+)?"
+        + _PENALTY_EN,
+        r"\b(?:agreement|contract)\b[^.!?]{0,20}?\bwithout\s+(?:any\s+)?" + _PENALTY_EN,
+        r"\bno\s+" + _PENALTY_EN + r"[^.!?]{0,20}?\b(?:in|from) the (?:agreement|contract)\b",
+    ],
+)
+# a refusal before it: "je ne peux pas accepter que l'accord ne prévoie pas de pénalités"
+_REFUSED_BEFORE = re.compile(
+    r"\b(?:ne (?:peux|pouvons|peut|saurions?|vais|allons) pas|impossible|refus|hors de question|illegal|interdit"
+    r"|cannot|can't|can not|won't accept|will not accept|not possible|refuse|out of the question|unlawful)"
+)
+
+
+def _agreement_without(s: _Sentence) -> bool:
+    """The candidate agrees that the agreement holds no penalties (said as a negation of the clause)."""
+    for lang in s.langs:
+        for pattern in _AGREEMENT_WITHOUT[lang]:
+            for m in pattern.finditer(s.norm):
+                before = s.norm[: m.start()]
+                if not _REFUSED_BEFORE.search(before) and not _THEIR_DOING[lang].search(before):
+                    return True
+    return False
+
+
+def _strikes_from_agreement(s: _Sentence) -> bool:
+    """The candidate's side takes late-payment penalties or the recovery fee out of the agreement: a clause
+    the Code de commerce (art. L441-10) makes mandatory, not a one-off gesture on penalties already due."""
+    if _ONE_OFF.search(s.norm):
+        return False
+    return (bool(_waived_spans(s)) and bool(_IN_THE_AGREEMENT.search(s.norm))) or _agreement_without(s)
