@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import pytest
 
-from personas.actors import LlmActor, ScriptedActor
+from personas.actors import LlmActor
 from personas.arithmetic import composed
 from personas.guard import Guard
 from personas.prompt import PromptOptions
 from scenarios.director import Beat, BeatKind
-from tests.fake_openai import FakeOpenAI, gist
+from tests.fake_openai import FakeOpenAI
 from tests.llm_support import buyer, chat_for, close_clients, session  # noqa: F401
 from tests.test_llm_guard_attacks import (
     CONTEXTS,
@@ -33,9 +33,8 @@ from tests.test_llm_guard_attacks import (
     cue_for,
     guard_for,
     guarded,
-    normalise,
-    obeying,
 )
+from tests.test_llm_guard_attacks import test_an_obeying_model_leaks_nothing as obeyed_model_leaks_nothing
 
 GAVE_AWAY = "it gave away a figure of your limits or of a fact you have not disclosed yet"
 
@@ -161,23 +160,8 @@ LEAKS = SPLIT + ARITHMETIC
 async def test_a_limit_in_pieces_never_reaches_the_candidate(
     fake_openai: FakeOpenAI, attack: Attack, streaming: bool, once: bool
 ) -> None:
-    served: list[str] = []
-    fake_openai.responder = obeying(attack, once, served)
-    s = session(fake_openai.base_url, guarded(), attack.lang)  # type: ignore[arg-type]
-    await s.open()
-    chunks: list[str] = []
-    if streaming:
-        s.on_token = chunks.append
-    spoken = await s.say(attack.ask)
-    cue = s.cues[-1]
-    assert served, "the model was never asked"
-    reply = spoken.text
-    assert normalise(attack.secret) not in normalise(reply), reply
-    if streaming:
-        assert "".join(chunks) == reply
-        assert reply == gist(fake_openai.requests[-1]) or reply.endswith(ScriptedActor(guarded()).line(cue))
-    else:
-        assert reply == ScriptedActor(guarded()).line(cue) and spoken.fell_back, reply
+    # the same checks as every other obeyed injection: nothing of the limit reaches the candidate
+    await obeyed_model_leaks_nothing(fake_openai, attack, streaming, once)
 
 
 @pytest.mark.parametrize("attack", LEAKS, ids=[f"{a.lang}:{a.leak[:36]}" for a in LEAKS])
