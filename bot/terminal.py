@@ -315,9 +315,8 @@ async def _play(
                 )
             _say(opening.persona.name, opening.text)
         record = await rehearsal.session(session_id)
-        deadline = trials.deadline_of(
-            record
-        )  # stored with the session: an exam's time limit runs on while paused
+        # stored with the session: an exam's time limit runs on while paused
+        deadline = trials.deadline_of(record)
         persona = services.catalog.persona_of(record.scenario)
         speaking = record.turns[-1].lang or record.language if record.turns else record.language
         while not ended:

@@ -43,12 +43,9 @@ class OfferedSentence:
     elliptic: bool = (
         False  # a short figure with no offering verb ("Et même 15 %."): an offer only as a follow-on
     )
-
-    @property
-    def offer_clause(self) -> str:
-        """The sentence without its condition ("si vous signez sur trois ans" is what the other side gives,
-        not what the offer is about)."""
-        return _main_clause(normalise(self.text))[0]
+    # the sentence normalised, without its condition ("si vous signez sur trois ans" is what the other side
+    # gives, not what the offer is about)
+    offer_clause: str = ""
 
 
 _SENTENCES = re.compile(r"[^.!?;]+(?:[.!?;]+|$)")
@@ -205,14 +202,18 @@ def _offered_sentence(raw: str, before: tuple[Figure, ...]) -> OfferedSentence |
     main, conditional = _main_clause(norm)
     if _OFFER.search(norm) is None:
         follow_on = _continuing(tuple(_figures(main)), before) if _is_elliptic(main) else ()
-        return OfferedSentence(raw, follow_on, conditional, elliptic=True) if follow_on else None
+        if not follow_on:
+            return None
+        return OfferedSentence(raw, follow_on, conditional, elliptic=True, offer_clause=main)
     clauses = [
         c.replace("\u201a", ",") for c in _CLAUSES.split(_DECIMAL_COMMA.sub("\u201a", main)) if c.strip()
     ]
     if not any(_OFFER.search(c) and not _NEGATION.search(c) for c in clauses):
         return None
     figures = _clauses_figures(clauses)
-    return OfferedSentence(raw, figures, conditional or bool(_COUNTERPART.search(norm))) if figures else None
+    if not figures:
+        return None
+    return OfferedSentence(raw, figures, conditional or bool(_COUNTERPART.search(norm)), offer_clause=main)
 
 
 def _clauses_figures(clauses: list[str]) -> tuple[Figure, ...]:

@@ -244,13 +244,7 @@ async def test_a_trial_paused_and_resumed_keeps_its_time_limit(
     )
     [session] = repo.sessions_for_user(repo.find_user("Jane").id)
     assert code == 0 and repo.session(session.id).status == "active"  # paused
-    monkeypatch.setattr("sys.stdin", TypedAt(clock, [(31, FR_TURNS[1]), (32, FR_TURNS[2])]))
-    code = await _play(settings, SCENARIO, "fr", None, None, "Jane", session.id, None, clock=clock)
-    assert code == 0
-    assert "Le temps imparti (30 min) est écoulé" in capsys.readouterr().out
-    record = repo.session(session.id)
-    assert record.status == "finished"
-    assert [t.text for t in record.turns if t.speaker == "candidate"] == FR_TURNS[:1]
+    await _resume_past_the_time_limit(repo, monkeypatch, capsys, clock, "Jane", session.id)
 
 
 async def test_an_exam_script_paused_and_resumed_keeps_its_time_limit(
@@ -268,10 +262,22 @@ async def test_an_exam_script_paused_and_resumed_keeps_its_time_limit(
     [session] = repo.sessions_for_user(repo.find_user("Camille").id)
     prefs = repo.session(session.id).state["telegram"]
     assert code == 0 and prefs["exam"] is True and "trial" not in prefs and "deadline" in prefs
+    await _resume_past_the_time_limit(repo, monkeypatch, capsys, clock, "Camille", session.id)
+
+
+async def _resume_past_the_time_limit(
+    repo: Repository,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    clock: Clock,
+    name: str,
+    session_id: int,
+) -> None:
+    """Resumed 31 minutes in, past a 30-minute limit: the line is not taken and the session ends."""
     monkeypatch.setattr("sys.stdin", TypedAt(clock, [(31, FR_TURNS[1]), (32, FR_TURNS[2])]))
-    code = await _play(settings, SCENARIO, "fr", None, None, "Camille", session.id, None, clock=clock)
+    code = await _play(get_settings(), SCENARIO, "fr", None, None, name, session_id, None, clock=clock)
     assert code == 0
     assert "Le temps imparti (30 min) est écoulé" in capsys.readouterr().out
-    record = repo.session(session.id)
+    record = repo.session(session_id)
     assert record.status == "finished"
     assert [t.text for t in record.turns if t.speaker == "candidate"] == FR_TURNS[:1]

@@ -81,8 +81,7 @@ def trial_state(scenario: Scenario, *, now: datetime | None = None, **transport:
     """The state a jury member's trial of `scenario` starts with: marked a trial, in exam mode with its
     deadline (`exam_state`). A trial is left out of the script's transcripts and its scorecard is not
     held back for a trainer."""
-    state = exam_state(scenario, now=now, **transport)
-    return {STATE_KEY: {**state[STATE_KEY], "trial": True}}
+    return exam_state(scenario, now=now, **transport, trial=True)
 
 
 @dataclass(frozen=True)
